@@ -1,0 +1,5 @@
+import sys
+
+from xinhe.app import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Keys: key slots, password KDF, recovery key, workstation binding, signing identity."""

@@ -1,0 +1,162 @@
+"""Errors a user can act on, each with its message in Chinese and English.
+
+Messages never carry client data: parameters are field names, user names,
+counts and times only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from xinhe.i18n import pick
+
+
+class XinheError(Exception):
+    """Base of every error shown to a user. `code` is stable for scripts and tests."""
+
+    code = "error"
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh = zh
+        self.en = en
+
+    def message(self, lang: str | None = None) -> str:
+        return pick(self.zh, self.en, lang)
+
+    def __str__(self) -> str:
+        return self.message()
+
+
+class WrongPassword(XinheError):
+    code = "wrong_password"
+
+    def __init__(self) -> None:
+        super().__init__("用户名或密码不正确。", "The user name or password is not correct.")
+
+
+class UnknownUser(WrongPassword):
+    """Same message as a wrong password, so user names cannot be probed."""
+
+    code = "wrong_password"
+
+
+class AccountLocked(XinheError):
+    code = "account_locked"
+
+    def __init__(self, until: datetime) -> None:
+        local = until.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        super().__init__(
+            f"密码错误次数过多，该账户已锁定，请在 {local} 之后再试，或请管理员解锁。",
+            f"Too many wrong passwords: this account is locked until {local}. "
+            "Try again later or ask an administrator to unlock it.",
+        )
+        self.until = until
+
+
+class AccountDisabled(XinheError):
+    code = "account_disabled"
+
+    def __init__(self) -> None:
+        super().__init__("该账户已停用，请联系管理员。",
+                         "This account is disabled. Please contact an administrator.")
+
+
+class VaultDamaged(XinheError):
+    code = "vault_damaged"
+
+    def __init__(self, zh_detail: str, en_detail: str) -> None:
+        super().__init__(
+            f"数据库已损坏，无法打开：{zh_detail}。请从备份恢复，或联系技术人员。（不是密码问题）",
+            f"The vault is damaged and cannot be opened: {en_detail}. Restore it from a "
+            "backup or contact your IT person. (This is not a password problem.)",
+        )
+
+
+class VaultMissing(XinheError):
+    code = "vault_missing"
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"在 {path} 找不到数据库。", f"No vault was found at {path}.")
+
+
+class VaultExists(XinheError):
+    code = "vault_exists"
+
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"{path} 已有一个数据库，不会覆盖它。请选择其他文件夹。",
+            f"There is already a vault at {path}; it will not be overwritten. "
+            "Choose another folder.",
+        )
+
+
+class DeviceBindingUnavailable(XinheError):
+    code = "binding_unavailable"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "该账户绑定在另一台工作站（或本机密钥环不可用），无法仅凭密码解锁。"
+            "请使用恢复密钥重设密码。",
+            "This account is bound to another workstation (or this computer's keyring is "
+            "not available), so the password alone cannot unlock it. Use the recovery key "
+            "to set a new password.",
+        )
+
+
+class BadRecoveryKey(XinheError):
+    code = "bad_recovery_key"
+
+    def __init__(self, typo: bool) -> None:
+        if typo:
+            super().__init__(
+                "恢复密钥格式不对或有输入错误，请逐组核对（共 8 组，每组 4 个字符）。",
+                "The recovery key is mistyped: check it group by group "
+                "(8 groups of 4 characters).",
+            )
+        else:
+            super().__init__("恢复密钥不正确：它不属于这个数据库。",
+                             "The recovery key is not correct: it does not belong to this vault.")
+        self.typo = typo
+
+
+class WeakPassword(XinheError):
+    code = "weak_password"
+
+    def __init__(self, minimum: int) -> None:
+        super().__init__(f"密码至少需要 {minimum} 个字符。",
+                         f"A password needs at least {minimum} characters.")
+
+
+class AccessDenied(XinheError):
+    code = "access_denied"
+
+    def __init__(self, zh: str = "您没有权限执行此操作。",
+                 en: str = "You are not allowed to do this.") -> None:
+        super().__init__(zh, en)
+
+
+class NotFound(XinheError):
+    code = "not_found"
+
+
+class InvalidInput(XinheError):
+    code = "invalid_input"
+
+
+class Conflict(XinheError):
+    code = "conflict"
+
+
+class StorageError(XinheError):
+    code = "storage_error"
+
+    def __init__(self, zh_detail: str, en_detail: str) -> None:
+        super().__init__(
+            f"无法写入磁盘：{zh_detail}。原有数据未受影响。",
+            f"Could not write to disk: {en_detail}. Nothing that was saved before is lost.",
+        )
+
+
+class WrongThread(RuntimeError):
+    """A database call from a thread that does not own the connection (a programming error)."""

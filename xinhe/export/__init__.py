@@ -1,0 +1,1 @@
+"""Referral packets: PDF, signing, verification, outbox. No Qt here."""

@@ -1,0 +1,185 @@
+"""The SQLCipher connection of an unlocked vault.
+
+One thread owns the connection: the thread that opened it. Every call checks this, so a
+stray call from the UI thread fails loudly instead of racing the owner.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+from xinhe.errors import StorageError, VaultDamaged, WrongThread
+from xinhe.records.migrations import MIGRATIONS
+
+Row = sqlcipher3.Row
+Params = Sequence[Any] | dict[str, Any]
+
+
+def _is_disk_full(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "disk is full" in text or "disk i/o error" in text
+
+
+def _disk_full() -> StorageError:
+    return StorageError("磁盘已满或无法写入", "the disk is full or not writable")
+
+
+class Database:
+    """An open, keyed vault database. Create it on the thread that will own it."""
+
+    def __init__(self, path: Path, key: bytes) -> None:
+        self.path = Path(path)
+        self._owner = threading.get_ident()
+        self._depth = 0
+        self.threads_seen: set[int] = {self._owner}
+        try:
+            self._conn = sqlcipher3.connect(str(self.path), isolation_level=None,
+                                            check_same_thread=True)
+        except sqlcipher3.Error as exc:
+            raise VaultDamaged("无法打开数据库文件", "the database file cannot be opened") from exc
+        self._conn.row_factory = sqlcipher3.Row
+        conn = self._conn
+        try:
+            conn.execute("PRAGMA cipher_log_level = NONE")
+            conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+            conn.execute("PRAGMA cipher_memory_security = ON")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlcipher3.DatabaseError as exc:
+            conn.close()
+            # The key came out of an authenticated key slot, so it is right: the file is not.
+            raise VaultDamaged("数据库文件 vault.db 无法解密或格式不对",
+                               "vault.db cannot be decrypted or is not a vault") from exc
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA secure_delete = ON")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("PRAGMA busy_timeout = 5000")
+
+    # -- thread discipline -------------------------------------------------------------
+    def _check(self) -> None:
+        me = threading.get_ident()
+        self.threads_seen.add(me)
+        if me != self._owner:
+            raise WrongThread("the vault database was used from a thread that does not own it")
+
+    @property
+    def owner_thread(self) -> int:
+        return self._owner
+
+    # -- statements --------------------------------------------------------------------
+    def execute(self, sql: str, params: Params = ()) -> sqlcipher3.Cursor:
+        self._check()
+        try:
+            return self._conn.execute(sql, params)
+        except sqlcipher3.OperationalError as exc:
+            if _is_disk_full(exc):
+                raise _disk_full() from exc
+            raise
+
+    def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        self._check()
+        try:
+            self._conn.executemany(sql, rows)
+        except sqlcipher3.OperationalError as exc:
+            if _is_disk_full(exc):
+                raise _disk_full() from exc
+            raise
+
+    def all(self, sql: str, params: Params = ()) -> list[sqlcipher3.Row]:
+        return list(self.execute(sql, params).fetchall())
+
+    def one(self, sql: str, params: Params = ()) -> sqlcipher3.Row | None:
+        row: sqlcipher3.Row | None = self.execute(sql, params).fetchone()
+        return row
+
+    def scalar(self, sql: str, params: Params = ()) -> Any:
+        row = self.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """All-or-nothing block; nests with savepoints."""
+        self._check()
+        if self._depth == 0:
+            self.execute("BEGIN IMMEDIATE")
+        else:
+            self.execute(f"SAVEPOINT sp{self._depth}")
+        self._depth += 1
+        try:
+            yield self
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                self._conn.execute("ROLLBACK")
+            else:
+                self._conn.execute(f"ROLLBACK TO sp{self._depth}")
+                self._conn.execute(f"RELEASE sp{self._depth}")
+            raise
+        self._depth -= 1
+        if self._depth == 0:
+            self.execute("COMMIT")
+        else:
+            self.execute(f"RELEASE sp{self._depth}")
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._depth > 0
+
+    # -- schema --------------------------------------------------------------------------
+    @property
+    def schema_version(self) -> int:
+        return int(self.scalar("PRAGMA user_version"))
+
+    def migrate(self, before: Callable[[int, int], None] | None = None) -> list[int]:
+        """Apply pending numbered migrations, each in its own transaction.
+
+        `before(current, target)` runs once before the first migration of an existing
+        vault (the vault uses it to take a backup). Returns the versions applied."""
+        current = self.schema_version
+        latest = MIGRATIONS[-1].version
+        if current > latest:
+            raise VaultDamaged("数据库来自更新版本的馨和，请先升级软件",
+                               "the vault comes from a newer version of Xinhe; upgrade first")
+        pending = [m for m in MIGRATIONS if m.version > current]
+        if pending and current > 0 and before is not None:
+            before(current, latest)
+        applied = []
+        for migration in pending:
+            with self.transaction():
+                for statement in migration.statements():
+                    self.execute(statement)
+                self.execute(f"PRAGMA user_version = {int(migration.version)}")
+            applied.append(migration.version)
+        return applied
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def checkpoint(self) -> None:
+        self.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def export_to(self, path: Path, key: bytes) -> None:
+        """Write an encrypted copy of the whole database under `key` (sqlcipher_export)."""
+        self._check()
+        self._conn.execute("ATTACH DATABASE ? AS export_target KEY ?",
+                           (str(path), f"x'{key.hex()}'"))
+        try:
+            self._conn.execute("SELECT sqlcipher_export('export_target')")
+            version = self.schema_version
+            self._conn.execute(f"PRAGMA export_target.user_version = {version}")
+        finally:
+            self._conn.execute("DETACH DATABASE export_target")
+
+    def close(self) -> None:
+        self._check()
+        with contextlib.suppress(sqlcipher3.Error):
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._conn.close()
+
+    def column_names(self, table: str) -> list[str]:
+        return [r["name"] for r in self.all(f"PRAGMA table_info({table})")]
