@@ -95,3 +95,13 @@ def vault(created: tuple[Vault, str]) -> Vault:
 @pytest.fixture
 def recovery_key(created: tuple[Vault, str]) -> str:
     return created[1]
+
+
+@pytest.fixture(autouse=True)
+def _chinese_by_default() -> Iterator[None]:
+    """Each test starts in the default language, whatever the previous one chose."""
+    from xinhe.i18n import set_language
+
+    set_language("zh_CN")
+    yield
+    set_language("zh_CN")

@@ -273,15 +273,23 @@ def cmd_audit_verify(ctx: Context) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--vault", metavar="DIR", help="vault folder (default: $XINHE_VAULT "
-                        "or the per-user data folder)")
-    common.add_argument("--user", metavar="NAME", help="log in as NAME (password on stdin)")
-    common.add_argument("--json", action="store_true", help="print JSON")
-    common.add_argument("--lang", choices=("zh_CN", "en"), help="language of messages")
+    def options(defaults: bool) -> argparse.ArgumentParser:
+        # Sub-commands accept the same options; their copies must not reset a value given
+        # before the sub-command, hence SUPPRESS there.
+        extra: dict[str, Any] = {} if defaults else {"default": argparse.SUPPRESS}
+        opts = argparse.ArgumentParser(add_help=False)
+        opts.add_argument("--vault", metavar="DIR", help="vault folder (default: "
+                          "$XINHE_VAULT or the per-user data folder)", **extra)
+        opts.add_argument("--user", metavar="NAME", help="log in as NAME (password on stdin)",
+                          **extra)
+        opts.add_argument("--json", action="store_true", help="print JSON", **extra)
+        opts.add_argument("--lang", choices=("zh_CN", "en"), help="language of messages",
+                          **extra)
+        return opts
 
+    common = options(defaults=False)
     parser = argparse.ArgumentParser(
-        prog="xinhe", parents=[common],
+        prog="xinhe", parents=[options(defaults=True)],
         description="Xinhe (馨和) casework records. Without a command, opens the desktop app.")
     parser.add_argument("--version", action="version", version=f"xinhe {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

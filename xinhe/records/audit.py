@@ -74,6 +74,23 @@ def iso(ts: datetime) -> str:
     return ts.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+def _chain_positions(prev_of: dict[str, str]) -> dict[str, int]:
+    """For each entry hash, its position counted along prev_hash links from the start
+    (GENESIS is 0). Entries whose chain does not reach the start are left out."""
+    position = {GENESIS: 0}
+    for start in prev_of:
+        path, current = [], start
+        while current not in position and current in prev_of and len(path) <= len(prev_of):
+            path.append(current)
+            current = prev_of[current]
+        if current not in position:
+            continue
+        base = position[current]
+        for depth, entry in enumerate(reversed(path), start=1):
+            position[entry] = base + depth
+    return position
+
+
 class AuditLog:
     def __init__(self, db: Database, workstation: str,
                  clock: Callable[[], datetime] = utcnow) -> None:
@@ -134,24 +151,27 @@ class AuditLog:
     def verify(self) -> AuditVerification:
         """Walk the chain from the first entry; report every entry that breaks it."""
         problems: list[AuditProblem] = []
-        seq_of_hash = {str(r[1]): int(r[0])
-                       for r in self._db.all("SELECT seq, hash FROM audit_event")}
-        seq_of_hash[GENESIS] = 0
+        prev_of = {str(r[0]): str(r[1])
+                   for r in self._db.all("SELECT hash, prev_hash FROM audit_event")}
+        position = _chain_positions(prev_of)
         expected_seq, prev_hash, checked = 1, GENESIS, 0
         for row in self._db.execute("SELECT * FROM audit_event ORDER BY seq"):
             event = AuditEvent(**dict(row))
             checked += 1
             fields = asdict(event)
             if entry_hash(fields) != event.hash:
-                # An intact entry given another entry's place still hashes at its old seq.
-                original_seq = seq_of_hash.get(event.prev_hash, -1) + 1
+                # An intact entry moved to another place still hashes at its original seq,
+                # which is its distance from the start along the prev_hash links.
+                original_seq = position.get(event.prev_hash, -1) + 1
                 moved = original_seq > 0 and \
                     entry_hash({**fields, "seq": original_seq}) == event.hash
                 problems.append(AuditProblem(event.seq, "reordered" if moved else "edited"))
             elif event.seq != expected_seq:
                 problems.append(AuditProblem(event.seq, "deleted"))
-            elif event.prev_hash != prev_hash:
-                kind = "reordered" if event.prev_hash in seq_of_hash else "deleted"
+            elif event.prev_hash != prev_hash and not (
+                    problems and problems[-1].seq == event.seq - 1):
+                # (A broken link right after a reported entry is that entry's problem.)
+                kind = "reordered" if event.prev_hash in prev_of else "deleted"
                 problems.append(AuditProblem(event.seq, kind))
             expected_seq, prev_hash = event.seq + 1, event.hash
         return AuditVerification(checked, prev_hash, tuple(problems))

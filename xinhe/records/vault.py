@@ -7,6 +7,7 @@ is touched, so a wrong password and a damaged vault are always told apart.
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 import secrets
 import shutil
@@ -425,6 +426,14 @@ class Vault:
             self.audit_event("access.denied", "role", self.actor.role, "refused")
             raise AccessDenied()
 
+    def _save_slots(self, change: Callable[[ks.KeySlotFile], None]) -> None:
+        """Apply `change` to a copy of the key slots, write it, then adopt it: a failed
+        write leaves both the file and the slots in memory as they were."""
+        updated = copy.deepcopy(self.slots)
+        change(updated)
+        updated.save(self.folder.slots_path)
+        self.slots = updated
+
     def _key(self) -> bytes:
         if self._db_key is None:
             raise AccessDenied("数据库已锁定。", "The vault is locked.")
@@ -483,8 +492,7 @@ class Vault:
             self.db.execute("INSERT INTO users (username, display_name, role, created_at)"
                             " VALUES (?, ?, ?, ?)",
                             (username, display_name.strip(), role, iso(self.now())))
-            self.slots.users[username] = slot
-            self.slots.save(self.folder.slots_path)
+            self._save_slots(lambda slots: slots.users.__setitem__(username, slot))
             self.audit_event("user.add", "user", username)
         return self.user(username)
 
@@ -504,8 +512,10 @@ class Vault:
         """Admin: clear a lockout after too many wrong passwords."""
         self.require_role("admin")
         user = self.user(username)
-        self.slots.lockout.pop(user.username, None)
-        self.slots.save(self.folder.slots_path)
+
+        def change(slots: ks.KeySlotFile) -> None:
+            slots.lockout.pop(user.username, None)
+        self._save_slots(change)
         self.audit_event("user.unlock", "user", user.username)
 
     def reset_password(self, username: str, new_password: str) -> None:
@@ -514,11 +524,13 @@ class Vault:
         check_password(new_password)
         user = self.user(username)
         device_secret = self.folder.binding.ensure_secret(self.vault_id)
-        self.slots.users[user.username] = ks.new_user_slot(
-            self.vault_id, user.username, new_password, self._key(), self.slots.generation,
-            self.folder.kdf, device_secret)
-        self.slots.lockout.pop(user.username, None)
-        self.slots.save(self.folder.slots_path)
+        slot = ks.new_user_slot(self.vault_id, user.username, new_password, self._key(),
+                                self.slots.generation, self.folder.kdf, device_secret)
+
+        def change(slots: ks.KeySlotFile) -> None:
+            slots.users[user.username] = slot
+            slots.lockout.pop(user.username, None)
+        self._save_slots(change)
         self.audit_event("password.reset", "user", user.username)
 
     def remove_user(self, username: str) -> None:
@@ -533,9 +545,10 @@ class Vault:
             self.db.execute("UPDATE users SET active = 0, removed_at = ? WHERE id = ?",
                             (iso(self.now()), user.id))
             self.audit_event("user.remove", "user", user.username)
-        self.slots.users.pop(user.username, None)
-        self.slots.lockout.pop(user.username, None)
-        self.slots.save(self.folder.slots_path)
+        def change(slots: ks.KeySlotFile) -> None:
+            slots.users.pop(user.username, None)
+            slots.lockout.pop(user.username, None)
+        self._save_slots(change)
         self.rekey(reason="user.remove")
 
     def _ensure_another_admin(self, user: User) -> None:
@@ -562,10 +575,9 @@ class Vault:
             self.audit_event("password.change", "user", self.actor.username, "failed")
             raise
         new_secret = self.folder.binding.ensure_secret(self.vault_id)
-        self.slots.users[self.actor.username] = ks.wrap_private(
-            self.vault_id, self.actor.username, private, new_password, self.folder.kdf,
-            new_secret, slot.db_key, slot.next_db_key)
-        self.slots.save(self.folder.slots_path)
+        rewrapped = ks.wrap_private(self.vault_id, self.actor.username, private, new_password,
+                                    self.folder.kdf, new_secret, slot.db_key, slot.next_db_key)
+        self._save_slots(lambda slots: slots.users.__setitem__(self.actor.username, rewrapped))
         self.audit_event("password.change", "user", self.actor.username)
 
     # -- keys --------------------------------------------------------------------------
@@ -585,23 +597,42 @@ class Vault:
         rec = replace(self.slots.recovery,
                       next_db_key=ks.seal(self.vault_id, "recovery",
                                           self.slots.recovery.public_key, new_key, generation))
-        self.slots = replace(self.slots, users=users, recovery=rec)
-        self.slots.save(folder.slots_path)
+        staged = replace(self.slots, users=users, recovery=rec)
+        staged.save(folder.slots_path)
+        self.slots = staged
         self.audit_event("db.rekey", "vault", self.vault_id)
         staging = folder.path / VaultFolder.REKEY_NAME
         with contextlib.suppress(FileNotFoundError):
             staging.unlink()
-        self.db.export_to(staging, new_key)
-        os.chmod(staging, 0o600)
-        with open(staging, "rb+") as handle:
-            os.fsync(handle.fileno())
+        try:
+            self.db.export_to(staging, new_key)
+            os.chmod(staging, 0o600)
+            with open(staging, "rb+") as handle:
+                os.fsync(handle.fileno())
+        except BaseException:
+            # Nothing has replaced vault.db: carry on with the old key.
+            with contextlib.suppress(OSError):
+                staging.unlink()
+            with contextlib.suppress(Exception):
+                unstaged = drop_next_keys(self.slots)
+                unstaged.save(folder.slots_path)
+                self.slots = unstaged
+            raise
         self.db.close()
-        os.replace(staging, folder.db_path)
-        for suffix in ("-wal", "-shm"):
-            with contextlib.suppress(FileNotFoundError):
-                (folder.path / (VaultFolder.DB_NAME + suffix)).unlink()
-        self.slots = promote_next_keys(self.slots)
-        self.slots.save(folder.slots_path)
-        self.db = Database(folder.db_path, new_key)
+        try:
+            os.replace(staging, folder.db_path)
+            for suffix in ("-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    (folder.path / (VaultFolder.DB_NAME + suffix)).unlink()
+            # From here on the new key is the only one that opens vault.db.
+            self._db_key = new_key
+            promoted = promote_next_keys(self.slots)
+            promoted.save(folder.slots_path)
+            self.slots = promoted
+            self.db = Database(folder.db_path, new_key)
+        except BaseException:
+            # The next unlock finishes or undoes the re-key; until then this vault is locked.
+            self._db_key = None
+            self.closed = True
+            raise
         self.audit = AuditLog(self.db, folder.workstation, folder.clock)
-        self._db_key = new_key
