@@ -79,7 +79,8 @@ def _chain_positions(prev_of: dict[str, str]) -> dict[str, int]:
     (GENESIS is 0). Entries whose chain does not reach the start are left out."""
     position = {GENESIS: 0}
     for start in prev_of:
-        path, current = [], start
+        path: list[str] = []
+        current = start
         while current not in position and current in prev_of and len(path) <= len(prev_of):
             path.append(current)
             current = prev_of[current]

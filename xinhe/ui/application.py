@@ -1,0 +1,60 @@
+"""Start the desktop app."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from types import TracebackType
+
+from xinhe.crypto.binding import DeviceBinding
+from xinhe.paths import default_vault_dir
+from xinhe.records.vault import VaultFolder
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo-vault"
+
+
+def _install_excepthook() -> None:
+    """An unexpected error is logged by type and place only (its text could quote client
+    data), and the user is told plainly."""
+    from xinhe.ui.worker import describe_failure
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        exc.__traceback__ = tb
+        logging.getLogger("xinhe").error("unexpected error: %s", describe_failure(exc))
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        if QApplication.instance() is not None:
+            from xinhe.ui.widgets import error_text
+
+            QMessageBox.critical(None, "Xinhe", error_text(exc))
+    sys.excepthook = hook
+
+
+def run_desktop(args: argparse.Namespace) -> int:
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
+
+    from xinhe.ui import i18n, style
+    from xinhe.ui.controller import AppController
+    from xinhe.ui.prefs import Prefs
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    path = DEMO_DIR if args.demo else default_vault_dir(args.vault)
+    QCoreApplication.setOrganizationName("Xinhe")
+    QCoreApplication.setApplicationName("Xinhe")
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    style.apply(app)
+    prefs = Prefs.load(path)
+    if args.lang:
+        prefs.language = args.lang
+    i18n.install(prefs.language)
+    _install_excepthook()
+    folder = VaultFolder(path, DeviceBinding.from_system())
+    controller = AppController(folder, prefs)
+    controller.start()
+    code = app.exec()
+    controller.worker.shutdown()
+    return int(code)

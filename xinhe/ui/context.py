@@ -1,0 +1,33 @@
+"""What every screen is given: the worker, the unlocked vault handle, who is acting, and
+the one "records changed" signal that views refresh from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+
+from xinhe.records.vault import Actor, Vault
+from xinhe.ui.worker import DbWorker
+
+
+class ChangeBus(QObject):
+    """Writes announce what they changed (a set of kinds such as {"case", "session"});
+    views listen here instead of being wired to each other."""
+
+    changed = Signal(object)
+    # Emitted before the vault locks: screens save their drafts (encrypted, in the vault).
+    locking = Signal()
+
+
+@dataclass
+class AppContext:
+    worker: DbWorker
+    vault: Vault  # used only inside worker jobs: it belongs to the database thread
+    actor: Actor
+    org_name: str
+    binding_on: bool
+    bus: ChangeBus
+
+    def has_role(self, *roles: str) -> bool:
+        return self.actor.role in roles

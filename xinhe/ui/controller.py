@@ -1,0 +1,145 @@
+"""Which window is showing: set-up wizard, unlock window or main window; and locking."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtWidgets import QApplication, QWidget
+
+from xinhe.crypto.binding import DeviceBinding
+from xinhe.errors import XinheError
+from xinhe.records.vault import VaultFolder
+from xinhe.ui import i18n
+from xinhe.ui.context import AppContext, ChangeBus
+from xinhe.ui.idle import IdleMonitor
+from xinhe.ui.main_window import MainWindow
+from xinhe.ui.operations import session
+from xinhe.ui.operations.session import Opened
+from xinhe.ui.prefs import Prefs
+from xinhe.ui.setup_wizard import SetupWizard
+from xinhe.ui.unlock_window import UnlockWindow
+from xinhe.ui.worker import DbWorker
+
+log = logging.getLogger(__name__)
+
+
+class AppController(QObject):
+    """Owns the windows and the unlocked vault handle; locking drops both."""
+
+    locked = Signal()
+
+    def __init__(self, folder: VaultFolder, prefs: Prefs, worker: DbWorker | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.folder = folder
+        self.prefs = prefs
+        self.worker = worker or DbWorker(self)
+        self.window: QWidget | None = None
+        self.ctx: AppContext | None = None
+        self.idle = IdleMonitor(self)
+        self.idle.idle.connect(lambda: self.lock("lock.idle"))
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle)
+
+    # -- windows -----------------------------------------------------------------------
+    def start(self) -> None:
+        if self.folder.exists():
+            self.show_unlock()
+        else:
+            self.show_wizard()
+
+    def _replace_window(self, window: QWidget) -> None:
+        old, self.window = self.window, window
+        window.show()
+        if old is not None:
+            old.hide()
+            old.deleteLater()
+
+    def binding_note(self) -> str:
+        binding: DeviceBinding = self.folder.binding
+        if binding.enabled:
+            return QCoreApplication.translate("Controller", "Workstation binding: on.")
+        return QCoreApplication.translate(
+            "Controller", "Workstation binding is off: this computer has no secure keyring, "
+            "so a copied vault is protected by the passwords alone.")
+
+    def show_wizard(self) -> None:
+        wizard = SetupWizard(self.worker, self.folder, self.prefs.language)
+        wizard.finished_with.connect(self.open_main)
+        wizard.language_changed.connect(self.set_language)
+        self._replace_window(wizard)
+
+    def show_unlock(self, message: str = "") -> None:
+        try:
+            usernames = self.folder.usernames()
+        except XinheError as exc:
+            usernames, message = [], exc.message()
+        window = UnlockWindow(self.worker, self.folder, usernames, self.prefs.last_user,
+                              self.prefs.language, self.binding_note())
+        window.unlocked.connect(self.open_main)
+        window.language_changed.connect(self.set_language)
+        if message:
+            window.show_error(message)
+        self._replace_window(window)
+
+    def open_main(self, opened: Opened) -> None:
+        self.ctx = AppContext(self.worker, opened.vault, opened.vault.actor, opened.org_name,
+                              opened.binding_on, ChangeBus(self))
+        self.prefs.last_user = opened.vault.actor.username
+        self.prefs.save(self.folder.path)
+        window = MainWindow(self.ctx)
+        window.lock_requested.connect(lambda: self.lock("lock"))
+        window.quit_requested.connect(self.quit)
+        self._replace_window(window)
+        self.idle.start(opened.idle_minutes * 60_000)
+
+    def set_language(self, language: str) -> None:
+        if language == self.prefs.language:
+            return
+        self.prefs.language = language
+        self.prefs.save(self.folder.path)
+        i18n.install(language)
+        # Rebuild the window that is showing, in the new language.
+        if isinstance(self.window, UnlockWindow):
+            self.show_unlock()
+        elif isinstance(self.window, SetupWizard) and self.window.opened is None:
+            self.show_wizard()
+
+    # -- locking -----------------------------------------------------------------------
+    def lock(self, reason: str = "lock") -> None:
+        """Lock: screens save drafts, the vault closes on its thread, windows with
+        decrypted data are destroyed, and the unlock window comes back."""
+        if self.ctx is None:
+            return
+        ctx, self.ctx = self.ctx, None
+        self.idle.stop()
+        ctx.bus.locking.emit()  # draft saves are queued before the close on the one thread
+        session.lock(worker=self.worker, vault=ctx.vault, reason=reason)
+        self.show_unlock()
+        self.locked.emit()
+
+    def quit(self) -> None:
+        if self.ctx is not None:
+            ctx, self.ctx = self.ctx, None
+            ctx.bus.locking.emit()
+            self.worker.call(lambda: ctx.vault.close("logout"))
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
+    def dispose(self) -> None:
+        """Close everything (used at shutdown and by tests)."""
+        if self.ctx is not None:
+            ctx, self.ctx = self.ctx, None
+            self.worker.call(lambda: ctx.vault.close("logout"))
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.idle)
+        self.idle.stop()
+        if self.window is not None:
+            self.window.hide()
+            self.window.deleteLater()
+            self.window = None
+        self.worker.shutdown()

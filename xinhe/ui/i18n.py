@@ -1,0 +1,39 @@
+"""Qt Linguist translations: English source strings, zh_CN.qm loaded by default."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+from xinhe import i18n
+from xinhe.paths import resources_dir
+
+_installed: list[QTranslator] = []
+
+
+def qm_path(language: str) -> str:
+    return str(resources_dir() / "i18n" / f"xinhe_{language}.qm")
+
+
+def install(language: str) -> bool:
+    """Switch the UI (and the Qt-free layers' messages) to `language`."""
+    app = QCoreApplication.instance()
+    assert app is not None, "create the QApplication first"
+    for old in _installed:
+        app.removeTranslator(old)
+    _installed.clear()
+    i18n.set_language(language)
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+                       if language == "zh_CN" else QLocale(QLocale.Language.English))
+    if language == "en":
+        return True
+    ours = QTranslator(app)
+    if not ours.load(qm_path(language)):
+        return False
+    app.installTranslator(ours)
+    _installed.append(ours)
+    qt_base = QTranslator(app)  # Qt's own dialogs and buttons
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if qt_base.load(f"qtbase_{language}", qt_dir):
+        app.installTranslator(qt_base)
+        _installed.append(qt_base)
+    return True

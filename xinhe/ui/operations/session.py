@@ -1,0 +1,53 @@
+"""Opening and closing the vault: set-up, unlock, recovery, lock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from xinhe.records.vault import Vault, VaultFolder
+from xinhe.ui.worker import DbWorker
+
+
+@dataclass(frozen=True)
+class Opened:
+    """An unlocked vault and what the window needs to show about it (read on the DB thread)."""
+
+    vault: Vault
+    org_name: str
+    binding_on: bool
+    idle_minutes: int
+
+
+def _opened(vault: Vault) -> Opened:
+    minutes = vault.setting("idle_minutes", "10") or "10"
+    return Opened(vault, vault.org_name, vault.binding_on, max(1, int(minutes)))
+
+
+def create_vault(*, worker: DbWorker, folder: VaultFolder, org_name: str, admin_username: str,
+                 admin_display_name: str, password: str,
+                 on_success: Callable[[tuple[Opened, str]], None],
+                 on_failure: Callable[[BaseException], None]) -> None:
+    def work() -> tuple[Opened, str]:
+        vault, recovery_key = folder.create(org_name, admin_username, admin_display_name,
+                                            password)
+        return _opened(vault), recovery_key
+    worker.submit(work, on_success, on_failure)
+
+
+def unlock(*, worker: DbWorker, folder: VaultFolder, username: str, password: str,
+           on_success: Callable[[Opened], None],
+           on_failure: Callable[[BaseException], None]) -> None:
+    worker.submit(lambda: _opened(folder.unlock(username, password)), on_success, on_failure)
+
+
+def recover(*, worker: DbWorker, folder: VaultFolder, recovery_key: str, username: str,
+            new_password: str, on_success: Callable[[Opened], None],
+            on_failure: Callable[[BaseException], None]) -> None:
+    worker.submit(lambda: _opened(folder.recover(recovery_key, username, new_password)),
+                  on_success, on_failure)
+
+
+def lock(*, worker: DbWorker, vault: Vault, reason: str = "lock",
+         on_done: Callable[[None], None] | None = None) -> None:
+    worker.submit(lambda: vault.close(reason), on_done, lambda exc: on_done and on_done(None))

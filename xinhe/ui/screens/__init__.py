@@ -1,0 +1,1 @@
+"""One module per screen; the main window only assembles them."""

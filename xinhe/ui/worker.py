@@ -1,0 +1,81 @@
+"""The one thread that owns the vault's database connection.
+
+Every service call runs here, off the UI thread; results come back to the UI thread
+through a queued signal (the pattern of Anki's QueryOp and Picard's run_task).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+
+def describe_failure(exc: BaseException) -> str:
+    """What may be logged about an unexpected error: its type and where it happened.
+    Never its message, which could quote client text."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = "; ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}" for f in frames[-4:])
+    return f"{type(exc).__name__} at {where}"
+
+
+class DbWorker(QObject):
+    """A single-thread executor with results delivered on the UI thread."""
+
+    _delivered = Signal(object)
+    busy_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xinhe-db")
+        self._pending = 0
+        self._delivered.connect(self._deliver)
+        self.thread_id: int = self._executor.submit(threading.get_ident).result()
+
+    def submit(self, work: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
+               on_error: Callable[[BaseException], None] | None = None) -> Future[None]:
+        """Run `work()` on the database thread; then `on_done(result)` or `on_error(exc)`
+        on the UI thread."""
+        self._set_pending(+1)
+
+        def job() -> None:
+            try:
+                result = work()
+            except BaseException as exc:  # handed to the UI thread, never swallowed
+                self._delivered.emit((on_error, exc, True))
+            else:
+                self._delivered.emit((on_done, result, False))
+        return self._executor.submit(job)
+
+    def call(self, work: Callable[[], Any]) -> Any:
+        """Run `work()` on the database thread and wait for it (shutdown and tests only)."""
+        return self._executor.submit(work).result()
+
+    @Slot(object)
+    def _deliver(self, item: tuple[Callable[[Any], None] | None, Any, bool]) -> None:
+        callback, value, failed = item
+        self._set_pending(-1)
+        if callback is not None:
+            callback(value)
+        elif failed:
+            log.error("unhandled failure in a database job: %s", describe_failure(value))
+
+    def _set_pending(self, delta: int) -> None:
+        before = self._pending
+        self._pending += delta
+        if (before == 0) != (self._pending == 0):
+            self.busy_changed.emit(self._pending > 0)
+
+    @property
+    def busy(self) -> bool:
+        return self._pending > 0
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=True)
