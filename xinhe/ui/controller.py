@@ -52,7 +52,18 @@ class AppController(QObject):
 
     def _replace_window(self, window: QWidget) -> None:
         old, self.window = self.window, window
-        window.show()
+        screen = window.screen().availableGeometry() if window.screen() else None
+        if screen is not None and not isinstance(window, MainWindow):
+            window.adjustSize()
+            frame = window.frameGeometry()
+            frame.moveCenter(screen.center())
+            window.move(frame.topLeft())
+        if isinstance(window, MainWindow) and screen is not None and screen.height() < 860:
+            window.showMaximized()  # 1366×768 laptops: use the whole screen
+        else:
+            window.show()
+        window.raise_()
+        window.activateWindow()
         if old is not None:
             old.hide()
             old.deleteLater()
