@@ -70,9 +70,9 @@ def police_packet(*, summary: str = SUMMARY, urgency: str = "urgent",
         studio_name="馨和家园工作室",
         referral_no="XH-2026-0042",
         created_at=datetime(2026, 3, 2, 10, 15, tzinfo=SHENZHEN),
-        agency=agency,  # type: ignore[arg-type]
+        agency=agency,
         purpose="申请告诫书并协助申请人身安全保护令",
-        urgency=urgency,  # type: ignore[arg-type]
+        urgency=urgency,
         client_fields=tuple(POLICE_FIELDS),
         situation_summary=summary,
         risk=RiskSummary("high", (

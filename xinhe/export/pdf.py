@@ -231,7 +231,7 @@ def _story(packet: ReferralPacket, styles: layout.Styles, t: Callable[[str, str]
         _kv_table([(t("咨询师", "Counsellor"), packet.counsellor_name),
                    (t("导出人", "Exported by"), packet.exported_by)], styles, width),
         Spacer(1, 10),
-        layout.SignatureBox(area, t("电子签章（签名后显示）", "Electronic signature"), font),
+        layout.SignatureBox(area, t("电子签章", "Electronic signature"), font),
     ]))
     return story
 

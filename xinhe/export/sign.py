@@ -41,7 +41,8 @@ class SigningFailed(XinheError):
 def stamp_text(signer_name: str, studio: str, when: datetime, fingerprint: str,
                lang: str = "zh_CN") -> list[str]:
     """The stamp's lines: who exported, for which studio, when, and the key fingerprint."""
-    moment = f"{when:%Y-%m-%d %H:%M}"
+    offset = when.strftime("%z") or "+0000"
+    moment = f"{when:%Y-%m-%d %H:%M} (UTC{offset[:3]}:{offset[3:]})"
     short = fingerprint[:16].upper()
     if lang == "en":
         return [f"Exported by {signer_name}", studio, moment,
@@ -121,7 +122,10 @@ def sign_pdf(pdf_bytes: bytes, identity: SigningIdentity, *, signer_name: str, r
     PDF without it gets a new field at the bottom right of its last page.
     """
     identity.check_usable(signing_time)
-    when = (signing_time or datetime.now().astimezone()).replace(microsecond=0)
+    when = signing_time or datetime.now()
+    if when.tzinfo is None:  # a naive time is this computer's local time
+        when = when.astimezone()
+    when = when.replace(microsecond=0)
     lines = stamp_text(signer_name, identity.subject_name(), when,
                        identity.fingerprint_sha256(), lang)
     style = StaticStampStyle(
