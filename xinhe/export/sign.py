@@ -13,6 +13,8 @@ from datetime import datetime
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from pyhanko.pdf_utils import content, layout
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -100,12 +102,36 @@ class _PdfPageFromBytes(content.ImportedPdfPage):
         return name + b" Do"
 
 
-def _signer(identity: SigningIdentity) -> signers.SimpleSigner:
-    cert = asn1_x509.Certificate.load(identity.cert_der())
-    key = asn1_keys.PrivateKeyInfo.load(identity.key_pkcs8_der())
-    return signers.SimpleSigner(signing_cert=cert, signing_key=key,
-                                cert_registry=SimpleCertificateStore.from_certs(  # type: ignore[no-untyped-call]
-                                    [cert]))
+_HASHES: dict[str, type[hashes.HashAlgorithm]] = {
+    "sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+
+
+class _IdentitySigner(signers.SimpleSigner):
+    """SimpleSigner that signs with the identity's already loaded key.
+
+    pyHanko's SimpleSigner re-parses the DER key for every signature (twice per PDF, with
+    size estimation); OpenSSL's RSA-3072 consistency check makes that ~90 ms each.
+    """
+
+    def __init__(self, identity: SigningIdentity) -> None:
+        cert = asn1_x509.Certificate.load(identity.cert_der())
+        super().__init__(
+            signing_cert=cert, signing_key=asn1_keys.PrivateKeyInfo.load(identity.key_pkcs8_der()),
+            cert_registry=SimpleCertificateStore.from_certs([cert]))  # type: ignore[no-untyped-call]
+        self._key = identity.private_key
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        if digest_algorithm not in _HASHES:
+            result: bytes = super().sign_raw(data, digest_algorithm)
+            return result
+        hash_algo = _HASHES[digest_algorithm]()
+        if mechanism == "rsassa_pkcs1v15" and isinstance(self._key, rsa.RSAPrivateKey):
+            return self._key.sign(data, padding.PKCS1v15(), hash_algo)
+        if mechanism == "ecdsa" and isinstance(self._key, ec.EllipticCurvePrivateKey):
+            return self._key.sign(data, ec.ECDSA(hash_algo))
+        fallback: bytes = super().sign_raw(data, digest_algorithm)
+        return fallback
 
 
 def _field_exists(writer: IncrementalPdfFileWriter) -> bool:
@@ -147,7 +173,7 @@ def sign_pdf(pdf_bytes: bytes, identity: SigningIdentity, *, signer_name: str, r
         field_name=SIGNATURE_FIELD, md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES, name=signer_name, reason=reason,
         location=location)
-    pdf_signer = signers.PdfSigner(meta, signer=_signer(identity), stamp_style=style,
+    pdf_signer = signers.PdfSigner(meta, signer=_IdentitySigner(identity), stamp_style=style,
                                    new_field_spec=new_field)
     return asyncio.run(_sign(pdf_signer, writer, when))
 
