@@ -249,6 +249,11 @@ def test_embedded_referral_json_equals_packet_json(signed: bytes, signed_file: P
     assert photo["included"] and photo["sha256"] == packet.attachments[1].sha256
     assert "data" not in photo
     assert "referral.json" in run("pdfdetach", "-list", signed_file)
+    # an associated file (/AF) of the catalog, without relabelling the file PDF 2.0
+    root = PdfFileReader(io.BytesIO(signed)).root
+    assert root["/AF"][0]["/UF"] == "referral.json"
+    assert root["/AF"][0]["/AFRelationship"] == "/Data"
+    assert "PDF version:     1.7" in run("pdfinfo", signed_file)
     # the attachment is in the signed range: it was added before the signature
     assert signed.index(b"/EmbeddedFiles") < signed.index(b"/ByteRange")
 

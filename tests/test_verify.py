@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import io
-from datetime import datetime
+import subprocess
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
@@ -163,6 +169,32 @@ def test_appended_page_content_change(signed: bytes, trust: list[asn1_x509.Certi
 
 def test_appended_annotation(signed: bytes) -> None:
     refused("modified_after_signing", appended(signed, "annotation"))
+
+
+def test_pdfsig_alone_would_miss_an_appended_change(signed: bytes, tmp_path: Path) -> None:
+    """Why verify_pdf exists: poppler still calls the signature valid (and exits 0)."""
+    path = tmp_path / "changed.pdf"
+    path.write_bytes(appended(signed, "content"))
+    done = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True)
+    assert done.returncode == 0
+    assert "Signature is Valid" in done.stdout
+    assert "Total document signed" not in done.stdout
+
+
+def test_an_imported_ec_identity_signs_and_verifies(unsigned: bytes) -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, STUDIO)])
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(ISSUED).not_valid_after(ISSUED + timedelta(days=365))
+            .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False,
+                                         False), critical=True)
+            .sign(key, hashes.SHA256()))
+    data = pkcs12.serialize_key_and_certificates(
+        b"ec", key, cert, None, serialization.BestAvailableEncryption(b"pw"))
+    identity = SigningIdentity.import_pkcs12(data, "pw", now=SIGNED_AT)
+    result = verify_pdf(sign(unsigned, identity), [cert])
+    assert result.ok and result.trusted, result
 
 
 def test_truncated(signed: bytes) -> None:

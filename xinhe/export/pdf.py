@@ -104,8 +104,16 @@ def _attach_json_and_field(pdf: bytes, packet: ReferralPacket,
                                         modification_date=packet.created_at))
     embed.embed_file(writer, embed.FileSpec(
         file_spec_string=JSON_NAME, file_name=JSON_NAME, embedded_data=stream,
-        description="Machine-readable referral (Xinhe referral.json)",
-        af_relationship=generic.pdf_name("/Data")))
+        description="Machine-readable referral (Xinhe referral.json)"))
+    # Associated file (/AF), as PDF/A-3 does on PDF 1.7: pyHanko's af_relationship would
+    # relabel the whole document PDF 2.0, which older verifiers may refuse.
+    names = writer.root["/Names"]["/EmbeddedFiles"]["/Names"]
+    spec_ref = names.raw_get(len(names) - 1)  # the reference, not a copy
+    spec = spec_ref.get_object()
+    spec[generic.pdf_name("/AFRelationship")] = generic.pdf_name("/Data")
+    writer.update_container(spec)
+    writer.root[generic.pdf_name("/AF")] = writer.add_object(generic.ArrayObject([spec_ref]))
+    writer.update_root()  # type: ignore[no-untyped-call]
     x1, y1, x2, y2 = (round(v) for v in area.box)
     fields.append_signature_field(writer, fields.SigFieldSpec(
         SIGNATURE_FIELD, on_page=area.page_index, box=(x1, y1, x2, y2)))

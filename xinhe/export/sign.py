@@ -60,6 +60,7 @@ def render_stamp_pdf(lines: list[str], width: float = xlayout.STAMP_WIDTH,
     canv = Canvas(out, pagesize=(width, height), initialFontName=font, initialFontSize=10)
     accent = xlayout.ACCENT
     canv.setFillColor(colors.white)
+    canv.rect(0, 0, width, height, stroke=0, fill=1)  # covers the layout's dashed guide
     canv.setStrokeColor(accent)
     canv.setLineWidth(1.6)
     canv.roundRect(1.5, 1.5, width - 3, height - 3, 6, stroke=1, fill=1)
