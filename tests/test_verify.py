@@ -26,7 +26,7 @@ from xinhe.crypto.signing import SigningIdentity
 from xinhe.export.fonts import register_font
 from xinhe.export.packet import ReferralPacket
 from xinhe.export.pdf import build_referral_pdf
-from xinhe.export.sign import sign_pdf
+from xinhe.export.sign import SigningFailed, sign_pdf
 from xinhe.export.verify import REASONS, TrustFileError, load_trust, verify_pdf
 
 STUDIO = "馨和家园工作室"
@@ -197,6 +197,10 @@ def test_an_imported_ec_identity_signs_and_verifies(unsigned: bytes) -> None:
     assert result.ok and result.trusted, result
 
 
+def test_bytes_appended_after_the_signature(signed: bytes) -> None:
+    refused("modified_after_signing", signed + b"\n% appended\n" * 300)
+
+
 def test_truncated(signed: bytes) -> None:
     refused("truncated", signed[:-200])
     refused("truncated", signed[: len(signed) // 2])
@@ -224,6 +228,13 @@ def test_a_signed_pdf_without_referral_json(identity: SigningIdentity) -> None:
     canvas.save()
     signed_other = sign(out.getvalue(), identity)  # sign_pdf adds its own field here
     refused("no_referral_json", signed_other)
+
+
+def test_signing_a_signed_file_again_is_refused(signed: bytes,
+                                               identity: SigningIdentity) -> None:
+    with pytest.raises(SigningFailed) as err:
+        sign(signed, identity)
+    assert "已经签过名" in err.value.zh
 
 
 def test_expired_identity_is_refused_by_the_signer(unsigned: bytes,

@@ -165,6 +165,9 @@ def sign_pdf(pdf_bytes: bytes, identity: SigningIdentity, *, signer_name: str, r
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
     except Exception as exc:
         raise SigningFailed("文件不是有效的 PDF", "the file is not a valid PDF") from exc
+    if writer.prev.embedded_signatures:
+        raise SigningFailed("文件已经签过名，转介文件只签一次",
+                            "the file is already signed; a referral is signed once")
     new_field = None
     if not _field_exists(writer):
         page = writer.root["/Pages"]["/Count"] - 1

@@ -124,7 +124,8 @@ def _as_asn1(cert: TrustAnchor) -> asn1_x509.Certificate:
 
 
 def _looks_truncated(data: bytes) -> bool:
-    if b"%%EOF" not in data[-1024:]:
+    """A signed range reaching past the end, or no end-of-file marker at all."""
+    if b"%%EOF" not in data:
         return True
     return any(int(m[3]) + int(m[4]) > len(data) for m in _BYTE_RANGE.finditer(data))
 
@@ -139,6 +140,10 @@ def verify_pdf(data: bytes, trust: list[TrustAnchor] | None = None) -> VerifyRes
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         signatures = reader.embedded_signatures
     except Exception:  # a reader error of any kind means a broken file
+        # ...unless it reads as a signed file with bytes stuck on after the signed range
+        ends = [int(m[3]) + int(m[4]) for m in _BYTE_RANGE.finditer(data)]
+        if ends and max(ends) < len(data):
+            return VerifyResult(False, "modified_after_signing")
         return VerifyResult(False, "damaged")
     if not signatures:
         return VerifyResult(False, "unsigned")
