@@ -88,7 +88,8 @@ class SignatureBox(Flowable):  # type: ignore[misc]
         canv.drawString(0, STAMP_HEIGHT + 4, self.caption)
         canv.setStrokeColor(RULE)
         canv.setDash(3, 3)
-        canv.rect(0, 0, STAMP_WIDTH, STAMP_HEIGHT, stroke=1, fill=0)
+        canv.setLineWidth(0.6)
+        canv.rect(1, 1, STAMP_WIDTH - 2, STAMP_HEIGHT - 2, stroke=1, fill=0)  # under the stamp
         canv.restoreState()
         x, y = canv.absolutePosition(0, 0)
         self.area.page_index = canv.getPageNumber() - 1
