@@ -99,6 +99,8 @@ class _Conditions:
 
     def ref(self, raw: object, where: str, before: int | None) -> Field | None:
         fld = self.fields.get(raw) if isinstance(raw, str) else None
+        if fld is None and raw in self.r.broken_ids:
+            return None
         if fld is None:
             self.r.problem(where, f"引用的字段“{raw}”不在此模板中。",
                            f'it names a field "{raw}" that is not in this template.')
@@ -214,6 +216,8 @@ def _read_sections(r: Reader, raw: object) -> list[tuple[Section, _Pending, list
             fwhere = at(at(where, "fields"), fi)
             fld = read_field(r, raw_field, fwhere)
             if fld is None:
+                if isinstance(raw_field, dict) and isinstance(raw_field.get("id"), str):
+                    r.broken_ids.add(raw_field["id"])
                 continue
             fwhere = f"{fwhere} ({fld.id})"
             if fld.id in seen_fields:
@@ -234,12 +238,11 @@ def read_field(r: Reader, raw: object, where: str) -> Field | None:
     ftype = raw.get("type") if isinstance(raw, dict) else None
     allowed = _TYPE_KEYS.get(ftype, _ALL_TYPE_KEYS) if isinstance(ftype, str) else _ALL_TYPE_KEYS
     problems_before = len(r.problems)
+    where = r.named(where, raw)
     obj = r.obj(raw, where, ("id", "type", "label"), _COMMON_KEYS + allowed)
     if obj is None:
         return None
     fid = r.ident(obj["id"], at(where, "id")) if "id" in obj else None
-    if fid is not None:
-        where = f"{where} ({fid})"
     if ftype not in FIELD_TYPES:
         r.problem(at(where, "type"), f"未知的字段类型“{ftype}”；可用：{'、'.join(FIELD_TYPES)}。",
                   f'unknown field type "{ftype}"; use one of: {", ".join(FIELD_TYPES)}.')
@@ -270,15 +273,13 @@ def _options(r: Reader, raw: object, where: str) -> tuple[Option, ...]:
         r.problem(where, "选择题至少需要两个选项。",
                   "a choice question needs at least two options.")
     for i, raw_option in enumerate(items):
-        owhere = at(where, i)
+        owhere = r.named(at(where, i), raw_option)
         obj = r.obj(raw_option, owhere, ("id", "label"), ("score",))
         if obj is None:
             continue
         oid = r.ident(obj.get("id"), at(owhere, "id")) if "id" in obj else None
-        if oid is not None:
-            owhere = f"{owhere} ({oid})"
-            if any(o.id == oid for o in options):
-                r.problem(owhere, f"选项标识“{oid}”重复。", f'option id "{oid}" is used twice.')
+        if oid is not None and any(o.id == oid for o in options):
+            r.problem(owhere, f"选项标识“{oid}”重复。", f'option id "{oid}" is used twice.')
         label = r.text(obj.get("label"), at(owhere, "label")) if "label" in obj else None
         score = obj.get("score")
         points = None if score is None else r.whole(score, at(owhere, "score"), 0, MAX_SCORE)

@@ -57,9 +57,18 @@ class Reader:
     def __init__(self, file: Path) -> None:
         self.file = file
         self.problems: list[TemplateProblem] = []
+        # Ids of fields that are present but could not be read: their own problems are
+        # reported, so references to them are not reported again.
+        self.broken_ids: set[str] = set()
 
     def problem(self, where: str, zh: str, en: str) -> None:
         self.problems.append(TemplateProblem(self.file, where, zh, en))
+
+    @staticmethod
+    def named(where: str, raw: object) -> str:
+        """`where`, followed by the id of the object at it when it has a valid one."""
+        ident = raw.get("id") if isinstance(raw, dict) else None
+        return f"{where} ({ident})" if isinstance(ident, str) and IDENT.fullmatch(ident) else where
 
     def obj(self, raw: object, where: str, required: tuple[str, ...],
             optional: tuple[str, ...] = ()) -> dict[str, Any] | None:
@@ -85,8 +94,9 @@ class Reader:
         return None
 
     def text(self, raw: object, where: str) -> Text | None:
+        before = len(self.problems)
         obj = self.obj(raw, where, ("zh", "en"))
-        if obj is None:
+        if obj is None or len(self.problems) > before:
             return None
         zh, en = obj.get("zh"), obj.get("en")
         if not (isinstance(zh, str) and zh.strip() and isinstance(en, str) and en.strip()):

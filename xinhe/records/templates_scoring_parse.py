@@ -50,11 +50,11 @@ class ScoringReader:
 
     def _total(self, raw: object, where: str) -> Total | None:
         r = self.r
+        where = r.named(where, raw)
         obj = r.obj(raw, where, ("id", "label"), ("fields", "bands"))
         if obj is None:
             return None
         tid = r.ident(obj["id"], at(where, "id")) if "id" in obj else None
-        where = f"{where} ({tid})" if tid else where
         label = r.text(obj["label"], at(where, "label")) if "label" in obj else None
         if "fields" in obj:
             names = self._scored_fields(obj["fields"], at(where, "fields"))
@@ -74,6 +74,8 @@ class ScoringReader:
         names: list[str] = []
         for i, name in enumerate(items):
             fld = self.fields.get(name) if isinstance(name, str) else None
+            if fld is None and name in self.r.broken_ids:
+                continue
             if fld is None:
                 self.r.problem(at(where, i), f"合计引用的字段“{name}”不在此模板中。",
                                f'the total names a field "{name}" that is not in this template.')
@@ -112,15 +114,13 @@ class ScoringReader:
         for i, band in enumerate(bands):
             bwhere = at(where, i)
             if band.minimum > expected:
-                r.problem(bwhere,
-                          f"区间之间有空缺：总分 {expected}–{band.minimum - 1} 不属于任何区间。",
-                          f"gap between bands: totals {expected}–{band.minimum - 1} fall in no "
-                          "band.")
+                span = _span(expected, band.minimum - 1)
+                r.problem(bwhere, f"区间之间有空缺：总分 {span} 不属于任何区间。",
+                          f"gap between bands: total {span} falls in no band.")
             elif band.minimum < expected:
-                r.problem(bwhere,
-                          f"与前一区间重叠：总分 {band.minimum}–{expected - 1} 同属两个区间。",
-                          f"overlaps the band before: totals {band.minimum}–{expected - 1} fall "
-                          "in both.")
+                span = _span(band.minimum, expected - 1)
+                r.problem(bwhere, f"与前一区间重叠：总分 {span} 同属两个区间。",
+                          f"overlaps the band before: total {span} falls in both.")
             if band.maximum is None and i < len(bands) - 1:
                 r.problem(bwhere, "只有最后一个区间可以不写 max。",
                           "only the last band may leave out max.")
@@ -131,19 +131,19 @@ class ScoringReader:
                           "a band of higher totals cannot have a lower level.")
             expected = _MAX_TOTAL + 1 if band.maximum is None else band.maximum + 1
         if expected <= highest:
-            r.problem(where,
-                      f"总分 {expected}–{highest} 不属于任何区间（最高可能总分为 {highest}）。",
-                      f"totals {expected}–{highest} fall in no band (the highest possible total "
-                      f"is {highest}).")
+            span = _span(expected, highest)
+            r.problem(where, f"总分 {span} 不属于任何区间（最高可能总分为 {highest}）。",
+                      f"total {span} falls in no band (the highest possible total is "
+                      f"{highest}).")
         return len(r.problems) == problems
 
     def _rule(self, raw: object, where: str) -> Rule | None:
         r = self.r
+        where = r.named(where, raw)
         obj = r.obj(raw, where, ("id", "when", "reason"), ("level",))
         if obj is None:
             return None
         rid = r.ident(obj["id"], at(where, "id")) if "id" in obj else None
-        where = f"{where} ({rid})" if rid else where
         when = self.read_condition(obj["when"], at(where, "when"), None) if "when" in obj \
             else None
         reason = r.text(obj["reason"], at(where, "reason")) if "reason" in obj else None
@@ -152,3 +152,7 @@ class ScoringReader:
                 (obj.get("level") is not None and level is None):
             return None
         return Rule(rid, when, reason, level)
+
+
+def _span(low: int, high: int) -> str:
+    return str(low) if low == high else f"{low}–{high}"
