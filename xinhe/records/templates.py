@@ -100,6 +100,7 @@ from xinhe.records.templates_answers import (
 )
 from xinhe.records.templates_dump import template_to_json
 from xinhe.records.templates_model import (
+    FIELD_TYPES,
     KIND_LABELS,
     KINDS,
     LEVEL_LABELS,
@@ -119,12 +120,12 @@ from xinhe.records.templates_reader import IDENT, TemplateProblem
 from xinhe.records.templates_scoring import BandHit, Reason, ScoreResult, score
 
 __all__ = [
-    "KINDS", "KIND_LABELS", "LEVELS", "LEVEL_LABELS", "UNKNOWN", "Answer", "AnswerIssue",
-    "AnswerRow", "BandHit", "Field", "InvalidAnswer", "Kind", "Level", "LoadResult", "Option",
-    "Reason", "ScoreResult", "Section", "Template", "TemplateProblem", "TemplateRegistry",
-    "Text", "answer_rows", "check_folder", "check_report", "load_folder", "parse_template",
-    "render_text", "score", "shipped_folder", "template_to_json", "validate_answers",
-    "visible_field_ids",
+    "FIELD_TYPES", "KINDS", "KIND_LABELS", "LEVELS", "LEVEL_LABELS", "UNKNOWN", "Answer",
+    "AnswerIssue", "AnswerRow", "BandHit", "Field", "InvalidAnswer", "Kind", "Level",
+    "LoadResult", "Option", "Reason", "ScoreResult", "Section", "Template", "TemplateProblem",
+    "TemplateRegistry", "Text", "answer_rows", "check_folder", "check_report", "load_folder",
+    "parse_template", "render_text", "score", "shipped_folder", "template_to_json",
+    "validate_answers", "visible_field_ids",
 ]
 
 ARCHIVE = "archive"
