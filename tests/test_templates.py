@@ -33,7 +33,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "templates"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SHIPPED_IDS = {"general_intake", "dv_intake", "emotional_dispute_intake",
                "minor_mandatory_report", "suicide_screen", "safety_plan", "session_note",
-               "crisis_intervention", "followup_visit"}
+               "crisis_intervention", "followup_visit", "phq9", "gad7"}
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +59,7 @@ def test_shipped_templates_all_load_without_problems() -> None:
     ("emotional_dispute_intake", "intake"), ("minor_mandatory_report", "mandatory_report"),
     ("suicide_screen", "assessment"), ("safety_plan", "safety_plan"), ("session_note", "note"),
     ("crisis_intervention", "crisis"), ("followup_visit", "followup"),
+    ("phq9", "assessment"), ("gad7", "assessment"),
 ])
 def test_shipped_template_kinds(registry: TemplateRegistry, template_id: str, kind: str) -> None:
     assert registry.get(template_id).kind == kind
@@ -427,6 +428,58 @@ def test_templates_that_only_point_to_next_steps(template_id: str, answers: dict
     assert all(r.level is None for r in result.reasons)
 
 
+FREQUENCY = ["not_at_all", "several_days", "more_than_half", "nearly_every_day"]
+
+
+def items_totalling(total: int, count: int) -> dict[str, str]:
+    """Answers to q1..q{count} adding up to `total`, filling the first questions first."""
+    answers = {}
+    for i in range(1, count + 1):
+        points = min(3, total)
+        answers[f"q{i}"] = FREQUENCY[points]
+        total -= points
+    assert total == 0
+    return answers
+
+
+@pytest.mark.parametrize(("total", "band", "level"), [
+    (0, "极轻或无抑郁症状", "low"), (4, "极轻或无抑郁症状", "low"), (5, "轻度", "low"),
+    (9, "轻度", "low"), (10, "中度", "medium"), (14, "中度", "medium"),
+    (15, "中重度", "medium"), (19, "中重度", "medium"), (20, "重度", "high"),
+    (24, "重度", "high"),
+])
+def test_phq9_bands(total: int, band: str, level: str) -> None:
+    template = shipped("phq9")
+    result = score(template, validate_answers(template, items_totalling(total, 9)))
+    assert result.totals == {"phq9_total": total}
+    assert result.band_label is not None and result.band_label.zh == band
+    assert (result.level, result.reasons) == (level, ())
+
+
+@pytest.mark.parametrize("answer", FREQUENCY[1:])
+def test_phq9_item_nine_asks_for_a_suicide_screen(answer: str) -> None:
+    template = shipped("phq9")
+    result = score(template, {**items_totalling(0, 9), "q9": answer})
+    assert result.totals["phq9_total"] == FREQUENCY.index(answer)
+    (reason,) = result.reasons
+    assert reason.rule_id == "item9_positive" and reason.level is None
+    assert "自杀风险筛查" in reason.text.zh and "suicide risk screen" in reason.text.en
+    assert score(template, items_totalling(27, 9)).reasons == (reason,)
+
+
+@pytest.mark.parametrize(("total", "band", "level"), [
+    (0, "极轻或无焦虑症状", "low"), (4, "极轻或无焦虑症状", "low"), (5, "轻度", "low"),
+    (9, "轻度", "low"), (10, "中度", "medium"), (14, "中度", "medium"), (15, "重度", "medium"),
+    (21, "重度", "medium"),
+])
+def test_gad7_bands(total: int, band: str, level: str) -> None:
+    template = shipped("gad7")
+    result = score(template, validate_answers(template, items_totalling(total, 7)))
+    assert result.totals == {"gad7_total": total}
+    assert result.band_label is not None and result.band_label.zh == band
+    assert result.level == level
+
+
 # -- conditional display -----------------------------------------------------------------------
 
 def test_warning_letter_date_shows_only_after_a_letter() -> None:
@@ -751,6 +804,7 @@ def test_registry_by_kind_and_latest_order(registry: TemplateRegistry) -> None:
                                                           "emotional_dispute_intake",
                                                           "general_intake"]
     assert [t.id for t in registry.by_kind("crisis")] == ["crisis_intervention"]
+    assert [t.id for t in registry.by_kind("assessment")] == ["gad7", "phq9", "suicide_screen"]
     assert [t.kind for t in registry.latest()][:3] == ["intake"] * 3
     assert registry.latest()[-1].id == "minor_mandatory_report"
     with pytest.raises(InvalidInput):
@@ -799,7 +853,7 @@ def test_check_report_text(tmp_path: Path) -> None:
     assert "  unknown_type.json sections[1].fields[3] (strangulation).type: unknown field " \
            'type "yesno"' in text
     zh, _ = check_report(lang="zh_CN")
-    assert "可用的模板（9 个）：" in zh and "没有发现问题。" in zh
+    assert "可用的模板（11 个）：" in zh and "没有发现问题。" in zh
     assert "  dv_intake 第 1 版 · 接案登记 · 家庭暴力个案接案登记" in zh
     shutil.copy(HOME, tmp_path / "home_check.json")
     assert check_report(tmp_path, "en")[1] == []
