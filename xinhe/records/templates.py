@@ -138,6 +138,8 @@ def shipped_folder() -> Path:
 
 @dataclass(frozen=True)
 class LoadResult:
+    """The templates that can be used from a folder, and the problems of those that cannot."""
+
     templates: tuple[Template, ...]
     problems: tuple[TemplateProblem, ...]
 

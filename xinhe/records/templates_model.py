@@ -132,6 +132,8 @@ def condition_fields(condition: Condition) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Option:
+    """One answer of a choice question; `score` is the points it adds to totals."""
+
     id: str
     label: Text
     score: int | None = None
@@ -177,6 +179,8 @@ class Field:
 
 @dataclass(frozen=True)
 class Section:
+    """A titled group of questions, shown or hidden as a whole."""
+
     id: str
     label: Text
     fields: tuple[Field, ...]
@@ -216,12 +220,16 @@ class Rule:
 
 @dataclass(frozen=True)
 class Scoring:
+    """How answers give a level: totals with bands, and rules (both may be empty)."""
+
     totals: tuple[Total, ...] = ()
     rules: tuple[Rule, ...] = ()
 
 
 @dataclass(frozen=True)
 class Template:
+    """One version of a template. `source` is the file it was read from."""
+
     id: str
     version: int
     kind: Kind

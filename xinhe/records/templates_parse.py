@@ -219,7 +219,7 @@ def _read_sections(r: Reader, raw: object) -> list[tuple[Section, _Pending, list
                 if isinstance(raw_field, dict) and isinstance(raw_field.get("id"), str):
                     r.broken_ids.add(raw_field["id"])
                 continue
-            fwhere = f"{fwhere} ({fld.id})"
+            fwhere = r.named(fwhere, raw_field)
             if fld.id in seen_fields:
                 r.problem(fwhere, f"字段标识“{fld.id}”在模板中重复。",
                           f'field id "{fld.id}" is used twice in the template.')
