@@ -362,9 +362,11 @@ def search(db: _Db, query: str, *, case_filter_sql: str = "1", params: Sequence[
             if not rows:
                 break
             for doc_id, doc_key, case_id, kind, title, body, ts in rows:
-                if matches(terms, title, body):
-                    hits.append(SearchHit(doc_id, doc_key, case_id, kind, title,
-                                          snippet(terms, title, body), ts))
+                folded_title, folded_body = fold(title), fold(body)
+                if all(t in folded_title or t in folded_body for t in terms):
+                    text = _excerpt(terms, body, folded_body) or _excerpt(
+                        terms, title, folded_title)
+                    hits.append(SearchHit(doc_id, doc_key, case_id, kind, title, text, ts))
                     if len(hits) == limit:
                         break
     finally:
@@ -374,22 +376,18 @@ def search(db: _Db, query: str, *, case_filter_sql: str = "1", params: Sequence[
 
 # -- snippets -----------------------------------------------------------------------------
 
-def _first(terms: Sequence[str], folded: str) -> tuple[int, int] | None:
-    found = [(i, len(t)) for t in terms if (i := folded.find(t)) >= 0]
-    return min(found) if found else None
-
-
 def snippet(terms: Sequence[str], title: str, body: str, width: int = SNIPPET_CHARS) -> str:
-    """About `width` characters of the body (or title) around the first match, each match
-    wrapped in MARK_START/MARK_END, whitespace shown as single spaces."""
-    text, folded = body, fold(body)
-    first = _first(terms, folded)
-    if first is None:
-        text, folded = title, fold(title)
-        first = _first(terms, folded)
-        if first is None:
-            return ""
-    pos, length = first
+    """About `width` characters of the body (or else the title) around the first match,
+    each match wrapped in MARK_START/MARK_END, whitespace shown as single spaces."""
+    return (_excerpt(terms, body, fold(body), width)
+            or _excerpt(terms, title, fold(title), width))
+
+
+def _excerpt(terms: Sequence[str], text: str, folded: str, width: int = SNIPPET_CHARS) -> str:
+    found = [(i, len(t)) for t in terms if (i := folded.find(t)) >= 0]
+    if not found:
+        return ""
+    pos, length = min(found)
     start = max(0, pos - max(0, width - length) // 3)
     end = min(len(text), max(start + width, pos + length))
     start = max(0, min(start, end - width))
