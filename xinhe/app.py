@@ -14,7 +14,10 @@ def main(argv: list[str] | None = None) -> int:
                      help="open the demo vault in ./demo-vault, creating it first if needed")
     args = parser.parse_args(argv)
     if args.command:
-        return cli.run(args)
+        try:
+            return cli.run(args)
+        except BrokenPipeError:  # output piped into `head` and the like
+            return 0
     from xinhe.ui.application import run_desktop  # Qt is loaded only for the desktop app
 
     return run_desktop(args)

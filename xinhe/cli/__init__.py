@@ -1,0 +1,158 @@
+"""The `xinhe` command: the scriptable face of the same services the desktop app uses.
+
+Secrets come from standard input when it is not a terminal, one per line, in the order
+each command's help gives. Output is text, or JSON with --json. Exit 0 on success;
+otherwise 1 with a one-line reason on stderr (2 for a usage error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from xinhe import __version__
+from xinhe.crypto.binding import DeviceBinding
+from xinhe.errors import InvalidInput, XinheError
+from xinhe.i18n import pick, set_language
+from xinhe.paths import default_vault_dir
+from xinhe.records.vault import Vault, VaultFolder
+
+
+@dataclass
+class Io:
+    """The command's streams and its source of secrets (injectable for tests)."""
+
+    stdin: IO[str] = field(default_factory=lambda: sys.stdin)
+    stdout: IO[str] = field(default_factory=lambda: sys.stdout)
+    stderr: IO[str] = field(default_factory=lambda: sys.stderr)
+    _lines: list[str] | None = None
+
+    def secret(self, prompt_zh: str, prompt_en: str, confirm: bool = False) -> str:
+        """One secret: a line of stdin when piped, else asked at the terminal."""
+        if not self.stdin.isatty():
+            if self._lines is None:
+                self._lines = self.stdin.read().splitlines()
+            if not self._lines:
+                raise InvalidInput("标准输入中缺少所需的密码行。",
+                                   "A password line is missing on standard input.")
+            return self._lines.pop(0)
+        prompt = pick(prompt_zh, prompt_en) + ": "
+        value = getpass.getpass(prompt)
+        if confirm and getpass.getpass(pick("再输入一次", "Again") + ": ") != value:
+            raise InvalidInput("两次输入的密码不一致。", "The two passwords do not match.")
+        return value
+
+    def out(self, text: str = "") -> None:
+        print(text, file=self.stdout)
+
+    def err(self, text: str) -> None:
+        print(text, file=self.stderr)
+
+
+@dataclass
+class Context:
+    args: argparse.Namespace
+    io: Io
+    binding: DeviceBinding
+
+    def folder(self) -> VaultFolder:
+        return VaultFolder(default_vault_dir(self.args.vault), self.binding)
+
+    def unlock(self) -> Vault:
+        if not self.args.user:
+            raise InvalidInput("此命令需要 --user 登录名。", "This command needs --user NAME.")
+        folder = self.folder()
+        folder.load_slots()
+        password = self.io.secret(f"{self.args.user} 的密码", f"Password for {self.args.user}")
+        return folder.unlock(self.args.user, password)
+
+    def emit(self, data: Any, text: Callable[[], None]) -> None:
+        if self.args.json:
+            self.io.out(json.dumps(data, ensure_ascii=False, indent=1))
+        else:
+            text()
+
+
+Handler = Callable[[Context], int]
+_HANDLERS: dict[str, Handler] = {}
+
+
+def command(name: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        _HANDLERS[name] = fn
+        return fn
+    return register
+
+
+class Parsers:
+    """Where command modules add their sub-commands (each module's `add_parsers`)."""
+
+    def __init__(self, sub: Any, common: argparse.ArgumentParser) -> None:
+        self._sub = sub
+        self._common = common
+
+    def command(self, name: str, help: str) -> argparse.ArgumentParser:  # noqa: A002
+        parser: argparse.ArgumentParser = self._sub.add_parser(name, parents=[self._common],
+                                                               help=help)
+        return parser
+
+    def group(self, name: str, help: str) -> Parsers:  # noqa: A002
+        """A command with actions (`xinhe users add …`)."""
+        parser = self._sub.add_parser(name, parents=[self._common], help=help)
+        actions = parser.add_subparsers(dest="subcommand", metavar="ACTION", required=True)
+        return Parsers(actions, self._common)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    def options(defaults: bool) -> argparse.ArgumentParser:
+        # Sub-commands accept the same options; their copies must not reset a value given
+        # before the sub-command, hence SUPPRESS there.
+        extra: dict[str, Any] = {} if defaults else {"default": argparse.SUPPRESS}
+        opts = argparse.ArgumentParser(add_help=False)
+        opts.add_argument("--vault", metavar="DIR", help="vault folder (default: "
+                          "$XINHE_VAULT or the per-user data folder)", **extra)
+        opts.add_argument("--user", metavar="NAME", help="log in as NAME (password on stdin)",
+                          **extra)
+        opts.add_argument("--json", action="store_true", help="print JSON", **extra)
+        opts.add_argument("--lang", choices=("zh_CN", "en"), help="language of messages",
+                          **extra)
+        return opts
+
+    parser = argparse.ArgumentParser(
+        prog="xinhe", parents=[options(defaults=True)],
+        description="Xinhe (馨和) casework records. Without a command, opens the desktop app.")
+    parser.add_argument("--version", action="version", version=f"xinhe {__version__}")
+    parsers = Parsers(parser.add_subparsers(dest="command", metavar="COMMAND"),
+                      options(defaults=False))
+    for module in COMMAND_MODULES:
+        module.add_parsers(parsers)
+    return parser
+
+
+def run(args: argparse.Namespace, io: Io | None = None,
+        binding: DeviceBinding | None = None) -> int:
+    """Run a parsed command. Returns the exit code."""
+    io = io or Io()
+    if args.lang:
+        set_language(args.lang)
+    name = args.command + (f" {args.subcommand}" if getattr(args, "subcommand", None) else "")
+    ctx = Context(args, io, binding or DeviceBinding.from_system())
+    try:
+        return _HANDLERS[name](ctx)
+    except XinheError as exc:
+        io.err(exc.message())
+        return 1
+    except KeyboardInterrupt:
+        io.err(pick("已取消。", "Cancelled."))
+        return 1
+
+
+# The command modules register their handlers on import and add their parsers.
+from xinhe.cli import accounts, casework, referrals  # noqa: E402
+
+COMMAND_MODULES = (accounts, casework, referrals)

@@ -1,0 +1,239 @@
+"""Commands for the vault and its accounts: init, users, passwd, recover, rekey, audit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import Any
+
+from xinhe.cli import Context, Parsers, command
+from xinhe.crypto.binding import DeviceBinding
+from xinhe.errors import InvalidInput
+from xinhe.i18n import pick
+from xinhe.records.vault import ROLES, Vault
+
+
+def add_parsers(parsers: Parsers) -> None:
+    p = parsers.command("init", "create a vault; prints the recovery key once "
+                        "(stdin: admin password)")
+    p.add_argument("--org", required=True, help="studio name")
+    p.add_argument("--admin", required=True, help="admin login name")
+    p.add_argument("--display-name", help="admin's full name")
+    users = parsers.group("users", "manage accounts")
+    p = users.command("add", "add an account (stdin: your password, then theirs)")
+    p.add_argument("name")
+    p.add_argument("--role", required=True, choices=ROLES)
+    p.add_argument("--display-name")
+    users.command("list", "list accounts")
+    for action, text in (("disable", "disable an account"), ("enable", "enable an account"),
+                         ("unlock", "clear a lockout"),
+                         ("remove", "remove an account and re-key the vault"),
+                         ("reset-password", "set a new password for an account "
+                          "(stdin: your password, then theirs)")):
+        users.command(action, text).add_argument("name")
+    parsers.command("passwd", "change your password (stdin: old, then new)")
+    parsers.command("recover", "set a new password with the recovery key "
+                    "(stdin: key, then password)")
+    parsers.command("rekey", "re-encrypt the vault under a new key")
+    parsers.group("audit", "the audit chain").command("verify", "check the hash chain")
+
+
+def binding_note(binding: DeviceBinding) -> str:
+    if binding.enabled:
+        return pick("工作站绑定：已启用（设备密钥保存在系统密钥环中）。",
+                    "Workstation binding: on (device secret kept in the system keyring).")
+    return pick(
+        f"注意：工作站绑定未启用（{binding.reason_off}）。复制走的数据库只受密码保护。",
+        f"Note: workstation binding is OFF ({binding.reason_off}). A copied vault is "
+        "protected by the passwords alone.")
+
+
+@command("init")
+def cmd_init(ctx: Context) -> int:
+    folder = ctx.folder()
+    if folder.exists():
+        from xinhe.errors import VaultExists
+        raise VaultExists(str(folder.path))
+    password = ctx.io.secret(f"为 {ctx.args.admin} 设置密码", f"New password for {ctx.args.admin}",
+                             confirm=True)
+    vault, recovery_key = folder.create(ctx.args.org, ctx.args.admin,
+                                        ctx.args.display_name or ctx.args.admin, password)
+    vault.close("logout")
+    data = {"vault": str(folder.path), "admin": ctx.args.admin, "recovery_key": recovery_key,
+            "binding": ctx.binding.enabled}
+
+    def text() -> None:
+        ctx.io.out(pick(f"已在 {folder.path} 创建数据库。", f"Vault created at {folder.path}."))
+        ctx.io.out(pick("恢复密钥（只显示这一次，请抄写并锁好保存）：",
+                        "Recovery key (shown only this once; write it down and lock it away):"))
+        ctx.io.out(f"  {recovery_key}")
+        ctx.io.out(binding_note(ctx.binding))
+    ctx.emit(data, text)
+    return 0
+
+
+def _user_json(user: Any) -> dict[str, Any]:
+    return {k: v for k, v in asdict(user).items() if k != "id"}
+
+
+@command("users add")
+def cmd_users_add(ctx: Context) -> int:
+    vault = ctx.unlock()
+    try:
+        password = ctx.io.secret(f"为 {ctx.args.name} 设置初始密码",
+                                 f"Initial password for {ctx.args.name}", confirm=True)
+        user = vault.add_user(ctx.args.name, ctx.args.display_name or ctx.args.name,
+                              ctx.args.role, password)
+    finally:
+        vault.close("logout")
+    ctx.emit(_user_json(user), lambda: ctx.io.out(
+        pick(f"已添加用户 {user.username}（{user.role}）。",
+             f"Added user {user.username} ({user.role}).")))
+    return 0
+
+
+@command("users list")
+def cmd_users_list(ctx: Context) -> int:
+    vault = ctx.unlock()
+    try:
+        users = vault.users()
+        locked = {u.username for u in users if vault.folder.lockout_until(u.username)}
+    finally:
+        vault.close("logout")
+
+    def text() -> None:
+        for u in users:
+            state = pick("在用", "active") if u.active else pick("已停用", "disabled")
+            if u.username in locked:
+                state += pick("，已锁定", ", locked")
+            ctx.io.out(f"{u.username}\t{u.role}\t{state}\t{u.display_name}")
+    ctx.emit([{**_user_json(u), "locked": u.username in locked} for u in users], text)
+    return 0
+
+
+def _user_action(ctx: Context, action: Callable[[Vault], None], zh: str, en: str) -> int:
+    vault = ctx.unlock()
+    try:
+        action(vault)
+    finally:
+        vault.close("logout")
+    ctx.emit({"user": ctx.args.name, "done": True}, lambda: ctx.io.out(pick(zh, en)))
+    return 0
+
+
+def _set_active(vault: Vault, name: str, active: bool) -> None:
+    vault.set_user_active(name, active)
+
+
+@command("users disable")
+def cmd_users_disable(ctx: Context) -> int:
+    return _user_action(ctx, lambda v: _set_active(v, ctx.args.name, False),
+                        f"已停用 {ctx.args.name}。", f"Disabled {ctx.args.name}.")
+
+
+@command("users enable")
+def cmd_users_enable(ctx: Context) -> int:
+    return _user_action(ctx, lambda v: _set_active(v, ctx.args.name, True),
+                        f"已启用 {ctx.args.name}。", f"Enabled {ctx.args.name}.")
+
+
+@command("users unlock")
+def cmd_users_unlock(ctx: Context) -> int:
+    return _user_action(ctx, lambda v: v.unlock_account(ctx.args.name),
+                        f"已解除 {ctx.args.name} 的锁定。", f"Unlocked {ctx.args.name}.")
+
+
+@command("users remove")
+def cmd_users_remove(ctx: Context) -> int:
+    return _user_action(ctx, lambda v: v.remove_user(ctx.args.name),
+                        f"已删除 {ctx.args.name} 并更换了数据库密钥。",
+                        f"Removed {ctx.args.name} and re-keyed the vault.")
+
+
+@command("users reset-password")
+def cmd_users_reset(ctx: Context) -> int:
+    def reset(vault: Vault) -> None:
+        password = ctx.io.secret(f"{ctx.args.name} 的新密码", f"New password for {ctx.args.name}",
+                                 confirm=True)
+        vault.reset_password(ctx.args.name, password)
+    return _user_action(ctx, reset, f"已为 {ctx.args.name} 设置新密码。",
+                        f"Set a new password for {ctx.args.name}.")
+
+
+@command("recover")
+def cmd_recover(ctx: Context) -> int:
+    if not ctx.args.user:
+        raise InvalidInput("此命令需要 --user 登录名。", "This command needs --user NAME.")
+    folder = ctx.folder()
+    folder.load_slots()
+    key = ctx.io.secret("恢复密钥", "Recovery key")
+    folder.check_recovery_key(key)
+    new = ctx.io.secret(f"{ctx.args.user} 的新密码", f"New password for {ctx.args.user}",
+                        confirm=True)
+    vault = folder.recover(key, ctx.args.user, new)
+    vault.close("logout")
+    ctx.emit({"user": ctx.args.user, "done": True}, lambda: ctx.io.out(
+        pick(f"已用恢复密钥为 {ctx.args.user} 设置新密码。",
+             f"A new password is set for {ctx.args.user} with the recovery key.")))
+    return 0
+
+
+@command("rekey")
+def cmd_rekey(ctx: Context) -> int:
+    vault = ctx.unlock()
+    try:
+        vault.rekey()
+    finally:
+        vault.close("logout")
+    ctx.emit({"done": True}, lambda: ctx.io.out(
+        pick("已更换数据库密钥，所有密钥槽已重新封装。",
+             "The vault is re-keyed and every key slot rewrapped.")))
+    return 0
+
+
+@command("audit verify")
+def cmd_audit_verify(ctx: Context) -> int:
+    vault = ctx.unlock()
+    try:
+        vault.require_role("admin", "supervisor")
+        result = vault.audit.verify()
+        vault.audit_event("audit.verify", "audit", result.checked,
+                          "ok" if result.ok else "problems")
+    finally:
+        vault.close("logout")
+    data = {"ok": result.ok, "checked": result.checked, "head": result.head_hash,
+            "problems": [{"seq": p.seq, "kind": p.kind} for p in result.problems]}
+
+    def text() -> None:
+        if result.ok:
+            ctx.io.out(pick(f"审计链完整：共 {result.checked} 条，链头 {result.head_hash[:16]}…",
+                            f"Audit chain intact: {result.checked} entries, head "
+                            f"{result.head_hash[:16]}…"))
+        else:
+            for problem in result.problems:
+                ctx.io.out(problem.describe())
+    ctx.emit(data, text)
+    if not result.ok:
+        ctx.io.err(pick(f"审计链被篡改：发现 {len(result.problems)} 处问题。",
+                        f"The audit chain has been tampered with: {len(result.problems)} "
+                        "problem(s) found."))
+        return 1
+    return 0
+
+
+@command("passwd")
+def cmd_passwd(ctx: Context) -> int:
+    if not ctx.args.user:
+        raise InvalidInput("此命令需要 --user 登录名。", "This command needs --user NAME.")
+    folder = ctx.folder()
+    folder.load_slots()
+    old = ctx.io.secret("当前密码", "Current password")
+    new = ctx.io.secret("新密码", "New password", confirm=True)
+    vault = folder.unlock(ctx.args.user, old)
+    try:
+        vault.change_password(old, new)
+    finally:
+        vault.close("logout")
+    ctx.emit({"user": ctx.args.user, "done": True},
+             lambda: ctx.io.out(pick("密码已更改。", "Password changed.")))
+    return 0

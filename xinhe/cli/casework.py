@@ -1,0 +1,119 @@
+"""Commands for casework: demo, cases list, search, templates check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from xinhe.cli import Context, Parsers, command
+from xinhe.i18n import pick
+from xinhe.records import templates as tpl
+from xinhe.records import vocab
+from xinhe.records.demo import DEMO_USERS, create_demo_vault
+from xinhe.records.services import Services
+from xinhe.records.vault import Vault
+
+
+def add_parsers(parsers: Parsers) -> None:
+    p = parsers.command("demo", "create a demo vault with synthetic records and one login "
+                        "per role")
+    p.add_argument("--cases", type=int, default=150, help="number of cases (default 150)")
+    p.add_argument("--seed", type=int, default=2019, help="random seed (default 2019)")
+    p.add_argument("--replace", action="store_true", help="rebuild an existing demo vault")
+    p = parsers.group("cases", "cases").command("list", "list the cases you may see")
+    p.add_argument("--risk", choices=("high", "medium", "low"))
+    p.add_argument("--status", choices=("intake", "active", "followup", "closed"))
+    p.add_argument("--overdue", action="store_true", help="only cases with overdue items")
+    p = parsers.command("search", "full-text search of what you may read")
+    p.add_argument("text")
+    p.add_argument("--limit", type=int, default=20)
+    p = parsers.group("templates", "structured templates").command(
+        "check", "validate the shipped templates, or those in DIR")
+    p.add_argument("dir", nargs="?", metavar="DIR")
+
+
+def services(ctx: Context, vault: Vault) -> Services:
+    return Services(vault, tpl.TemplateRegistry.default(vault.setting("template_folder")))
+
+
+@command("demo")
+def cmd_demo(ctx: Context) -> int:
+    folder = ctx.folder()
+    if not ctx.args.json:
+        ctx.io.err(pick("正在生成演示数据……", "Creating the demo vault…"))
+    summary = create_demo_vault(folder, cases=ctx.args.cases, seed=ctx.args.seed,
+                                replace=ctx.args.replace)
+    data = {"vault": str(folder.path), "cases": summary.cases, "sessions": summary.sessions,
+            "person_times": summary.person_times, "crises": summary.crises,
+            "recovery_key": summary.recovery_key,
+            "logins": [{"role": r, "user": u, "password": p} for r, u, _, p in DEMO_USERS]}
+
+    def text() -> None:
+        ctx.io.out(pick(f"演示数据库已建在 {folder.path}：{summary.cases} 个个案，"
+                        f"{summary.sessions} 次咨询（{summary.person_times} 人次），"
+                        f"{summary.crises} 次危机干预。",
+                        f"Demo vault created at {folder.path}: {summary.cases} cases, "
+                        f"{summary.sessions} sessions ({summary.person_times} person-times), "
+                        f"{summary.crises} crisis interventions."))
+        ctx.io.out(pick("恢复密钥：", "Recovery key: ") + summary.recovery_key)
+        for line in summary.logins():
+            ctx.io.out(line)
+    ctx.emit(data, text)
+    return 0
+
+
+@command("cases list")
+def cmd_cases_list(ctx: Context) -> int:
+    vault = ctx.unlock()
+    try:
+        rows = services(ctx, vault).cases.find(risk=ctx.args.risk, status=ctx.args.status,
+                                               overdue_only=ctx.args.overdue)
+    finally:
+        vault.close("logout")
+
+    def text() -> None:
+        for r in rows:
+            ctx.io.out("\t".join([r.case_no, r.client_name,
+                                  vocab.label(vocab.CATEGORIES, r.category),
+                                  vocab.label(vocab.STATUSES, r.status),
+                                  vocab.label(vocab.RISK_LEVELS, r.risk_level) or "-",
+                                  r.counsellor_name, r.opened_at[:10],
+                                  (r.next_due or "")[:10] + (" !" if r.overdue else "")]))
+        ctx.io.out(pick(f"共 {len(rows)} 个个案。", f"{len(rows)} cases."))
+    ctx.emit([{"case_no": r.case_no, "client": r.client_name, "category": r.category,
+               "source": r.source, "status": r.status, "risk": r.risk_level,
+               "counsellor": r.counsellor_name, "opened_at": r.opened_at,
+               "next_due": r.next_due, "overdue": r.overdue} for r in rows], text)
+    return 0
+
+
+@command("search")
+def cmd_search(ctx: Context) -> int:
+    vault = ctx.unlock()
+    try:
+        hits = services(ctx, vault).search(ctx.args.text, limit=ctx.args.limit)
+    finally:
+        vault.close("logout")
+
+    def text() -> None:
+        for h in hits:
+            ctx.io.out(f"{h.case_no}\t{h.client_name}\t{h.title}\t{h.ts[:10]}\t{h.snippet}")
+        ctx.io.out(pick(f"找到 {len(hits)} 条。", f"{len(hits)} found."))
+    ctx.emit([{"case_no": h.case_no, "client": h.client_name, "kind": h.kind,
+               "title": h.title, "snippet": h.snippet, "ts": h.ts} for h in hits], text)
+    return 0
+
+
+@command("templates check")
+def cmd_templates_check(ctx: Context) -> int:
+    folder = Path(ctx.args.dir) if ctx.args.dir else None
+    report, problems = tpl.check_report(folder)
+    if ctx.args.json:
+        ctx.emit({"ok": not problems, "problems": [p.as_dict() for p in problems]},
+                 lambda: None)
+    else:
+        ctx.io.out(report)
+    if problems:
+        ctx.io.err(pick(f"发现 {len(problems)} 个模板问题。", f"{len(problems)} template "
+                        "problem(s) found."))
+        return 1
+    return 0
