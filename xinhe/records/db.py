@@ -149,6 +149,7 @@ class Database:
                                "the vault comes from a newer version of Xinhe; upgrade first")
         pending = [m for m in MIGRATIONS if m.version > current]
         if pending and current > 0 and before is not None:
+            self.checkpoint()  # so that vault.db alone holds everything for the copy
             before(current, latest)
         applied = []
         for migration in pending:

@@ -63,6 +63,363 @@ CREATE TABLE settings (
 )
 """
 
+
+V2_CASEWORK = """
+CREATE TABLE clients (
+    id            INTEGER PRIMARY KEY,
+    name          TEXT NOT NULL,
+    name_key      TEXT NOT NULL,
+    gender        TEXT,
+    birth_date    TEXT,
+    birth_year    INTEGER,
+    phone         TEXT,
+    phone_key     TEXT,
+    id_number     TEXT,
+    id_key        TEXT,
+    street        TEXT,
+    community     TEXT,
+    address       TEXT,
+    guardian_name TEXT,
+    guardian_phone TEXT,
+    created_by    INTEGER NOT NULL REFERENCES users(id),
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    version       INTEGER NOT NULL DEFAULT 1
+)
+;;
+CREATE INDEX clients_name_year ON clients (name_key, birth_year)
+;;
+CREATE INDEX clients_phone ON clients (phone_key)
+;;
+CREATE INDEX clients_id ON clients (id_key)
+;;
+CREATE TABLE counters (
+    name TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    last INTEGER NOT NULL,
+    PRIMARY KEY (name, year)
+)
+;;
+CREATE TABLE cases (
+    id              INTEGER PRIMARY KEY,
+    case_no         TEXT NOT NULL UNIQUE,
+    client_id       INTEGER NOT NULL REFERENCES clients(id),
+    category        TEXT NOT NULL,
+    source          TEXT NOT NULL,
+    platform_ref    TEXT,
+    status          TEXT NOT NULL DEFAULT 'intake',
+    closure_reason  TEXT,
+    closure_note    TEXT,
+    opened_at       TEXT NOT NULL,
+    closed_at       TEXT,
+    counsellor_id   INTEGER NOT NULL REFERENCES users(id),
+    supervisor_id   INTEGER REFERENCES users(id),
+    risk_level      TEXT,
+    risk_override   TEXT,
+    risk_updated_at TEXT,
+    summary         TEXT,
+    created_by      INTEGER NOT NULL REFERENCES users(id),
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    version         INTEGER NOT NULL DEFAULT 1
+)
+;;
+CREATE INDEX cases_counsellor ON cases (counsellor_id, status)
+;;
+CREATE INDEX cases_status ON cases (status, risk_level)
+;;
+CREATE INDEX cases_opened ON cases (opened_at)
+;;
+CREATE TABLE case_shares (
+    case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    shared_by INTEGER NOT NULL REFERENCES users(id),
+    shared_at TEXT NOT NULL,
+    PRIMARY KEY (case_id, user_id)
+)
+;;
+CREATE TABLE risk_history (
+    id          INTEGER PRIMARY KEY,
+    case_id     INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    level       TEXT,
+    previous    TEXT,
+    source      TEXT NOT NULL,
+    reason      TEXT,
+    changed_by  INTEGER NOT NULL REFERENCES users(id),
+    changed_at  TEXT NOT NULL
+)
+;;
+CREATE INDEX risk_history_case ON risk_history (case_id, id)
+;;
+CREATE TABLE sessions (
+    id               INTEGER PRIMARY KEY,
+    case_id          INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    started_at       TEXT NOT NULL,
+    duration_min     INTEGER NOT NULL,
+    modality         TEXT NOT NULL,
+    persons_served   INTEGER NOT NULL DEFAULT 1,
+    template_id      TEXT NOT NULL,
+    template_version INTEGER NOT NULL,
+    answers          TEXT NOT NULL,
+    author_id        INTEGER NOT NULL REFERENCES users(id),
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL,
+    signed_at        TEXT,
+    content_hash     TEXT,
+    cosign_required  INTEGER NOT NULL DEFAULT 0,
+    cosigned_by      INTEGER REFERENCES users(id),
+    cosigned_at      TEXT,
+    version          INTEGER NOT NULL DEFAULT 1
+)
+;;
+CREATE INDEX sessions_case ON sessions (case_id, started_at)
+;;
+CREATE INDEX sessions_started ON sessions (started_at)
+;;
+CREATE TRIGGER sessions_locked BEFORE UPDATE OF started_at, duration_min, modality,
+    persons_served, template_id, template_version, answers, author_id, signed_at,
+    content_hash ON sessions
+WHEN OLD.signed_at IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'a signed note is locked: add an addendum instead'); END
+;;
+CREATE TABLE crisis_interventions (
+    id               INTEGER PRIMARY KEY,
+    case_id          INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    occurred_at      TEXT NOT NULL,
+    kind             TEXT NOT NULL,
+    on_site          INTEGER NOT NULL,
+    template_id      TEXT NOT NULL,
+    template_version INTEGER NOT NULL,
+    answers          TEXT NOT NULL,
+    author_id        INTEGER NOT NULL REFERENCES users(id),
+    created_at       TEXT NOT NULL,
+    signed_at        TEXT NOT NULL,
+    content_hash     TEXT NOT NULL,
+    cosign_required  INTEGER NOT NULL DEFAULT 0,
+    cosigned_by      INTEGER REFERENCES users(id),
+    cosigned_at      TEXT
+)
+;;
+CREATE INDEX crisis_case ON crisis_interventions (case_id)
+;;
+CREATE INDEX crisis_occurred ON crisis_interventions (occurred_at)
+;;
+CREATE TRIGGER crisis_locked BEFORE UPDATE OF occurred_at, kind, on_site, template_id,
+    template_version, answers, author_id, signed_at, content_hash ON crisis_interventions
+BEGIN SELECT RAISE(ABORT, 'a signed record is locked: add an addendum instead'); END
+;;
+CREATE TABLE assessments (
+    id               INTEGER PRIMARY KEY,
+    case_id          INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    template_id      TEXT NOT NULL,
+    template_version INTEGER NOT NULL,
+    answers          TEXT NOT NULL,
+    score            TEXT NOT NULL,
+    level            TEXT,
+    assessed_at      TEXT NOT NULL,
+    author_id        INTEGER NOT NULL REFERENCES users(id),
+    created_at       TEXT NOT NULL,
+    content_hash     TEXT NOT NULL
+)
+;;
+CREATE INDEX assessments_case ON assessments (case_id, template_id, assessed_at)
+;;
+CREATE TRIGGER assessments_locked BEFORE UPDATE ON assessments
+BEGIN SELECT RAISE(ABORT, 'a recorded assessment is locked: add an addendum instead'); END
+;;
+CREATE TABLE addenda (
+    id          INTEGER PRIMARY KEY,
+    case_id     INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    parent_type TEXT NOT NULL,
+    parent_id   INTEGER NOT NULL,
+    text        TEXT NOT NULL,
+    author_id   INTEGER NOT NULL REFERENCES users(id),
+    created_at  TEXT NOT NULL,
+    content_hash TEXT NOT NULL
+)
+;;
+CREATE INDEX addenda_parent ON addenda (parent_type, parent_id)
+;;
+CREATE TRIGGER addenda_locked BEFORE UPDATE ON addenda
+BEGIN SELECT RAISE(ABORT, 'an addendum is locked'); END
+;;
+CREATE TABLE safety_plans (
+    id               INTEGER PRIMARY KEY,
+    case_id          INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    template_id      TEXT NOT NULL,
+    template_version INTEGER NOT NULL,
+    answers          TEXT NOT NULL,
+    author_id        INTEGER NOT NULL REFERENCES users(id),
+    created_at       TEXT NOT NULL
+)
+;;
+CREATE INDEX safety_plans_case ON safety_plans (case_id, id)
+;;
+CREATE TABLE followups (
+    id               INTEGER PRIMARY KEY,
+    case_id          INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    due_at           TEXT NOT NULL,
+    reason           TEXT NOT NULL DEFAULT 'routine',
+    planned_method   TEXT,
+    status           TEXT NOT NULL DEFAULT 'due',
+    done_at          TEXT,
+    done_by          INTEGER REFERENCES users(id),
+    template_id      TEXT,
+    template_version INTEGER,
+    answers          TEXT,
+    created_by       INTEGER NOT NULL REFERENCES users(id),
+    created_at       TEXT NOT NULL,
+    version          INTEGER NOT NULL DEFAULT 1
+)
+;;
+CREATE INDEX followups_due ON followups (status, due_at)
+;;
+CREATE INDEX followups_case ON followups (case_id)
+;;
+CREATE TABLE clocks (
+    id          INTEGER PRIMARY KEY,
+    case_id     INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    kind        TEXT NOT NULL,
+    started_at  TEXT NOT NULL,
+    due_at      TEXT NOT NULL,
+    urgent      INTEGER NOT NULL DEFAULT 0,
+    status      TEXT NOT NULL DEFAULT 'open',
+    met_at      TEXT,
+    details     TEXT NOT NULL DEFAULT '{}',
+    created_by  INTEGER NOT NULL REFERENCES users(id),
+    created_at  TEXT NOT NULL
+)
+;;
+CREATE INDEX clocks_due ON clocks (status, due_at)
+;;
+CREATE INDEX clocks_case ON clocks (case_id)
+;;
+CREATE TABLE reviews (
+    id            INTEGER PRIMARY KEY,
+    case_id       INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    kind          TEXT NOT NULL,
+    target_type   TEXT NOT NULL,
+    target_id     INTEGER NOT NULL,
+    status        TEXT NOT NULL DEFAULT 'open',
+    due_at        TEXT NOT NULL,
+    requested_by  INTEGER NOT NULL REFERENCES users(id),
+    requested_at  TEXT NOT NULL,
+    reviewer_id   INTEGER REFERENCES users(id),
+    decided_at    TEXT,
+    comment       TEXT
+)
+;;
+CREATE INDEX reviews_open ON reviews (status, due_at)
+;;
+CREATE INDEX reviews_case ON reviews (case_id)
+;;
+CREATE TABLE attachments (
+    id          INTEGER PRIMARY KEY,
+    case_id     INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    kind        TEXT NOT NULL,
+    filename    TEXT NOT NULL,
+    media_type  TEXT NOT NULL,
+    size        INTEGER NOT NULL,
+    sha256      TEXT NOT NULL,
+    data        BLOB NOT NULL,
+    description TEXT,
+    added_by    INTEGER NOT NULL REFERENCES users(id),
+    added_at    TEXT NOT NULL
+)
+;;
+CREATE INDEX attachments_case ON attachments (case_id)
+;;
+CREATE TABLE consents (
+    id            INTEGER PRIMARY KEY,
+    case_id       INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    purpose       TEXT NOT NULL,
+    recipient     TEXT NOT NULL,
+    form          TEXT,
+    legal_basis   TEXT,
+    basis_note    TEXT,
+    given_at      TEXT NOT NULL,
+    given_by      TEXT,
+    attachment_id INTEGER REFERENCES attachments(id),
+    recorded_by   INTEGER NOT NULL REFERENCES users(id),
+    recorded_at   TEXT NOT NULL,
+    withdrawn_at  TEXT,
+    withdrawn_by  INTEGER REFERENCES users(id),
+    CHECK ((form IS NULL) != (legal_basis IS NULL))
+)
+;;
+CREATE INDEX consents_case ON consents (case_id, purpose, recipient)
+;;
+CREATE TABLE referrals (
+    id           INTEGER PRIMARY KEY,
+    case_id      INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    referral_no  TEXT NOT NULL UNIQUE,
+    agency       TEXT NOT NULL,
+    purpose      TEXT NOT NULL,
+    urgency      TEXT NOT NULL DEFAULT 'normal',
+    summary      TEXT NOT NULL DEFAULT '',
+    status       TEXT NOT NULL DEFAULT 'draft',
+    status_note  TEXT,
+    consent_id   INTEGER REFERENCES consents(id),
+    created_by   INTEGER NOT NULL REFERENCES users(id),
+    created_at   TEXT NOT NULL,
+    signed_by    INTEGER REFERENCES users(id),
+    signed_at    TEXT,
+    file_sha256  TEXT,
+    pdf          BLOB,
+    delivered_at TEXT,
+    delivered_to TEXT,
+    acknowledged_at TEXT,
+    acknowledgement TEXT,
+    version      INTEGER NOT NULL DEFAULT 1
+)
+;;
+CREATE INDEX referrals_case ON referrals (case_id)
+;;
+CREATE INDEX referrals_status ON referrals (status, created_at)
+;;
+CREATE TABLE drafts (
+    id          INTEGER PRIMARY KEY,
+    user_id     INTEGER NOT NULL REFERENCES users(id),
+    draft_key   TEXT NOT NULL,
+    title       TEXT NOT NULL DEFAULT '',
+    payload     TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    UNIQUE (user_id, draft_key)
+)
+"""
+
+# The full-text index (xinhe/records/search.py): a trigram index for 3+ characters and a
+# character/pair index that keeps 1–2 character Chinese queries fast.
+V2_SEARCH = """
+;;
+CREATE TABLE search_doc (
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_key TEXT NOT NULL UNIQUE,
+    case_id INTEGER,
+    kind    TEXT NOT NULL,
+    title   TEXT NOT NULL DEFAULT '',
+    body    TEXT NOT NULL DEFAULT '',
+    ts      TEXT NOT NULL
+)
+;;
+CREATE INDEX search_doc_case ON search_doc(case_id)
+;;
+CREATE VIRTUAL TABLE search_tri USING fts5(
+    text, tokenize = 'trigram case_sensitive 1', content = '', contentless_delete = 1
+)
+;;
+CREATE VIRTUAL TABLE search_gram USING fts5(
+    grams, tokenize = 'ascii', detail = none, content = '', contentless_delete = 1
+)
+;;
+CREATE TABLE search_meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+)
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "foundation: meta, users, audit chain, settings", V1_FOUNDATION),
+    Migration(2, "casework: clients, cases, notes, assessments, clocks, referrals, search",
+              V2_CASEWORK + V2_SEARCH),
 ]

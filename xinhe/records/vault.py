@@ -330,6 +330,9 @@ class VaultFolder:
                     raise VaultDamaged("keyslots.json 与 vault.db 不属于同一个数据库",
                                        "keyslots.json and vault.db belong to different vaults")
             db.migrate(before=self._backup_before_migration)
+            from xinhe.records import search  # the index depends on Unicode tables
+
+            search.ensure_current(db)
         except BaseException:
             db.close()
             raise
@@ -339,7 +342,7 @@ class VaultFolder:
         """Copy the encrypted files aside before changing the schema."""
         private_mkdir(self.backups_path)
         stamp = self.clock().strftime("%Y%m%dT%H%M%SZ")
-        for name in (self.DB_NAME, self.DB_NAME + "-wal", self.SLOTS_NAME):
+        for name in (self.DB_NAME, self.SLOTS_NAME):
             source = self.path / name
             if source.exists():
                 target_path = self.backups_path / f"pre-migration-v{current}-{stamp}-{name}"

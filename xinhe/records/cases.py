@@ -1,0 +1,296 @@
+"""Cases (个案): opening, listing, the case header, status, assignment and closure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from xinhe.errors import AccessDenied, InvalidInput, NotFound
+from xinhe.records import risk, vocab
+from xinhe.records.access import require_case, require_case_role, visible_cases_clause
+from xinhe.records.clients import Client, ClientService
+from xinhe.records.common import iso, next_number, parse_ts
+from xinhe.records.search_index import index_case
+from xinhe.records.vault import Vault
+
+TRANSITIONS = {
+    "intake": ("active", "closed"),
+    "active": ("followup", "closed"),
+    "followup": ("active", "closed"),
+    "closed": ("active",),
+}
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """A line of the case list: plain data, safe to hand to a table model."""
+
+    id: int
+    case_no: str
+    client_name: str
+    category: str
+    source: str
+    status: str
+    risk_level: str | None
+    counsellor_id: int
+    counsellor_name: str
+    community: str | None
+    opened_at: str
+    closed_at: str | None
+    next_due: str | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class CaseHeader:
+    id: int
+    case_no: str
+    client: Client
+    category: str
+    source: str
+    platform_ref: str | None
+    status: str
+    closure_reason: str | None
+    closure_note: str | None
+    opened_at: str
+    closed_at: str | None
+    counsellor_id: int
+    counsellor_name: str
+    supervisor_id: int | None
+    supervisor_name: str | None
+    risk_level: str | None
+    risk_overridden: bool
+    summary: str | None
+    shared_with: tuple[str, ...]
+    can_read_notes: bool
+    version: int
+
+
+LIST_SQL = """
+SELECT c.id, c.case_no, cl.name AS client_name, c.category, c.source, c.status, c.risk_level,
+       c.counsellor_id, u.display_name AS counsellor_name, cl.community, c.opened_at,
+       c.closed_at,
+       (SELECT min(f.due_at) FROM followups f WHERE f.case_id = c.id AND f.status = 'due')
+           AS next_followup,
+       (SELECT min(k.due_at) FROM clocks k WHERE k.case_id = c.id AND k.status = 'open')
+           AS next_clock
+FROM cases c
+JOIN clients cl ON cl.id = c.client_id
+JOIN users u ON u.id = c.counsellor_id
+"""
+
+
+class CaseService:
+    def __init__(self, vault: Vault) -> None:
+        self.vault = vault
+
+    # -- opening --------------------------------------------------------------------------
+    def next_case_no(self, year: int) -> str:
+        return f"XH-{year}-{next_number(self.vault, 'case', year):04d}"
+
+    def open(self, *, client_id: int, category: str, source: str,
+             platform_ref: str | None = None, summary: str | None = None,
+             counsellor_id: int | None = None, opened_at: datetime | None = None) -> CaseHeader:
+        """Open a case for a client; the case number is assigned here. A counsellor opens
+        cases for themselves; a supervisor may assign another counsellor."""
+        self.vault.require_role("counsellor", "supervisor")
+        vocab.check(vocab.CATEGORIES, category, "个案类别", "Case category")
+        vocab.check(vocab.SOURCES, source, "个案来源", "Case source")
+        ClientService(self.vault).get(client_id)
+        if counsellor_id is None or self.vault.actor.role == "counsellor":
+            counsellor_id = self.vault.actor.user_id
+        self._require_counsellor(counsellor_id)
+        when = opened_at or self.vault.now()
+        now = iso(self.vault.now())
+        with self.vault.db.transaction():
+            case_no = self.next_case_no(when.year)
+            cursor = self.vault.db.execute(
+                "INSERT INTO cases (case_no, client_id, category, source, platform_ref, summary,"
+                " opened_at, counsellor_id, created_by, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (case_no, client_id, category, source, (platform_ref or "").strip() or None,
+                 (summary or "").strip() or None, iso(when), counsellor_id,
+                 self.vault.actor.user_id, now, now))
+            case_id = int(cursor.lastrowid or 0)
+            self.vault.audit_event("case.open", "case", case_no)
+            index_case(self.vault, case_id)
+        return self.header(case_id)
+
+    def _require_counsellor(self, user_id: int) -> None:
+        row = self.vault.db.one("SELECT role, active FROM users WHERE id = ? AND removed_at IS"
+                                " NULL", (user_id,))
+        if row is None or not row["active"] or row["role"] not in ("counsellor", "supervisor"):
+            raise InvalidInput("只能把个案分配给在用的咨询师或督导。",
+                               "A case can only be assigned to an active counsellor or "
+                               "supervisor.")
+
+    # -- reading ----------------------------------------------------------------------------
+    def find(self, *, risk: str | None = None, status: str | None = None,
+             category: str | None = None, counsellor_id: int | None = None,
+             overdue_only: bool = False, include_closed: bool = True,
+             limit: int | None = None) -> list[CaseRow]:
+        """The cases the actor may see, newest first, with their next due date."""
+        require_case_role(self.vault)
+        clause, params = visible_cases_clause(self.vault)
+        where = [clause]
+        for column, value in (("c.risk_level", risk), ("c.status", status),
+                              ("c.category", category), ("c.counsellor_id", counsellor_id)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if not include_closed and status is None:
+            where.append("c.status != 'closed'")
+        sql = LIST_SQL + " WHERE " + " AND ".join(where) + " ORDER BY c.opened_at DESC, c.id DESC"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        now = iso(self.vault.now())
+        rows = []
+        for r in self.vault.db.execute(sql, params):
+            dues = [d for d in (r["next_followup"], r["next_clock"]) if d]
+            next_due = min(dues) if dues else None
+            overdue = next_due is not None and next_due < now and r["status"] != "closed"
+            if overdue_only and not overdue:
+                continue
+            rows.append(CaseRow(r["id"], r["case_no"], r["client_name"], r["category"],
+                                r["source"], r["status"], r["risk_level"], r["counsellor_id"],
+                                r["counsellor_name"], r["community"], r["opened_at"],
+                                r["closed_at"], next_due, overdue))
+        return rows
+
+    def find_by_number(self, case_no: str) -> int:
+        row = self.vault.db.one("SELECT id FROM cases WHERE case_no = ?", (case_no.strip(),))
+        if row is None:
+            raise NotFound(f"没有编号为 {case_no} 的个案。", f"There is no case {case_no}.")
+        return int(row["id"])
+
+    def header(self, case_id: int, audit_read: bool = False) -> CaseHeader:
+        row = require_case(self.vault, case_id, "header", audit_read=audit_read)
+        client = ClientService(self.vault).get(row["client_id"])
+        names = {r["id"]: r["display_name"] for r in self.vault.db.all(
+            "SELECT id, display_name FROM users")}
+        shared = tuple(names[r["user_id"]] for r in self.vault.db.all(
+            "SELECT user_id FROM case_shares WHERE case_id = ? ORDER BY shared_at", (case_id,)))
+        try:
+            require_case(self.vault, case_id, "notes")
+            can_read = True
+        except AccessDenied:
+            can_read = False
+        return CaseHeader(
+            row["id"], row["case_no"], client, row["category"], row["source"],
+            row["platform_ref"], row["status"], row["closure_reason"], row["closure_note"],
+            row["opened_at"], row["closed_at"], row["counsellor_id"],
+            names[row["counsellor_id"]], row["supervisor_id"],
+            names.get(row["supervisor_id"]) if row["supervisor_id"] else None,
+            row["risk_level"], row["risk_override"] is not None, row["summary"], shared,
+            can_read, row["version"])
+
+    # -- changing -------------------------------------------------------------------------
+    def set_status(self, case_id: int, status: str) -> CaseHeader:
+        """Move a case along intake → active → follow-up. Closing has its own call."""
+        row = require_case(self.vault, case_id, "write")
+        vocab.check(vocab.STATUSES, status, "个案状态", "Case status")
+        if status == "closed":
+            raise InvalidInput("结案请使用“结案”操作并写明原因。",
+                               "Use 'Close case' and give a reason to close a case.")
+        if status not in TRANSITIONS[row["status"]]:
+            raise InvalidInput(
+                f"个案不能从“{vocab.label(vocab.STATUSES, row['status'], 'zh_CN')}”"
+                f"直接变为“{vocab.label(vocab.STATUSES, status, 'zh_CN')}”。",
+                f"A case cannot go from '{vocab.label(vocab.STATUSES, row['status'], 'en')}' "
+                f"to '{vocab.label(vocab.STATUSES, status, 'en')}'.")
+        if row["status"] == "closed":
+            self.vault.require_role("supervisor")
+        self.vault.db.execute("UPDATE cases SET status = ?, closed_at = NULL, updated_at = ?,"
+                              " version = version + 1 WHERE id = ?",
+                              (status, iso(self.vault.now()), case_id))
+        self.vault.audit_event("case.status", "case", row["case_no"], status)
+        return self.header(case_id)
+
+    def activate_if_new(self, case_id: int) -> None:
+        """The first session moves a case from intake to active."""
+        self.vault.db.execute("UPDATE cases SET status = 'active', updated_at = ?,"
+                              " version = version + 1 WHERE id = ? AND status = 'intake'",
+                              (iso(self.vault.now()), case_id))
+
+    def close(self, case_id: int, reason: str, note: str = "",
+              closed_at: datetime | None = None) -> CaseHeader:
+        """Supervisor: close a case with a reason. Open follow-ups are cancelled."""
+        self.vault.require_role("supervisor")
+        row = require_case(self.vault, case_id, "supervise")
+        vocab.check(vocab.CLOSURE_REASONS, reason, "结案原因", "Closure reason")
+        if row["status"] == "closed":
+            raise InvalidInput("该个案已经结案。", "The case is already closed.")
+        when = iso(closed_at or self.vault.now())
+        with self.vault.db.transaction():
+            self.vault.db.execute(
+                "UPDATE cases SET status = 'closed', closure_reason = ?, closure_note = ?,"
+                " closed_at = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+                (reason, note.strip() or None, when, iso(self.vault.now()), case_id))
+            self.vault.db.execute("UPDATE followups SET status = 'cancelled' WHERE case_id = ?"
+                                  " AND status = 'due'", (case_id,))
+            self.vault.db.execute(
+                "UPDATE reviews SET status = 'done', reviewer_id = ?, decided_at = ? WHERE"
+                " case_id = ? AND kind = 'closure' AND status = 'open'",
+                (self.vault.actor.user_id, iso(self.vault.now()), case_id))
+            self.vault.audit_event("case.close", "case", row["case_no"], reason)
+        return self.header(case_id)
+
+    def request_closure(self, case_id: int, note: str) -> None:
+        """Counsellor: ask a supervisor to close the case (it lands in the review queue)."""
+        row = require_case(self.vault, case_id, "write")
+        from xinhe.records.reviews import ReviewService
+
+        ReviewService(self.vault).request(case_id, "closure", "case", case_id, note,
+                                          hours=72)
+        self.vault.audit_event("case.closure_requested", "case", row["case_no"])
+
+    def reassign(self, case_id: int, counsellor_id: int, reason: str = "") -> CaseHeader:
+        """Supervisor: give the case to another counsellor."""
+        self.vault.require_role("supervisor")
+        row = require_case(self.vault, case_id, "supervise")
+        self._require_counsellor(counsellor_id)
+        self.vault.db.execute("UPDATE cases SET counsellor_id = ?, updated_at = ?,"
+                              " version = version + 1 WHERE id = ?",
+                              (counsellor_id, iso(self.vault.now()), case_id))
+        self.vault.audit_event("case.reassign", "case", row["case_no"], f"to user {counsellor_id}")
+        return self.header(case_id)
+
+    def set_supervisor(self, case_id: int, supervisor_id: int | None) -> CaseHeader:
+        self.vault.require_role("supervisor")
+        row = require_case(self.vault, case_id, "supervise")
+        self.vault.db.execute("UPDATE cases SET supervisor_id = ?, version = version + 1"
+                              " WHERE id = ?", (supervisor_id, case_id))
+        self.vault.audit_event("case.supervisor", "case", row["case_no"])
+        return self.header(case_id)
+
+    def share(self, case_id: int, user_id: int) -> CaseHeader:
+        """Supervisor or the case's counsellor: let another counsellor work on the case."""
+        row = require_case(self.vault, case_id, "write")
+        if self.vault.actor.role != "supervisor" and \
+                row["counsellor_id"] != self.vault.actor.user_id:
+            raise AccessDenied("只有个案的咨询师或督导可以共享个案。",
+                               "Only the case's counsellor or a supervisor can share it.")
+        self._require_counsellor(user_id)
+        self.vault.db.execute("INSERT OR IGNORE INTO case_shares (case_id, user_id, shared_by,"
+                              " shared_at) VALUES (?, ?, ?, ?)",
+                              (case_id, user_id, self.vault.actor.user_id,
+                               iso(self.vault.now())))
+        self.vault.audit_event("case.share", "case", row["case_no"], f"with user {user_id}")
+        return self.header(case_id)
+
+    def override_risk(self, case_id: int, level: str | None, reason: str) -> CaseHeader:
+        """Counsellor or supervisor: set the risk level by professional judgement."""
+        require_case(self.vault, case_id, "write")
+        with self.vault.db.transaction():
+            risk.override(self.vault, case_id, level, reason)
+        return self.header(case_id)
+
+    def risk_history(self, case_id: int) -> list[risk.RiskChange]:
+        require_case(self.vault, case_id, "header")
+        return risk.history(self.vault, case_id)
+
+    def days_open(self, header: CaseHeader) -> int:
+        start = parse_ts(header.opened_at)
+        end = parse_ts(header.closed_at) or self.vault.now()
+        assert start is not None
+        return (end - start).days

@@ -1,0 +1,185 @@
+"""Clients (当事人): who they are, and the duplicate check before creating one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from xinhe.errors import InvalidInput, NotFound
+from xinhe.records import vocab
+from xinhe.records.access import require_case_role
+from xinhe.records.common import digits_key, iso, parse_date, required, stale, text_key
+from xinhe.records.vault import Vault
+
+EDITABLE = ("name", "gender", "birth_date", "birth_year", "phone", "id_number", "street",
+            "community", "address", "guardian_name", "guardian_phone")
+
+
+@dataclass(frozen=True)
+class Client:
+    id: int
+    name: str
+    gender: str | None
+    birth_date: str | None
+    birth_year: int | None
+    phone: str | None
+    id_number: str | None
+    street: str | None
+    community: str | None
+    address: str | None
+    guardian_name: str | None
+    guardian_phone: str | None
+    version: int
+
+    def age_on(self, day: date) -> int | None:
+        if self.birth_date:
+            born = date.fromisoformat(self.birth_date)
+            return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        if self.birth_year:
+            return day.year - self.birth_year
+        return None
+
+
+@dataclass(frozen=True)
+class DuplicateMatch:
+    client: Client
+    reasons: tuple[str, ...]  # "name_birth_year", "phone", "id_number"
+    case_numbers: tuple[str, ...] = field(default=())
+
+
+def _client(row: Any) -> Client:
+    return Client(*(row[k] for k in ("id", "name", "gender", "birth_date", "birth_year",
+                                     "phone", "id_number", "street", "community", "address",
+                                     "guardian_name", "guardian_phone", "version")))
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(data) - set(EDITABLE)
+    if unknown:
+        raise InvalidInput(f"未知的当事人字段：{', '.join(sorted(unknown))}",
+                           f"Unknown client field(s): {', '.join(sorted(unknown))}")
+    out: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) or None
+                           for k, v in data.items()}
+    if "name" in data:
+        out["name"] = required(data.get("name"), "当事人姓名", "the client's name")
+    if out.get("gender") is not None:
+        vocab.check(vocab.GENDERS, out["gender"], "性别", "Gender")
+    born = parse_date(out.get("birth_date"), "出生日期", "Date of birth")
+    if born is not None:
+        out["birth_year"] = born.year
+    if out.get("birth_year") is not None:
+        year = int(out["birth_year"])
+        if not 1900 <= year <= date.today().year:
+            raise InvalidInput("出生年份不合理。", "The year of birth is not plausible.")
+        out["birth_year"] = year
+    if out.get("community") and out.get("street") is None:
+        for street, communities in vocab.BAOAN_STREETS.items():
+            if out["community"] in communities:
+                out["street"] = street
+    return out
+
+
+class ClientService:
+    def __init__(self, vault: Vault) -> None:
+        self.vault = vault
+
+    def find_duplicates(self, *, name: str = "", birth_year: int | None = None,
+                        phone: str | None = None, id_number: str | None = None,
+                        birth_date: str | None = None) -> list[DuplicateMatch]:
+        """Likely existing records of the same person: same name and birth year, same
+        phone, or same ID number. Shown before a new client is created."""
+        require_case_role(self.vault)
+        if birth_date and not birth_year:
+            born = parse_date(birth_date, "出生日期", "Date of birth")
+            birth_year = born.year if born else None
+        found: dict[int, set[str]] = {}
+        checks: list[tuple[str, str, list[Any]]] = []
+        if name.strip() and birth_year:
+            checks.append(("name_birth_year", "name_key = ? AND birth_year = ?",
+                           [text_key(name), int(birth_year)]))
+        if digits_key(phone):
+            checks.append(("phone", "phone_key = ?", [digits_key(phone)]))
+        if digits_key(id_number):
+            checks.append(("id_number", "id_key = ?", [digits_key(id_number)]))
+        for reason, where, params in checks:
+            for row in self.vault.db.all(f"SELECT id FROM clients WHERE {where}", params):
+                found.setdefault(int(row["id"]), set()).add(reason)
+        matches = []
+        for client_id, reasons in sorted(found.items()):
+            client = self.get(client_id)
+            cases = tuple(r["case_no"] for r in self.vault.db.all(
+                "SELECT case_no FROM cases WHERE client_id = ? ORDER BY opened_at", (client_id,)))
+            matches.append(DuplicateMatch(client, tuple(sorted(reasons)), cases))
+        return matches
+
+    def create(self, **data: Any) -> Client:
+        """A new client. Counsellors and supervisors create clients."""
+        self.vault.require_role("counsellor", "supervisor")
+        values = _clean(data)
+        if "name" not in values:
+            values["name"] = required(None, "当事人姓名", "the client's name")
+        now = iso(self.vault.now())
+        values.update(name_key=text_key(values["name"]),
+                      phone_key=digits_key(values.get("phone")),
+                      id_key=digits_key(values.get("id_number")),
+                      created_by=self.vault.actor.user_id, created_at=now, updated_at=now)
+        columns = ", ".join(values)
+        marks = ", ".join(f":{k}" for k in values)
+        with self.vault.db.transaction():
+            cursor = self.vault.db.execute(f"INSERT INTO clients ({columns}) VALUES ({marks})",
+                                           values)
+            client_id = int(cursor.lastrowid or 0)
+            self.vault.audit_event("client.create", "client", client_id)
+            from xinhe.records.search_index import index_client
+
+            index_client(self.vault, client_id)
+        return self.get(client_id)
+
+    def get(self, client_id: int) -> Client:
+        row = self.vault.db.one("SELECT * FROM clients WHERE id = ?", (client_id,))
+        if row is None:
+            raise NotFound("找不到该当事人。", "The client was not found.")
+        return _client(row)
+
+    def update(self, client_id: int, expected_version: int, **data: Any) -> Client:
+        """Change a client's details. Fails with Conflict if someone saved in between."""
+        self.vault.require_role("counsellor", "supervisor")
+        self._require_editable(client_id)
+        values = _clean(data)
+        if "name" in values:
+            values["name_key"] = text_key(values["name"])
+        if "phone" in values:
+            values["phone_key"] = digits_key(values["phone"])
+        if "id_number" in values:
+            values["id_key"] = digits_key(values["id_number"])
+        values["updated_at"] = iso(self.vault.now())
+        sets = ", ".join(f"{k} = :{k}" for k in values)
+        with self.vault.db.transaction():
+            cursor = self.vault.db.execute(
+                f"UPDATE clients SET {sets}, version = version + 1 WHERE id = :id AND "
+                "version = :expected", {**values, "id": client_id, "expected": expected_version})
+            if cursor.rowcount != 1:
+                raise stale("当事人信息", "client's details")
+            self.vault.audit_event("client.update", "client", client_id)
+            from xinhe.records.search_index import index_client
+
+            index_client(self.vault, client_id)
+        return self.get(client_id)
+
+    def _require_editable(self, client_id: int) -> None:
+        """A counsellor edits clients of their own (or shared) cases, or ones they made."""
+        if self.vault.actor.role == "supervisor":
+            return
+        from xinhe.records.access import visible_cases_clause
+
+        clause, params = visible_cases_clause(self.vault)
+        mine = self.vault.db.one(
+            f"SELECT 1 FROM cases c WHERE c.client_id = ? AND {clause}", [client_id, *params])
+        made = self.vault.db.one("SELECT 1 FROM clients WHERE id = ? AND created_by = ?",
+                                 (client_id, self.vault.actor.user_id))
+        if mine is None and made is None:
+            from xinhe.errors import AccessDenied
+
+            raise AccessDenied("这位当事人不在您的个案中，不能修改其信息。",
+                               "This client is not in your cases, so you cannot edit them.")

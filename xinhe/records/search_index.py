@@ -1,0 +1,87 @@
+"""Keeping the full-text index in step with the records, and searching it by access.
+
+Indexed: each case (its number, the client's name, platform reference and summary) and
+each signed record (rendered from its template). Drafts are not indexed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from xinhe.errors import AccessDenied
+from xinhe.i18n import language
+from xinhe.records import search
+from xinhe.records import templates as tpl
+from xinhe.records.access import visible_cases_clause
+from xinhe.records.vault import Vault
+
+HEADER_KINDS = ("case",)
+
+
+def index_text(vault: Vault, doc_key: str, case_id: int, kind: str, title: str, body: str,
+               ts: str) -> None:
+    search.index_document(vault.db, doc_key=doc_key, case_id=case_id, kind=kind, title=title,
+                          body=body, ts=ts)
+
+
+def index_case(vault: Vault, case_id: int) -> None:
+    row = vault.db.one(
+        "SELECT c.case_no, c.platform_ref, c.summary, c.opened_at, cl.name FROM cases c"
+        " JOIN clients cl ON cl.id = c.client_id WHERE c.id = ?", (case_id,))
+    if row is None:
+        return
+    body = "\n".join(v for v in (row["case_no"], row["name"], row["platform_ref"],
+                                 row["summary"]) if v)
+    index_text(vault, f"case:{case_id}", case_id, "case", f"{row['case_no']} {row['name']}",
+               body, row["opened_at"])
+
+
+def index_client(vault: Vault, client_id: int) -> None:
+    for row in vault.db.all("SELECT id FROM cases WHERE client_id = ?", (client_id,)):
+        index_case(vault, int(row["id"]))
+
+
+def index_record(vault: Vault, kind: str, record_id: int, case_id: int,
+                 template: tpl.Template, answers: dict[str, Any], ts: str) -> None:
+    index_text(vault, f"{kind}:{record_id}", case_id, kind, template.label.get(language()),
+               tpl.render_text(template, answers, language()), ts)
+
+
+def remove_case(vault: Vault, case_id: int) -> None:
+    search.remove_case(vault.db, case_id)
+
+
+@dataclass(frozen=True)
+class Hit:
+    doc_key: str
+    case_id: int
+    case_no: str
+    client_name: str
+    kind: str
+    title: str
+    snippet: str
+    ts: str
+
+
+def find(vault: Vault, query: str, limit: int = 20) -> list[Hit]:
+    """Search what the actor may read: counsellors their own and shared cases, supervisors
+    everything, staff case headers only, admins nothing."""
+    if vault.actor.role == "admin":
+        raise AccessDenied("管理员账户不能搜索个案内容。",
+                           "Administrator accounts cannot search case content.")
+    clause, params = visible_cases_clause(vault, "c")
+    kinds = set(HEADER_KINDS) if vault.actor.role == "staff" else None
+    hits = search.search(vault.db, query, kinds=kinds, limit=limit,
+                         case_filter_sql=f"d.case_id IN (SELECT c.id FROM cases c WHERE {clause})",
+                         params=params)
+    if not hits:
+        return []
+    case_ids = sorted({h.case_id for h in hits if h.case_id is not None})
+    marks = ",".join("?" * len(case_ids))
+    names = {r["id"]: (r["case_no"], r["name"]) for r in vault.db.all(
+        f"SELECT c.id, c.case_no, cl.name FROM cases c JOIN clients cl ON cl.id = c.client_id"
+        f" WHERE c.id IN ({marks})", case_ids)}
+    vault.audit_event("search", "search", "", f"{len(hits)} hits")
+    return [Hit(h.doc_key, h.case_id, *names[h.case_id], h.kind, h.title, h.snippet, h.ts)
+            for h in hits if h.case_id is not None]

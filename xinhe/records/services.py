@@ -1,0 +1,38 @@
+"""All record services for one unlocked vault, built in one place and passed in."""
+
+from __future__ import annotations
+
+from xinhe.records import search_index
+from xinhe.records import templates as tpl
+from xinhe.records.attachments import AttachmentService
+from xinhe.records.cases import CaseService
+from xinhe.records.clients import ClientService
+from xinhe.records.consent import ConsentService
+from xinhe.records.drafts import DraftService
+from xinhe.records.notes import NoteService
+from xinhe.records.planning import PlanningService
+from xinhe.records.referrals import ReferralService
+from xinhe.records.reviews import ReviewService
+from xinhe.records.timeline import TimelineEntry, timeline
+from xinhe.records.vault import Vault
+
+
+class Services:
+    def __init__(self, vault: Vault, templates: tpl.TemplateRegistry) -> None:
+        self.vault = vault
+        self.templates = templates
+        self.clients = ClientService(vault)
+        self.cases = CaseService(vault)
+        self.notes = NoteService(vault, templates)
+        self.planning = PlanningService(vault, templates)
+        self.reviews = ReviewService(vault)
+        self.consents = ConsentService(vault)
+        self.referrals = ReferralService(vault)
+        self.attachments = AttachmentService(vault)
+        self.drafts = DraftService(vault)
+
+    def timeline(self, case_id: int) -> list[TimelineEntry]:
+        return timeline(self.vault, case_id)
+
+    def search(self, query: str, limit: int = 20) -> list[search_index.Hit]:
+        return search_index.find(self.vault, query, limit)
