@@ -105,3 +105,66 @@ def _chinese_by_default() -> Iterator[None]:
     set_language("zh_CN")
     yield
     set_language("zh_CN")
+
+
+class Studio:
+    """A vault with one user per role, each unlocked with their own services."""
+
+    PASSWORDS = {"sup": "sup-password", "wang": "wang-password", "chen": "chen-password",
+                 "staff": "staff-password"}
+
+    def __init__(self, folder: VaultFolder, admin: Vault) -> None:
+        from xinhe.records import templates as tpl
+        from xinhe.records.services import Services
+
+        self.folder = folder
+        self.templates = tpl.TemplateRegistry.default()
+        admin.add_user("sup", "周督导", "supervisor", self.PASSWORDS["sup"])
+        admin.add_user("wang", "王丽", "counsellor", self.PASSWORDS["wang"])
+        admin.add_user("chen", "陈芳", "counsellor", self.PASSWORDS["chen"])
+        admin.add_user("staff", "黄敏", "staff", self.PASSWORDS["staff"])
+        self.vaults = [admin]
+        self.admin = Services(admin, self.templates)
+        self.sup = self.login("sup")
+        self.wang = self.login("wang")
+        self.chen = self.login("chen")
+        self.staff = self.login("staff")
+
+    def login(self, name: str):  # noqa: ANN201
+        from xinhe.records.services import Services
+
+        vault = self.folder.unlock(name, self.PASSWORDS[name])
+        self.vaults.append(vault)
+        return Services(vault, self.templates)
+
+    def close(self) -> None:
+        for vault in self.vaults:
+            vault.close()
+
+    def new_case(self, svc, category: str = "domestic_violence", **client):  # noqa: ANN001, ANN201
+        details = {"name": "林某", "birth_date": "1990-05-01", "phone": "13800138000",
+                   "community": "凤凰岗社区", **client}
+        made = svc.clients.create(**details)
+        return svc.cases.open(client_id=made.id, category=category, source="self")
+
+
+@pytest.fixture
+def studio(folder: VaultFolder, vault: Vault) -> Iterator[Studio]:
+    made = Studio(folder, vault)
+    yield made
+    made.close()
+
+
+def dv_intake_answers(*yes: str, **extra: object) -> dict[str, object]:
+    """A complete DV intake: every danger factor answered "no" except those named."""
+    from xinhe.records import templates as tpl
+
+    template = tpl.TemplateRegistry.default().get("dv_intake")
+    answers: dict[str, object] = {f.id: False for f in template.fields
+                                  if f.id.startswith("danger_") and f.type == "yes_no"}
+    answers.update({f"danger_{name}": True for name in yes})
+    answers.update(relationship_to_abuser="spouse", children_in_home=False,
+                   violence_types=["physical"], incident_summary="对方多次动手。",
+                   wants_protection_order=False)
+    answers.update(extra)
+    return answers

@@ -53,6 +53,12 @@ def run_desktop(args: argparse.Namespace) -> int:
     i18n.install(prefs.language)
     _install_excepthook()
     folder = VaultFolder(path, DeviceBinding.from_system())
+    if args.demo and not folder.exists():
+        from xinhe.records.demo import create_demo_vault
+
+        print("正在创建演示数据库（首次运行）…  Creating the demo vault (first run)…")
+        summary = create_demo_vault(folder)
+        print("\n".join(summary.logins()))
     controller = AppController(folder, prefs)
     controller.start()
     code = app.exec()

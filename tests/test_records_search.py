@@ -1,0 +1,82 @@
+"""Search through the services: Chinese queries of 1, 2 and 3+ characters, by access,
+inside the encrypted vault (sqlcipher3, never the stdlib sqlite3)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import Studio
+from xinhe.errors import AccessDenied
+
+
+def signed_note(studio: Studio, svc, case_id: int, text: str) -> None:  # noqa: ANN001
+    draft = svc.notes.draft_session(case_id, started_at=studio.folder.clock(), duration_min=30,
+                                    modality="phone", answers={"data": text})
+    svc.notes.sign_session(draft.id, draft.version)
+
+
+@pytest.fixture
+def corpus(studio: Studio) -> dict[str, int]:
+    mine = studio.new_case(studio.wang, name="林晓燕")
+    theirs = studio.new_case(studio.chen, name="赵雪梅", phone="13900139000")
+    signed_note(studio, studio.wang, mine.id, "当事人申请人身安全保护令，对方曾掐脖子。")
+    signed_note(studio, studio.chen, theirs.id, "当事人遭受家暴后搬到朋友家，已申请保护令。")
+    signed_note(studio, studio.chen, theirs.id, "Follow-up by WeChat: she feels safer now.")
+    return {"mine": mine.id, "theirs": theirs.id}
+
+
+def keys(hits: list) -> list[tuple[str, str]]:  # noqa: ANN001
+    return sorted((h.client_name, h.kind) for h in hits)
+
+
+def test_chinese_queries_of_one_two_and_three_characters(studio: Studio,
+                                                         corpus: dict[str, int]) -> None:
+    sup = studio.sup
+    assert keys(sup.search("掐")) == [("林晓燕", "session")]
+    assert keys(sup.search("家暴")) == [("赵雪梅", "session")]
+    assert keys(sup.search("保护令")) == [("林晓燕", "session"), ("赵雪梅", "session")]
+    assert keys(sup.search("申请 朋友")) == [("赵雪梅", "session")]  # terms are ANDed
+    assert keys(sup.search("wechat")) == [("赵雪梅", "session")]
+    assert keys(sup.search("晓燕")) == [("林晓燕", "case")]  # client names are indexed
+    assert sup.search("不存在的词") == []
+    hit = sup.search("掐脖子")[0]
+    assert "掐脖子" in hit.snippet.replace("\x02", "").replace("\x03", "")
+
+
+def test_results_follow_access(studio: Studio, corpus: dict[str, int]) -> None:
+    assert keys(studio.wang.search("保护令")) == [("林晓燕", "session")]
+    assert studio.wang.search("赵雪梅") == []
+    # Staff find case headers (names, numbers) but never note text.
+    assert keys(studio.staff.search("赵雪梅")) == [("赵雪梅", "case")]
+    assert studio.staff.search("保护令") == []
+    with pytest.raises(AccessDenied):
+        studio.admin.search("保护令")
+
+
+def test_drafts_are_not_indexed_until_signed(studio: Studio) -> None:
+    case = studio.new_case(studio.wang)
+    draft = studio.wang.notes.draft_session(case.id, started_at=studio.folder.clock(),
+                                            duration_min=30, modality="phone",
+                                            answers={"data": "草稿里的独特词语甲乙丙"})
+    assert studio.wang.search("甲乙丙") == []
+    studio.wang.notes.sign_session(draft.id, draft.version)
+    assert len(studio.wang.search("甲乙丙")) == 1
+
+
+def test_note_text_is_not_in_the_vault_files(studio: Studio, folder_path_marker: str) -> None:
+    case = studio.new_case(studio.wang)
+    signed_note(studio, studio.wang, case.id, f"记号{folder_path_marker}结束")
+    assert studio.wang.search(folder_path_marker)
+    for vault in studio.vaults:
+        vault.close()
+    files = [p for p in Path(studio.folder.path).iterdir() if p.is_file()]
+    assert any(p.name == "vault.db" for p in files)
+    for path in files:
+        assert folder_path_marker.encode() not in path.read_bytes(), path.name
+
+
+@pytest.fixture
+def folder_path_marker() -> str:
+    return "MARKER标记93af"
