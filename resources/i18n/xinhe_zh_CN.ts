@@ -168,6 +168,13 @@
     </message>
   </context>
   <context>
+    <name>Operations</name>
+    <message>
+      <source>Not done</source>
+      <translation>未完成</translation>
+    </message>
+  </context>
+  <context>
     <name>RecoverDialog</name>
     <message>
       <source>Set a new password with the recovery key</source>

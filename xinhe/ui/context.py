@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
+from xinhe.records.services import Services
 from xinhe.records.vault import Actor, Vault
 from xinhe.ui.worker import DbWorker
 
@@ -23,11 +24,15 @@ class ChangeBus(QObject):
 @dataclass
 class AppContext:
     worker: DbWorker
-    vault: Vault  # used only inside worker jobs: it belongs to the database thread
+    services: Services  # used only inside worker jobs: it belongs to the database thread
     actor: Actor
     org_name: str
     binding_on: bool
     bus: ChangeBus
+
+    @property
+    def vault(self) -> Vault:
+        return self.services.vault
 
     def has_role(self, *roles: str) -> bool:
         return self.actor.role in roles

@@ -96,8 +96,8 @@ class AppController(QObject):
         self._replace_window(window)
 
     def open_main(self, opened: Opened) -> None:
-        self.ctx = AppContext(self.worker, opened.vault, opened.vault.actor, opened.org_name,
-                              opened.binding_on, ChangeBus(self))
+        self.ctx = AppContext(self.worker, opened.services, opened.vault.actor,
+                              opened.org_name, opened.binding_on, ChangeBus(self))
         self.prefs.last_user = opened.vault.actor.username
         self.prefs.save(self.folder.path)
         window = MainWindow(self.ctx)

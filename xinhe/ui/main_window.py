@@ -6,6 +6,7 @@ sections; what a role may do is enforced again by the services.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -112,6 +113,16 @@ class MainWindow(QMainWindow):
         return bar
 
     def _sections(self) -> list[Section]:
+        """Every section; each screen module is imported when first shown.
+        Screens are classes taking (ctx, parent) in xinhe/ui/screens/."""
+        def screen(path: str) -> Callable[[AppContext], QWidget]:
+            def build(ctx: AppContext) -> QWidget:
+                module, name = path.split(":")
+                cls = getattr(importlib.import_module(module), name)
+                widget: QWidget = cls(ctx)
+                return widget
+            return build
+
         def intro(title: str, text: str) -> Callable[[AppContext], QWidget]:
             return lambda ctx: SectionIntro(title, text)
         return [

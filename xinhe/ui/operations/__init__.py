@@ -1,2 +1,50 @@
 """One keyword-only function per user action. Each runs its work on the database thread
-and hands success or failure back on the UI thread."""
+and hands success or failure back on the UI thread.
+
+`run` is the common path: the work gets the Services of the unlocked vault; on success
+the "records changed" signal carries the kinds of records written, so every view that
+shows them refreshes; on failure the user is told why in their language (unless the
+caller handles the failure itself, e.g. to keep a half-filled form).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from xinhe.records.services import Services
+from xinhe.ui.context import AppContext
+from xinhe.ui.widgets import error_text
+
+T = TypeVar("T")
+
+
+def show_failure(parent: QWidget | None, exc: BaseException) -> None:
+    QMessageBox.warning(parent, QCoreApplication.translate("Operations", "Not done"),
+                        error_text(exc))
+
+
+def run(ctx: AppContext, work: Callable[[Services], T], *, parent: QWidget | None,
+        on_done: Callable[[T], None] | None = None,
+        on_failure: Callable[[BaseException], None] | None = None,
+        changed: Iterable[str] = ()) -> None:
+    """Run `work(services)` on the database thread."""
+    kinds = set(changed)
+
+    def done(result: Any) -> None:
+        if kinds:
+            ctx.bus.changed.emit(kinds)
+        if on_done is not None:
+            on_done(result)
+
+    def failed(exc: BaseException) -> None:
+        if on_failure is not None:
+            on_failure(exc)
+        else:
+            show_failure(parent, exc)
+
+    services = ctx.services
+    ctx.worker.submit(lambda: work(services), done, failed)

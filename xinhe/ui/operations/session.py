@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from xinhe.records import templates as tpl
+from xinhe.records.services import Services
 from xinhe.records.vault import Vault, VaultFolder
 from xinhe.ui.worker import DbWorker
 
@@ -13,15 +15,21 @@ from xinhe.ui.worker import DbWorker
 class Opened:
     """An unlocked vault and what the window needs to show about it (read on the DB thread)."""
 
-    vault: Vault
+    services: Services
     org_name: str
     binding_on: bool
     idle_minutes: int
 
+    @property
+    def vault(self) -> Vault:
+        return self.services.vault
+
 
 def _opened(vault: Vault) -> Opened:
     minutes = vault.setting("idle_minutes", "10") or "10"
-    return Opened(vault, vault.org_name, vault.binding_on, max(1, int(minutes)))
+    templates = tpl.TemplateRegistry.default(vault.setting("template_folder"))
+    return Opened(Services(vault, templates), vault.org_name, vault.binding_on,
+                  max(1, int(minutes)))
 
 
 def create_vault(*, worker: DbWorker, folder: VaultFolder, org_name: str, admin_username: str,
