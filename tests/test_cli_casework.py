@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from test_cli import Run, run  # noqa: F401 (fixture)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "templates"

@@ -8,9 +8,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
-from ui_helpers import click, running_app, type_into
 
 from conftest import ADMIN_PASSWORD
+from ui_helpers import click, running_app, type_into
 from xinhe.crypto.binding import DeviceBinding
 from xinhe.crypto.kdf import KdfParams
 from xinhe.records.vault import VaultFolder
@@ -110,8 +110,9 @@ def test_unlock_window_shows_errors_inline_and_opens_the_main_window(
         qtbot.waitUntil(lambda: isinstance(app.window, MainWindow), timeout=10_000)
         main = app.window
         assert main.section_keys() == ["dashboard", "cases", "followups", "referrals"]
-        shown = [w.text() for w in main.findChildren(type(main.binding_label))]
-        assert "王丽 · 咨询师" in shown
+        from PySide6.QtWidgets import QToolButton
+
+        assert "王丽 · 咨询师" in [w.text() for w in main.findChildren(QToolButton)]
         vault = app.ctx.vault
         assert app.worker.call(lambda: vault.db.threads_seen) == {app.worker.thread_id}
 

@@ -475,3 +475,11 @@ def test_an_interrupted_rekey_leaves_a_usable_vault(folder: VaultFolder, vault: 
     assert recovered.audit.verify().ok
     recovered.close()
     assert not (folder.path / VaultFolder.REKEY_NAME).exists()
+
+
+def test_reauthentication_checks_the_acting_users_password(vault: Vault) -> None:
+    with pytest.raises(WrongPassword):
+        vault.verify_password("not-it")
+    vault.verify_password(ADMIN_PASSWORD)
+    assert [(e.action, e.outcome) for e in vault.audit.events(limit=2)] == [
+        ("reauth", "ok"), ("reauth", "failed")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QInputMethodEvent
@@ -61,3 +62,50 @@ def running_app(folder: VaultFolder) -> Iterator[AppController]:
         yield controller
     finally:
         controller.dispose()
+
+
+@contextmanager
+def signed_in(qtbot: QtBot, folder: VaultFolder, user: str, password: str) -> Iterator[Any]:
+    """The app running and signed in as `user` through the unlock window. On leaving it
+    also checks the rule that only the database thread ever touched the database."""
+    from xinhe.ui.main_window import MainWindow
+
+    with running_app(folder) as app:
+        window = app.window
+        window.user.setCurrentText(user)
+        type_into(qtbot, window.password, password)
+        click(qtbot, window.unlock_button)
+        qtbot.waitUntil(lambda: isinstance(app.window, MainWindow), timeout=10_000)
+        wait_idle(qtbot, app)
+        vault = app.ctx.vault
+        yield app, app.window
+        if app.ctx is not None:
+            wait_idle(qtbot, app)
+            assert app.worker.call(lambda: vault.db.threads_seen) == {app.worker.thread_id}
+
+
+def wait_idle(qtbot: QtBot, app: Any) -> None:
+    """Until every database job has come back to the UI thread."""
+    qtbot.waitUntil(lambda: not app.worker.busy, timeout=10_000)
+
+
+def top_level(kind: type, visible: bool = True) -> list[Any]:
+    return [w for w in QApplication.topLevelWidgets()
+            if isinstance(w, kind) and (w.isVisible() or not visible)]
+
+
+def find_dialog(qtbot: QtBot, kind: type) -> Any:
+    """The open dialog of this kind (dialogs are windows of their own)."""
+    found: list[Any] = []
+
+    def there() -> bool:
+        found[:] = top_level(kind)
+        return bool(found)
+    qtbot.waitUntil(there, timeout=5000)
+    return found[-1]
+
+
+def press_ok(qtbot: QtBot, form: Any) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    click(qtbot, form.buttons.button(QDialogButtonBox.StandardButton.Ok))

@@ -38,9 +38,6 @@ CATEGORY_WEIGHTS = {"emotional_dispute": 46, "domestic_violence": 19, "marriage_
                     "psychological_crisis": 7, "minor_protection": 4, "other": 5}
 SOURCE_WEIGHTS = {"platform": 40, "self": 20, "community": 12, "police": 10, "hotline": 8,
                   "court": 4, "school": 3, "hospital": 3}
-INTAKE_TEMPLATE = {"domestic_violence": "dv_intake",
-                   "emotional_dispute": "emotional_dispute_intake",
-                   "minor_protection": "minor_mandatory_report"}
 
 
 @dataclass
@@ -214,7 +211,7 @@ def _plan_case(run: _Run, rng: random.Random, actors: dict[str, Services], couns
         summary.clients += 1
         summary.categories[category] += 1
         summary.sources[source] += 1
-        intake = svc.templates.get(INTAKE_TEMPLATE.get(category, "general_intake"))
+        intake = svc.templates.get(vocab.intake_template(category))
         # Most intakes are not dangerous; a minority of DV intakes are very dangerous.
         yes = 0.03 + 0.3 * severity ** 2 if category == "domestic_violence" else 0.03
         svc.notes.record_assessment(case.id, template_id=intake.id, answers=fill(

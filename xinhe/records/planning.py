@@ -134,6 +134,12 @@ class PlanningService:
             index_record(self.vault, "safety_plan", plan_id, case_id, template, cleaned, now)
         return self.safety_plans(case_id)[-1]
 
+    def safety_plan(self, plan_id: int) -> SafetyPlan:
+        row = self.vault.db.one("SELECT case_id FROM safety_plans WHERE id = ?", (plan_id,))
+        if row is None:
+            raise NotFound("找不到该安全计划。", "The safety plan was not found.")
+        return next(p for p in self.safety_plans(int(row["case_id"])) if p.id == plan_id)
+
     def safety_plans(self, case_id: int) -> list[SafetyPlan]:
         require_case(self.vault, case_id, "notes")
         return [SafetyPlan(r["id"], r["case_id"], r["template_id"], r["template_version"],

@@ -16,6 +16,7 @@ KINDS = {
     "high_risk": ("高风险个案审核", "High-risk case review"),
     "cosign": ("记录待督导会签", "Note awaiting co-signature"),
     "closure": ("结案申请", "Closure request"),
+    "consult": ("请督导审阅", "Supervisor review requested"),
 }
 NOTE_TABLES = {"session": "sessions", "crisis": "crisis_interventions"}
 
@@ -62,6 +63,7 @@ class ReviewService:
                 comment: str = "", hours: int = 24) -> int:
         if kind not in KINDS:
             raise InvalidInput("未知的审核类型。", "Unknown kind of review.")
+        require_case(self.vault, case_id, "write")
         existing = self.vault.db.one(
             "SELECT id FROM reviews WHERE kind = ? AND target_type = ? AND target_id = ? AND"
             " status = 'open'", (kind, target_type, target_id))

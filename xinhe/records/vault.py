@@ -583,6 +583,19 @@ class Vault:
         self._save_slots(lambda slots: slots.users.__setitem__(self.actor.username, rewrapped))
         self.audit_event("password.change", "user", self.actor.username)
 
+    def verify_password(self, password: str) -> None:
+        """Re-authentication before a dangerous act: the acting user's password must open
+        their own key slot. Raises WrongPassword (audited) otherwise."""
+        slot = self.slots.users[self.actor.username]
+        device_secret = self.folder.binding.get_secret(self.vault_id) if slot.device_bound \
+            else None
+        try:
+            ks.open_private(self.vault_id, slot, password, device_secret)
+        except WrongPassword:
+            self.audit_event("reauth", "user", self.actor.username, "failed")
+            raise
+        self.audit_event("reauth", "user", self.actor.username)
+
     # -- keys --------------------------------------------------------------------------
     def rekey(self, reason: str = "db.rekey") -> None:
         """Re-encrypt the database under a new key and rewrap every slot.

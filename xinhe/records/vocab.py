@@ -120,6 +120,16 @@ CLOCK_KINDS: Labels = {
     "warning_followup": ("告诫书后回访", "Follow-up after a police warning letter"),
 }
 
+# The intake form each category starts with (others use the general intake).
+INTAKE_TEMPLATES = {"domestic_violence": "dv_intake",
+                    "emotional_dispute": "emotional_dispute_intake",
+                    "minor_protection": "minor_mandatory_report"}
+
+
+def intake_template(category: str) -> str:
+    return INTAKE_TEMPLATES.get(category, "general_intake")
+
+
 GENDERS: Labels = {
     "female": ("女", "Female"),
     "male": ("男", "Male"),

@@ -19,6 +19,11 @@ class ChangeBus(QObject):
     changed = Signal(object)
     # Emitted before the vault locks: screens save their drafts (encrypted, in the vault).
     locking = Signal()
+    # Navigation: any screen may ask for a case to be opened where the work is done.
+    open_case = Signal(int)
+    # … and a follow-up in the dialog that records it, a review item in the review queue.
+    open_followup = Signal(int, int)  # case id, follow-up id
+    open_review = Signal(int)
 
 
 @dataclass

@@ -104,6 +104,7 @@ class AppController(QObject):
         window.lock_requested.connect(lambda: self.lock("lock"))
         window.quit_requested.connect(self.quit)
         self._replace_window(window)
+        window.restore_drafts()
         self.idle.start(opened.idle_minutes * 60_000)
 
     def set_language(self, language: str) -> None:

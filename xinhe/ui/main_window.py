@@ -10,20 +10,28 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
+    QProgressBar,
     QPushButton,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from xinhe.errors import XinheError
+from xinhe.records.drafts import Draft
+from xinhe.records.services import Services
+from xinhe.ui import operations
 from xinhe.ui.context import AppContext
 from xinhe.ui.roles import role_label
 from xinhe.ui.screens.section_intro import SectionIntro
@@ -81,8 +89,20 @@ class MainWindow(QMainWindow):
         self.status.addPermanentWidget(self.binding_label)
         self.busy_label = QLabel("")
         self.status.addWidget(self.busy_label)
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setRange(0, 0)  # indeterminate
+        self.busy_bar.setMaximumWidth(140)
+        self.busy_bar.hide()
+        self.status.addWidget(self.busy_bar)
+        self.busy_timer = QTimer(self)
+        self.busy_timer.setSingleShot(True)
+        self.busy_timer.setInterval(500)  # anything that takes longer shows it is working
+        self.busy_timer.timeout.connect(self._show_busy_bar)
         # A bound method, not a lambda: Qt drops the connection when this window goes.
         ctx.worker.busy_changed.connect(self._show_busy)
+        ctx.bus.open_case.connect(self.open_case)
+        ctx.bus.open_followup.connect(self.open_followup)
+        ctx.bus.open_review.connect(self.open_review)
         QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self.lock_requested)
         for index in range(min(len(self.sections), 9)):
             QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self).activated.connect(
@@ -93,7 +113,53 @@ class MainWindow(QMainWindow):
             self.nav.setCurrentRow(0)
 
     def _show_busy(self, busy: bool) -> None:
-        self.busy_label.setText(self.tr("Working…") if busy else "")
+        if busy:
+            self.busy_timer.start()
+        else:
+            self.busy_timer.stop()
+            self.busy_bar.hide()
+            self.busy_label.setText("")
+            QApplication.restoreOverrideCursor()
+
+    def _show_busy_bar(self) -> None:
+        self.busy_label.setText(self.tr("Working…"))
+        self.busy_bar.show()
+        QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+
+    # -- navigation ------------------------------------------------------------------------
+    def open_case(self, case_id: int) -> QWidget | None:
+        screen = self.show_section("cases")
+        if screen is None or not hasattr(screen, "open_case"):
+            return None
+        view: QWidget = screen.open_case(case_id)
+        return view
+
+    def open_followup(self, case_id: int, followup_id: int) -> None:
+        from xinhe.ui.screens.followups import open_followup_dialog
+
+        self.open_case(case_id)
+        operations.run(self.ctx, lambda s: s.planning.followup(followup_id), parent=self,
+                       on_done=lambda followup: open_followup_dialog(self.ctx, followup, self))
+
+    def open_review(self, review_id: int) -> None:
+        screen = self.show_section("review")
+        if screen is not None and hasattr(screen, "select"):
+            screen.select(review_id)
+
+    def restore_drafts(self) -> None:
+        """Forms left unsaved when the session locked come back, with their content."""
+        from xinhe.ui.dialogs.records import reopen_draft
+
+        def reopen(drafts: list[Draft]) -> None:
+            for draft in drafts:
+                try:
+                    dialog = reopen_draft(self.ctx, self.ctx.services.templates,
+                                          draft.payload, self)
+                except XinheError:
+                    continue  # its template is gone: the draft stays listed on the dashboard
+                if dialog is not None:
+                    dialog.open()
+        operations.run(self.ctx, lambda s: s.drafts.all(), parent=self, on_done=reopen)
 
     def _top_bar(self) -> QWidget:
         bar = QWidget()
@@ -102,15 +168,44 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(16, 8, 16, 8)
         layout.addWidget(label(self.ctx.org_name, "pageTitle", wrap=False))
         layout.addStretch()
-        self.top_bar_slot = layout  # screens may add a global search box here
-        who = label(f"{self.ctx.actor.display_name} · {role_label(self.ctx.actor.role)}",
-                    wrap=False)
+        if self.ctx.actor.role in ALL_CASE_ROLES:
+            from xinhe.ui.search_box import SearchBox
+
+            self.search = SearchBox(self.ctx, self)
+            layout.addWidget(self.search)
+        who = QToolButton()
+        who.setText(f"{self.ctx.actor.display_name} · {role_label(self.ctx.actor.role)}")
+        who.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(who)
+        menu.addAction(self.tr("Change my password…"), self.change_password)
+        menu.addAction(self.tr("Lock (Ctrl+L)"), self.lock_requested.emit)
+        menu.addAction(self.tr("Sign out and quit"), self.quit_requested.emit)
+        who.setMenu(menu)
         layout.addWidget(who)
         lock = QPushButton(self.tr("Lock (Ctrl+L)"))
         lock.setToolTip(self.tr("Lock now: the records close until you sign in again."))
         lock.clicked.connect(self.lock_requested.emit)
         layout.addWidget(lock)
         return bar
+
+    def change_password(self) -> None:
+        from xinhe.ui.dialogs.simple import SimpleForm
+        from xinhe.ui.widgets import password_field
+
+        form = SimpleForm(self.ctx, self.tr("Change my password"), parent=self)
+        old, new, again = password_field(), password_field(), password_field()
+        form.add("old", self.tr("Current password"), old, old.text)
+        form.add("new", self.tr("New password"), new, new.text)
+        form.add("again", self.tr("New password again"), again, again.text)
+
+        def work(services: Services, v: dict[str, str]) -> None:
+            if v["new"] != v["again"]:
+                from xinhe.errors import InvalidInput
+
+                raise InvalidInput("两次输入的新密码不一致。", "The two new passwords differ.")
+            services.vault.change_password(v["old"], v["new"])
+        form.run(work, set(), on_done=lambda _r: self.status.showMessage(
+            self.tr("Password changed."), 5000))
 
     def _sections(self) -> list[Section]:
         """Every section; each screen module is imported when first shown.
@@ -126,23 +221,21 @@ class MainWindow(QMainWindow):
         def intro(title: str, text: str) -> Callable[[AppContext], QWidget]:
             return lambda ctx: SectionIntro(title, text)
         return [
-            Section("dashboard", self.tr("Dashboard"), ALL_CASE_ROLES, intro(
-                self.tr("Dashboard"), self.tr("Your due follow-ups, legal clocks and "
-                                              "high-risk cases."))),
-            Section("cases", self.tr("Cases"), ALL_CASE_ROLES, intro(
-                self.tr("Cases"), self.tr("All cases you may see."))),
-            Section("followups", self.tr("Follow-ups"), ("counsellor", "supervisor"), intro(
-                self.tr("Follow-ups"), self.tr("Follow-up visits due and done."))),
-            Section("review", self.tr("Review"), ("supervisor",), intro(
-                self.tr("Review"), self.tr("High-risk cases and notes waiting for a "
-                                           "supervisor."))),
+            Section("dashboard", self.tr("Dashboard"), ALL_CASE_ROLES,
+                    screen("xinhe.ui.screens.dashboard:DashboardScreen")),
+            Section("cases", self.tr("Cases"), ALL_CASE_ROLES,
+                    screen("xinhe.ui.screens.cases:CasesScreen")),
+            Section("followups", self.tr("Follow-ups"), ("counsellor", "supervisor"),
+                    screen("xinhe.ui.screens.followups:FollowupsScreen")),
+            Section("review", self.tr("Review"), ("supervisor",),
+                    screen("xinhe.ui.screens.review:ReviewScreen")),
             Section("referrals", self.tr("Referrals"), ALL_CASE_ROLES, intro(
                 self.tr("Referrals"), self.tr("Referral packets to police, court and other "
                                               "agencies."))),
             Section("statistics", self.tr("Statistics"), ("supervisor", "staff"), intro(
                 self.tr("Statistics"), self.tr("Figures for the district's reports."))),
-            Section("admin", self.tr("Admin"), ("admin",), intro(
-                self.tr("Admin"), self.tr("Accounts, templates, lock settings and backup."))),
+            Section("admin", self.tr("Admin"), ("admin",),
+                    screen("xinhe.ui.screens.admin:AdminScreen")),
         ]
 
     def show_section_at(self, row: int) -> None:
@@ -161,6 +254,7 @@ class MainWindow(QMainWindow):
         for row, section in enumerate(self.sections):
             if section.key == key:
                 self.nav.setCurrentRow(row)
+                self.show_section_at(row)
                 return self._built.get(key)
         return None
 

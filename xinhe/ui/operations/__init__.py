@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from xinhe.records.services import Services
@@ -22,9 +22,15 @@ from xinhe.ui.widgets import error_text
 T = TypeVar("T")
 
 
-def show_failure(parent: QWidget | None, exc: BaseException) -> None:
-    QMessageBox.warning(parent, QCoreApplication.translate("Operations", "Not done"),
-                        error_text(exc))
+def show_failure(parent: QWidget | None, exc: BaseException) -> QMessageBox:
+    """Say why, without blocking the rest of the app."""
+    box = QMessageBox(QMessageBox.Icon.Warning,
+                      QCoreApplication.translate("Operations", "Not done"), error_text(exc),
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("failure")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
 
 
 def run(ctx: AppContext, work: Callable[[Services], T], *, parent: QWidget | None,

@@ -1,0 +1,454 @@
+"""What can be done from a case view, by role, and the handlers that do it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication
+
+from xinhe.records import vocab
+from xinhe.records.attachments import Attachment
+from xinhe.records.notes import CRISIS_TEMPLATE, SESSION_TEMPLATE, SessionNote
+from xinhe.records.planning import FollowUp
+from xinhe.records.timeline import TimelineEntry
+from xinhe.records.vault import User
+from xinhe.ui import operations
+from xinhe.ui.dialogs.records import (
+    AssessmentDialog,
+    CrisisDialog,
+    FollowupDialog,
+    SafetyPlanDialog,
+    SessionDialog,
+)
+from xinhe.ui.dialogs.simple import SimpleForm
+
+if TYPE_CHECKING:
+    from xinhe.ui.case_view import CaseView
+
+translate = QCoreApplication.translate
+
+
+Action = tuple[str, Callable[[], None]]
+
+
+def main_actions(view: CaseView) -> list[tuple[str, Callable[[], None], str]]:
+    if not view.can_write():
+        return []
+    return [
+        (translate("CaseActions", "New session note"), lambda: new_session(view), "Ctrl+Shift+N"),
+        (translate("CaseActions", "Assessment"), lambda: new_assessment(view), "Ctrl+Shift+A"),
+        (translate("CaseActions", "Crisis intervention"), lambda: new_crisis(view), ""),
+        (translate("CaseActions", "Safety plan"), lambda: safety_plan(view), ""),
+        (translate("CaseActions", "Schedule follow-up"), lambda: schedule_followup(view), ""),
+    ]
+
+
+def more_actions(view: CaseView) -> list[Action]:
+    if not view.can_write():
+        return []
+    role = view.ctx.actor.role
+    actions: list[Action] = [
+        (translate("CaseActions", "Attach a file…"), lambda: attach(view)),
+        (translate("CaseActions", "Change risk level…"), lambda: change_risk(view)),
+        (translate("CaseActions", "Ask a supervisor to review…"), lambda: request_review(view)),
+        (
+            translate("CaseActions", "Protection order: application filed…"),
+            lambda: po_applied(view),
+        ),
+        (translate("CaseActions", "Protection order: court decided…"), lambda: po_decided(view)),
+        (translate("CaseActions", "Police warning letter issued…"), lambda: warning_letter(view)),
+        (
+            translate("CaseActions", "Minor: harm suspected (report at once)"),
+            lambda: minor_at_risk(view),
+        ),
+        (translate("CaseActions", "Minor: reported to police…"), lambda: minor_reported(view)),
+        (translate("CaseActions", "Set case status…"), lambda: set_status(view)),
+    ]
+    if role == "supervisor":
+        actions += [
+            (translate("CaseActions", "Reassign to another counsellor…"), lambda: reassign(view)),
+            (translate("CaseActions", "Close the case…"), lambda: close_case(view)),
+        ]
+    else:
+        actions += [
+            (translate("CaseActions", "Share with a colleague…"), lambda: share(view)),
+            (translate("CaseActions", "Ask to close the case…"), lambda: request_closure(view)),
+        ]
+    return actions
+
+
+def record_actions(view: CaseView, entry: TimelineEntry) -> list[Action]:
+    actions: list[Action] = []
+    writer = view.can_write()
+    if entry.kind == "session" and entry.status == "draft" and writer:
+        actions.append(
+            (
+                translate("CaseActions", "Continue writing"),
+                lambda: edit_session(view, entry.record_id),
+            )
+        )
+    if entry.kind in ("session", "crisis", "assessment") and entry.status != "draft" and writer:
+        actions.append(
+            (translate("CaseActions", "Add an addendum…"), lambda: addendum(view, entry))
+        )
+    if entry.kind == "followup" and entry.status == "due" and writer:
+        actions.append(
+            (translate("CaseActions", "Record the visit…"), lambda: complete_followup(view, entry))
+        )
+    if entry.kind == "attachment" and view.data and view.data.header.can_read_notes:
+        actions.append(
+            (translate("CaseActions", "View"), lambda: view_attachment(view, entry.record_id))
+        )
+    return actions
+
+
+# -- record dialogs ------------------------------------------------------------------------
+def new_session(view: CaseView) -> None:
+    template = view.ctx.services.templates.get(SESSION_TEMPLATE)
+    SessionDialog(view.ctx, view.case_id, template, parent=view).open()
+
+
+def edit_session(view: CaseView, note_id: int) -> None:
+    def opened(note: SessionNote) -> None:
+        template = view.ctx.services.templates.get(note.template_id, note.template_version)
+        meta = {
+            "started_at": note.started_at,
+            "duration_min": note.duration_min,
+            "modality": note.modality,
+            "persons_served": note.persons_served,
+        }
+        SessionDialog(
+            view.ctx,
+            view.case_id,
+            template,
+            note_id=note.id,
+            version=note.version,
+            answers=note.answers,
+            meta=meta,
+            parent=view,
+        ).open()
+
+    operations.run(view.ctx, lambda s: s.notes.session(note_id), parent=view, on_done=opened)
+
+
+def new_assessment(view: CaseView) -> None:
+    templates = view.ctx.services.templates
+    choices = (
+        templates.by_kind("assessment")
+        + templates.by_kind("intake")
+        + templates.by_kind("mandatory_report")
+    )
+    form = SimpleForm(view.ctx, translate("CaseActions", "New assessment"), parent=view)
+    box = form.add_choice(
+        "template",
+        translate("CaseActions", "Which form?"),
+        [(t.id, t.label.get()) for t in choices],
+    )
+
+    def chosen() -> None:
+        form.accept()
+        template = templates.get(box.currentData())
+        AssessmentDialog(view.ctx, view.case_id, template, parent=view).open()
+
+    form.buttons.accepted.connect(chosen)
+    form.open()
+
+
+def new_crisis(view: CaseView) -> None:
+    template = view.ctx.services.templates.get(CRISIS_TEMPLATE)
+    CrisisDialog(view.ctx, view.case_id, template, parent=view).open()
+
+
+def safety_plan(view: CaseView) -> None:
+    template = view.ctx.services.templates.get("safety_plan")
+    current = view.data.latest_safety_plan if view.data else None
+    SafetyPlanDialog(
+        view.ctx, view.case_id, template, answers=dict(current or {}), parent=view
+    ).open()
+
+
+def complete_followup(view: CaseView, entry: TimelineEntry) -> None:
+    def opened(followup: FollowUp) -> None:
+        template = view.ctx.services.templates.get("followup_visit")
+        FollowupDialog(
+            view.ctx,
+            view.case_id,
+            template,
+            followup_id=followup.id,
+            version=followup.version,
+            parent=view,
+        ).open()
+
+    operations.run(
+        view.ctx, lambda s: s.planning.followup(entry.record_id), parent=view, on_done=opened
+    )
+
+
+def addendum(view: CaseView, entry: TimelineEntry) -> None:
+    form = SimpleForm(
+        view.ctx,
+        translate("CaseActions", "Addendum"),
+        translate(
+            "CaseActions",
+            "The signed record stays as it is. Write the correction or addition; it is signed "
+            "with your name and today's date.",
+        ),
+        view,
+    )
+    form.add_text("text", translate("CaseActions", "Addendum"))
+    form.run(
+        lambda s, v: s.notes.add_addendum(entry.kind, entry.record_id, v["text"]), {"addendum"}
+    )
+
+
+def attach(view: CaseView) -> None:
+    path = view.choose_file()
+    if not path:
+        return
+    form = SimpleForm(view.ctx, translate("CaseActions", "Attach a file"), Path(path).name, view)
+    from xinhe.i18n import pick
+    from xinhe.records.attachments import KINDS
+
+    form.add_choice(
+        "kind", translate("CaseActions", "Kind"), [(k, pick(*v)) for k, v in KINDS.items()]
+    )
+    form.add_line("description", translate("CaseActions", "Description"))
+    data = Path(path).read_bytes()
+    form.run(
+        lambda s, v: s.attachments.add(
+            view.case_id,
+            kind=v["kind"],
+            filename=Path(path).name,
+            data=data,
+            description=v["description"],
+        ),
+        {"attachment"},
+    )
+
+
+def view_attachment(view: CaseView, attachment_id: int) -> None:
+    from xinhe.ui.dialogs.attachment_viewer import AttachmentViewer
+
+    def show(result: tuple[Attachment, bytes]) -> None:
+        AttachmentViewer(result[0], result[1], view).open()
+
+    operations.run(
+        view.ctx,
+        lambda s: (s.attachments.get(attachment_id), s.attachments.data(attachment_id)),
+        parent=view,
+        on_done=show,
+    )
+
+
+# -- case-level actions ------------------------------------------------------------------------
+def schedule_followup(view: CaseView) -> None:
+    form = SimpleForm(view.ctx, translate("CaseActions", "Schedule a follow-up"), parent=view)
+    form.add_datetime("due", translate("CaseActions", "Due"))
+    form.add_choice(
+        "method",
+        translate("CaseActions", "Planned method"),
+        [(k, vocab.label(vocab.FOLLOWUP_METHODS, k)) for k in vocab.FOLLOWUP_METHODS],
+    )
+    form.run(
+        lambda s, v: s.planning.schedule_followup(view.case_id, v["due"], "routine", v["method"]),
+        {"followup"},
+    )
+
+
+def change_risk(view: CaseView) -> None:
+    form = SimpleForm(
+        view.ctx,
+        translate("CaseActions", "Change the risk level"),
+        translate(
+            "CaseActions",
+            "Professional judgement may set the level. The reason is kept in the case's risk "
+            "history and the audit log.",
+        ),
+        view,
+    )
+    form.add_choice(
+        "level",
+        translate("CaseActions", "Level"),
+        [
+            ("high", vocab.label(vocab.RISK_LEVELS, "high")),
+            ("medium", vocab.label(vocab.RISK_LEVELS, "medium")),
+            ("low", vocab.label(vocab.RISK_LEVELS, "low")),
+            (None, translate("CaseActions", "Back to the assessed level")),
+        ],
+    )
+    form.add_text("reason", translate("CaseActions", "Reason"))
+    form.run(
+        lambda s, v: s.cases.override_risk(view.case_id, v["level"], v["reason"]),
+        {"case", "risk", "review"},
+    )
+
+
+def request_review(view: CaseView) -> None:
+    form = SimpleForm(view.ctx, translate("CaseActions", "Ask a supervisor"), parent=view)
+    form.add_text("text", translate("CaseActions", "What should the supervisor look at?"))
+    form.run(
+        lambda s, v: s.reviews.request(view.case_id, "consult", "case", view.case_id, v["text"]),
+        {"review"},
+    )
+
+
+def po_applied(view: CaseView) -> None:
+    form = SimpleForm(
+        view.ctx,
+        translate("CaseActions", "Protection-order application"),
+        translate("CaseActions", "The court decides within 72 hours, or 24 hours when urgent."),
+        view,
+    )
+    form.add_datetime("at", translate("CaseActions", "Filed at"))
+    form.add_check("urgent", translate("CaseActions", "Urgent (24 hours)"))
+    form.add_line(
+        "court",
+        translate("CaseActions", "Court"),
+        "宝安区人民法院" if _zh() else "Bao'an District Court",
+    )
+    form.run(
+        lambda s, v: s.planning.protection_order_applied(
+            view.case_id, v["at"], v["urgent"], v["court"]
+        ),
+        {"clock"},
+    )
+
+
+def po_decided(view: CaseView) -> None:
+    form = SimpleForm(
+        view.ctx,
+        translate("CaseActions", "Protection order: the court's decision"),
+        translate("CaseActions", "An order lasts at most six months."),
+        view,
+    )
+    form.add_datetime("at", translate("CaseActions", "Decided at"))
+    form.add_check("granted", translate("CaseActions", "Granted"), True)
+    form.add_date("expires", translate("CaseActions", "Expires on"), days_ahead=180)
+    form.run(
+        lambda s, v: s.planning.protection_order_decided(
+            view.case_id, v["at"], v["granted"], v["expires"] if v["granted"] else None
+        ),
+        {"clock"},
+    )
+
+
+def warning_letter(view: CaseView) -> None:
+    form = SimpleForm(
+        view.ctx,
+        translate("CaseActions", "Police warning letter"),
+        translate("CaseActions", "A follow-up visit is scheduled within 7 days of the letter."),
+        view,
+    )
+    form.add_datetime("at", translate("CaseActions", "Issued at"))
+    form.run(
+        lambda s, v: s.planning.warning_letter_issued(view.case_id, v["at"]), {"clock", "followup"}
+    )
+
+
+def minor_at_risk(view: CaseView) -> None:
+    from datetime import UTC, datetime
+
+    operations.run(
+        view.ctx,
+        lambda s: s.planning.minor_at_risk(view.case_id, datetime.now(UTC)),
+        parent=view,
+        changed={"clock"},
+    )
+
+
+def minor_reported(view: CaseView) -> None:
+    form = SimpleForm(view.ctx, translate("CaseActions", "Reported to police"), parent=view)
+    form.add_datetime("at", translate("CaseActions", "Reported at"))
+    form.add_line("reporter", translate("CaseActions", "Reported by"), view.ctx.actor.display_name)
+    form.add_line("reference", translate("CaseActions", "Police reference"))
+    form.run(
+        lambda s, v: s.planning.minor_reported(
+            view.case_id, v["at"], v["reporter"], v["reference"]
+        ),
+        {"clock"},
+    )
+
+
+def set_status(view: CaseView) -> None:
+    form = SimpleForm(view.ctx, translate("CaseActions", "Case status"), parent=view)
+    form.add_choice(
+        "status",
+        translate("CaseActions", "Status"),
+        [(k, vocab.label(vocab.STATUSES, k)) for k in ("intake", "active", "followup")],
+        view.data.header.status if view.data else None,
+    )
+    form.run(lambda s, v: s.cases.set_status(view.case_id, v["status"]), {"case"})
+
+
+def _counsellor_form(view: CaseView, title: str, work: Callable[..., object]) -> None:
+    def chosen(users: list[User]) -> None:
+        form = SimpleForm(view.ctx, title, parent=view)
+        form.add_choice(
+            "user",
+            translate("CaseActions", "Counsellor"),
+            [
+                (u.id, u.display_name)
+                for u in users
+                if u.role in ("counsellor", "supervisor") and u.active
+            ],
+        )
+        form.run(lambda s, v: work(s, v["user"]), {"case"})
+
+    operations.run(view.ctx, lambda s: s.vault.users(), parent=view, on_done=chosen)
+
+
+def reassign(view: CaseView) -> None:
+    _counsellor_form(
+        view,
+        translate("CaseActions", "Reassign the case"),
+        lambda s, user: s.cases.reassign(view.case_id, user),
+    )
+
+
+def share(view: CaseView) -> None:
+    _counsellor_form(
+        view,
+        translate("CaseActions", "Share the case"),
+        lambda s, user: s.cases.share(view.case_id, user),
+    )
+
+
+def close_case(view: CaseView) -> None:
+    form = SimpleForm(
+        view.ctx,
+        translate("CaseActions", "Close the case"),
+        translate(
+            "CaseActions",
+            "Open follow-ups are cancelled. Closed cases are kept until their retention time.",
+        ),
+        view,
+    )
+    form.add_choice(
+        "reason",
+        translate("CaseActions", "Reason"),
+        [(k, vocab.label(vocab.CLOSURE_REASONS, k)) for k in vocab.CLOSURE_REASONS],
+    )
+    form.add_text("note", translate("CaseActions", "Note"))
+    form.run(
+        lambda s, v: s.cases.close(view.case_id, v["reason"], v["note"]),
+        {"case", "review", "followup"},
+    )
+
+
+def request_closure(view: CaseView) -> None:
+    form = SimpleForm(
+        view.ctx,
+        translate("CaseActions", "Ask to close the case"),
+        translate("CaseActions", "A supervisor decides; the request waits in their review queue."),
+        view,
+    )
+    form.add_text("text", translate("CaseActions", "Why can the case be closed?"))
+    form.run(lambda s, v: s.cases.request_closure(view.case_id, v["text"]), {"review"})
+
+
+def _zh() -> bool:
+    from xinhe.i18n import language
+
+    return language() == "zh_CN"

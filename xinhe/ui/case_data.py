@@ -1,0 +1,215 @@
+"""What a case view shows, gathered on the database thread as plain data, and each
+record rendered to (escaped) HTML for the detail pane."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import datetime
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+from xinhe.errors import AccessDenied
+from xinhe.i18n import language
+from xinhe.records import templates as tpl
+from xinhe.records import vocab
+from xinhe.records.cases import CaseHeader
+from xinhe.records.consent import Consent
+from xinhe.records.planning import Clock
+from xinhe.records.reviews import ReviewItem
+from xinhe.records.risk import RiskChange
+from xinhe.records.services import Services
+from xinhe.records.timeline import TimelineEntry
+
+translate = QCoreApplication.translate
+
+
+@dataclass(frozen=True)
+class CaseData:
+    header: CaseHeader
+    timeline: list[TimelineEntry]
+    clocks: list[Clock]
+    risk_history: list[RiskChange]
+    consents: list[Consent]
+    reviews: list[ReviewItem]
+    latest_safety_plan: dict[str, object] | None
+
+
+def load_case(services: Services, case_id: int) -> CaseData:
+    header = services.cases.header(case_id, audit_read=True)
+    reviews: list[ReviewItem] = []
+    plan = None
+    if header.can_read_notes:
+        reviews = services.reviews.for_case(case_id)
+        plans = services.planning.safety_plans(case_id)
+        plan = plans[-1].answers if plans else None
+    return CaseData(
+        header,
+        services.timeline(case_id),
+        services.planning.clocks(case_id, open_only=True),
+        services.cases.risk_history(case_id),
+        services.consents.for_case(case_id),
+        reviews,
+        plan,
+    )
+
+
+def local_time(text: str | None, with_time: bool = True) -> str:
+    if not text:
+        return ""
+    value = datetime.fromisoformat(text).astimezone()
+    return value.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+
+
+def entry_title(entry: TimelineEntry, templates: tpl.TemplateRegistry) -> str:
+    if entry.template_id:
+        try:
+            name = templates.get(entry.template_id).label.get(language())
+        except Exception:  # a template no longer installed: still show the record
+            name = entry.template_id
+    else:
+        name = ""
+    if entry.kind == "referral":
+        return translate("CaseView", "Referral to %1").replace(
+            "%1", vocab.label(vocab.AGENCIES, entry.detail)
+        )
+    if entry.kind == "attachment":
+        from xinhe.records.attachments import KINDS
+
+        names = KINDS.get(entry.detail)
+        return (names[0] if language() == "zh_CN" else names[1]) if names else entry.detail
+    if entry.kind == "followup":
+        return translate("CaseView", "Follow-up visit")
+    if entry.kind == "crisis":
+        kind, _, site = entry.detail.partition(":")
+        crisis = translate("CaseView", "Crisis intervention")
+        on_site = translate("CaseView", "on site")
+        text = f"{crisis} · {vocab.label(vocab.CRISIS_KINDS, kind)}"
+        return text + (f" · {on_site}" if site else "")
+    return name
+
+
+STATUS_TEXT = {
+    "draft": QT_TRANSLATE_NOOP("Status", "Draft"),
+    "signed": QT_TRANSLATE_NOOP("Status", "Signed"),
+    "cosign_pending": QT_TRANSLATE_NOOP("Status", "Awaiting co-signature"),
+    "cosigned": QT_TRANSLATE_NOOP("Status", "Co-signed"),
+    "due": QT_TRANSLATE_NOOP("Status", "Due"),
+    "done": QT_TRANSLATE_NOOP("Status", "Done"),
+    "cancelled": QT_TRANSLATE_NOOP("Status", "Cancelled"),
+    "added": QT_TRANSLATE_NOOP("Status", "Added"),
+    "delivered": QT_TRANSLATE_NOOP("Status", "Delivered"),
+    "acknowledged": QT_TRANSLATE_NOOP("Status", "Acknowledged"),
+}
+
+
+def status_text(status: str) -> str:
+    return translate("Status", str(STATUS_TEXT.get(status, status)))
+
+
+def _rows_html(template: tpl.Template, answers: dict[str, object]) -> str:
+    out, section = [], None
+    for row in tpl.answer_rows(template, answers, language()):
+        if row.section != section:
+            section = row.section
+            out.append(f"<h4>{html.escape(section)}</h4>")
+        value = html.escape(row.value).replace("\n", "<br>")
+        out.append(f"<p><b>{html.escape(row.field)}</b><br>{value}</p>")
+    return "".join(out)
+
+
+def _addenda_html(services: Services, parent: str, record_id: int) -> str:
+    items = services.notes.addenda(parent, record_id)
+    if not items:
+        return ""
+    heading = translate("CaseView", "Addenda")
+    parts = [f"<h4>{html.escape(heading)}</h4>"]
+    for item in items:
+        parts.append(
+            f"<p><i>{html.escape(local_time(item.created_at))} · "
+            f"{html.escape(item.author_name)}</i><br>"
+            f"{html.escape(item.text).replace(chr(10), '<br>')}</p>"
+        )
+    return "".join(parts)
+
+
+def detail_html(services: Services, entry: TimelineEntry) -> str:
+    """The record behind a timeline entry, for reading (on the database thread)."""
+    templates = services.templates
+    title = f"<h3>{html.escape(entry_title(entry, templates))}</h3>"
+    meta = [local_time(entry.at), entry.author, status_text(entry.status)]
+    try:
+        if entry.kind == "session":
+            note = services.notes.session(entry.record_id)
+            template = templates.get(note.template_id, note.template_version)
+            meta += [
+                vocab.label(vocab.MODALITIES, note.modality),
+                translate("CaseView", "%1 min").replace("%1", str(note.duration_min)),
+                translate("CaseView", "%1 person(s)").replace("%1", str(note.persons_served)),
+            ]
+            if note.cosigned_by:
+                meta.append(
+                    translate("CaseView", "co-signed by %1").replace("%1", note.cosigned_by)
+                )
+            body = _rows_html(template, note.answers) + _addenda_html(services, "session", note.id)
+        elif entry.kind == "assessment":
+            item = services.notes.assessment(entry.record_id)
+            template = templates.get(item.template_id, item.template_version)
+            level = item.level
+            lang = "zh" if language() == "zh_CN" else "en"
+            score = item.score
+            reasons = "".join(
+                f"<li>{html.escape(r['text'][lang])}</li>" for r in score.get("reasons", [])
+            )
+            totals = " · ".join(f"{k} {v}" for k, v in score.get("totals", {}).items())
+            body = (
+                f"<p><b>{html.escape(vocab.label(vocab.RISK_LEVELS, level) or '—')}</b>"
+                f" {html.escape(totals)}</p>"
+                + (f"<ul>{reasons}</ul>" if reasons else "")
+                + _rows_html(template, item.answers)
+                + _addenda_html(services, "assessment", item.id)
+            )
+        elif entry.kind == "crisis":
+            crisis = services.notes.crisis(entry.record_id)
+            template = templates.get(crisis.template_id, crisis.template_version)
+            body = _rows_html(template, crisis.answers) + _addenda_html(
+                services, "crisis", crisis.id
+            )
+        elif entry.kind == "safety_plan":
+            plan = services.planning.safety_plan(entry.record_id)
+            body = _rows_html(templates.get(plan.template_id, plan.template_version), plan.answers)
+        elif entry.kind == "followup":
+            followup = services.planning.followup(entry.record_id)
+            meta[0] = local_time(followup.due_at)
+            due = translate("CaseView", "Due")
+            body = f"<p>{html.escape(due)}: {html.escape(local_time(followup.due_at))}"
+            if followup.done_at:
+                body += (
+                    "<br>" + html.escape(translate("CaseView", "Done")) + ": "
+                    f"{html.escape(local_time(followup.done_at))}"
+                )
+            body += "</p>"
+            if followup.answers:
+                body += _rows_html(templates.get("followup_visit"), followup.answers)
+        elif entry.kind == "referral":
+            referral = services.referrals.get(entry.record_id)
+            body = (
+                f"<p><b>{html.escape(referral.referral_no)}</b> · "
+                f"{html.escape(vocab.label(vocab.CONSENT_PURPOSES, referral.purpose))} · "
+                f"{html.escape(vocab.label(vocab.URGENCIES, referral.urgency))}</p>"
+                f"<p>{html.escape(referral.summary).replace(chr(10), '<br>')}</p>"
+            )
+            if referral.status_note:
+                body += f"<p style='color:#b00020'>{html.escape(referral.status_note)}</p>"
+        elif entry.kind == "attachment":
+            attachment = services.attachments.get(entry.record_id)
+            body = (
+                f"<p>{html.escape(attachment.filename)} · {attachment.size // 1024 + 1} KB"
+                f"</p><p>{html.escape(attachment.description or '')}</p>"
+            )
+        else:
+            body = ""
+    except AccessDenied as exc:
+        body = f"<p>{html.escape(exc.message())}</p>"
+    head = " · ".join(html.escape(m) for m in meta if m)
+    return f"{title}<p style='color:#5f5f5f'>{head}</p>{body}"

@@ -1,0 +1,268 @@
+"""One case: header (client, risk with its history, status, people, clocks), the timeline
+of everything in it, the selected record, and the actions the role may take."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from xinhe.i18n import language
+from xinhe.records import vocab
+from xinhe.records.timeline import TimelineEntry
+from xinhe.ui import case_actions, operations
+from xinhe.ui.case_data import (
+    CaseData,
+    detail_html,
+    entry_title,
+    load_case,
+    local_time,
+    status_text,
+)
+from xinhe.ui.context import AppContext
+from xinhe.ui.style import RISK_COLOURS
+from xinhe.ui.widgets import label
+
+REFRESH_ON = {"case", "session", "assessment", "crisis", "safety_plan", "followup", "clock",
+              "review", "risk", "referral", "consent", "attachment", "addendum", "client"}
+
+
+class CaseView(QWidget):
+    title_changed = Signal(str)
+
+    def __init__(self, ctx: AppContext, case_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.case_id = case_id
+        self.data: CaseData | None = None
+        self.entries: list[TimelineEntry] = []
+        layout = QVBoxLayout(self)
+        self.header = label("", wrap=True)
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.header.setObjectName("caseHeader")
+        layout.addWidget(self.header)
+        self.clocks = label("", wrap=True)
+        self.clocks.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.clocks)
+        self.actions_row = QHBoxLayout()
+        layout.addLayout(self.actions_row)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels([self.tr("When"), self.tr("Record"), self.tr("Status"),
+                                   self.tr("By")])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setColumnWidth(0, 130)
+        self.tree.setColumnWidth(1, 230)
+        self.tree.currentItemChanged.connect(lambda item, _old: self._select(item))
+        self.tree.itemDoubleClicked.connect(lambda item, _c: self._primary(item))
+        split.addWidget(self.tree)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        self.detail = QTextBrowser()
+        self.detail.setOpenLinks(False)
+        right_layout.addWidget(self.detail, 1)
+        self.detail_actions = QHBoxLayout()
+        right_layout.addLayout(self.detail_actions)
+        split.addWidget(right)
+        split.setSizes([520, 640])
+        layout.addWidget(split, 1)
+        ctx.bus.changed.connect(self._changed)
+        self.reload()
+
+    # -- loading -----------------------------------------------------------------------------
+    def _changed(self, kinds: object) -> None:
+        if isinstance(kinds, set) and kinds & REFRESH_ON:
+            self.reload()
+
+    def reload(self) -> None:
+        operations.run(self.ctx, lambda s: load_case(s, self.case_id), parent=self,
+                       on_done=self._loaded)
+
+    def _loaded(self, data: CaseData) -> None:
+        self.data = data
+        h = data.header
+        self.title_changed.emit(f"{h.case_no} {h.client.name}")
+        self.header.setText(self._header_html(data))
+        self.header.setToolTip(self._risk_history_text(data))
+        self.clocks.setText(self._clocks_html(data))
+        self._build_actions()
+        selected = self._selected_key()
+        self.tree.clear()
+        self.entries = data.timeline
+        templates = self.ctx.services.templates
+        for entry in data.timeline:
+            item = QTreeWidgetItem([local_time(entry.at), entry_title(entry, templates),
+                                    status_text(entry.status) + (
+                                        f" · {vocab.label(vocab.RISK_LEVELS, entry.level)}"
+                                        if entry.level else "") + (
+                                        f" · +{entry.addenda}" if entry.addenda else ""),
+                                    entry.author])
+            item.setData(0, Qt.ItemDataRole.UserRole, (entry.kind, entry.record_id))
+            if entry.status in ("draft", "cosign_pending", "due"):
+                item.setForeground(2, Qt.GlobalColor.darkYellow)
+            self.tree.addTopLevelItem(item)
+            if (entry.kind, entry.record_id) == selected:
+                self.tree.setCurrentItem(item)
+        first = self.tree.topLevelItem(0)
+        if self.tree.currentItem() is None and first is not None:
+            self.tree.setCurrentItem(first)
+        if not self.tree.topLevelItemCount():
+            empty = self.tr("Nothing recorded yet.")
+            self.detail.setHtml(f"<p>{html.escape(empty)}</p>")
+
+    def _selected_key(self) -> Any:
+        item = self.tree.currentItem()
+        return item.data(0, Qt.ItemDataRole.UserRole) if item else None
+
+    def _entry(self, item: QTreeWidgetItem | None) -> TimelineEntry | None:
+        if item is None:
+            return None
+        key = item.data(0, Qt.ItemDataRole.UserRole)
+        return next((e for e in self.entries if (e.kind, e.record_id) == tuple(key)), None)
+
+    def _header_html(self, data: CaseData) -> str:
+        h, client = data.header, data.header.client
+        age = client.age_on(datetime.now().date())
+        facts = [vocab.label(vocab.GENDERS, client.gender) if client.gender else "",
+                 self.tr("%n years", "", age) if age is not None else ""]
+        facts = [f for f in facts if f]
+        who = html.escape(client.name) + (
+            f"（{'，'.join(facts)}）" if facts and language() == "zh_CN" else
+            f" ({', '.join(facts)})" if facts else "")
+        risk = h.risk_level
+        badge = (f"<span style='background:{RISK_COLOURS[risk]}; color:white; "
+                 f"padding:2px 8px'>&nbsp;{html.escape(vocab.label(vocab.RISK_LEVELS, risk))}"
+                 f"{'*' if h.risk_overridden else ''}&nbsp;</span>" if risk else
+                 html.escape(self.tr("Risk not yet assessed")))
+        parts = [f"<span style='font-size:15pt; font-weight:bold'>{html.escape(h.case_no)} · "
+                 f"{who}</span> &nbsp; {badge}",
+                 " · ".join(html.escape(x) for x in (
+                     vocab.label(vocab.CATEGORIES, h.category),
+                     vocab.label(vocab.STATUSES, h.status),
+                     self.tr("Counsellor: %1").replace("%1", h.counsellor_name),
+                     self.tr("Source: %1").replace("%1", vocab.label(vocab.SOURCES, h.source)),
+                     self.tr("Opened %1").replace("%1", local_time(h.opened_at, False)),
+                 ) if x)]
+        if h.platform_ref:
+            parts[1] += " · " + html.escape(self.tr("Platform no. %1").replace(
+                "%1", h.platform_ref))
+        if h.shared_with:
+            parts[1] += " · " + html.escape(self.tr("Shared with %1").replace(
+                "%1", "、".join(h.shared_with)))
+        if client.community or client.phone:
+            parts.append(html.escape(" · ".join(x for x in (client.street, client.community,
+                                                            client.phone) if x)))
+        return "<br>".join(parts)
+
+    def _risk_history_text(self, data: CaseData) -> str:
+        if not data.risk_history:
+            return self.tr("No risk changes yet.")
+        lines = [self.tr("Risk history:")]
+        for change in data.risk_history:
+            text = (f"{local_time(change.changed_at)}  "
+                    f"{vocab.label(vocab.RISK_LEVELS, change.previous) or '—'} → "
+                    f"{vocab.label(vocab.RISK_LEVELS, change.level) or '—'}  "
+                    f"{change.changed_by}")
+            if change.reason:
+                text += f"：{change.reason}" if language() == "zh_CN" else f": {change.reason}"
+            lines.append(text)
+        return "\n".join(lines)
+
+    def _clocks_html(self, data: CaseData) -> str:
+        now = datetime.now().astimezone()
+        items = []
+        for clock in data.clocks:
+            late = datetime.fromisoformat(clock.due_at) < now
+            due_text = self.tr("due %1").replace("%1", local_time(clock.due_at))
+            text = f"{vocab.label(vocab.CLOCK_KINDS, clock.kind)}: {due_text}"
+            if late:
+                text += self.tr(" (overdue)")
+            colour = "#b00020" if late else "#8a5300"
+            items.append(f"<span style='color:{colour}'>⏰ {html.escape(text)}</span>")
+        open_reviews = [r for r in data.reviews if r.status == "open"]
+        if open_reviews:
+            items.append("<span style='color:#6d3b7d'>" + html.escape(
+                self.tr("%n item(s) waiting for the supervisor", "", len(open_reviews)))
+                + "</span>")
+        return " &nbsp; ".join(items)
+
+    # -- actions -------------------------------------------------------------------------------
+    def can_write(self) -> bool:
+        return bool(self.data and self.data.header.can_read_notes and
+                    self.ctx.has_role("counsellor", "supervisor"))
+
+    def _build_actions(self) -> None:
+        while self.actions_row.count():
+            item = self.actions_row.takeAt(0)
+            if item and item.widget():
+                item.widget().deleteLater()  # type: ignore[union-attr]
+        for text, handler, shortcut in case_actions.main_actions(self):
+            button = QPushButton(text)
+            button.clicked.connect(handler)
+            if shortcut:
+                button.setShortcut(shortcut)
+                button.setToolTip(shortcut)
+            self.actions_row.addWidget(button)
+        more = case_actions.more_actions(self)
+        if more:
+            menu = QMenu(self)
+            for text, handler in more:
+                action = QAction(text, menu)
+                action.triggered.connect(handler)
+                menu.addAction(action)
+            more_button = QToolButton()
+            more_button.setText(self.tr("More…"))
+            more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+            more_button.setMenu(menu)
+            self.actions_row.addWidget(more_button)
+        self.actions_row.addStretch()
+
+    def _select(self, item: QTreeWidgetItem | None) -> None:
+        entry = self._entry(item)
+        while self.detail_actions.count():
+            old = self.detail_actions.takeAt(0)
+            if old and old.widget():
+                old.widget().deleteLater()  # type: ignore[union-attr]
+        if entry is None:
+            return
+        operations.run(self.ctx, lambda s: detail_html(s, entry), parent=self,
+                       on_done=self.detail.setHtml)
+        for text, handler in case_actions.record_actions(self, entry):
+            button = QPushButton(text)
+            button.clicked.connect(handler)
+            self.detail_actions.addWidget(button)
+        self.detail_actions.addStretch()
+
+    def _primary(self, item: QTreeWidgetItem | None) -> None:
+        entry = self._entry(item)
+        if entry is not None:
+            actions = case_actions.record_actions(self, entry)
+            if actions:
+                actions[0][1]()
+
+    def choose_file(self) -> str:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Attach a file"), "",
+            self.tr("Photos, scans and documents (*.jpg *.jpeg *.png *.pdf *.txt)"))
+        return path
+
+    def may_close(self) -> bool:
+        return True

@@ -1,0 +1,288 @@
+"""One input widget per template field type, all with the same small interface:
+`value()` (None when unanswered), `set_value(v)`, `changed` signal."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
+
+from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, Signal
+from PySide6.QtGui import QDoubleValidator, QIntValidator
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QWidget,
+)
+
+from xinhe.i18n import language
+from xinhe.records import templates as tpl
+
+RADIO_LIMIT = 4  # up to this many options show as radio buttons, more as a drop-down
+
+
+class AnswerInput(Protocol):
+    """What the form needs of every input."""
+
+    field: tpl.Field
+    changed: Any
+
+    def value(self) -> Any: ...
+    def set_value(self, value: Any) -> None: ...
+    def set_read_only(self, read_only: bool) -> None: ...
+    def setVisible(self, visible: bool) -> None: ...  # noqa: N802 (Qt)
+
+
+class FieldInput(QWidget):
+    """Base of the inputs below; each defines value() and set_value()."""
+
+    changed = Signal()
+
+    def __init__(self, field: tpl.Field, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.field = field
+        self.setObjectName(f"field_{field.id}")
+
+    def set_read_only(self, read_only: bool) -> None:
+        for child in self.findChildren(QWidget):
+            child.setEnabled(not read_only)
+
+
+class TextInput(FieldInput):
+    def __init__(self, field: tpl.Field, multi_line: bool, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.edit: QLineEdit | QPlainTextEdit
+        if multi_line:
+            self.edit = QPlainTextEdit()
+            self.edit.setMinimumHeight(84)
+            self.edit.setTabChangesFocus(True)
+        else:
+            self.edit = QLineEdit()
+        self.edit.textChanged.connect(self.changed)
+        layout.addWidget(self.edit)
+
+    def value(self) -> Any:
+        text = (self.edit.toPlainText() if isinstance(self.edit, QPlainTextEdit)
+                else self.edit.text())
+        return text if text.strip() else None
+
+    def set_value(self, value: Any) -> None:
+        text = "" if value is None else str(value)
+        if isinstance(self.edit, QPlainTextEdit):
+            self.edit.setPlainText(text)
+        else:
+            self.edit.setText(text)
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.edit.setReadOnly(read_only)
+
+
+class ChoiceButtons(FieldInput):
+    """Radio buttons for yes/no, scales and short single choices; unanswered is possible."""
+
+    def __init__(self, field: tpl.Field, choices: list[tuple[Any, str]],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        self.values: list[Any] = []
+        for index, (value, text) in enumerate(choices):
+            button = QRadioButton(text)
+            button.setObjectName(f"choice_{field.id}_{index}")
+            self.group.addButton(button, index)
+            self.values.append(value)
+            layout.addWidget(button)
+        layout.addStretch()
+        self.group.idToggled.connect(self._toggled)
+
+    def _toggled(self, _index: int, on: bool) -> None:
+        if on:
+            self.changed.emit()
+
+    def value(self) -> Any:
+        index = self.group.checkedId()
+        return None if index < 0 else self.values[index]
+
+    def set_value(self, value: Any) -> None:
+        self.group.setExclusive(False)
+        for index, button in enumerate(self.group.buttons()):
+            button.setChecked(value is not None and self.values[index] == value)
+        self.group.setExclusive(True)
+
+    def button_for(self, value: Any) -> QRadioButton:
+        button = self.group.button(self.values.index(value))
+        assert isinstance(button, QRadioButton)
+        return button
+
+
+class ChoiceList(FieldInput):
+    def __init__(self, field: tpl.Field, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.combo = QComboBox()
+        self.combo.addItem("—", None)
+        for option in field.options:
+            self.combo.addItem(option.label.get(language()), option.id)
+        self.combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        layout.addWidget(self.combo)
+        layout.addStretch()
+
+    def value(self) -> Any:
+        return self.combo.currentData()
+
+    def set_value(self, value: Any) -> None:
+        index = self.combo.findData(value)
+        self.combo.setCurrentIndex(max(index, 0))
+
+
+class MultiChoice(FieldInput):
+    def __init__(self, field: tpl.Field, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.boxes: dict[str, QCheckBox] = {}
+        for index, option in enumerate(field.options):
+            box = QCheckBox(option.label.get(language()))
+            box.setObjectName(f"option_{field.id}_{option.id}")
+            box.toggled.connect(lambda _on: self.changed.emit())
+            self.boxes[option.id] = box
+            layout.addWidget(box, index // 3, index % 3)
+
+    def value(self) -> Any:
+        picked = [key for key, box in self.boxes.items() if box.isChecked()]
+        return picked or None
+
+    def set_value(self, value: Any) -> None:
+        chosen = set(value or [])
+        for key, box in self.boxes.items():
+            box.setChecked(key in chosen)
+
+
+class DateInput(FieldInput):
+    """A date, or none: the earliest date stands for "not filled in" and shows a dash."""
+
+    EMPTY = QDate(1900, 1, 1)
+
+    def __init__(self, field: tpl.Field, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.edit = QDateEdit()
+        self.edit.setCalendarPopup(True)
+        self.edit.setDisplayFormat("yyyy-MM-dd")
+        self.edit.setMinimumDate(self.EMPTY)
+        self.edit.setSpecialValueText("—")
+        self.edit.setDate(self.EMPTY)
+        self.edit.dateChanged.connect(lambda _d: self.changed.emit())
+        layout.addWidget(self.edit)
+        layout.addStretch()
+
+    def value(self) -> Any:
+        day = self.edit.date()
+        return None if day == self.EMPTY else day.toString("yyyy-MM-dd")
+
+    def set_value(self, value: Any) -> None:
+        day = QDate.fromString(str(value), "yyyy-MM-dd") if value else self.EMPTY
+        self.edit.setDate(day if day.isValid() else self.EMPTY)
+
+
+class NumberInput(FieldInput):
+    def __init__(self, field: tpl.Field, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.edit = QLineEdit()
+        self.edit.setMaximumWidth(140)
+        low = field.minimum if field.minimum is not None else -1e9
+        high = field.maximum if field.maximum is not None else 1e9
+        if field.integer:
+            self.edit.setValidator(QIntValidator(int(low), int(high), self))
+        else:
+            validator = QDoubleValidator(low, high, 2, self)
+            validator.setLocale(QLocale.c())
+            self.edit.setValidator(validator)
+        self.edit.textChanged.connect(self.changed)
+        layout.addWidget(self.edit)
+        if field.minimum is not None or field.maximum is not None:
+            hint = QLabel(f"{'' if field.minimum is None else _num(field.minimum)}–"
+                          f"{'' if field.maximum is None else _num(field.maximum)}")
+            hint.setObjectName("hint")
+            layout.addWidget(hint)
+        layout.addStretch()
+
+    def value(self) -> Any:
+        text = self.edit.text().strip()
+        if not text:
+            return None
+        try:
+            return int(text) if self.field.integer else float(text)
+        except ValueError:
+            return text  # validation names the field
+
+    def set_value(self, value: Any) -> None:
+        self.edit.setText("" if value is None else _num(value))
+
+
+def _num(value: Any) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def make_input(field: tpl.Field) -> AnswerInput:
+    lang = language()
+    if field.type in ("text", "long_text"):
+        return TextInput(field, field.type == "long_text")
+    if field.type == "yes_no":
+        yes, no = ("是", "否") if lang == "zh_CN" else ("Yes", "No")
+        choices: list[tuple[Any, str]] = [(True, yes), (False, no)]
+        if field.allow_unknown:
+            choices.append(("unknown", "不清楚" if lang == "zh_CN" else "Unknown"))
+        return ChoiceButtons(field, choices)
+    if field.type == "scale":
+        low, high = int(field.minimum or 0), int(field.maximum or 0)
+        ends = {low: field.min_label, high: field.max_label}
+
+        def text(n: int) -> str:
+            end = ends.get(n)
+            return f"{n} {end.get(lang)}" if end is not None else str(n)
+        return ChoiceButtons(field, [(n, text(n)) for n in range(low, high + 1)])
+    if field.type == "single_choice":
+        if len(field.options) <= RADIO_LIMIT:
+            return ChoiceButtons(field, [(o.id, o.label.get(lang)) for o in field.options])
+        return ChoiceList(field)
+    if field.type == "multiple_choice":
+        return MultiChoice(field)
+    if field.type == "date":
+        return DateInput(field)
+    if field.type == "number":
+        return NumberInput(field)
+    raise ValueError(f"no input for field type {field.type}")
+
+
+def qt_datetime_utc(value: QDateTime) -> datetime:
+    """A QDateTime the user picked (local time) as an aware UTC datetime."""
+    python = value.toPython()
+    assert isinstance(python, datetime)
+    return python.astimezone().astimezone(UTC)
+
+
+def qt_date(value: QDate) -> date:
+    python = value.toPython()
+    assert isinstance(python, date)
+    return python
+
+
+def align_top(label: QLabel) -> QLabel:
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    return label

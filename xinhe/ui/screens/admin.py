@@ -1,0 +1,322 @@
+"""管理: accounts, template folders with their validation results, lock settings, about.
+Removing a user or resetting a password asks again and re-authenticates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from xinhe import __version__
+from xinhe.records import templates as tpl
+from xinhe.records.services import Services
+from xinhe.records.vault import ROLES, User
+from xinhe.ui import operations
+from xinhe.ui.case_data import local_time
+from xinhe.ui.context import AppContext
+from xinhe.ui.dialogs.simple import SimpleForm, reauthenticate
+from xinhe.ui.roles import role_label
+from xinhe.ui.screens.common import add_row, item_list
+from xinhe.ui.widgets import label, password_field
+
+
+@dataclass(frozen=True)
+class UserLine:
+    user: User
+    locked_until: str | None
+
+
+def load_users(services: Services) -> list[UserLine]:
+    folder = services.vault.folder
+    lines = []
+    for user in services.vault.users():
+        until = folder.lockout_until(user.username)
+        lines.append(UserLine(user, until.isoformat() if until else None))
+    return lines
+
+
+class UsersTab(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.lines: dict[str, UserLine] = {}
+        layout = QVBoxLayout(self)
+        self.list = item_list([self.tr("Login name"), self.tr("Name"), self.tr("Role"),
+                               self.tr("State"), self.tr("Last login")])
+        self.list.currentItemChanged.connect(lambda *_: self._enable())
+        layout.addWidget(self.list, 1)
+        row = QHBoxLayout()
+        self.buttons = {key: QPushButton(text) for key, text in (
+            ("add", self.tr("Add a user…")), ("toggle", self.tr("Disable")),
+            ("unlock", self.tr("Clear lockout")), ("reset", self.tr("Set a new password…")),
+            ("remove", self.tr("Remove…")))}
+        self.buttons["add"].setObjectName("primary")
+        for key, handler in (("add", self.add), ("toggle", self.toggle),
+                             ("unlock", self.unlock), ("reset", self.reset),
+                             ("remove", self.remove)):
+            self.buttons[key].clicked.connect(handler)
+            row.addWidget(self.buttons[key])
+        row.addStretch()
+        layout.addLayout(row)
+        layout.addWidget(label(self.tr(
+            "Removing a user deletes their key and re-encrypts the vault under a new key, so "
+            "nothing they may have kept can open it again. Their name stays on the records "
+            "they wrote."), "hint"))
+        ctx.bus.changed.connect(self._changed)
+        self.reload()
+
+    def _changed(self, kinds: object) -> None:
+        if isinstance(kinds, set) and "user" in kinds:
+            self.reload()
+
+    def reload(self) -> None:
+        operations.run(self.ctx, load_users, parent=self, on_done=self._loaded)
+
+    def _loaded(self, lines: list[UserLine]) -> None:
+        self.list.clear()
+        self.lines = {line.user.username: line for line in lines}
+        for line in lines:
+            user = line.user
+            state = self.tr("Active") if user.active else self.tr("Disabled")
+            if line.locked_until:
+                state += " · " + self.tr("locked until %1").replace(
+                    "%1", local_time(line.locked_until))
+            add_row(self.list, [user.username, user.display_name, role_label(user.role), state,
+                                local_time(user.last_login_at)], user.username,
+                    overdue=not user.active)
+        self._enable()
+
+    def current(self) -> UserLine | None:
+        item = self.list.currentItem()
+        return self.lines.get(item.data(0, Qt.ItemDataRole.UserRole)) if item else None
+
+    def _enable(self) -> None:
+        line = self.current()
+        mine = line is not None and line.user.id == self.ctx.actor.user_id
+        for key in ("toggle", "reset", "remove"):
+            self.buttons[key].setEnabled(line is not None and not mine)
+        self.buttons["unlock"].setEnabled(line is not None and line.locked_until is not None)
+        if line is not None:
+            self.buttons["toggle"].setText(self.tr("Disable") if line.user.active
+                                           else self.tr("Enable"))
+
+    def add(self) -> None:
+        form = SimpleForm(self.ctx, self.tr("Add a user"), self.tr(
+            "Give the person their initial password in person; they can change it after "
+            "signing in."), self)
+        form.add_line("name", self.tr("Full name"))
+        form.add_line("login", self.tr("Login name"))
+        form.add_choice("role", self.tr("Role"), [(r, role_label(r)) for r in ROLES],
+                        "counsellor")
+        first, again = password_field(), password_field()
+        form.add("password", self.tr("Initial password"), first, first.text)
+        form.add("again", self.tr("Password again"), again, again.text)
+
+        def work(s: Services, v: dict[str, str]) -> User:
+            if v["password"] != v["again"]:
+                from xinhe.errors import InvalidInput
+
+                raise InvalidInput("两次输入的密码不一致。", "The two passwords do not match.")
+            return s.vault.add_user(v["login"], v["name"], v["role"], v["password"])
+        form.run(work, {"user"})
+
+    def toggle(self) -> None:
+        line = self.current()
+        if line is None:
+            return
+        active = not line.user.active
+        operations.run(self.ctx, lambda s: s.vault.set_user_active(line.user.username, active),
+                       parent=self, changed={"user"})
+
+    def unlock(self) -> None:
+        line = self.current()
+        if line is not None:
+            operations.run(self.ctx, lambda s: s.vault.unlock_account(line.user.username),
+                           parent=self, changed={"user"})
+
+    def reset(self) -> None:
+        line = self.current()
+        if line is None:
+            return
+
+        def ask_new() -> None:
+            form = SimpleForm(self.ctx, self.tr("New password for %1").replace(
+                "%1", line.user.display_name), parent=self)
+            first, again = password_field(), password_field()
+            form.add("password", self.tr("New password"), first, first.text)
+            form.add("again", self.tr("Password again"), again, again.text)
+
+            def work(s: Services, v: dict[str, str]) -> None:
+                if v["password"] != v["again"]:
+                    from xinhe.errors import InvalidInput
+
+                    raise InvalidInput("两次输入的密码不一致。", "The two passwords do not match.")
+                s.vault.reset_password(line.user.username, v["password"])
+            form.run(work, {"user"})
+        reauthenticate(self.ctx, self.tr("Setting someone's password is a key change."),
+                       ask_new, self)
+
+    def remove(self) -> None:
+        line = self.current()
+        if line is None:
+            return
+        answer = QMessageBox.warning(
+            self, self.tr("Remove a user"),
+            self.tr("Remove %1? They will no longer be able to sign in, and the vault is "
+                    "re-encrypted under a new key. This cannot be undone.").replace(
+                "%1", f"{line.user.display_name} ({line.user.username})"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        reauthenticate(self.ctx, self.tr("Removing a user changes the vault's key."),
+                       lambda: operations.run(
+                           self.ctx, lambda s: s.vault.remove_user(line.user.username),
+                           parent=self, changed={"user"}), self)
+
+
+class TemplatesTab(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        layout.addWidget(label(self.tr(
+            "Xinhe ships its forms. An organisation may add its own (for example a licensed "
+            "instrument) in a folder; each file is checked and a broken one is reported "
+            "with its file and field while the others still load."), "hint"))
+        row = QHBoxLayout()
+        self.folder = QLineEdit()
+        self.folder.setPlaceholderText(self.tr("No organisation folder"))
+        browse = QPushButton(self.tr("Choose…"))
+        browse.clicked.connect(self._browse)
+        save = QPushButton(self.tr("Use this folder"))
+        save.clicked.connect(self.save)
+        row.addWidget(self.folder, 1)
+        row.addWidget(browse)
+        row.addWidget(save)
+        layout.addLayout(row)
+        self.report = QPlainTextEdit()
+        self.report.setReadOnly(True)
+        layout.addWidget(self.report, 1)
+        operations.run(ctx, lambda s: s.vault.setting("template_folder") or "", parent=self,
+                       on_done=self._loaded)
+
+    def _loaded(self, folder: str) -> None:
+        self.folder.setText(folder)
+        self.check()
+
+    def _browse(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, self.tr("Template folder"))
+        if path:
+            self.folder.setText(path)
+            self.check()
+
+    def check(self) -> None:
+        folder = self.folder.text().strip()
+        text, _problems = tpl.check_report(Path(folder) if folder else None)
+        self.report.setPlainText(text)
+
+    def save(self) -> None:
+        folder = self.folder.text().strip()
+        operations.run(self.ctx, lambda s: s.vault.set_setting("template_folder", folder),
+                       parent=self, on_done=self._saved)
+
+    def _saved(self, _result: object) -> None:
+        QMessageBox.information(self, self.tr("Templates"), self.tr(
+            "Saved. The forms are read again at the next sign-in."))
+
+
+class LockTab(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QFormLayout(self)
+        self.minutes = QSpinBox()
+        self.minutes.setRange(1, 120)
+        self.minutes.setSuffix(self.tr(" minutes"))
+        layout.addRow(self.tr("Lock after being idle for"), self.minutes)
+        save = QPushButton(self.tr("Save"))
+        save.clicked.connect(self.save)
+        layout.addRow("", save)
+        layout.addRow(label(self.tr(
+            "Locking closes the records until someone signs in again. Unsaved forms are kept "
+            "encrypted and come back after signing in. Ctrl+L locks at once."), "hint"))
+        operations.run(ctx, lambda s: int(s.vault.setting("idle_minutes", "10") or 10),
+                       parent=self, on_done=self.minutes.setValue)
+
+    def save(self) -> None:
+        minutes = self.minutes.value()
+        operations.run(self.ctx, lambda s: s.vault.set_setting("idle_minutes", str(minutes)),
+                       parent=self, on_done=self._saved)
+
+    def _saved(self, _result: object) -> None:
+        QMessageBox.information(self, self.tr("Lock"), self.tr(
+            "Saved. It applies from the next sign-in."))
+
+
+class AboutTab(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        self.text = label("")
+        layout.addWidget(self.text)
+        verify = QPushButton(self.tr("Check the audit chain"))
+        verify.clicked.connect(self.verify)
+        layout.addWidget(verify, 0, Qt.AlignmentFlag.AlignLeft)
+        self.result = label("")
+        layout.addWidget(self.result)
+        layout.addStretch()
+        operations.run(ctx, lambda s: (str(s.vault.folder.path), s.vault.db.schema_version),
+                       parent=self, on_done=self._show)
+
+    def _show(self, info: tuple[str, int]) -> None:
+        path, schema = info
+        self.text.setText("\n".join([
+            self.tr("Xinhe %1").replace("%1", __version__),
+            self.tr("Vault: %1").replace("%1", path),
+            self.tr("Schema version: %1").replace("%1", str(schema)),
+            self.tr("Workstation binding: on") if self.ctx.binding_on else
+            self.tr("Workstation binding: off (no secure keyring on this computer)")]))
+
+    def verify(self) -> None:
+        def work(s: Services) -> tuple[bool, int, list[str]]:
+            result = s.vault.audit.verify()
+            s.vault.audit_event("audit.verify", "audit", result.checked,
+                                "ok" if result.ok else "problems")
+            return result.ok, result.checked, [p.describe() for p in result.problems]
+
+        def show(outcome: tuple[bool, int, list[str]]) -> None:
+            ok, checked, problems = outcome
+            self.result.setText(self.tr("The audit chain is intact (%n entries).", "", checked)
+                                if ok else "\n".join(problems))
+            self.result.setObjectName("ok" if ok else "error")
+            self.result.setStyleSheet("")
+        operations.run(self.ctx, work, parent=self, on_done=show)
+
+
+class AdminScreen(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label(self.tr("Administration"), "pageTitle"))
+        self.tabs = QTabWidget()
+        self.tabs.addTab(UsersTab(ctx), self.tr("Users"))
+        self.tabs.addTab(TemplatesTab(ctx), self.tr("Templates"))
+        self.tabs.addTab(LockTab(ctx), self.tr("Lock"))
+        self.tabs.addTab(AboutTab(ctx), self.tr("About"))
+        layout.addWidget(self.tabs, 1)

@@ -1,0 +1,189 @@
+"""个案: the case list (tab 0) and each opened case in its own tab."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from xinhe.records import vocab
+from xinhe.records.cases import CaseRow
+from xinhe.ui import operations
+from xinhe.ui.context import AppContext
+from xinhe.ui.models.cases_model import ROW_ROLE, CaseFilter, CaseTableModel
+from xinhe.ui.models.risk import RiskBadgeDelegate
+from xinhe.ui.widgets import label
+
+REFRESH_ON = {"case", "client", "session", "assessment", "crisis", "followup", "clock",
+              "review", "risk"}
+
+
+def combo(items: list[tuple[str | int | None, str]]) -> QComboBox:
+    box = QComboBox()
+    for value, text in items:
+        box.addItem(text, value)
+    return box
+
+
+class CaseListPanel(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Case number or client name"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMaximumWidth(240)
+        self.risk = combo([(None, self.tr("Any risk")), *[(k, vocab.label(vocab.RISK_LEVELS, k))
+                                                          for k in ("high", "medium", "low")]])
+        self.status = combo([(None, self.tr("Open cases")),
+                             *[(k, vocab.label(vocab.STATUSES, k)) for k in vocab.STATUS_ORDER]])
+        self.category = combo([(None, self.tr("Any category")),
+                               *[(k, vocab.label(vocab.CATEGORIES, k))
+                                 for k in vocab.CATEGORIES]])
+        self.counsellor = combo([(None, self.tr("Any counsellor"))])
+        self.overdue = QCheckBox(self.tr("Overdue only"))
+        for widget in (self.search, self.risk, self.status, self.category, self.counsellor,
+                       self.overdue):
+            bar.addWidget(widget)
+        bar.addStretch()
+        self.new_case = QPushButton(self.tr("New case (Ctrl+N)"))
+        self.new_case.setObjectName("primary")
+        self.new_case.setVisible(ctx.has_role("counsellor", "supervisor"))
+        self.new_case.clicked.connect(self.create_case)
+        bar.addWidget(self.new_case)
+        layout.addLayout(bar)
+        self.model = CaseTableModel()
+        self.proxy = CaseFilter()
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(8, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setItemDelegateForColumn(5, RiskBadgeDelegate(self.table))
+        self.table.doubleClicked.connect(self._open)
+        self.table.activated.connect(self._open)
+        layout.addWidget(self.table, 1)
+        self.count = label("", "hint")
+        layout.addWidget(self.count)
+        self.search.textChanged.connect(lambda text: self._filter(text=text))
+        self.risk.currentIndexChanged.connect(lambda _i: self._filter(
+            risk=self.risk.currentData()))
+        self.status.currentIndexChanged.connect(lambda _i: self._filter(
+            status=self.status.currentData()))
+        self.category.currentIndexChanged.connect(lambda _i: self._filter(
+            category=self.category.currentData()))
+        self.counsellor.currentIndexChanged.connect(lambda _i: self._filter(
+            counsellor_id=self.counsellor.currentData()))
+        self.overdue.toggled.connect(lambda on: self._filter(overdue_only=on))
+        QShortcut(QKeySequence("Ctrl+N"), self).activated.connect(self.create_case)
+        QShortcut(QKeySequence("F5"), self).activated.connect(self.reload)
+        ctx.bus.changed.connect(self._changed)
+        self.reload()
+
+    def _filter(self, **values: object) -> None:
+        self.proxy.set(**values)
+        self._count()
+
+    def _count(self) -> None:
+        self.count.setText(self.tr("%1 of %2 cases shown").replace(
+            "%1", str(self.proxy.rowCount())).replace("%2", str(self.model.rowCount())))
+
+    def _changed(self, kinds: object) -> None:
+        if isinstance(kinds, set) and kinds & REFRESH_ON:
+            self.reload()
+
+    def reload(self) -> None:
+        """Rows come from the database thread; the table never waits for it."""
+        operations.run(self.ctx, lambda s: s.cases.find(), parent=self, on_done=self._loaded)
+
+    def _loaded(self, rows: list[CaseRow]) -> None:
+        self.model.set_rows(rows)
+        names = sorted({(r.counsellor_id, r.counsellor_name) for r in rows}, key=lambda x: x[1])
+        current = self.counsellor.currentData()
+        self.counsellor.blockSignals(True)
+        self.counsellor.clear()
+        self.counsellor.addItem(self.tr("Any counsellor"), None)
+        for user_id, name in names:
+            self.counsellor.addItem(name, user_id)
+        self.counsellor.setCurrentIndex(max(0, self.counsellor.findData(current)))
+        self.counsellor.blockSignals(False)
+        self._count()
+
+    def _open(self, index: QModelIndex) -> None:
+        row = self.proxy.data(index, ROW_ROLE)
+        if isinstance(row, CaseRow):
+            self.ctx.bus.open_case.emit(row.id)
+
+    def create_case(self) -> None:
+        if not self.ctx.has_role("counsellor", "supervisor"):
+            return
+        from xinhe.ui.dialogs.new_case import NewCaseDialog
+
+        dialog = NewCaseDialog(self.ctx, self)
+        dialog.created.connect(self.ctx.bus.open_case.emit)
+        dialog.open()
+
+
+class CasesScreen(QWidget):
+    """The case list and one tab per opened case (Ctrl+W closes the current one)."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.tabs = QTabWidget()
+        self.tabs.setTabsClosable(True)
+        self.tabs.setDocumentMode(True)
+        self.list_panel = CaseListPanel(ctx)
+        self.tabs.addTab(self.list_panel, self.tr("Case list"))
+        self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        layout.addWidget(self.tabs)
+        QShortcut(QKeySequence("Ctrl+W"), self).activated.connect(
+            lambda: self.close_tab(self.tabs.currentIndex()))
+
+    def open_case(self, case_id: int) -> QWidget:
+        from xinhe.ui.case_view import CaseView
+
+        for index in range(1, self.tabs.count()):
+            view = self.tabs.widget(index)
+            if isinstance(view, CaseView) and view.case_id == case_id:
+                self.tabs.setCurrentIndex(index)
+                return view
+        view = CaseView(self.ctx, case_id)
+        view.title_changed.connect(lambda title, v=view: self.tabs.setTabText(
+            self.tabs.indexOf(v), title))
+        self.tabs.setCurrentIndex(self.tabs.addTab(view, "…"))
+        return view
+
+    def close_tab(self, index: int) -> None:
+        if index <= 0:
+            return
+        view = self.tabs.widget(index)
+        if view is not None and hasattr(view, "may_close") and not view.may_close():
+            return
+        self.tabs.removeTab(index)
+        if view is not None:
+            view.deleteLater()

@@ -1,0 +1,54 @@
+"""Pieces the list screens share."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem
+
+from xinhe.ui.style import RISK_COLOURS
+
+
+def time_left(due_at: str, now: datetime | None = None) -> tuple[str, bool]:
+    """("还剩 5 小时" / "逾期 2 天", overdue) for a due time."""
+    now = now or datetime.now().astimezone()
+    delta = datetime.fromisoformat(due_at) - now
+    overdue = delta.total_seconds() < 0
+    seconds = abs(delta.total_seconds())
+    days, hours = int(seconds // 86400), int(seconds % 86400 // 3600)
+    minutes = int(seconds % 3600 // 60)
+    if days:
+        span = QCoreApplication.translate("Time", "%n day(s)", "", days)
+    elif hours:
+        span = QCoreApplication.translate("Time", "%n hour(s)", "", hours)
+    else:
+        span = QCoreApplication.translate("Time", "%n minute(s)", "", max(minutes, 1))
+    text = (QCoreApplication.translate("Time", "%1 overdue") if overdue else
+            QCoreApplication.translate("Time", "%1 left")).replace("%1", span)
+    return text, overdue
+
+
+def item_list(headers: Sequence[str]) -> QTreeWidget:
+    tree = QTreeWidget()
+    tree.setHeaderLabels(list(headers))
+    tree.setRootIsDecorated(False)
+    tree.setAlternatingRowColors(True)
+    tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    tree.setUniformRowHeights(True)
+    return tree
+
+
+def add_row(tree: QTreeWidget, texts: Sequence[str], key: object, *, overdue: bool = False,
+            risk: str | None = None, risk_column: int | None = None) -> QTreeWidgetItem:
+    item = QTreeWidgetItem(list(texts))
+    item.setData(0, Qt.ItemDataRole.UserRole, key)
+    if overdue:
+        for column in range(len(texts)):
+            item.setForeground(column, QColor("#b00020"))
+    if risk and risk_column is not None:
+        item.setForeground(risk_column, QColor(RISK_COLOURS[risk]))
+    tree.addTopLevelItem(item)
+    return item

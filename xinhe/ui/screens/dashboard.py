@@ -1,0 +1,150 @@
+"""工作台: what needs doing — overdue and due-soon follow-ups and legal clocks, high-risk
+cases, and for supervisors the review queue with the time left. Double-click opens the
+place where the work is done."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGroupBox, QPushButton, QTreeWidget, QVBoxLayout, QWidget
+
+from xinhe.i18n import pick
+from xinhe.records import vocab
+from xinhe.records.cases import CaseRow
+from xinhe.records.drafts import Draft
+from xinhe.records.planning import DueItem
+from xinhe.records.reviews import KINDS as REVIEW_KINDS
+from xinhe.records.reviews import ReviewItem
+from xinhe.records.services import Services
+from xinhe.ui import operations
+from xinhe.ui.case_data import local_time
+from xinhe.ui.context import AppContext
+from xinhe.ui.screens.common import add_row, item_list, time_left
+from xinhe.ui.widgets import label
+
+REFRESH_ON = {"case", "followup", "clock", "review", "risk", "session", "crisis",
+              "assessment", "draft"}
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    due: list[DueItem]
+    high_risk: list[CaseRow]
+    reviews: list[ReviewItem]
+    drafts: list[Draft]
+
+
+def load(services: Services) -> DashboardData:
+    role = services.vault.actor.role
+    high = [c for c in services.cases.find(risk="high") if c.status != "closed"]
+    if role == "counsellor":
+        high = [c for c in high if c.counsellor_id == services.vault.actor.user_id]
+    reviews = services.reviews.queue() if role == "supervisor" else []
+    return DashboardData(services.planning.due_items(mine_only=role == "counsellor"), high,
+                         reviews, services.drafts.all())
+
+
+class DashboardScreen(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        title = label(self.tr("Good to see you, %1").replace("%1", ctx.actor.display_name),
+                      "pageTitle")
+        layout.addWidget(title)
+        self.drafts_note = label("", "warning")
+        self.drafts_note.hide()
+        layout.addWidget(self.drafts_note)
+        self.due = item_list([self.tr("Due"), self.tr("What"), self.tr("Case"),
+                              self.tr("Client"), self.tr("Time")])
+        self.due.itemDoubleClicked.connect(self._open_due)
+        layout.addWidget(self._box(self.tr("Overdue and due in the next 48 hours"), self.due))
+        self.high = item_list([self.tr("Case"), self.tr("Client"), self.tr("Category"),
+                               self.tr("Counsellor"), self.tr("Next due")])
+        self.high.itemDoubleClicked.connect(self._open_case)
+        self.high_box = self._box(self.tr("High-risk cases") if ctx.has_role("supervisor",
+                                                                              "staff")
+                                  else self.tr("My high-risk cases"), self.high)
+        layout.addWidget(self.high_box)
+        self.reviews = item_list([self.tr("Time left"), self.tr("What"), self.tr("Case"),
+                                  self.tr("Client"), self.tr("Asked by")])
+        self.reviews.itemDoubleClicked.connect(self._open_review)
+        box = self._box(self.tr("Review queue"), self.reviews)
+        box.setVisible(ctx.has_role("supervisor"))
+        layout.addWidget(box)
+        refresh = QPushButton(self.tr("Refresh (F5)"))
+        refresh.setShortcut("F5")
+        refresh.clicked.connect(self.reload)
+        layout.addWidget(refresh, 0, Qt.AlignmentFlag.AlignRight)
+        ctx.bus.changed.connect(self._changed)
+        self.reload()
+
+    def _box(self, title: str, tree: QTreeWidget) -> QGroupBox:
+        box = QGroupBox(title)
+        QVBoxLayout(box).addWidget(tree)
+        return box
+
+    def _changed(self, kinds: object) -> None:
+        if isinstance(kinds, set) and kinds & REFRESH_ON:
+            self.reload()
+
+    def reload(self) -> None:
+        operations.run(self.ctx, load, parent=self, on_done=self._loaded)
+
+    def _loaded(self, data: DashboardData) -> None:
+        self.due.clear()
+        for item in data.due:
+            left, overdue = time_left(item.due_at)
+            what = (self.tr("Follow-up visit") if item.kind == "followup"
+                    else vocab.label(vocab.CLOCK_KINDS, item.kind))
+            add_row(self.due, [local_time(item.due_at), what, item.case_no, item.client_name,
+                               left], (item.kind, item.case_id, item.item_id),
+                    overdue=overdue)
+        if not data.due:
+            add_row(self.due, ["", self.tr("Nothing due. Well done."), "", "", ""], None)
+        self.high.clear()
+        for case in data.high_risk:
+            add_row(self.high, [case.case_no, case.client_name,
+                                vocab.label(vocab.CATEGORIES, case.category),
+                                case.counsellor_name, local_time(case.next_due)],
+                    ("case", case.id, 0), overdue=case.overdue)
+        self.reviews.clear()
+        for review in data.reviews:
+            left, overdue = time_left(review.due_at)
+            kind = REVIEW_KINDS.get(review.kind, (review.kind, review.kind))
+            add_row(self.reviews, [left, pick(*kind), review.case_no, review.client_name,
+                                   review.requested_by], ("review", review.case_id, review.id),
+                    overdue=overdue)
+        if data.drafts:
+            self.drafts_note.setText(self.tr(
+                "%n unsaved form(s) from before the lock were kept and reopened: %1", "",
+                len(data.drafts)).replace("%1", "、".join(d.title for d in data.drafts)))
+            self.drafts_note.show()
+        else:
+            self.drafts_note.hide()
+
+    def _key(self, tree: QTreeWidget) -> tuple[str, int, int] | None:
+        item = tree.currentItem()
+        key = item.data(0, Qt.ItemDataRole.UserRole) if item else None
+        return (str(key[0]), int(key[1]), int(key[2])) if key else None
+
+    def _open_due(self) -> None:
+        key = self._key(self.due)
+        if key is None:
+            return
+        kind, case_id, item_id = key
+        if kind == "followup":
+            self.ctx.bus.open_followup.emit(case_id, item_id)
+        else:
+            self.ctx.bus.open_case.emit(case_id)
+
+    def _open_case(self) -> None:
+        key = self._key(self.high)
+        if key is not None:
+            self.ctx.bus.open_case.emit(key[1])
+
+    def _open_review(self) -> None:
+        key = self._key(self.reviews)
+        if key is not None:
+            self.ctx.bus.open_review.emit(key[2])

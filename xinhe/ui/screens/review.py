@@ -1,0 +1,147 @@
+"""督导审核: the supervisor's queue, most urgent first — open the case, co-sign, return
+with a comment, reassign, change the risk with a reason."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from xinhe.i18n import pick
+from xinhe.records import vocab
+from xinhe.records.reviews import KINDS, ReviewItem
+from xinhe.ui import operations
+from xinhe.ui.case_data import local_time
+from xinhe.ui.context import AppContext
+from xinhe.ui.dialogs.simple import SimpleForm
+from xinhe.ui.screens.common import add_row, item_list, time_left
+from xinhe.ui.widgets import label
+
+
+class ReviewScreen(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.items: dict[int, ReviewItem] = {}
+        layout = QVBoxLayout(self)
+        layout.addWidget(label(self.tr("Review queue"), "pageTitle"))
+        layout.addWidget(label(self.tr(
+            "High-risk cases are to be reviewed within 24 hours of becoming high risk. Notes "
+            "on high-risk cases wait here for your co-signature."), "hint"))
+        self.include_done = QCheckBox(self.tr("Show handled items"))
+        self.include_done.toggled.connect(lambda _on: self.reload())
+        layout.addWidget(self.include_done)
+        self.list = item_list([self.tr("Time left"), self.tr("What"), self.tr("Case"),
+                               self.tr("Client"), self.tr("Risk"), self.tr("Asked by"),
+                               self.tr("Comment")])
+        self.list.currentItemChanged.connect(lambda *_: self._enable())
+        self.list.itemDoubleClicked.connect(lambda *_: self.open_case())
+        layout.addWidget(self.list, 1)
+        row = QHBoxLayout()
+        self.buttons = {
+            "open": QPushButton(self.tr("Open the case")),
+            "cosign": QPushButton(self.tr("Co-sign / mark reviewed")),
+            "return": QPushButton(self.tr("Return with a comment…")),
+            "risk": QPushButton(self.tr("Change risk…")),
+            "reassign": QPushButton(self.tr("Reassign…")),
+        }
+        self.buttons["cosign"].setObjectName("primary")
+        for key, handler in (("open", self.open_case), ("cosign", self.cosign),
+                             ("return", self.send_back), ("risk", self.change_risk),
+                             ("reassign", self.reassign)):
+            self.buttons[key].clicked.connect(handler)
+            row.addWidget(self.buttons[key])
+        row.addStretch()
+        layout.addLayout(row)
+        ctx.bus.changed.connect(self._changed)
+        ctx.bus.open_review.connect(self.select)
+        self._wanted: int | None = None
+        self.reload()
+
+    def _changed(self, kinds: object) -> None:
+        if isinstance(kinds, set) and kinds & {"review", "case", "risk", "session", "crisis"}:
+            self.reload()
+
+    def reload(self) -> None:
+        done = self.include_done.isChecked()
+        operations.run(self.ctx, lambda s: s.reviews.queue(include_done=done), parent=self,
+                       on_done=self._loaded)
+
+    def _loaded(self, items: list[ReviewItem]) -> None:
+        self.list.clear()
+        self.items = {i.id: i for i in items}
+        for item in items:
+            left, overdue = time_left(item.due_at) if item.status == "open" else (
+                local_time(item.decided_at), False)
+            added = add_row(self.list, [left, pick(*KINDS.get(item.kind, (item.kind,
+                                                                          item.kind))),
+                                        item.case_no, item.client_name,
+                                        vocab.label(vocab.RISK_LEVELS, item.risk_level),
+                                        item.requested_by, item.comment or ""], item.id,
+                            overdue=overdue, risk=item.risk_level, risk_column=4)
+            if item.id == self._wanted:
+                self.list.setCurrentItem(added)
+        self._enable()
+
+    def select(self, review_id: int) -> None:
+        self._wanted = review_id
+        self.reload()
+
+    def current(self) -> ReviewItem | None:
+        item = self.list.currentItem()
+        return self.items.get(item.data(0, Qt.ItemDataRole.UserRole)) if item else None
+
+    def _enable(self) -> None:
+        item = self.current()
+        open_ = item is not None and item.status == "open"
+        self.buttons["open"].setEnabled(item is not None)
+        for key in ("cosign", "return"):
+            self.buttons[key].setEnabled(open_ and item is not None and item.kind != "closure")
+        for key in ("risk", "reassign"):
+            self.buttons[key].setEnabled(item is not None)
+
+    def open_case(self) -> None:
+        item = self.current()
+        if item is not None:
+            self.ctx.bus.open_case.emit(item.case_id)
+
+    def cosign(self) -> None:
+        item = self.current()
+        if item is None:
+            return
+        operations.run(self.ctx, lambda s: s.reviews.cosign(item.id), parent=self,
+                       changed={"review", "session", "crisis"})
+
+    def send_back(self) -> None:
+        item = self.current()
+        if item is None:
+            return
+        form = SimpleForm(self.ctx, self.tr("Return with a comment"), parent=self)
+        form.add_text("comment", self.tr("Comment for the counsellor"))
+        form.run(lambda s, v: s.reviews.return_with_comment(item.id, v["comment"]),
+                 {"review"})
+
+    def change_risk(self) -> None:
+        item = self.current()
+        if item is None:
+            return
+        form = SimpleForm(self.ctx, self.tr("Change the risk level"), parent=self)
+        form.add_choice("level", self.tr("Level"),
+                        [(k, vocab.label(vocab.RISK_LEVELS, k)) for k in ("high", "medium",
+                                                                          "low")],
+                        item.risk_level)
+        form.add_text("reason", self.tr("Reason"))
+        form.run(lambda s, v: s.cases.override_risk(item.case_id, v["level"], v["reason"]),
+                 {"risk", "case", "review"})
+
+    def reassign(self) -> None:
+        item = self.current()
+        if item is None:
+            return
+
+        def chosen(users: list) -> None:  # type: ignore[type-arg]
+            form = SimpleForm(self.ctx, self.tr("Reassign the case"), parent=self)
+            form.add_choice("user", self.tr("Counsellor"),
+                            [(u.id, u.display_name) for u in users
+                             if u.role in ("counsellor", "supervisor") and u.active])
+            form.run(lambda s, v: s.cases.reassign(item.case_id, v["user"]), {"case"})
+        operations.run(self.ctx, lambda s: s.vault.users(), parent=self, on_done=chosen)

@@ -1,0 +1,124 @@
+"""The global search box: results as you type (searched on the database thread, late
+answers to older queries dropped), Enter or a click opens the hit's case."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from xinhe.records.search import MARK_END, MARK_START
+from xinhe.records.search_index import Hit
+from xinhe.ui import operations
+from xinhe.ui.case_data import local_time
+from xinhe.ui.context import AppContext
+
+
+def snippet_html(snippet: str) -> str:
+    text = html.escape(snippet)
+    return text.replace(html.escape(MARK_START), "<b style='background:#fff1a8'>").replace(
+        html.escape(MARK_END), "</b>")
+
+
+class SearchBox(QLineEdit):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.generation = 0
+        self.setPlaceholderText(self.tr("Search notes, names, case numbers (Ctrl+F)"))
+        self.setClearButtonEnabled(True)
+        self.setMinimumWidth(320)
+        self.popup = QFrame(self, Qt.WindowType.ToolTip)
+        self.popup.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self.popup)
+        layout.setContentsMargins(2, 2, 2, 2)
+        self.results = QListWidget()
+        self.results.setWordWrap(True)
+        self.results.itemActivated.connect(self._open)
+        self.results.itemClicked.connect(self._open)
+        layout.addWidget(self.results)
+        self.status = QLabel()
+        self.status.setObjectName("hint")
+        layout.addWidget(self.status)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(250)
+        self.timer.timeout.connect(self.search)
+        self.textChanged.connect(lambda _t: self.timer.start())
+        self.returnPressed.connect(self._enter)
+        self.installEventFilter(self)
+        shortcut_parent = parent or self
+        QShortcut(QKeySequence("Ctrl+F"), shortcut_parent).activated.connect(self._focus)
+
+    def _focus(self) -> None:
+        self.setFocus()
+        self.selectAll()
+
+    def search(self) -> None:
+        query = self.text().strip()
+        self.generation += 1
+        generation = self.generation
+        if not query:
+            self.popup.hide()
+            return
+        operations.run(self.ctx, lambda s: s.search(query, limit=20), parent=self,
+                       on_done=lambda hits: self._show(generation, hits))
+
+    def _show(self, generation: int, hits: list[Hit]) -> None:
+        if generation != self.generation:
+            return  # an answer to an older query
+        self.results.clear()
+        for hit in hits:
+            item = QListWidgetItem()
+            item.setData(Qt.ItemDataRole.UserRole, hit.case_id)
+            label = QLabel(f"<b>{html.escape(hit.case_no)} {html.escape(hit.client_name)}</b>"
+                           f" · {html.escape(hit.title)} · {local_time(hit.ts, False)}<br>"
+                           f"<span style='color:#444'>{snippet_html(hit.snippet)}</span>")
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setWordWrap(True)
+            label.setContentsMargins(4, 3, 4, 3)
+            item.setSizeHint(label.sizeHint())
+            self.results.addItem(item)
+            self.results.setItemWidget(item, label)
+        self.status.setText(self.tr("%n result(s)", "", len(hits)) if hits else
+                            self.tr("Nothing found."))
+        width = max(self.width(), 520)
+        self.popup.resize(width, 360 if hits else 60)
+        self.popup.move(self.mapToGlobal(QPoint(self.width() - width, self.height())))
+        self.popup.show()
+        if hits:
+            self.results.setCurrentRow(0)
+
+    def _enter(self) -> None:
+        item = self.results.currentItem()
+        if self.popup.isVisible() and item is not None:
+            self._open(item)
+
+    def _open(self, item: QListWidgetItem) -> None:
+        case_id = item.data(Qt.ItemDataRole.UserRole)
+        self.popup.hide()
+        if case_id:
+            self.ctx.bus.open_case.emit(int(case_id))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
+        if watched is self and event.type() == QEvent.Type.KeyPress and \
+                self.popup.isVisible():
+            key = event.key()  # type: ignore[attr-defined]
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+                row = self.results.currentRow() + (1 if key == Qt.Key.Key_Down else -1)
+                self.results.setCurrentRow(max(0, min(row, self.results.count() - 1)))
+                return True
+            if key == Qt.Key.Key_Escape:
+                self.popup.hide()
+                return True
+        return False
