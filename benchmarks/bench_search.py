@@ -64,6 +64,8 @@ QUERIES: list[tuple[str, str, dict[str, Any]]] = [
     ("access filter (1% of cases)", "家暴", {"filter": True}),
     ("access filter (1%), 1 char", "暴", {"filter": True}),
     ("access filter (1%), rare", RARE["2"], {"filter": True}),
+    ("access filter (1%) and kinds", "家暴", {"filter": True, "kinds": ["note", "crisis"]}),
+    ("access filter (0.1% of cases)", "家暴", {"filter": True, "narrow": True}),
 ]
 CONFIGS = {
     "enc": ("enc", True),  # the app's setting
@@ -149,6 +151,10 @@ def measure(notes: int, seed: int, config: str, runs: int) -> dict[str, Any]:
         kwargs: dict[str, Any] = {}
         if options.get("filter"):
             kwargs = {"case_filter_sql": ACCESS, "params": (7,)}
+        if options.get("narrow"):
+            kwargs["case_filter_sql"] = ACCESS[:-1] + " AND id % 10 = 0)"
+        if options.get("kinds"):
+            kwargs["kinds"] = options["kinds"]
         if options.get("page2"):
             kwargs["before"] = search_mod.search(db, query)[-1].doc_id
         hits = search_mod.search(db, query, **kwargs)  # warm the cache
@@ -159,6 +165,8 @@ def measure(notes: int, seed: int, config: str, runs: int) -> dict[str, Any]:
             times.append((time.perf_counter() - began) * 1000)
         results[label] = {"median": statistics.median(times), "p95": percentile(times, 0.95),
                           "hits": len(hits)}
+    pages = int(db.scalar("PRAGMA page_count")) - int(db.scalar("PRAGMA freelist_count"))
+    results["used_mb"] = pages * int(db.scalar("PRAGMA page_size")) / 1e6
     db.close()
     return results
 
@@ -198,8 +206,10 @@ def writes(notes: int, seed: int, config: str) -> dict[str, Any]:
 # -- the driver ----------------------------------------------------------------------------------
 
 def worker(args: list[str]) -> Any:
-    out = subprocess.run([sys.executable, __file__, "--worker", *args], check=True,
+    out = subprocess.run([sys.executable, __file__, "--worker", *args],
                          capture_output=True, text=True, cwd=ROOT)
+    if out.returncode:
+        sys.exit(f"worker {args[:2]} failed:\n{out.stderr}")
     return json.loads(out.stdout) if out.stdout.strip() else None
 
 
@@ -255,7 +265,9 @@ def report(notes: int, seed: int, runs: int, res: dict[str, Any], wr: dict[str, 
         f"{enc_meta['index_s']:.0f} s | {plain_meta['index_s']:.0f} s |",
         f"| final `optimize` of both indexes | {enc_meta['compact_s']:.1f} s | "
         f"{plain_meta['compact_s']:.1f} s |",
-        f"| database file | {enc_meta['file_mb']:.0f} MB | {plain_meta['file_mb']:.0f} MB |",
+        f"| database file (pages in use, the rest is free after `optimize`) | "
+        f"{enc_meta['file_mb']:.0f} MB ({res['enc']['used_mb']:.0f} MB) | "
+        f"{plain_meta['file_mb']:.0f} MB ({res['plain']['used_mb']:.0f} MB) |",
         f"| re-index one note (own transaction, synchronous=FULL), median / p95 | "
         f"{fmt(wr['enc']['update_ms'])} / {fmt(wr['enc']['update_p95'])} ms | "
         f"{fmt(wr['plain']['update_ms'])} / {fmt(wr['plain']['update_p95'])} ms |",

@@ -442,3 +442,12 @@ def test_search_equals_naive_substring_scan(shared_db: Database, docs: list[Any]
 def test_a_broken_filter_reports_its_own_error(notes: Database) -> None:
     with pytest.raises(sqlcipher3.OperationalError, match="no such column"):
         search(notes, "家暴", case_filter_sql="d.nonexistent = 1")
+
+
+@pytest.mark.parametrize("query", ["暴", "家暴", "保护令", "暴 保护令"])
+def test_filtered_plan_reads_the_index_not_the_notes(db: Database, query: str) -> None:
+    terms = search_mod.terms_of(query)
+    sql, args = search_mod.candidates_sql(terms, ACCESS, (10,), ["note", "crisis"], 20, 99)
+    plan = " | ".join(row[3] for row in db.all(f"EXPLAIN QUERY PLAN {sql}", args))
+    assert "COVERING INDEX search_doc_scope (id=?)" in plan
+    assert "TEMP B-TREE" not in plan  # newest first comes straight from the FTS5 scan

@@ -41,6 +41,9 @@ SCHEMA: list[str] = [
     ts      TEXT NOT NULL
 )""",
     "CREATE INDEX search_doc_case ON search_doc(case_id)",
+    # Access filters run on this, not on the wide rows: at 100,000 notes a 1% filter read
+    # ~2,000 rows of note text per page of hits (21 ms encrypted), this index 0.6 ms.
+    "CREATE INDEX search_doc_scope ON search_doc(id, kind, case_id)",
     """CREATE VIRTUAL TABLE search_tri USING fts5(
     text, tokenize = 'trigram case_sensitive 1', content = '', contentless_delete = 1
 )""",
@@ -324,14 +327,40 @@ def search(db: _Db, query: str, *, case_filter_sql: str = "1", params: Sequence[
     """Documents matching every term of `query`, newest (highest doc_id) first.
 
     `case_filter_sql` is an SQL condition over the alias `d` (a search_doc row) with `?`
-    placeholders bound from `params`; the records layer uses it to enforce access.
+    placeholders bound from `params`; the records layer uses it to enforce access. It is
+    evaluated on the covering index search_doc_scope, so a filter over d.id, d.case_id and
+    d.kind reads no note text (restrict kinds with `kinds`, not with `d.kind = ?`).
     `before` continues after a previous page (the last hit's doc_id)."""
     terms = terms_of(query)
-    if not terms or limit <= 0:
+    if not terms or limit <= 0 or (kinds is not None and not kinds):
         return []
+    sql, args = candidates_sql(terms, case_filter_sql, params, kinds, limit, before)
+    try:
+        cursor = db.execute(sql, args)
+    except sqlcipher3.OperationalError:
+        # FTS5 messages quote the query; if a harmless expression fails too, the fault is
+        # in the SQL (e.g. the caller's filter) and its own message is safe to show.
+        db.execute(sql, ['"x"', *args[1:]]).close()
+        raise SearchError() from None
+    hits: list[SearchHit] = []
+    try:
+        while len(hits) < limit:
+            ids = [int(row[0]) for row in cursor.fetchmany(limit)]
+            if not ids:
+                break
+            hits += _checked_hits(db, terms, ids, limit - len(hits))
+    finally:
+        cursor.close()  # an unfinished statement would hold a read snapshot open
+    return hits
+
+
+def candidates_sql(terms: Sequence[str], case_filter_sql: str, params: Sequence[Any],
+                   kinds: Collection[str] | None, limit: int,
+                   before: int | None) -> tuple[str, list[Any]]:
+    """The statement yielding candidate ids, newest first (exposed for plan checks)."""
     table, expr, exact = _plan(terms)
-    sql = [f"SELECT d.id, d.doc_key, d.case_id, d.kind, d.title, d.body, d.ts "
-           f"FROM {table} AS f CROSS JOIN search_doc AS d ON d.id = -f.rowid "
+    sql = [f"SELECT d.id FROM {table} AS f "
+           f"CROSS JOIN search_doc AS d INDEXED BY search_doc_scope ON d.id = -f.rowid "
            f"WHERE {table} MATCH ?"]
     args: list[Any] = [expr]
     if before is not None:
@@ -339,38 +368,33 @@ def search(db: _Db, query: str, *, case_filter_sql: str = "1", params: Sequence[
         args.append(-before)
     if kinds is not None:
         kinds = list(kinds)
-        if not kinds:
-            return []
-        sql.append(f"AND d.kind IN ({', '.join('?' * len(kinds))})")
+        # "+" keeps d.kind out of the index lookup, so a filter's IN list stays a filter.
+        sql.append(f"AND +d.kind IN ({', '.join('?' * len(kinds))})")
         args.extend(kinds)
     sql.append(f"AND ({case_filter_sql}) ORDER BY f.rowid")
     args.extend(params)
     if exact:
         sql.append("LIMIT ?")
         args.append(limit)
-    hits: list[SearchHit] = []
-    try:
-        cursor = db.execute(" ".join(sql), args)
-    except sqlcipher3.OperationalError:
-        # FTS5 messages quote the query; if a harmless expression fails too, the fault is
-        # in the SQL (e.g. the caller's filter) and its own message is safe to show.
-        db.execute(" ".join(sql), ['"x"', *args[1:]]).close()
-        raise SearchError() from None
-    try:
-        while len(hits) < limit:
-            rows = cursor.fetchmany(limit)
-            if not rows:
+    return " ".join(sql), args
+
+
+def _checked_hits(db: _Db, terms: Sequence[str], ids: list[int], limit: int) -> list[SearchHit]:
+    """The rows of `ids` (in that order) that really hold every term, with their snippets."""
+    rows = {row[0]: row for row in db.execute(
+        "SELECT id, doc_key, case_id, kind, title, body, ts FROM search_doc "
+        f"WHERE id IN ({', '.join('?' * len(ids))})", ids).fetchall()}
+    hits = []
+    for doc_id in ids:
+        if doc_id not in rows:
+            continue
+        _, doc_key, case_id, kind, title, body, ts = rows[doc_id]
+        folded_title, folded_body = fold(title), fold(body)
+        if all(t in folded_title or t in folded_body for t in terms):
+            text = _excerpt(terms, body, folded_body) or _excerpt(terms, title, folded_title)
+            hits.append(SearchHit(doc_id, doc_key, case_id, kind, title, text, ts))
+            if len(hits) == limit:
                 break
-            for doc_id, doc_key, case_id, kind, title, body, ts in rows:
-                folded_title, folded_body = fold(title), fold(body)
-                if all(t in folded_title or t in folded_body for t in terms):
-                    text = _excerpt(terms, body, folded_body) or _excerpt(
-                        terms, title, folded_title)
-                    hits.append(SearchHit(doc_id, doc_key, case_id, kind, title, text, ts))
-                    if len(hits) == limit:
-                        break
-    finally:
-        cursor.close()  # an unfinished statement would hold a read snapshot open
     return hits
 
 
