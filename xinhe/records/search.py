@@ -345,10 +345,17 @@ def search(db: _Db, query: str, *, case_filter_sql: str = "1", params: Sequence[
     hits: list[SearchHit] = []
     try:
         while len(hits) < limit:
-            ids = [int(row[0]) for row in cursor.fetchmany(limit)]
-            if not ids:
+            rows = cursor.fetchmany(limit)
+            if not rows:
                 break
-            hits += _checked_hits(db, terms, ids, limit - len(hits))
+            for doc_id, doc_key, case_id, kind, title, body, ts in rows:
+                folded_title, folded_body = fold(title), fold(body)
+                if all(t in folded_title or t in folded_body for t in terms):
+                    text = (_excerpt(terms, body, folded_body)
+                            or _excerpt(terms, title, folded_title))
+                    hits.append(SearchHit(doc_id, doc_key, case_id, kind, title, text, ts))
+                    if len(hits) == limit:
+                        break
     finally:
         cursor.close()  # an unfinished statement would hold a read snapshot open
     return hits
@@ -357,10 +364,16 @@ def search(db: _Db, query: str, *, case_filter_sql: str = "1", params: Sequence[
 def candidates_sql(terms: Sequence[str], case_filter_sql: str, params: Sequence[Any],
                    kinds: Collection[str] | None, limit: int,
                    before: int | None) -> tuple[str, list[Any]]:
-    """The statement yielding candidate ids, newest first (exposed for plan checks)."""
+    """The statement yielding candidate rows, newest first (exposed for plan checks).
+
+    `d` reads search_doc through the covering index search_doc_scope, so rows the filter
+    rejects cost an index probe, not a page of note text; `t` is the full row of those
+    that pass."""
     table, expr, exact = _plan(terms)
-    sql = [f"SELECT d.id FROM {table} AS f "
+    sql = [f"SELECT t.id, t.doc_key, t.case_id, t.kind, t.title, t.body, t.ts "
+           f"FROM {table} AS f "
            f"CROSS JOIN search_doc AS d INDEXED BY search_doc_scope ON d.id = -f.rowid "
+           f"CROSS JOIN search_doc AS t ON t.id = d.id "
            f"WHERE {table} MATCH ?"]
     args: list[Any] = [expr]
     if before is not None:
@@ -377,25 +390,6 @@ def candidates_sql(terms: Sequence[str], case_filter_sql: str, params: Sequence[
         sql.append("LIMIT ?")
         args.append(limit)
     return " ".join(sql), args
-
-
-def _checked_hits(db: _Db, terms: Sequence[str], ids: list[int], limit: int) -> list[SearchHit]:
-    """The rows of `ids` (in that order) that really hold every term, with their snippets."""
-    rows = {row[0]: row for row in db.execute(
-        "SELECT id, doc_key, case_id, kind, title, body, ts FROM search_doc "
-        f"WHERE id IN ({', '.join('?' * len(ids))})", ids).fetchall()}
-    hits = []
-    for doc_id in ids:
-        if doc_id not in rows:
-            continue
-        _, doc_key, case_id, kind, title, body, ts = rows[doc_id]
-        folded_title, folded_body = fold(title), fold(body)
-        if all(t in folded_title or t in folded_body for t in terms):
-            text = _excerpt(terms, body, folded_body) or _excerpt(terms, title, folded_title)
-            hits.append(SearchHit(doc_id, doc_key, case_id, kind, title, text, ts))
-            if len(hits) == limit:
-                break
-    return hits
 
 
 # -- snippets -----------------------------------------------------------------------------
@@ -415,18 +409,22 @@ def _excerpt(terms: Sequence[str], text: str, folded: str, width: int = SNIPPET_
     start = max(0, pos - max(0, width - length) // 3)
     end = min(len(text), max(start + width, pos + length))
     start = max(0, min(start, end - width))
-    out: list[str] = []
-    i = start
-    while i < end:
-        hit = max((len(t) for t in terms if folded.startswith(t, i) and i + len(t) <= end),
-                  default=0)
-        if hit:
-            out.append(MARK_START + _clean(text[i:i + hit]) + MARK_END)
-            i += hit
-        else:
-            out.append(_clean(text[i]))
-            i += 1
-    core = " ".join("".join(out).split())
+    window = folded[start:end]
+    places = []  # every occurrence inside the window; leftmost, then longest, wins
+    for term in terms:
+        i = window.find(term)
+        while i >= 0:
+            places.append((i, -len(term)))
+            i = window.find(term, i + 1)
+    pieces: list[str] = []
+    done = 0
+    for i, minus_length in sorted(places):
+        if i >= done:
+            pieces += [_clean(text[start + done:start + i]), MARK_START,
+                       _clean(text[start + i:start + i - minus_length]), MARK_END]
+            done = i - minus_length
+    pieces.append(_clean(text[start + done:end]))
+    core = " ".join("".join(pieces).split())
     return ("…" if start > 0 else "") + core + ("…" if end < len(text) else "")
 
 
