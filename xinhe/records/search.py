@@ -5,7 +5,7 @@ when the term is a substring of its title or body, both compared after `fold` (c
 full-width forms folded, one character to one character). Results are exactly what that
 substring scan returns, newest document first, filtered by the caller's access rule.
 
-Two FTS5 indexes, both contentless (they hold no readable copy of the text):
+Two contentless FTS5 indexes (the text itself is stored once, in search_doc):
 - `search_tri` (trigram tokenizer over the folded text): exact phrase lookup for terms of
   three or more characters;
 - `search_gram` (ascii tokenizer, detail=none): every distinct character and every
@@ -203,7 +203,9 @@ def _delete_index(db: _Db, doc_id: int) -> None:
 
 
 def index_documents(db: _Db, documents: Iterable[Document]) -> None:
-    """Insert or replace many documents in one transaction (a replaced one keeps its id)."""
+    """Insert or replace many documents in one transaction (a replaced one keeps its id,
+    so its place in the newest-first order). Replaced text is no longer found at once;
+    its old index entries are dropped from the (encrypted) pages at the next merge."""
     pending: dict[int, Document] = {}
     with db.transaction():
         for doc in documents:
@@ -394,14 +396,9 @@ def candidates_sql(terms: Sequence[str], case_filter_sql: str, params: Sequence[
 
 # -- snippets -----------------------------------------------------------------------------
 
-def snippet(terms: Sequence[str], title: str, body: str, width: int = SNIPPET_CHARS) -> str:
-    """About `width` characters of the body (or else the title) around the first match,
-    each match wrapped in MARK_START/MARK_END, whitespace shown as single spaces."""
-    return (_excerpt(terms, body, fold(body), width)
-            or _excerpt(terms, title, fold(title), width))
-
-
 def _excerpt(terms: Sequence[str], text: str, folded: str, width: int = SNIPPET_CHARS) -> str:
+    """About `width` characters around the first match, every match inside wrapped in
+    MARK_START/MARK_END, whitespace shown as single spaces; "" if nothing matches."""
     found = [(i, len(t)) for t in terms if (i := folded.find(t)) >= 0]
     if not found:
         return ""
