@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -188,8 +189,6 @@ class PlainDb:
         return None if row is None else row[0]
 
     def transaction(self) -> Any:
-        import contextlib
-
         @contextlib.contextmanager
         def block() -> Iterator[PlainDb]:
             self.execute("BEGIN IMMEDIATE" if self.depth == 0 else f"SAVEPOINT s{self.depth}")
@@ -320,6 +319,15 @@ def test_snippet_marks_the_match_near_its_place(db: Database) -> None:
     assert hit.title == "" and hit.kind == "note" and hit.case_id == 1
 
 
+def test_overlapping_matches_are_marked_once(db: Database) -> None:
+    add(db, "session:1", "他说家暴力不对")
+    (hit,) = search(db, "家暴 暴力")
+    assert hit.snippet == f"他说{MARK_START}家暴{MARK_END}力不对"
+    add(db, "session:2", "aaaaa")
+    (hit,) = search(db, "aa")
+    assert hit.snippet == f"{MARK_START}aa{MARK_END}{MARK_START}aa{MARK_END}a"
+
+
 def test_marks_in_the_text_cannot_fake_a_match(db: Database) -> None:
     add(db, "session:1", f"x{MARK_START}y{MARK_END}z 家暴")
     (hit,) = search(db, "家暴")
@@ -396,14 +404,29 @@ def naive(docs: dict[str, tuple[int, str, str, int, str]], query: str,
             and all(t in fold(title) or t in fold(body) for t in terms)]
 
 
+def check_snippet(snippet: str, terms: list[str], doc: tuple[int, str, str, int, str]) -> None:
+    """Each marked piece is a term; without marks the snippet is a piece of the text."""
+    assert snippet
+    parts = snippet.removeprefix("…").removesuffix("…").split(MARK_START)
+    plain = parts[0]
+    for part in parts[1:]:
+        marked, rest = part.split(MARK_END)
+        assert fold(marked) in terms
+        plain += marked + rest
+    assert MARK_END not in parts[0]
+    source = doc[2] if any(t in fold(doc[2]) for t in terms) else doc[1]
+    assert plain in " ".join(source.split())
+
+
 @settings(max_examples=150, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(docs=documents, edits=st.lists(st.tuples(st.integers(0, 11), st.none() | texts),
                                       max_size=4),
-       qs=st.lists(queries, min_size=1, max_size=6), case_id=st.integers(1, 3))
+       qs=st.lists(queries, min_size=1, max_size=6), case_id=st.integers(1, 3),
+       together=st.booleans())
 def test_search_equals_naive_substring_scan(shared_db: Database, docs: list[Any],
                                             edits: list[Any], qs: list[str],
-                                            case_id: int) -> None:
+                                            case_id: int, together: bool) -> None:
     db = shared_db
     with db.transaction():
         db.execute("DELETE FROM search_doc")
@@ -415,20 +438,24 @@ def test_search_equals_naive_substring_scan(shared_db: Database, docs: list[Any]
     for i, (t, b, c, k) in enumerate(docs):
         doc_id = db.scalar("SELECT id FROM search_doc WHERE doc_key = ?", (f"d:{i}",))
         model[f"d:{i}"] = (doc_id, t, b, c, k)
-    for index, new_body in edits:  # later edits and deletions, one transaction each
-        key = f"d:{index}"
-        if key not in model:
-            continue
-        doc_id, t, _, c, k = model[key]
-        if new_body is None:
-            remove_document(db, key)
-            del model[key]
-        else:
-            add(db, key, new_body, title=t, case_id=c, kind=k)
-            model[key] = (doc_id, t, new_body, c, k)
+    with db.transaction() if together else contextlib.nullcontext():
+        for index, new_body in edits:  # later edits and deletions
+            key = f"d:{index}"
+            if key not in model:
+                continue
+            doc_id, t, _, c, k = model[key]
+            if new_body is None:
+                remove_document(db, key)
+                del model[key]
+            else:
+                add(db, key, new_body, title=t, case_id=c, kind=k)
+                model[key] = (doc_id, t, new_body, c, k)
     for q in qs:
         expected = naive(model, q)
-        assert keys(db, q) == expected, q
+        hits = search(db, q, limit=1000)
+        assert [h.doc_key for h in hits] == expected, q
+        for hit in hits:
+            check_snippet(hit.snippet, search_mod.terms_of(q), model[hit.doc_key])
         assert keys(db, q, case_filter_sql="d.case_id = ?", params=(case_id,)) == naive(
             model, q, case_id)
         paged: list[str] = []
@@ -442,3 +469,30 @@ def test_search_equals_naive_substring_scan(shared_db: Database, docs: list[Any]
 def test_a_broken_filter_reports_its_own_error(notes: Database) -> None:
     with pytest.raises(sqlcipher3.OperationalError, match="no such column"):
         search(notes, "家暴", case_filter_sql="d.nonexistent = 1")
+
+
+@pytest.mark.parametrize("query", ["暴", "家暴", "保护令", "暴 保护令"])
+def test_filtered_plan_reads_the_index_not_the_notes(db: Database, query: str) -> None:
+    terms = search_mod.terms_of(query)
+    sql, args = search_mod.candidates_sql(terms, ACCESS, (10,), ["note", "crisis"], 20, 99)
+    plan = " | ".join(row[3] for row in db.all(f"EXPLAIN QUERY PLAN {sql}", args))
+    assert "SEARCH d USING COVERING INDEX search_doc_scope (id=?)" in plan
+    assert "SEARCH t USING INTEGER PRIMARY KEY (rowid=?)" in plan
+    assert plan.index("search_doc_scope") < plan.index("SEARCH t")
+    assert "TEMP B-TREE" not in plan  # newest first comes straight from the FTS5 scan
+
+
+def test_several_changes_inside_one_outer_transaction(db: Database) -> None:
+    with db.transaction():
+        add(db, "session:1", "第一稿 家暴")
+        add(db, "session:2", "另一份 家暴")
+        add(db, "session:1", "第二稿 保护令")
+        remove_document(db, "session:2")
+        add(db, "session:3", "第三份 家暴 保护令")
+        index_documents(db, [Document("session:3", 1, "note", "", "第三份 最终", "t"),
+                             Document("session:4", 1, "note", "", "家暴", "t"),
+                             Document("session:4", 1, "note", "", "家暴 第四份", "t")])
+    assert keys(db, "家暴") == ["session:4"]
+    assert keys(db, "保护令") == ["session:1"]
+    assert keys(db, "第") == ["session:4", "session:3", "session:1"]
+    assert keys(db, "第一稿") == keys(db, "另一份") == keys(db, "第三份 家暴") == []
