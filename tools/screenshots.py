@@ -55,6 +55,15 @@ def shoot(app: QApplication, out: Path, name: str, widget: QWidget | None = None
     print(out / f"{name}.png")
 
 
+def center(dialog: QWidget, over: QWidget) -> None:
+    """Without a window manager (Xvfb) nobody places dialogs; put them over the window."""
+    dialog.resize(min(dialog.width(), over.width() - 80), min(dialog.height(),
+                                                              over.height() - 40))
+    frame = dialog.frameGeometry()
+    frame.moveCenter(over.frameGeometry().center())
+    dialog.move(frame.topLeft())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
@@ -109,12 +118,14 @@ def main() -> int:
                               answers={"danger_weapon": True, "danger_jealousy": True,
                                        "children_in_home": True, "police_called": True},
                               parent=main)
+    center(dialog, main)
     dialog.show()
     shoot(app, out, f"assessment{suffix}")
     dialog.dirty = False
     dialog.close()
     session = SessionDialog(controller.ctx, target.id, templates.get("session_note"),  # type: ignore[arg-type]
                             parent=main)
+    center(session, main)
     session.show()
     shoot(app, out, f"session{suffix}")
     session.close()

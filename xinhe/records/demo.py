@@ -159,11 +159,19 @@ def create_demo_vault(folder: VaultFolder, cases: int = 150, seed: int = 2019,
         admin.set_setting("demo", "1")
         actors = {u.username: Services(_as(admin, u.username), registry) for u in admin.users()}
         counsellors = ["wangli", "chenfang", "wangli", "chenfang", "zhoujing"]
+        # The supervisor works through the review queue twice a week.
+        sup = actors["zhoujing"]
+        day = start + timedelta(days=2, hours=16)
+        while day < end - timedelta(days=8):  # the last week's items are still waiting
+            run.at(day, _review_queue(sup))
+            day += timedelta(days=rng.choice((3, 4)))
         for index in range(cases):
             opened = start + timedelta(seconds=rng.randint(0, 364 * 86400))
             opened = opened.replace(hour=rng.randint(9, 17), minute=rng.choice((0, 15, 30, 45)))
             _plan_case(run, rng, actors, counsellors[index % len(counsellors)], opened, end,
                        summary)
+        run.drain(end - timedelta(days=3))
+        _recent_sessions(run, rng, actors, end, summary)
         run.drain(end)
     finally:
         folder.clock = lambda: datetime.now(UTC)
@@ -255,13 +263,25 @@ def _plan_case(run: _Run, rng: random.Random, actors: dict[str, Services], couns
     follow = when + timedelta(days=rng.randint(7, 21))
     run.at(min(when, end - timedelta(minutes=1)), _followup(rng, svc, state, summary, follow,
                                                             end))
-    for day in (1, 3):  # the supervisor works through the queue
-        if opened + timedelta(days=day) < end:
-            run.at(opened + timedelta(days=day), _review(sup, state))
     if (end - opened).days > 150 and rng.random() < 0.75:
         close_at = when + timedelta(days=rng.randint(20, 60))
         if close_at < end:
             run.at(close_at, _close(rng, sup, state, summary))
+
+
+def _recent_sessions(run: _Run, rng: random.Random, actors: dict[str, Services],
+                     end: datetime, summary: DemoSummary) -> None:
+    """A few notes from the last days on high-risk cases, still waiting for the
+    supervisor's co-signature (so the review queue is not empty on day one)."""
+    sup = actors["zhoujing"]
+    open_high = [c for c in sup.cases.find(risk="high") if c.status != "closed"]
+    for index, case in enumerate(open_high[:3]):
+        svc = next((s for s in actors.values()
+                    if s.vault.actor.user_id == case.counsellor_id), None)
+        if svc is None or svc.vault.actor.role != "counsellor":
+            continue
+        when = end - timedelta(days=2 - index * 0.5, hours=rng.randint(1, 6))
+        run.at(when, _session(rng, svc, {"case": case.id}, summary, draft=False))
 
 
 def _session(rng: random.Random, svc: Services, state: dict[str, Any], summary: DemoSummary,
@@ -328,10 +348,10 @@ def _followup(rng: random.Random, svc: Services, state: dict[str, Any], summary:
     return act
 
 
-def _review(sup: Services, state: dict[str, Any]) -> Callable[[], None]:
+def _review_queue(sup: Services) -> Callable[[], None]:
     def act() -> None:
-        for item in sup.reviews.for_case(state["case"]):
-            if item.status == "open" and item.kind in ("high_risk", "cosign"):
+        for item in sup.reviews.queue():
+            if item.kind in ("high_risk", "cosign"):
                 sup.reviews.cosign(item.id, "已阅，同意处理意见。")
     return act
 

@@ -404,6 +404,8 @@ CREATE TABLE search_doc (
 ;;
 CREATE INDEX search_doc_case ON search_doc(case_id)
 ;;
+CREATE INDEX search_doc_scope ON search_doc(id, kind, case_id)
+;;
 CREATE VIRTUAL TABLE search_tri USING fts5(
     text, tokenize = 'trigram case_sensitive 1', content = '', contentless_delete = 1
 )

@@ -176,6 +176,7 @@ class MainWindow(QMainWindow):
         who = QToolButton()
         who.setText(f"{self.ctx.actor.display_name} · {role_label(self.ctx.actor.role)}")
         who.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        who.setStyleSheet("QToolButton { padding: 4px 18px 4px 8px; }")
         menu = QMenu(who)
         menu.addAction(self.tr("Change my password…"), self.change_password)
         menu.addAction(self.tr("Lock (Ctrl+L)"), self.lock_requested.emit)

@@ -102,7 +102,8 @@ class DashboardScreen(QWidget):
                                left], (item.kind, item.case_id, item.item_id),
                     overdue=overdue)
         if not data.due:
-            add_row(self.due, ["", self.tr("Nothing due. Well done."), "", "", ""], None)
+            add_row(self.due, [self.tr("Nothing due. Well done.")], None).\
+                setFirstColumnSpanned(True)
         self.high.clear()
         for case in data.high_risk:
             add_row(self.high, [case.case_no, case.client_name,

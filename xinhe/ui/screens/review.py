@@ -80,6 +80,9 @@ class ReviewScreen(QWidget):
                             overdue=overdue, risk=item.risk_level, risk_column=4)
             if item.id == self._wanted:
                 self.list.setCurrentItem(added)
+        if not items:
+            add_row(self.list, [self.tr("Nothing is waiting for you.")], None).\
+                setFirstColumnSpanned(True)
         self._enable()
 
     def select(self, review_id: int) -> None:
