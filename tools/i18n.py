@@ -5,6 +5,8 @@
     python tools/i18n.py fill BATCH.tsv    set translations from context<TAB>source<TAB>text lines
     python tools/i18n.py release           compile the .qm the app loads
     python tools/i18n.py check             list strings without a finished translation
+    python tools/i18n.py merge OTHER.ts    take the finished translations of another copy
+                                           of the file (e.g. the other side of a merge)
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ def ui_sources() -> list[str]:
 
 def update() -> None:
     subprocess.run([str(BIN / "pyside6-lupdate"), *ui_sources(), "-ts", str(TS),
-                    "-target-language", "zh_CN", "-no-obsolete", "-locations", "none"],
-                   cwd=ROOT, check=True)
+                    "-target-language", "zh_CN", "-no-obsolete", "-locations", "none",
+                    "-silent"], cwd=ROOT, check=True)
 
 
 def release(target: Path = QM) -> None:
@@ -71,8 +73,36 @@ def fill(batch: Path) -> None:
             tr.text = None
         else:
             tr.text = wanted[key]
-    ET.indent(tree)
     tree.write(TS, encoding="utf-8", xml_declaration=True)
+    update()  # back to lupdate's own layout, so the file only changes where it must
+
+
+def merge(other: Path) -> None:
+    theirs: dict[tuple[str, str], list[str]] = {}
+    for context, msg in messages(ET.parse(other)):
+        tr = msg.find("translation")
+        if tr is None or tr.get("type") in ("unfinished", "vanished", "obsolete"):
+            continue
+        texts = [f.text or "" for f in tr.iter("numerusform")] if msg.get("numerus") \
+            else [tr.text or ""]
+        if all(t.strip() for t in texts):
+            theirs[(context, msg.findtext("source") or "")] = texts
+    tree = ET.parse(TS)
+    for context, msg in messages(tree):
+        key = (context, msg.findtext("source") or "")
+        tr = msg.find("translation")
+        if key not in theirs or tr is None or tr.get("type") != "unfinished":
+            continue
+        tr.attrib.pop("type", None)
+        if msg.get("numerus"):
+            for child in list(tr):
+                tr.remove(child)
+            for text in theirs[key]:
+                ET.SubElement(tr, "numerusform").text = text
+        else:
+            tr.text = theirs[key][0]
+    tree.write(TS, encoding="utf-8", xml_declaration=True)
+    update()
 
 
 def main(argv: list[str]) -> int:
@@ -81,6 +111,8 @@ def main(argv: list[str]) -> int:
         update()
     elif command == "fill" and len(argv) == 2:
         fill(Path(argv[1]))
+    elif command == "merge" and len(argv) == 2:
+        merge(Path(argv[1]))
     elif command == "release":
         release()
     elif command == "check":

@@ -1,1621 +1,1622 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
-  <context>
+<context>
     <name>AboutTab</name>
     <message>
-      <source>Check the audit chain</source>
-      <translation>检查审计链</translation>
+        <source>Check the audit chain</source>
+        <translation>检查审计链</translation>
     </message>
     <message>
-      <source>Xinhe %1</source>
-      <translation>馨和 %1</translation>
+        <source>Xinhe %1</source>
+        <translation>馨和 %1</translation>
     </message>
     <message>
-      <source>Vault: %1</source>
-      <translation>数据库位置：%1</translation>
+        <source>Vault: %1</source>
+        <translation>数据库位置：%1</translation>
     </message>
     <message>
-      <source>Schema version: %1</source>
-      <translation>数据结构版本：%1</translation>
+        <source>Schema version: %1</source>
+        <translation>数据结构版本：%1</translation>
     </message>
     <message>
-      <source>Workstation binding: on</source>
-      <translation>工作站绑定：已启用</translation>
+        <source>Workstation binding: on</source>
+        <translation>工作站绑定：已启用</translation>
     </message>
     <message>
-      <source>Workstation binding: off (no secure keyring on this computer)</source>
-      <translation>工作站绑定：未启用（本机没有安全的系统密钥环）</translation>
+        <source>Workstation binding: off (no secure keyring on this computer)</source>
+        <translation>工作站绑定：未启用（本机没有安全的系统密钥环）</translation>
     </message>
     <message numerus="yes">
-      <source>The audit chain is intact (%n entries).</source>
-      <translation>
-        <numerusform>审计链完整（共 %n 条）。</numerusform>
-      </translation>
+        <source>The audit chain is intact (%n entries).</source>
+        <translation>
+            <numerusform>审计链完整（共 %n 条）。</numerusform>
+        </translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>AdminPage</name>
     <message>
-      <source>Administrator account</source>
-      <translation>管理员账户</translation>
+        <source>Administrator account</source>
+        <translation>管理员账户</translation>
     </message>
     <message>
-      <source>The administrator manages accounts, templates and backups. They cannot read case records.</source>
-      <translation>管理员负责账户、模板和备份，但不能查看个案记录。</translation>
+        <source>The administrator manages accounts, templates and backups. They cannot read case records.</source>
+        <translation>管理员负责账户、模板和备份，但不能查看个案记录。</translation>
     </message>
     <message>
-      <source>e.g. 张敏</source>
-      <translation>例如：张敏</translation>
+        <source>e.g. 张敏</source>
+        <translation>例如：张敏</translation>
     </message>
     <message>
-      <source>e.g. zhangmin</source>
-      <translation>例如：zhangmin</translation>
+        <source>e.g. zhangmin</source>
+        <translation>例如：zhangmin</translation>
     </message>
     <message>
-      <source>Full name</source>
-      <translation>姓名</translation>
+        <source>Full name</source>
+        <translation>姓名</translation>
     </message>
     <message>
-      <source>Login name</source>
-      <translation>登录名</translation>
+        <source>Login name</source>
+        <translation>登录名</translation>
     </message>
     <message>
-      <source>Password</source>
-      <translation>密码</translation>
+        <source>Password</source>
+        <translation>密码</translation>
     </message>
     <message>
-      <source>Password again</source>
-      <translation>再次输入密码</translation>
+        <source>Password again</source>
+        <translation>再次输入密码</translation>
     </message>
     <message numerus="yes">
-      <source>At least %n characters. A short sentence is easier to remember and harder to guess.</source>
-      <translation>
-        <numerusform>至少 %n 个字符。用一句短话作密码，好记又难猜。</numerusform>
-      </translation>
+        <source>At least %n characters. A short sentence is easier to remember and harder to guess.</source>
+        <translation>
+            <numerusform>至少 %n 个字符。用一句短话作密码，好记又难猜。</numerusform>
+        </translation>
     </message>
     <message>
-      <source>Creating the encrypted vault…</source>
-      <translation>正在创建加密数据库……</translation>
+        <source>Creating the encrypted vault…</source>
+        <translation>正在创建加密数据库……</translation>
     </message>
     <message numerus="yes">
-      <source>The password needs at least %n characters.</source>
-      <translation>
-        <numerusform>密码至少需要 %n 个字符。</numerusform>
-      </translation>
+        <source>The password needs at least %n characters.</source>
+        <translation>
+            <numerusform>密码至少需要 %n 个字符。</numerusform>
+        </translation>
     </message>
     <message>
-      <source>The two passwords are not the same.</source>
-      <translation>两次输入的密码不一致。</translation>
+        <source>The two passwords are not the same.</source>
+        <translation>两次输入的密码不一致。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>AdminScreen</name>
     <message>
-      <source>Administration</source>
-      <translation>系统管理</translation>
+        <source>Administration</source>
+        <translation>系统管理</translation>
     </message>
     <message>
-      <source>Users</source>
-      <translation>用户</translation>
+        <source>Users</source>
+        <translation>用户</translation>
     </message>
     <message>
-      <source>Templates</source>
-      <translation>模板</translation>
+        <source>Templates</source>
+        <translation>模板</translation>
     </message>
     <message>
-      <source>Lock</source>
-      <translation>自动锁定</translation>
+        <source>Lock</source>
+        <translation>自动锁定</translation>
     </message>
     <message>
-      <source>About</source>
-      <translation>关于</translation>
+        <source>About</source>
+        <translation>关于</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>AssessmentDialog</name>
     <message>
-      <source>Save and sign</source>
-      <translation>保存并签名</translation>
+        <source>Save and sign</source>
+        <translation>保存并签名</translation>
     </message>
     <message>
-      <source>Assessed at</source>
-      <translation>评估时间</translation>
+        <source>Assessed at</source>
+        <translation>评估时间</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>CaseActions</name>
     <message>
-      <source>New session note</source>
-      <translation>新建咨询记录</translation>
+        <source>New session note</source>
+        <translation>新建咨询记录</translation>
     </message>
     <message>
-      <source>Assessment</source>
-      <translation>风险评估</translation>
+        <source>Assessment</source>
+        <translation>风险评估</translation>
     </message>
     <message>
-      <source>Crisis intervention</source>
-      <translation>危机干预</translation>
+        <source>Crisis intervention</source>
+        <translation>危机干预</translation>
     </message>
     <message>
-      <source>Safety plan</source>
-      <translation>安全计划</translation>
+        <source>Safety plan</source>
+        <translation>安全计划</translation>
     </message>
     <message>
-      <source>Schedule follow-up</source>
-      <translation>安排回访</translation>
+        <source>Schedule follow-up</source>
+        <translation>安排回访</translation>
     </message>
     <message>
-      <source>Attach a file…</source>
-      <translation>添加附件……</translation>
+        <source>Attach a file…</source>
+        <translation>添加附件……</translation>
     </message>
     <message>
-      <source>Change risk level…</source>
-      <translation>调整风险等级……</translation>
+        <source>Change risk level…</source>
+        <translation>调整风险等级……</translation>
     </message>
     <message>
-      <source>Ask a supervisor to review…</source>
-      <translation>请督导审阅……</translation>
+        <source>Ask a supervisor to review…</source>
+        <translation>请督导审阅……</translation>
     </message>
     <message>
-      <source>Protection order: application filed…</source>
-      <translation>人身安全保护令：已提交申请……</translation>
+        <source>Protection order: application filed…</source>
+        <translation>人身安全保护令：已提交申请……</translation>
     </message>
     <message>
-      <source>Protection order: court decided…</source>
-      <translation>人身安全保护令：法院已裁定……</translation>
+        <source>Protection order: court decided…</source>
+        <translation>人身安全保护令：法院已裁定……</translation>
     </message>
     <message>
-      <source>Police warning letter issued…</source>
-      <translation>公安机关已出具告诫书……</translation>
+        <source>Police warning letter issued…</source>
+        <translation>公安机关已出具告诫书……</translation>
     </message>
     <message>
-      <source>Minor: harm suspected (report at once)</source>
-      <translation>未成年人：疑似受侵害（须立即报告）</translation>
+        <source>Minor: harm suspected (report at once)</source>
+        <translation>未成年人：疑似受侵害（须立即报告）</translation>
     </message>
     <message>
-      <source>Minor: reported to police…</source>
-      <translation>未成年人：已向公安机关报告……</translation>
+        <source>Minor: reported to police…</source>
+        <translation>未成年人：已向公安机关报告……</translation>
     </message>
     <message>
-      <source>Set case status…</source>
-      <translation>设置个案状态……</translation>
+        <source>Set case status…</source>
+        <translation>设置个案状态……</translation>
     </message>
     <message>
-      <source>Reassign to another counsellor…</source>
-      <translation>改派给其他咨询师……</translation>
+        <source>Reassign to another counsellor…</source>
+        <translation>改派给其他咨询师……</translation>
     </message>
     <message>
-      <source>Close the case…</source>
-      <translation>结案……</translation>
+        <source>Close the case…</source>
+        <translation>结案……</translation>
     </message>
     <message>
-      <source>Share with a colleague…</source>
-      <translation>共享给同事……</translation>
+        <source>Share with a colleague…</source>
+        <translation>共享给同事……</translation>
     </message>
     <message>
-      <source>Ask to close the case…</source>
-      <translation>申请结案……</translation>
+        <source>Ask to close the case…</source>
+        <translation>申请结案……</translation>
     </message>
     <message>
-      <source>Continue writing</source>
-      <translation>继续编辑</translation>
+        <source>Continue writing</source>
+        <translation>继续编辑</translation>
     </message>
     <message>
-      <source>Add an addendum…</source>
-      <translation>添加补充说明……</translation>
+        <source>Add an addendum…</source>
+        <translation>添加补充说明……</translation>
     </message>
     <message>
-      <source>Record the visit…</source>
-      <translation>记录回访……</translation>
+        <source>Record the visit…</source>
+        <translation>记录回访……</translation>
     </message>
     <message>
-      <source>View</source>
-      <translation>查看</translation>
+        <source>View</source>
+        <translation>查看</translation>
     </message>
     <message>
-      <source>New assessment</source>
-      <translation>新建评估</translation>
+        <source>New assessment</source>
+        <translation>新建评估</translation>
     </message>
     <message>
-      <source>Which form?</source>
-      <translation>选择表单</translation>
+        <source>Which form?</source>
+        <translation>选择表单</translation>
     </message>
     <message>
-      <source>Addendum</source>
-      <translation>补充说明</translation>
+        <source>Addendum</source>
+        <translation>补充说明</translation>
     </message>
     <message>
-      <source>The signed record stays as it is. Write the correction or addition; it is signed with your name and today's date.</source>
-      <translation>已签名的记录保持不变。请写下更正或补充内容，系统会以您的姓名和今天的日期签署。</translation>
+        <source>The signed record stays as it is. Write the correction or addition; it is signed with your name and today&apos;s date.</source>
+        <translation>已签名的记录保持不变。请写下更正或补充内容，系统会以您的姓名和今天的日期签署。</translation>
     </message>
     <message>
-      <source>Attach a file</source>
-      <translation>添加附件</translation>
+        <source>Attach a file</source>
+        <translation>添加附件</translation>
     </message>
     <message>
-      <source>Kind</source>
-      <translation>类型</translation>
+        <source>Kind</source>
+        <translation>类型</translation>
     </message>
     <message>
-      <source>Description</source>
-      <translation>说明</translation>
+        <source>Description</source>
+        <translation>说明</translation>
     </message>
     <message>
-      <source>Schedule a follow-up</source>
-      <translation>安排回访</translation>
+        <source>Schedule a follow-up</source>
+        <translation>安排回访</translation>
     </message>
     <message>
-      <source>Due</source>
-      <translation>到期时间</translation>
+        <source>Due</source>
+        <translation>到期时间</translation>
     </message>
     <message>
-      <source>Planned method</source>
-      <translation>计划方式</translation>
+        <source>Planned method</source>
+        <translation>计划方式</translation>
     </message>
     <message>
-      <source>Change the risk level</source>
-      <translation>调整风险等级</translation>
+        <source>Change the risk level</source>
+        <translation>调整风险等级</translation>
     </message>
     <message>
-      <source>Professional judgement may set the level. The reason is kept in the case's risk history and the audit log.</source>
-      <translation>可依专业判断设定风险等级。理由会记入个案的风险历史和审计日志。</translation>
+        <source>Professional judgement may set the level. The reason is kept in the case&apos;s risk history and the audit log.</source>
+        <translation>可依专业判断设定风险等级。理由会记入个案的风险历史和审计日志。</translation>
     </message>
     <message>
-      <source>Level</source>
-      <translation>等级</translation>
+        <source>Level</source>
+        <translation>等级</translation>
     </message>
     <message>
-      <source>Back to the assessed level</source>
-      <translation>恢复为评估得出的等级</translation>
+        <source>Back to the assessed level</source>
+        <translation>恢复为评估得出的等级</translation>
     </message>
     <message>
-      <source>Reason</source>
-      <translation>理由</translation>
+        <source>Reason</source>
+        <translation>理由</translation>
     </message>
     <message>
-      <source>Ask a supervisor</source>
-      <translation>请督导审阅</translation>
+        <source>Ask a supervisor</source>
+        <translation>请督导审阅</translation>
     </message>
     <message>
-      <source>What should the supervisor look at?</source>
-      <translation>请督导重点看什么？</translation>
+        <source>What should the supervisor look at?</source>
+        <translation>请督导重点看什么？</translation>
     </message>
     <message>
-      <source>Protection-order application</source>
-      <translation>人身安全保护令申请</translation>
+        <source>Protection-order application</source>
+        <translation>人身安全保护令申请</translation>
     </message>
     <message>
-      <source>The court decides within 72 hours, or 24 hours when urgent.</source>
-      <translation>法院应在 72 小时内作出裁定；情况紧急的，应在 24 小时内作出。</translation>
+        <source>The court decides within 72 hours, or 24 hours when urgent.</source>
+        <translation>法院应在 72 小时内作出裁定；情况紧急的，应在 24 小时内作出。</translation>
     </message>
     <message>
-      <source>Filed at</source>
-      <translation>提交时间</translation>
+        <source>Filed at</source>
+        <translation>提交时间</translation>
     </message>
     <message>
-      <source>Urgent (24 hours)</source>
-      <translation>情况紧急（24 小时）</translation>
+        <source>Urgent (24 hours)</source>
+        <translation>情况紧急（24 小时）</translation>
     </message>
     <message>
-      <source>Court</source>
-      <translation>法院</translation>
+        <source>Court</source>
+        <translation>法院</translation>
     </message>
     <message>
-      <source>Protection order: the court's decision</source>
-      <translation>人身安全保护令：法院裁定</translation>
+        <source>Protection order: the court&apos;s decision</source>
+        <translation>人身安全保护令：法院裁定</translation>
     </message>
     <message>
-      <source>An order lasts at most six months.</source>
-      <translation>保护令有效期最长六个月。</translation>
+        <source>An order lasts at most six months.</source>
+        <translation>保护令有效期最长六个月。</translation>
     </message>
     <message>
-      <source>Decided at</source>
-      <translation>裁定时间</translation>
+        <source>Decided at</source>
+        <translation>裁定时间</translation>
     </message>
     <message>
-      <source>Granted</source>
-      <translation>已核发</translation>
+        <source>Granted</source>
+        <translation>已核发</translation>
     </message>
     <message>
-      <source>Expires on</source>
-      <translation>到期日</translation>
+        <source>Expires on</source>
+        <translation>到期日</translation>
     </message>
     <message>
-      <source>Police warning letter</source>
-      <translation>告诫书</translation>
+        <source>Police warning letter</source>
+        <translation>告诫书</translation>
     </message>
     <message>
-      <source>A follow-up visit is scheduled within 7 days of the letter.</source>
-      <translation>系统会在告诫书出具后 7 天内安排一次回访。</translation>
+        <source>A follow-up visit is scheduled within 7 days of the letter.</source>
+        <translation>系统会在告诫书出具后 7 天内安排一次回访。</translation>
     </message>
     <message>
-      <source>Issued at</source>
-      <translation>出具时间</translation>
+        <source>Issued at</source>
+        <translation>出具时间</translation>
     </message>
     <message>
-      <source>Reported to police</source>
-      <translation>已向公安机关报告</translation>
+        <source>Reported to police</source>
+        <translation>已向公安机关报告</translation>
     </message>
     <message>
-      <source>Reported at</source>
-      <translation>报告时间</translation>
+        <source>Reported at</source>
+        <translation>报告时间</translation>
     </message>
     <message>
-      <source>Reported by</source>
-      <translation>报告人</translation>
+        <source>Reported by</source>
+        <translation>报告人</translation>
     </message>
     <message>
-      <source>Police reference</source>
-      <translation>公安受案编号</translation>
+        <source>Police reference</source>
+        <translation>公安受案编号</translation>
     </message>
     <message>
-      <source>Case status</source>
-      <translation>个案状态</translation>
+        <source>Case status</source>
+        <translation>个案状态</translation>
     </message>
     <message>
-      <source>Status</source>
-      <translation>状态</translation>
+        <source>Status</source>
+        <translation>状态</translation>
     </message>
     <message>
-      <source>Counsellor</source>
-      <translation>咨询师</translation>
+        <source>Counsellor</source>
+        <translation>咨询师</translation>
     </message>
     <message>
-      <source>Reassign the case</source>
-      <translation>改派个案</translation>
+        <source>Reassign the case</source>
+        <translation>改派个案</translation>
     </message>
     <message>
-      <source>Share the case</source>
-      <translation>共享个案</translation>
+        <source>Share the case</source>
+        <translation>共享个案</translation>
     </message>
     <message>
-      <source>Close the case</source>
-      <translation>结案</translation>
+        <source>Close the case</source>
+        <translation>结案</translation>
     </message>
     <message>
-      <source>Open follow-ups are cancelled. Closed cases are kept until their retention time.</source>
-      <translation>未完成的回访将被取消。已结案个案会保存到保管期限届满。</translation>
+        <source>Open follow-ups are cancelled. Closed cases are kept until their retention time.</source>
+        <translation>未完成的回访将被取消。已结案个案会保存到保管期限届满。</translation>
     </message>
     <message>
-      <source>Note</source>
-      <translation>备注</translation>
+        <source>Note</source>
+        <translation>备注</translation>
     </message>
     <message>
-      <source>Ask to close the case</source>
-      <translation>申请结案</translation>
+        <source>Ask to close the case</source>
+        <translation>申请结案</translation>
     </message>
     <message>
-      <source>A supervisor decides; the request waits in their review queue.</source>
-      <translation>由督导决定；申请会进入督导审核队列。</translation>
+        <source>A supervisor decides; the request waits in their review queue.</source>
+        <translation>由督导决定；申请会进入督导审核队列。</translation>
     </message>
     <message>
-      <source>Why can the case be closed?</source>
-      <translation>结案理由</translation>
+        <source>Why can the case be closed?</source>
+        <translation>结案理由</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>CaseListPanel</name>
     <message>
-      <source>Case number or client name</source>
-      <translation>个案编号或当事人姓名</translation>
+        <source>Case number or client name</source>
+        <translation>个案编号或当事人姓名</translation>
     </message>
     <message>
-      <source>Any risk</source>
-      <translation>全部风险等级</translation>
+        <source>Any risk</source>
+        <translation>全部风险等级</translation>
     </message>
     <message>
-      <source>Open cases</source>
-      <translation>未结案个案</translation>
+        <source>Open cases</source>
+        <translation>未结案个案</translation>
     </message>
     <message>
-      <source>Any category</source>
-      <translation>全部类别</translation>
+        <source>Any category</source>
+        <translation>全部类别</translation>
     </message>
     <message>
-      <source>Any counsellor</source>
-      <translation>全部咨询师</translation>
+        <source>Any counsellor</source>
+        <translation>全部咨询师</translation>
     </message>
     <message>
-      <source>Overdue only</source>
-      <translation>只看逾期</translation>
+        <source>Overdue only</source>
+        <translation>只看逾期</translation>
     </message>
     <message>
-      <source>New case (Ctrl+N)</source>
-      <translation>新建个案 (Ctrl+N)</translation>
+        <source>New case (Ctrl+N)</source>
+        <translation>新建个案 (Ctrl+N)</translation>
     </message>
     <message>
-      <source>%1 of %2 cases shown</source>
-      <translation>显示 %1 个，共 %2 个个案</translation>
+        <source>%1 of %2 cases shown</source>
+        <translation>显示 %1 个，共 %2 个个案</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>CaseTable</name>
     <message>
-      <source>Case no.</source>
-      <translation>个案编号</translation>
+        <source>Case no.</source>
+        <translation>个案编号</translation>
     </message>
     <message>
-      <source>Client</source>
-      <translation>当事人</translation>
+        <source>Client</source>
+        <translation>当事人</translation>
     </message>
     <message>
-      <source>Category</source>
-      <translation>类别</translation>
+        <source>Category</source>
+        <translation>类别</translation>
     </message>
     <message>
-      <source>Source</source>
-      <translation>来源</translation>
+        <source>Source</source>
+        <translation>来源</translation>
     </message>
     <message>
-      <source>Status</source>
-      <translation>状态</translation>
+        <source>Status</source>
+        <translation>状态</translation>
     </message>
     <message>
-      <source>Risk</source>
-      <translation>风险</translation>
+        <source>Risk</source>
+        <translation>风险</translation>
     </message>
     <message>
-      <source>Counsellor</source>
-      <translation>咨询师</translation>
+        <source>Counsellor</source>
+        <translation>咨询师</translation>
     </message>
     <message>
-      <source>Community</source>
-      <translation>社区</translation>
+        <source>Community</source>
+        <translation>社区</translation>
     </message>
     <message>
-      <source>Opened</source>
-      <translation>开案日期</translation>
+        <source>Opened</source>
+        <translation>开案日期</translation>
     </message>
     <message>
-      <source>Next due</source>
-      <translation>下次到期</translation>
+        <source>Next due</source>
+        <translation>下次到期</translation>
     </message>
     <message>
-      <source>Overdue</source>
-      <translation>已逾期</translation>
+        <source>Overdue</source>
+        <translation>已逾期</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>CaseView</name>
     <message>
-      <source>Referral to %1</source>
-      <translation>转介至%1</translation>
+        <source>Referral to %1</source>
+        <translation>转介至%1</translation>
     </message>
     <message>
-      <source>Follow-up visit</source>
-      <translation>回访</translation>
+        <source>Follow-up visit</source>
+        <translation>回访</translation>
     </message>
     <message>
-      <source>Crisis intervention</source>
-      <translation>危机干预</translation>
+        <source>Crisis intervention</source>
+        <translation>危机干预</translation>
     </message>
     <message>
-      <source>on site</source>
-      <translation>现场干预</translation>
+        <source>on site</source>
+        <translation>现场干预</translation>
     </message>
     <message>
-      <source>Addenda</source>
-      <translation>补充说明</translation>
+        <source>Addenda</source>
+        <translation>补充说明</translation>
     </message>
     <message>
-      <source>%1 min</source>
-      <translation>%1 分钟</translation>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
     </message>
     <message>
-      <source>%1 person(s)</source>
-      <translation>%1 人</translation>
+        <source>%1 person(s)</source>
+        <translation>%1 人</translation>
     </message>
     <message>
-      <source>co-signed by %1</source>
-      <translation>督导 %1 已会签</translation>
+        <source>co-signed by %1</source>
+        <translation>督导 %1 已会签</translation>
     </message>
     <message>
-      <source>Due</source>
-      <translation>到期</translation>
+        <source>Due</source>
+        <translation>到期</translation>
     </message>
     <message>
-      <source>Done</source>
-      <translation>完成</translation>
+        <source>Done</source>
+        <translation>完成</translation>
     </message>
     <message>
-      <source>When</source>
-      <translation>时间</translation>
+        <source>When</source>
+        <translation>时间</translation>
     </message>
     <message>
-      <source>Record</source>
-      <translation>记录</translation>
+        <source>Record</source>
+        <translation>记录</translation>
     </message>
     <message>
-      <source>Status</source>
-      <translation>状态</translation>
+        <source>Status</source>
+        <translation>状态</translation>
     </message>
     <message>
-      <source>By</source>
-      <translation>记录人</translation>
+        <source>By</source>
+        <translation>记录人</translation>
     </message>
     <message>
-      <source>Nothing recorded yet.</source>
-      <translation>还没有任何记录。</translation>
+        <source>Nothing recorded yet.</source>
+        <translation>还没有任何记录。</translation>
     </message>
     <message numerus="yes">
-      <source>%n years</source>
-      <translation>
-        <numerusform>%n 岁</numerusform>
-      </translation>
+        <source>%n years</source>
+        <translation>
+            <numerusform>%n 岁</numerusform>
+        </translation>
     </message>
     <message>
-      <source>Risk not yet assessed</source>
-      <translation>尚未评估风险</translation>
+        <source>Risk not yet assessed</source>
+        <translation>尚未评估风险</translation>
     </message>
     <message>
-      <source>Counsellor: %1</source>
-      <translation>咨询师：%1</translation>
+        <source>Counsellor: %1</source>
+        <translation>咨询师：%1</translation>
     </message>
     <message>
-      <source>Source: %1</source>
-      <translation>来源：%1</translation>
+        <source>Source: %1</source>
+        <translation>来源：%1</translation>
     </message>
     <message>
-      <source>Opened %1</source>
-      <translation>开案 %1</translation>
+        <source>Opened %1</source>
+        <translation>开案 %1</translation>
     </message>
     <message>
-      <source>Platform no. %1</source>
-      <translation>平台编号 %1</translation>
+        <source>Platform no. %1</source>
+        <translation>平台编号 %1</translation>
     </message>
     <message>
-      <source>Shared with %1</source>
-      <translation>共享给 %1</translation>
+        <source>Shared with %1</source>
+        <translation>共享给 %1</translation>
     </message>
     <message>
-      <source>No risk changes yet.</source>
-      <translation>风险等级尚无变化。</translation>
+        <source>No risk changes yet.</source>
+        <translation>风险等级尚无变化。</translation>
     </message>
     <message>
-      <source>Risk history:</source>
-      <translation>风险等级变化：</translation>
+        <source>Risk history:</source>
+        <translation>风险等级变化：</translation>
     </message>
     <message>
-      <source>due %1</source>
-      <translation>截止 %1</translation>
+        <source>due %1</source>
+        <translation>截止 %1</translation>
     </message>
     <message>
-      <source> (overdue)</source>
-      <translation>（已逾期）</translation>
+        <source> (overdue)</source>
+        <translation>（已逾期）</translation>
     </message>
     <message numerus="yes">
-      <source>%n item(s) waiting for the supervisor</source>
-      <translation>
-        <numerusform>%n 项等待督导处理</numerusform>
-      </translation>
+        <source>%n item(s) waiting for the supervisor</source>
+        <translation>
+            <numerusform>%n 项等待督导处理</numerusform>
+        </translation>
     </message>
     <message>
-      <source>More…</source>
-      <translation>更多……</translation>
+        <source>More…</source>
+        <translation>更多……</translation>
     </message>
     <message>
-      <source>Attach a file</source>
-      <translation>添加附件</translation>
+        <source>Attach a file</source>
+        <translation>添加附件</translation>
     </message>
     <message>
-      <source>Photos, scans and documents (*.jpg *.jpeg *.png *.pdf *.txt)</source>
-      <translation>照片、扫描件和文档 (*.jpg *.jpeg *.png *.pdf *.txt)</translation>
+        <source>Photos, scans and documents (*.jpg *.jpeg *.png *.pdf *.txt)</source>
+        <translation>照片、扫描件和文档 (*.jpg *.jpeg *.png *.pdf *.txt)</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>CasesScreen</name>
     <message>
-      <source>Case list</source>
-      <translation>个案列表</translation>
+        <source>Case list</source>
+        <translation>个案列表</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Controller</name>
     <message>
-      <source>Workstation binding: on.</source>
-      <translation>工作站绑定：已启用。</translation>
+        <source>Workstation binding: on.</source>
+        <translation>工作站绑定：已启用。</translation>
     </message>
     <message>
-      <source>Workstation binding is off: this computer has no secure keyring, so a copied vault is protected by the passwords alone.</source>
-      <translation>工作站绑定未启用：这台电脑没有安全的系统密钥环，被复制走的数据库只受密码保护。</translation>
+        <source>Workstation binding is off: this computer has no secure keyring, so a copied vault is protected by the passwords alone.</source>
+        <translation>工作站绑定未启用：这台电脑没有安全的系统密钥环，被复制走的数据库只受密码保护。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>CrisisDialog</name>
     <message>
-      <source>When it happened</source>
-      <translation>发生时间</translation>
+        <source>When it happened</source>
+        <translation>发生时间</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>DashboardScreen</name>
     <message>
-      <source>Good to see you, %1</source>
-      <translation>%1，您好</translation>
+        <source>Good to see you, %1</source>
+        <translation>%1，您好</translation>
     </message>
     <message>
-      <source>Due</source>
-      <translation>到期时间</translation>
+        <source>Due</source>
+        <translation>到期时间</translation>
     </message>
     <message>
-      <source>What</source>
-      <translation>事项</translation>
+        <source>What</source>
+        <translation>事项</translation>
     </message>
     <message>
-      <source>Case</source>
-      <translation>个案</translation>
+        <source>Case</source>
+        <translation>个案</translation>
     </message>
     <message>
-      <source>Client</source>
-      <translation>当事人</translation>
+        <source>Client</source>
+        <translation>当事人</translation>
     </message>
     <message>
-      <source>Time</source>
-      <translation>剩余时间</translation>
+        <source>Time</source>
+        <translation>剩余时间</translation>
     </message>
     <message>
-      <source>Overdue and due in the next 48 hours</source>
-      <translation>已逾期及 48 小时内到期</translation>
+        <source>Overdue and due in the next 48 hours</source>
+        <translation>已逾期及 48 小时内到期</translation>
     </message>
     <message>
-      <source>Category</source>
-      <translation>类别</translation>
+        <source>Category</source>
+        <translation>类别</translation>
     </message>
     <message>
-      <source>Counsellor</source>
-      <translation>咨询师</translation>
+        <source>Counsellor</source>
+        <translation>咨询师</translation>
     </message>
     <message>
-      <source>Next due</source>
-      <translation>下次到期</translation>
+        <source>Next due</source>
+        <translation>下次到期</translation>
     </message>
     <message>
-      <source>High-risk cases</source>
-      <translation>高风险个案</translation>
+        <source>High-risk cases</source>
+        <translation>高风险个案</translation>
     </message>
     <message>
-      <source>My high-risk cases</source>
-      <translation>我的高风险个案</translation>
+        <source>My high-risk cases</source>
+        <translation>我的高风险个案</translation>
     </message>
     <message>
-      <source>Time left</source>
-      <translation>剩余时间</translation>
+        <source>Time left</source>
+        <translation>剩余时间</translation>
     </message>
     <message>
-      <source>Asked by</source>
-      <translation>提出人</translation>
+        <source>Asked by</source>
+        <translation>提出人</translation>
     </message>
     <message>
-      <source>Review queue</source>
-      <translation>督导审核队列</translation>
+        <source>Review queue</source>
+        <translation>督导审核队列</translation>
     </message>
     <message>
-      <source>Refresh (F5)</source>
-      <translation>刷新 (F5)</translation>
+        <source>Refresh (F5)</source>
+        <translation>刷新 (F5)</translation>
     </message>
     <message>
-      <source>Follow-up visit</source>
-      <translation>回访</translation>
+        <source>Follow-up visit</source>
+        <translation>回访</translation>
     </message>
     <message>
-      <source>Nothing due. Well done.</source>
-      <translation>暂无到期事项。</translation>
+        <source>Nothing due. Well done.</source>
+        <translation>暂无到期事项。</translation>
     </message>
     <message numerus="yes">
-      <source>%n unsaved form(s) from before the lock were kept and reopened: %1</source>
-      <translation>
-        <numerusform>锁定前未保存的 %n 份表单已保留并重新打开：%1</numerusform>
-      </translation>
+        <source>%n unsaved form(s) from before the lock were kept and reopened: %1</source>
+        <translation>
+            <numerusform>锁定前未保存的 %n 份表单已保留并重新打开：%1</numerusform>
+        </translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>DonePage</name>
     <message>
-      <source>Ready</source>
-      <translation>设置完成</translation>
+        <source>Ready</source>
+        <translation>设置完成</translation>
     </message>
     <message>
-      <source>The vault is ready. Next, add the accounts of your supervisors, counsellors and staff under Admin.</source>
-      <translation>数据库已就绪。下一步，请在“管理”中为督导、咨询师和工作人员添加账户。</translation>
+        <source>The vault is ready. Next, add the accounts of your supervisors, counsellors and staff under Admin.</source>
+        <translation>数据库已就绪。下一步，请在“管理”中为督导、咨询师和工作人员添加账户。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Errors</name>
     <message>
-      <source>Something went wrong and the action was not completed. Nothing that was saved before is lost. If it happens again, tell your IT person the time it happened.</source>
-      <translation>出现问题，操作没有完成。之前保存的内容没有丢失。如果再次出现，请把发生的时间告诉技术人员。</translation>
+        <source>Something went wrong and the action was not completed. Nothing that was saved before is lost. If it happens again, tell your IT person the time it happened.</source>
+        <translation>出现问题，操作没有完成。之前保存的内容没有丢失。如果再次出现，请把发生的时间告诉技术人员。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>FollowupDialog</name>
     <message>
-      <source>Follow-up visit</source>
-      <translation>回访记录</translation>
+        <source>Follow-up visit</source>
+        <translation>回访记录</translation>
     </message>
     <message>
-      <source>Record the visit</source>
-      <translation>保存回访记录</translation>
+        <source>Record the visit</source>
+        <translation>保存回访记录</translation>
     </message>
     <message>
-      <source>Schedule the next follow-up on</source>
-      <translation>安排下次回访于</translation>
+        <source>Schedule the next follow-up on</source>
+        <translation>安排下次回访于</translation>
     </message>
     <message>
-      <source>Visit time</source>
-      <translation>回访时间</translation>
+        <source>Visit time</source>
+        <translation>回访时间</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Followups</name>
     <message>
-      <source>Routine</source>
-      <translation>常规回访</translation>
+        <source>Routine</source>
+        <translation>常规回访</translation>
     </message>
     <message>
-      <source>After a police warning letter</source>
-      <translation>告诫书后回访</translation>
+        <source>After a police warning letter</source>
+        <translation>告诫书后回访</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>FollowupsScreen</name>
     <message>
-      <source>Follow-up visits</source>
-      <translation>回访</translation>
+        <source>Follow-up visits</source>
+        <translation>回访</translation>
     </message>
     <message>
-      <source>Due</source>
-      <translation>待回访</translation>
+        <source>Due</source>
+        <translation>待回访</translation>
     </message>
     <message>
-      <source>Done</source>
-      <translation>已完成</translation>
+        <source>Done</source>
+        <translation>已完成</translation>
     </message>
     <message>
-      <source>Cancelled</source>
-      <translation>已取消</translation>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
     </message>
     <message>
-      <source>Record the visit…</source>
-      <translation>记录回访……</translation>
+        <source>Record the visit…</source>
+        <translation>记录回访……</translation>
     </message>
     <message>
-      <source>Case</source>
-      <translation>个案</translation>
+        <source>Case</source>
+        <translation>个案</translation>
     </message>
     <message>
-      <source>Client</source>
-      <translation>当事人</translation>
+        <source>Client</source>
+        <translation>当事人</translation>
     </message>
     <message>
-      <source>Why</source>
-      <translation>原因</translation>
+        <source>Why</source>
+        <translation>原因</translation>
     </message>
     <message>
-      <source>Method</source>
-      <translation>方式</translation>
+        <source>Method</source>
+        <translation>方式</translation>
     </message>
     <message>
-      <source>Status</source>
-      <translation>状态</translation>
+        <source>Status</source>
+        <translation>状态</translation>
     </message>
     <message>
-      <source>Done late (%1)</source>
-      <translation>延迟完成（%1）</translation>
+        <source>Done late (%1)</source>
+        <translation>延迟完成（%1）</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>LockTab</name>
     <message>
-      <source> minutes</source>
-      <translation> 分钟</translation>
+        <source> minutes</source>
+        <translation> 分钟</translation>
     </message>
     <message>
-      <source>Lock after being idle for</source>
-      <translation>无操作多久后自动锁定</translation>
+        <source>Lock after being idle for</source>
+        <translation>无操作多久后自动锁定</translation>
     </message>
     <message>
-      <source>Save</source>
-      <translation>保存</translation>
+        <source>Save</source>
+        <translation>保存</translation>
     </message>
     <message>
-      <source>Locking closes the records until someone signs in again. Unsaved forms are kept encrypted and come back after signing in. Ctrl+L locks at once.</source>
-      <translation>锁定后，记录在重新登录前无法查看。未保存的表单会加密保留，登录后自动恢复。按 Ctrl+L 可立即锁定。</translation>
+        <source>Locking closes the records until someone signs in again. Unsaved forms are kept encrypted and come back after signing in. Ctrl+L locks at once.</source>
+        <translation>锁定后，记录在重新登录前无法查看。未保存的表单会加密保留，登录后自动恢复。按 Ctrl+L 可立即锁定。</translation>
     </message>
     <message>
-      <source>Lock</source>
-      <translation>自动锁定</translation>
+        <source>Lock</source>
+        <translation>自动锁定</translation>
     </message>
     <message>
-      <source>Saved. It applies from the next sign-in.</source>
-      <translation>已保存，下次登录时生效。</translation>
+        <source>Saved. It applies from the next sign-in.</source>
+        <translation>已保存，下次登录时生效。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-      <source>Xinhe — %1</source>
-      <translation>馨和 — %1</translation>
+        <source>Xinhe — %1</source>
+        <translation>馨和 — %1</translation>
     </message>
     <message>
-      <source>Workstation binding: on</source>
-      <translation>工作站绑定：已启用</translation>
+        <source>Workstation binding: on</source>
+        <translation>工作站绑定：已启用</translation>
     </message>
     <message>
-      <source>Workstation binding: off (no secure keyring on this computer)</source>
-      <translation>工作站绑定：未启用（本机没有安全的系统密钥环）</translation>
+        <source>Workstation binding: off (no secure keyring on this computer)</source>
+        <translation>工作站绑定：未启用（本机没有安全的系统密钥环）</translation>
     </message>
     <message>
-      <source>Working…</source>
-      <translation>处理中……</translation>
+        <source>Working…</source>
+        <translation>处理中……</translation>
     </message>
     <message>
-      <source>Change my password…</source>
-      <translation>修改我的密码……</translation>
+        <source>Change my password…</source>
+        <translation>修改我的密码……</translation>
     </message>
     <message>
-      <source>Lock (Ctrl+L)</source>
-      <translation>锁定 (Ctrl+L)</translation>
+        <source>Lock (Ctrl+L)</source>
+        <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-      <source>Sign out and quit</source>
-      <translation>退出登录并关闭</translation>
+        <source>Sign out and quit</source>
+        <translation>退出登录并关闭</translation>
     </message>
     <message>
-      <source>Lock now: the records close until you sign in again.</source>
-      <translation>立即锁定：重新登录前记录不可查看。</translation>
+        <source>Lock now: the records close until you sign in again.</source>
+        <translation>立即锁定：重新登录前记录不可查看。</translation>
     </message>
     <message>
-      <source>Change my password</source>
-      <translation>修改我的密码</translation>
+        <source>Change my password</source>
+        <translation>修改我的密码</translation>
     </message>
     <message>
-      <source>Current password</source>
-      <translation>当前密码</translation>
+        <source>Current password</source>
+        <translation>当前密码</translation>
     </message>
     <message>
-      <source>New password</source>
-      <translation>新密码</translation>
+        <source>New password</source>
+        <translation>新密码</translation>
     </message>
     <message>
-      <source>New password again</source>
-      <translation>再次输入新密码</translation>
+        <source>New password again</source>
+        <translation>再次输入新密码</translation>
     </message>
     <message>
-      <source>Password changed.</source>
-      <translation>密码已修改。</translation>
+        <source>Password changed.</source>
+        <translation>密码已修改。</translation>
     </message>
     <message>
-      <source>Dashboard</source>
-      <translation>工作台</translation>
+        <source>Dashboard</source>
+        <translation>工作台</translation>
     </message>
     <message>
-      <source>Cases</source>
-      <translation>个案</translation>
+        <source>Cases</source>
+        <translation>个案</translation>
     </message>
     <message>
-      <source>Follow-ups</source>
-      <translation>回访</translation>
+        <source>Follow-ups</source>
+        <translation>回访</translation>
     </message>
     <message>
-      <source>Review</source>
-      <translation>督导审核</translation>
+        <source>Review</source>
+        <translation>督导审核</translation>
     </message>
     <message>
-      <source>Referrals</source>
-      <translation>转介</translation>
+        <source>Referrals</source>
+        <translation>转介</translation>
     </message>
     <message>
-      <source>Referral packets to police, court and other agencies.</source>
-      <translation>发送给公安、法院等机构的转介材料。</translation>
+        <source>Referral packets to police, court and other agencies.</source>
+        <translation>发送给公安、法院等机构的转介材料。</translation>
     </message>
     <message>
-      <source>Statistics</source>
-      <translation>统计</translation>
+        <source>Statistics</source>
+        <translation>统计</translation>
     </message>
     <message>
-      <source>Figures for the district's reports.</source>
-      <translation>区里报表所需的数据。</translation>
+        <source>Figures for the district&apos;s reports.</source>
+        <translation>区里报表所需的数据。</translation>
     </message>
     <message>
-      <source>Admin</source>
-      <translation>管理</translation>
+        <source>Admin</source>
+        <translation>管理</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>NewCaseDialog</name>
     <message>
-      <source>New case</source>
-      <translation>新建个案</translation>
+        <source>New case</source>
+        <translation>新建个案</translation>
     </message>
     <message>
-      <source>&lt; Back</source>
-      <translation>&lt; 上一步</translation>
+        <source>&lt; Back</source>
+        <translation>&lt; 上一步</translation>
     </message>
     <message>
-      <source>Next &gt;</source>
-      <translation>下一步 &gt;</translation>
+        <source>Next &gt;</source>
+        <translation>下一步 &gt;</translation>
     </message>
     <message>
-      <source>Cancel</source>
-      <translation>取消</translation>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
     <message>
-      <source>Who is the client? Xinhe looks for existing records of the same person as you type, so one person does not end up with two files.</source>
-      <translation>当事人是谁？输入时系统会查找同一人的已有记录，避免一个人建两份档案。</translation>
+        <source>Who is the client? Xinhe looks for existing records of the same person as you type, so one person does not end up with two files.</source>
+        <translation>当事人是谁？输入时系统会查找同一人的已有记录，避免一个人建两份档案。</translation>
     </message>
     <message>
-      <source>Name</source>
-      <translation>姓名</translation>
+        <source>Name</source>
+        <translation>姓名</translation>
     </message>
     <message>
-      <source>Gender</source>
-      <translation>性别</translation>
+        <source>Gender</source>
+        <translation>性别</translation>
     </message>
     <message>
-      <source>Date of birth</source>
-      <translation>出生日期</translation>
+        <source>Date of birth</source>
+        <translation>出生日期</translation>
     </message>
     <message>
-      <source>Phone</source>
-      <translation>电话</translation>
+        <source>Phone</source>
+        <translation>电话</translation>
     </message>
     <message>
-      <source>ID number</source>
-      <translation>身份证号</translation>
+        <source>ID number</source>
+        <translation>身份证号</translation>
     </message>
     <message>
-      <source>Community</source>
-      <translation>社区</translation>
+        <source>Community</source>
+        <translation>社区</translation>
     </message>
     <message>
-      <source>Address</source>
-      <translation>住址</translation>
+        <source>Address</source>
+        <translation>住址</translation>
     </message>
     <message>
-      <source>Guardian (for a child)</source>
-      <translation>监护人（未成年人）</translation>
+        <source>Guardian (for a child)</source>
+        <translation>监护人（未成年人）</translation>
     </message>
     <message>
-      <source>Possible existing records</source>
-      <translation>可能已有的记录</translation>
+        <source>Possible existing records</source>
+        <translation>可能已有的记录</translation>
     </message>
     <message>
-      <source>no case yet</source>
-      <translation>尚无个案</translation>
+        <source>no case yet</source>
+        <translation>尚无个案</translation>
     </message>
     <message>
-      <source>No existing record matches.</source>
-      <translation>没有找到相符的已有记录。</translation>
+        <source>No existing record matches.</source>
+        <translation>没有找到相符的已有记录。</translation>
     </message>
     <message>
-      <source>Use this client &gt;</source>
-      <translation>使用这位当事人 &gt;</translation>
+        <source>Use this client &gt;</source>
+        <translation>使用这位当事人 &gt;</translation>
     </message>
     <message>
-      <source>The district platform's number, if dispatched from there</source>
-      <translation>如由区平台分拨，请填写平台编号</translation>
+        <source>The district platform&apos;s number, if dispatched from there</source>
+        <translation>如由区平台分拨，请填写平台编号</translation>
     </message>
     <message>
-      <source>Category</source>
-      <translation>个案类别</translation>
+        <source>Category</source>
+        <translation>个案类别</translation>
     </message>
     <message>
-      <source>Source</source>
-      <translation>个案来源</translation>
+        <source>Source</source>
+        <translation>个案来源</translation>
     </message>
     <message>
-      <source>Platform no.</source>
-      <translation>平台编号</translation>
+        <source>Platform no.</source>
+        <translation>平台编号</translation>
     </message>
     <message>
-      <source>Open the case</source>
-      <translation>开案</translation>
+        <source>Open the case</source>
+        <translation>开案</translation>
     </message>
     <message>
-      <source>Enter the client's name, or pick an existing record.</source>
-      <translation>请填写当事人姓名，或选择一份已有记录。</translation>
+        <source>Enter the client&apos;s name, or pick an existing record.</source>
+        <translation>请填写当事人姓名，或选择一份已有记录。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Operations</name>
     <message>
-      <source>Not done</source>
-      <translation>未完成</translation>
+        <source>Not done</source>
+        <translation>未完成</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Reauth</name>
     <message>
-      <source>Confirm it is you</source>
-      <translation>确认身份</translation>
+        <source>Confirm it is you</source>
+        <translation>确认身份</translation>
     </message>
     <message>
-      <source>Your password</source>
-      <translation>您的密码</translation>
+        <source>Your password</source>
+        <translation>您的密码</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>RecordDialog</name>
     <message>
-      <source>Cancel</source>
-      <translation>取消</translation>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
     <message>
-      <source>Save</source>
-      <translation>保存</translation>
+        <source>Save</source>
+        <translation>保存</translation>
     </message>
     <message>
-      <source>Unsaved changes</source>
-      <translation>有未保存的修改</translation>
+        <source>Unsaved changes</source>
+        <translation>有未保存的修改</translation>
     </message>
     <message>
-      <source>This form has changes that are not saved. Close it and discard them?</source>
-      <translation>此表单有未保存的修改。确定关闭并放弃这些修改吗？</translation>
+        <source>This form has changes that are not saved. Close it and discard them?</source>
+        <translation>此表单有未保存的修改。确定关闭并放弃这些修改吗？</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>RecoverDialog</name>
     <message>
-      <source>Set a new password with the recovery key</source>
-      <translation>用恢复密钥设置新密码</translation>
+        <source>Set a new password with the recovery key</source>
+        <translation>用恢复密钥设置新密码</translation>
     </message>
     <message>
-      <source>Type the recovery key from the paper kept at set-up (8 groups of 4 characters). Capitals, spaces and dashes do not matter.</source>
-      <translation>请输入设置时抄写在纸上的恢复密钥（共 8 组，每组 4 个字符）。大小写、空格和连字符都不影响。</translation>
+        <source>Type the recovery key from the paper kept at set-up (8 groups of 4 characters). Capitals, spaces and dashes do not matter.</source>
+        <translation>请输入设置时抄写在纸上的恢复密钥（共 8 组，每组 4 个字符）。大小写、空格和连字符都不影响。</translation>
     </message>
     <message>
-      <source>Recovery key</source>
-      <translation>恢复密钥</translation>
+        <source>Recovery key</source>
+        <translation>恢复密钥</translation>
     </message>
     <message>
-      <source>Login name</source>
-      <translation>登录名</translation>
+        <source>Login name</source>
+        <translation>登录名</translation>
     </message>
     <message>
-      <source>New password</source>
-      <translation>新密码</translation>
+        <source>New password</source>
+        <translation>新密码</translation>
     </message>
     <message>
-      <source>New password again</source>
-      <translation>再次输入新密码</translation>
+        <source>New password again</source>
+        <translation>再次输入新密码</translation>
     </message>
     <message>
-      <source>Set password and unlock</source>
-      <translation>设置密码并解锁</translation>
+        <source>Set password and unlock</source>
+        <translation>设置密码并解锁</translation>
     </message>
     <message numerus="yes">
-      <source>The password needs at least %n characters.</source>
-      <translation>
-        <numerusform>密码至少需要 %n 个字符。</numerusform>
-      </translation>
+        <source>The password needs at least %n characters.</source>
+        <translation>
+            <numerusform>密码至少需要 %n 个字符。</numerusform>
+        </translation>
     </message>
     <message>
-      <source>The two passwords are not the same.</source>
-      <translation>两次输入的密码不一致。</translation>
+        <source>The two passwords are not the same.</source>
+        <translation>两次输入的密码不一致。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>RecoveryPage</name>
     <message>
-      <source>Your recovery key</source>
-      <translation>您的恢复密钥</translation>
+        <source>Your recovery key</source>
+        <translation>您的恢复密钥</translation>
     </message>
     <message>
-      <source>It is shown only now. Without it, a forgotten password cannot be replaced.</source>
-      <translation>它只在此时显示一次。没有它，忘记的密码将无法重设。</translation>
+        <source>It is shown only now. Without it, a forgotten password cannot be replaced.</source>
+        <translation>它只在此时显示一次。没有它，忘记的密码将无法重设。</translation>
     </message>
     <message>
-      <source>Copy</source>
-      <translation>复制</translation>
+        <source>Copy</source>
+        <translation>复制</translation>
     </message>
     <message>
-      <source>The clipboard is cleared again after 30 seconds.</source>
-      <translation>30 秒后会自动清空剪贴板。</translation>
+        <source>The clipboard is cleared again after 30 seconds.</source>
+        <translation>30 秒后会自动清空剪贴板。</translation>
     </message>
     <message>
-      <source>Write it on paper and keep it in the studio's safe or a locked drawer. Do not store it on this computer or send it by WeChat or e-mail.</source>
-      <translation>请把它抄在纸上，放进工作室的保险柜或上锁的抽屉。不要存在这台电脑上，也不要通过微信或电子邮件发送。</translation>
+        <source>Write it on paper and keep it in the studio&apos;s safe or a locked drawer. Do not store it on this computer or send it by WeChat or e-mail.</source>
+        <translation>请把它抄在纸上，放进工作室的保险柜或上锁的抽屉。不要存在这台电脑上，也不要通过微信或电子邮件发送。</translation>
     </message>
     <message>
-      <source>I have written the recovery key down and stored it safely</source>
-      <translation>我已抄写恢复密钥并妥善保管</translation>
+        <source>I have written the recovery key down and stored it safely</source>
+        <translation>我已抄写恢复密钥并妥善保管</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>ReviewScreen</name>
     <message>
-      <source>Review queue</source>
-      <translation>督导审核队列</translation>
+        <source>Review queue</source>
+        <translation>督导审核队列</translation>
     </message>
     <message>
-      <source>High-risk cases are to be reviewed within 24 hours of becoming high risk. Notes on high-risk cases wait here for your co-signature.</source>
-      <translation>个案成为高风险后须在 24 小时内审核。高风险个案的记录会在这里等待您会签。</translation>
+        <source>High-risk cases are to be reviewed within 24 hours of becoming high risk. Notes on high-risk cases wait here for your co-signature.</source>
+        <translation>个案成为高风险后须在 24 小时内审核。高风险个案的记录会在这里等待您会签。</translation>
     </message>
     <message>
-      <source>Show handled items</source>
-      <translation>显示已处理事项</translation>
+        <source>Show handled items</source>
+        <translation>显示已处理事项</translation>
     </message>
     <message>
-      <source>Time left</source>
-      <translation>剩余时间</translation>
+        <source>Time left</source>
+        <translation>剩余时间</translation>
     </message>
     <message>
-      <source>What</source>
-      <translation>事项</translation>
+        <source>What</source>
+        <translation>事项</translation>
     </message>
     <message>
-      <source>Case</source>
-      <translation>个案</translation>
+        <source>Case</source>
+        <translation>个案</translation>
     </message>
     <message>
-      <source>Client</source>
-      <translation>当事人</translation>
+        <source>Client</source>
+        <translation>当事人</translation>
     </message>
     <message>
-      <source>Risk</source>
-      <translation>风险</translation>
+        <source>Risk</source>
+        <translation>风险</translation>
     </message>
     <message>
-      <source>Asked by</source>
-      <translation>提出人</translation>
+        <source>Asked by</source>
+        <translation>提出人</translation>
     </message>
     <message>
-      <source>Comment</source>
-      <translation>意见</translation>
+        <source>Comment</source>
+        <translation>意见</translation>
     </message>
     <message>
-      <source>Open the case</source>
-      <translation>打开个案</translation>
+        <source>Open the case</source>
+        <translation>打开个案</translation>
     </message>
     <message>
-      <source>Co-sign / mark reviewed</source>
-      <translation>会签 / 标记已审核</translation>
+        <source>Co-sign / mark reviewed</source>
+        <translation>会签 / 标记已审核</translation>
     </message>
     <message>
-      <source>Return with a comment…</source>
-      <translation>退回并附意见……</translation>
+        <source>Return with a comment…</source>
+        <translation>退回并附意见……</translation>
     </message>
     <message>
-      <source>Change risk…</source>
-      <translation>调整风险……</translation>
+        <source>Change risk…</source>
+        <translation>调整风险……</translation>
     </message>
     <message>
-      <source>Reassign…</source>
-      <translation>改派……</translation>
+        <source>Reassign…</source>
+        <translation>改派……</translation>
     </message>
     <message>
-      <source>Nothing is waiting for you.</source>
-      <translation>没有等待您处理的事项。</translation>
+        <source>Nothing is waiting for you.</source>
+        <translation>没有等待您处理的事项。</translation>
     </message>
     <message>
-      <source>Return with a comment</source>
-      <translation>退回并附意见</translation>
+        <source>Return with a comment</source>
+        <translation>退回并附意见</translation>
     </message>
     <message>
-      <source>Comment for the counsellor</source>
-      <translation>给咨询师的意见</translation>
+        <source>Comment for the counsellor</source>
+        <translation>给咨询师的意见</translation>
     </message>
     <message>
-      <source>Change the risk level</source>
-      <translation>调整风险等级</translation>
+        <source>Change the risk level</source>
+        <translation>调整风险等级</translation>
     </message>
     <message>
-      <source>Level</source>
-      <translation>等级</translation>
+        <source>Level</source>
+        <translation>等级</translation>
     </message>
     <message>
-      <source>Reason</source>
-      <translation>理由</translation>
+        <source>Reason</source>
+        <translation>理由</translation>
     </message>
     <message>
-      <source>Reassign the case</source>
-      <translation>改派个案</translation>
+        <source>Reassign the case</source>
+        <translation>改派个案</translation>
     </message>
     <message>
-      <source>Counsellor</source>
-      <translation>咨询师</translation>
+        <source>Counsellor</source>
+        <translation>咨询师</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Roles</name>
     <message>
-      <source>Administrator</source>
-      <translation>管理员</translation>
+        <source>Administrator</source>
+        <translation>管理员</translation>
     </message>
     <message>
-      <source>Supervisor</source>
-      <translation>督导</translation>
+        <source>Supervisor</source>
+        <translation>督导</translation>
     </message>
     <message>
-      <source>Counsellor</source>
-      <translation>咨询师</translation>
+        <source>Counsellor</source>
+        <translation>咨询师</translation>
     </message>
     <message>
-      <source>Staff</source>
-      <translation>工作人员</translation>
+        <source>Staff</source>
+        <translation>工作人员</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>SearchBox</name>
     <message>
-      <source>Search notes, names, case numbers (Ctrl+F)</source>
-      <translation>搜索记录、姓名、个案编号 (Ctrl+F)</translation>
+        <source>Search notes, names, case numbers (Ctrl+F)</source>
+        <translation>搜索记录、姓名、个案编号 (Ctrl+F)</translation>
     </message>
     <message numerus="yes">
-      <source>%n result(s)</source>
-      <translation>
-        <numerusform>找到 %n 条</numerusform>
-      </translation>
+        <source>%n result(s)</source>
+        <translation>
+            <numerusform>找到 %n 条</numerusform>
+        </translation>
     </message>
     <message>
-      <source>Nothing found.</source>
-      <translation>没有找到。</translation>
+        <source>Nothing found.</source>
+        <translation>没有找到。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>SessionDialog</name>
     <message>
-      <source>Session note</source>
-      <translation>咨询记录</translation>
+        <source>Session note</source>
+        <translation>咨询记录</translation>
     </message>
     <message>
-      <source> min</source>
-      <translation> 分钟</translation>
+        <source> min</source>
+        <translation> 分钟</translation>
     </message>
     <message>
-      <source>Everyone served in this session counts as one person-time.</source>
-      <translation>本次服务的每个人计为一人次。</translation>
+        <source>Everyone served in this session counts as one person-time.</source>
+        <translation>本次服务的每个人计为一人次。</translation>
     </message>
     <message>
-      <source>Persons served</source>
-      <translation>服务人数</translation>
+        <source>Persons served</source>
+        <translation>服务人数</translation>
     </message>
     <message>
-      <source>Time, duration, form</source>
-      <translation>时间、时长、方式</translation>
+        <source>Time, duration, form</source>
+        <translation>时间、时长、方式</translation>
     </message>
     <message>
-      <source>Save draft</source>
-      <translation>保存草稿</translation>
+        <source>Save draft</source>
+        <translation>保存草稿</translation>
     </message>
     <message>
-      <source>Sign and lock</source>
-      <translation>签名并锁定</translation>
+        <source>Sign and lock</source>
+        <translation>签名并锁定</translation>
     </message>
     <message>
-      <source>A signed note can no longer be changed; corrections are added as addenda.</source>
-      <translation>签名后的记录不能再修改，更正以补充说明的方式添加。</translation>
+        <source>A signed note can no longer be changed; corrections are added as addenda.</source>
+        <translation>签名后的记录不能再修改，更正以补充说明的方式添加。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>SetupWizard</name>
     <message>
-      <source>Xinhe — first-time set-up</source>
-      <translation>馨和 — 首次设置</translation>
+        <source>Xinhe — first-time set-up</source>
+        <translation>馨和 — 首次设置</translation>
     </message>
     <message>
-      <source>Create the vault</source>
-      <translation>创建数据库</translation>
+        <source>Create the vault</source>
+        <translation>创建数据库</translation>
     </message>
     <message>
-      <source>Workstation binding is on: a copy of the vault taken to another computer cannot be opened with a password alone.</source>
-      <translation>工作站绑定已启用：数据库被复制到别的电脑上，仅凭密码无法打开。</translation>
+        <source>Workstation binding is on: a copy of the vault taken to another computer cannot be opened with a password alone.</source>
+        <translation>工作站绑定已启用：数据库被复制到别的电脑上，仅凭密码无法打开。</translation>
     </message>
     <message>
-      <source>Workstation binding is off: this computer offers no secure keyring, so a copied vault is protected by the passwords alone.</source>
-      <translation>工作站绑定未启用：这台电脑没有安全的系统密钥环，被复制走的数据库只受密码保护。</translation>
+        <source>Workstation binding is off: this computer offers no secure keyring, so a copied vault is protected by the passwords alone.</source>
+        <translation>工作站绑定未启用：这台电脑没有安全的系统密钥环，被复制走的数据库只受密码保护。</translation>
     </message>
     <message>
-      <source>Recovery key</source>
-      <translation>恢复密钥</translation>
+        <source>Recovery key</source>
+        <translation>恢复密钥</translation>
     </message>
     <message>
-      <source>The vault has been created. Please write down the recovery key and tick the box before leaving: it cannot be shown again.</source>
-      <translation>数据库已创建。离开前请抄下恢复密钥并勾选确认：它不会再次显示。</translation>
+        <source>The vault has been created. Please write down the recovery key and tick the box before leaving: it cannot be shown again.</source>
+        <translation>数据库已创建。离开前请抄下恢复密钥并勾选确认：它不会再次显示。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Status</name>
     <message>
-      <source>Draft</source>
-      <translation>草稿</translation>
+        <source>Draft</source>
+        <translation>草稿</translation>
     </message>
     <message>
-      <source>Signed</source>
-      <translation>已签名</translation>
+        <source>Signed</source>
+        <translation>已签名</translation>
     </message>
     <message>
-      <source>Awaiting co-signature</source>
-      <translation>待督导会签</translation>
+        <source>Awaiting co-signature</source>
+        <translation>待督导会签</translation>
     </message>
     <message>
-      <source>Co-signed</source>
-      <translation>已会签</translation>
+        <source>Co-signed</source>
+        <translation>已会签</translation>
     </message>
     <message>
-      <source>Due</source>
-      <translation>待完成</translation>
+        <source>Due</source>
+        <translation>待完成</translation>
     </message>
     <message>
-      <source>Done</source>
-      <translation>已完成</translation>
+        <source>Done</source>
+        <translation>已完成</translation>
     </message>
     <message>
-      <source>Cancelled</source>
-      <translation>已取消</translation>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
     </message>
     <message>
-      <source>Added</source>
-      <translation>已添加</translation>
+        <source>Added</source>
+        <translation>已添加</translation>
     </message>
     <message>
-      <source>Delivered</source>
-      <translation>已送达</translation>
+        <source>Delivered</source>
+        <translation>已送达</translation>
     </message>
     <message>
-      <source>Acknowledged</source>
-      <translation>已回执</translation>
+        <source>Acknowledged</source>
+        <translation>已回执</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>StudioPage</name>
     <message>
-      <source>Your studio</source>
-      <translation>您的工作室</translation>
+        <source>Your studio</source>
+        <translation>您的工作室</translation>
     </message>
     <message>
-      <source>The name appears on referral documents and reports.</source>
-      <translation>该名称会出现在转介文书和报表上。</translation>
+        <source>The name appears on referral documents and reports.</source>
+        <translation>该名称会出现在转介文书和报表上。</translation>
     </message>
     <message>
-      <source>Xinhe Home Studio</source>
-      <translation>馨和家园工作室</translation>
+        <source>Xinhe Home Studio</source>
+        <translation>馨和家园工作室</translation>
     </message>
     <message>
-      <source>Studio name</source>
-      <translation>机构名称</translation>
+        <source>Studio name</source>
+        <translation>机构名称</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>TemplateForm</name>
     <message>
-      <source>Score: finish the highlighted answers</source>
-      <translation>得分：请先完成标红的题目</translation>
+        <source>Score: finish the highlighted answers</source>
+        <translation>得分：请先完成标红的题目</translation>
     </message>
     <message>
-      <source>Score: %1</source>
-      <translation>得分：%1</translation>
+        <source>Score: %1</source>
+        <translation>得分：%1</translation>
     </message>
     <message numerus="yes">
-      <source>(%n question(s) still unanswered)</source>
-      <translation>
-        <numerusform>（还有 %n 题未答）</numerusform>
-      </translation>
+        <source>(%n question(s) still unanswered)</source>
+        <translation>
+            <numerusform>（还有 %n 题未答）</numerusform>
+        </translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>TemplatesTab</name>
     <message>
-      <source>Xinhe ships its forms. An organisation may add its own (for example a licensed instrument) in a folder; each file is checked and a broken one is reported with its file and field while the others still load.</source>
-      <translation>馨和自带一套表单。机构也可以把自己的表单（例如已获授权的量表）放在一个文件夹里；每个文件都会被检查，有错误的文件会报告文件名和字段，其他表单照常加载。</translation>
+        <source>Xinhe ships its forms. An organisation may add its own (for example a licensed instrument) in a folder; each file is checked and a broken one is reported with its file and field while the others still load.</source>
+        <translation>馨和自带一套表单。机构也可以把自己的表单（例如已获授权的量表）放在一个文件夹里；每个文件都会被检查，有错误的文件会报告文件名和字段，其他表单照常加载。</translation>
     </message>
     <message>
-      <source>No organisation folder</source>
-      <translation>未设置机构表单文件夹</translation>
+        <source>No organisation folder</source>
+        <translation>未设置机构表单文件夹</translation>
     </message>
     <message>
-      <source>Choose…</source>
-      <translation>选择……</translation>
+        <source>Choose…</source>
+        <translation>选择……</translation>
     </message>
     <message>
-      <source>Use this folder</source>
-      <translation>使用此文件夹</translation>
+        <source>Use this folder</source>
+        <translation>使用此文件夹</translation>
     </message>
     <message>
-      <source>Template folder</source>
-      <translation>表单文件夹</translation>
+        <source>Template folder</source>
+        <translation>表单文件夹</translation>
     </message>
     <message>
-      <source>Templates</source>
-      <translation>模板</translation>
+        <source>Templates</source>
+        <translation>模板</translation>
     </message>
     <message>
-      <source>Saved. The forms are read again at the next sign-in.</source>
-      <translation>已保存，下次登录时重新读取表单。</translation>
+        <source>Saved. The forms are read again at the next sign-in.</source>
+        <translation>已保存，下次登录时重新读取表单。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Time</name>
     <message numerus="yes">
-      <source>%n day(s)</source>
-      <translation>
-        <numerusform>%n 天</numerusform>
-      </translation>
+        <source>%n day(s)</source>
+        <translation>
+            <numerusform>%n 天</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-      <source>%n hour(s)</source>
-      <translation>
-        <numerusform>%n 小时</numerusform>
-      </translation>
+        <source>%n hour(s)</source>
+        <translation>
+            <numerusform>%n 小时</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-      <source>%n minute(s)</source>
-      <translation>
-        <numerusform>%n 分钟</numerusform>
-      </translation>
+        <source>%n minute(s)</source>
+        <translation>
+            <numerusform>%n 分钟</numerusform>
+        </translation>
     </message>
     <message>
-      <source>%1 overdue</source>
-      <translation>逾期 %1</translation>
+        <source>%1 overdue</source>
+        <translation>逾期 %1</translation>
     </message>
     <message>
-      <source>%1 left</source>
-      <translation>还剩 %1</translation>
+        <source>%1 left</source>
+        <translation>还剩 %1</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>UnlockWindow</name>
     <message>
-      <source>Xinhe — unlock</source>
-      <translation>馨和 — 解锁</translation>
+        <source>Xinhe — unlock</source>
+        <translation>馨和 — 解锁</translation>
     </message>
     <message>
-      <source>Xinhe case records</source>
-      <translation>馨和个案记录</translation>
+        <source>Xinhe case records</source>
+        <translation>馨和个案记录</translation>
     </message>
     <message>
-      <source>The records are locked. Sign in to continue.</source>
-      <translation>记录已锁定，请登录后继续。</translation>
+        <source>The records are locked. Sign in to continue.</source>
+        <translation>记录已锁定，请登录后继续。</translation>
     </message>
     <message>
-      <source>Login name</source>
-      <translation>登录名</translation>
+        <source>Login name</source>
+        <translation>登录名</translation>
     </message>
     <message>
-      <source>Password</source>
-      <translation>密码</translation>
+        <source>Password</source>
+        <translation>密码</translation>
     </message>
     <message>
-      <source>Forgot password? Use the recovery key…</source>
-      <translation>忘记密码？使用恢复密钥……</translation>
+        <source>Forgot password? Use the recovery key…</source>
+        <translation>忘记密码？使用恢复密钥……</translation>
     </message>
     <message>
-      <source>Unlock</source>
-      <translation>解锁</translation>
+        <source>Unlock</source>
+        <translation>解锁</translation>
     </message>
     <message>
-      <source>Checking…</source>
-      <translation>正在验证……</translation>
+        <source>Checking…</source>
+        <translation>正在验证……</translation>
     </message>
     <message>
-      <source>Enter your login name and password.</source>
-      <translation>请输入登录名和密码。</translation>
+        <source>Enter your login name and password.</source>
+        <translation>请输入登录名和密码。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>UsersTab</name>
     <message>
-      <source>Login name</source>
-      <translation>登录名</translation>
+        <source>Login name</source>
+        <translation>登录名</translation>
     </message>
     <message>
-      <source>Name</source>
-      <translation>姓名</translation>
+        <source>Name</source>
+        <translation>姓名</translation>
     </message>
     <message>
-      <source>Role</source>
-      <translation>角色</translation>
+        <source>Role</source>
+        <translation>角色</translation>
     </message>
     <message>
-      <source>State</source>
-      <translation>状态</translation>
+        <source>State</source>
+        <translation>状态</translation>
     </message>
     <message>
-      <source>Last login</source>
-      <translation>最近登录</translation>
+        <source>Last login</source>
+        <translation>最近登录</translation>
     </message>
     <message>
-      <source>Add a user…</source>
-      <translation>添加用户……</translation>
+        <source>Add a user…</source>
+        <translation>添加用户……</translation>
     </message>
     <message>
-      <source>Disable</source>
-      <translation>停用</translation>
+        <source>Disable</source>
+        <translation>停用</translation>
     </message>
     <message>
-      <source>Clear lockout</source>
-      <translation>解除锁定</translation>
+        <source>Clear lockout</source>
+        <translation>解除锁定</translation>
     </message>
     <message>
-      <source>Set a new password…</source>
-      <translation>设置新密码……</translation>
+        <source>Set a new password…</source>
+        <translation>设置新密码……</translation>
     </message>
     <message>
-      <source>Remove…</source>
-      <translation>删除……</translation>
+        <source>Remove…</source>
+        <translation>删除……</translation>
     </message>
     <message>
-      <source>Removing a user deletes their key and re-encrypts the vault under a new key, so nothing they may have kept can open it again. Their name stays on the records they wrote.</source>
-      <translation>删除用户会删去其密钥，并用新密钥重新加密数据库，该用户可能留存的任何东西都无法再打开它。其姓名仍保留在其写过的记录上。</translation>
+        <source>Removing a user deletes their key and re-encrypts the vault under a new key, so nothing they may have kept can open it again. Their name stays on the records they wrote.</source>
+        <translation>删除用户会删去其密钥，并用新密钥重新加密数据库，该用户可能留存的任何东西都无法再打开它。其姓名仍保留在其写过的记录上。</translation>
     </message>
     <message>
-      <source>Active</source>
-      <translation>在用</translation>
+        <source>Active</source>
+        <translation>在用</translation>
     </message>
     <message>
-      <source>Disabled</source>
-      <translation>已停用</translation>
+        <source>Disabled</source>
+        <translation>已停用</translation>
     </message>
     <message>
-      <source>locked until %1</source>
-      <translation>锁定至 %1</translation>
+        <source>locked until %1</source>
+        <translation>锁定至 %1</translation>
     </message>
     <message>
-      <source>Enable</source>
-      <translation>启用</translation>
+        <source>Enable</source>
+        <translation>启用</translation>
     </message>
     <message>
-      <source>Add a user</source>
-      <translation>添加用户</translation>
+        <source>Add a user</source>
+        <translation>添加用户</translation>
     </message>
     <message>
-      <source>Give the person their initial password in person; they can change it after signing in.</source>
-      <translation>请当面把初始密码告诉对方；对方登录后可以修改。</translation>
+        <source>Give the person their initial password in person; they can change it after signing in.</source>
+        <translation>请当面把初始密码告诉对方；对方登录后可以修改。</translation>
     </message>
     <message>
-      <source>Full name</source>
-      <translation>姓名</translation>
+        <source>Full name</source>
+        <translation>姓名</translation>
     </message>
     <message>
-      <source>Initial password</source>
-      <translation>初始密码</translation>
+        <source>Initial password</source>
+        <translation>初始密码</translation>
     </message>
     <message>
-      <source>Password again</source>
-      <translation>再次输入密码</translation>
+        <source>Password again</source>
+        <translation>再次输入密码</translation>
     </message>
     <message>
-      <source>New password for %1</source>
-      <translation>为 %1 设置新密码</translation>
+        <source>New password for %1</source>
+        <translation>为 %1 设置新密码</translation>
     </message>
     <message>
-      <source>New password</source>
-      <translation>新密码</translation>
+        <source>New password</source>
+        <translation>新密码</translation>
     </message>
     <message>
-      <source>Setting someone's password is a key change.</source>
-      <translation>为他人设置密码属于密钥变更。</translation>
+        <source>Setting someone&apos;s password is a key change.</source>
+        <translation>为他人设置密码属于密钥变更。</translation>
     </message>
     <message>
-      <source>Remove a user</source>
-      <translation>删除用户</translation>
+        <source>Remove a user</source>
+        <translation>删除用户</translation>
     </message>
     <message>
-      <source>Remove %1? They will no longer be able to sign in, and the vault is re-encrypted under a new key. This cannot be undone.</source>
-      <translation>确定删除 %1 吗？其将无法再登录，数据库会用新密钥重新加密。此操作无法撤销。</translation>
+        <source>Remove %1? They will no longer be able to sign in, and the vault is re-encrypted under a new key. This cannot be undone.</source>
+        <translation>确定删除 %1 吗？其将无法再登录，数据库会用新密钥重新加密。此操作无法撤销。</translation>
     </message>
     <message>
-      <source>Removing a user changes the vault's key.</source>
-      <translation>删除用户会更换数据库密钥。</translation>
+        <source>Removing a user changes the vault&apos;s key.</source>
+        <translation>删除用户会更换数据库密钥。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>WelcomePage</name>
     <message>
-      <source>Welcome to Xinhe</source>
-      <translation>欢迎使用馨和</translation>
+        <source>Welcome to Xinhe</source>
+        <translation>欢迎使用馨和</translation>
     </message>
     <message>
-      <source>Xinhe keeps the studio's case records on this computer, encrypted. Only the people you give an account can open them.</source>
-      <translation>馨和把工作室的个案记录加密保存在这台电脑上，只有您分配了账户的人才能打开。</translation>
+        <source>Xinhe keeps the studio&apos;s case records on this computer, encrypted. Only the people you give an account can open them.</source>
+        <translation>馨和把工作室的个案记录加密保存在这台电脑上，只有您分配了账户的人才能打开。</translation>
     </message>
     <message>
-      <source>In the next steps you name the studio, create the administrator account, and receive a recovery key. Keep the recovery key on paper in a locked place: it is the only way back in if every password is forgotten.</source>
-      <translation>接下来您将填写机构名称、创建管理员账户，并获得一个恢复密钥。请把恢复密钥抄在纸上锁好：所有密码都忘记时，只有它能打开数据库。</translation>
+        <source>In the next steps you name the studio, create the administrator account, and receive a recovery key. Keep the recovery key on paper in a locked place: it is the only way back in if every password is forgotten.</source>
+        <translation>接下来您将填写机构名称、创建管理员账户，并获得一个恢复密钥。请把恢复密钥抄在纸上锁好：所有密码都忘记时，只有它能打开数据库。</translation>
     </message>
     <message>
-      <source>Language:</source>
-      <translation>语言：</translation>
+        <source>Language:</source>
+        <translation>语言：</translation>
     </message>
-  </context>
+</context>
 </TS>
