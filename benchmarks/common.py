@@ -136,6 +136,7 @@ class PlainishDatabase:
 
     def __init__(self, path: Path, key: bytes | None, memory_security: bool) -> None:
         self._conn = sqlcipher3.connect(str(path), isolation_level=None)
+        self._conn.row_factory = sqlcipher3.Row
         self._depth = 0
         conn = self._conn
         if key is not None:
@@ -154,6 +155,15 @@ class PlainishDatabase:
     def scalar(self, sql: str, params: Any = ()) -> Any:
         row = self._conn.execute(sql, params).fetchone()
         return None if row is None else row[0]
+
+    def all(self, sql: str, params: Any = ()) -> list[Any]:
+        return list(self._conn.execute(sql, params).fetchall())
+
+    def one(self, sql: str, params: Any = ()) -> Any:
+        return self._conn.execute(sql, params).fetchone()
+
+    def executemany(self, sql: str, rows: Any) -> None:
+        self._conn.executemany(sql, rows)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[PlainishDatabase]:

@@ -274,7 +274,7 @@ CREATE TABLE followups (
 ;;
 CREATE INDEX followups_due ON followups (status, due_at)
 ;;
-CREATE INDEX followups_case ON followups (case_id)
+CREATE INDEX followups_case ON followups (case_id, status, due_at)
 ;;
 CREATE TABLE clocks (
     id          INTEGER PRIMARY KEY,
@@ -292,7 +292,7 @@ CREATE TABLE clocks (
 ;;
 CREATE INDEX clocks_due ON clocks (status, due_at)
 ;;
-CREATE INDEX clocks_case ON clocks (case_id)
+CREATE INDEX clocks_case ON clocks (case_id, status, due_at)
 ;;
 CREATE TABLE reviews (
     id            INTEGER PRIMARY KEY,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 from types import TracebackType
@@ -61,6 +62,10 @@ def run_desktop(args: argparse.Namespace) -> int:
         print("\n".join(summary.logins()))
     controller = AppController(folder, prefs)
     controller.start()
+    if os.environ.get("XINHE_STARTUP_PROBE") == "1":  # benchmarks/bench_startup.py
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, lambda: (print("READY", flush=True), app.quit()))
     code = app.exec()
     controller.worker.shutdown()
     return int(code)

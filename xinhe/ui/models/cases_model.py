@@ -21,12 +21,14 @@ from xinhe.ui.models.risk import RISK_ROLE
 translate = QCoreApplication.translate
 
 
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 Index = QModelIndex | QPersistentModelIndex
 
 
 class CaseTableModel(QAbstractTableModel):
+    """Display texts and sort keys are computed once per load, so showing, sorting and
+    filtering 10,000 rows never waits on Python per cell."""
+
     COLUMNS = (
         "case_no",
         "client",
@@ -43,6 +45,7 @@ class CaseTableModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[CaseRow] = []
+        self.texts: list[tuple[str, ...]] = []
         self.headers = [
             translate("CaseTable", "Case no."),
             translate("CaseTable", "Client"),
@@ -58,11 +61,24 @@ class CaseTableModel(QAbstractTableModel):
 
     def set_rows(self, rows: list[CaseRow]) -> None:
         self.beginResetModel()
-        self.rows = rows
+        self.rows = list(rows)
+        self.texts = [row_texts(r) for r in self.rows]
         self.endResetModel()
 
     def clear(self) -> None:
         self.set_rows([])
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the rows themselves (the proxy keeps this order and only filters)."""
+        self.layoutAboutToBeChanged.emit()
+        pairs = sorted(
+            zip(self.rows, self.texts, strict=True),
+            key=lambda pair: sort_key(pair[0], pair[1], column),
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
+        self.rows = [p[0] for p in pairs]
+        self.texts = [p[1] for p in pairs]
+        self.layoutChanged.emit()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.rows)
@@ -70,11 +86,8 @@ class CaseTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.COLUMNS)
 
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,  # noqa: N802
-        role: int = Qt.ItemDataRole.DisplayRole,
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.headers[section]
@@ -83,47 +96,45 @@ class CaseTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        row = self.rows[index.row()]
-        column = self.COLUMNS[index.column()]
-        if role == ROW_ROLE:
-            return row
-        if role == RISK_ROLE and column == "risk":
-            return row.risk_level
-        if role == SORT_ROLE:
-            return {
-                "risk": vocab.RISK_RANK[row.risk_level],
-                "next_due": row.next_due or "~",
-                "opened": row.opened_at,
-            }.get(column, self._text(row, column))
+        row, column = index.row(), index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(row, column)
-        if role == Qt.ItemDataRole.ForegroundRole and column == "next_due" and row.overdue:
+            return self.texts[row][column]
+        case = self.rows[row]
+        if role == ROW_ROLE:
+            return case
+        if role == RISK_ROLE and column == 5:
+            return case.risk_level
+        if role == Qt.ItemDataRole.ForegroundRole and column == 9 and case.overdue:
             return QBrush(QColor("#b00020"))
-        if role == Qt.ItemDataRole.ToolTipRole and column == "next_due" and row.overdue:
+        if role == Qt.ItemDataRole.ToolTipRole and column == 9 and case.overdue:
             return translate("CaseTable", "Overdue")
         return None
 
-    def _text(self, row: CaseRow, column: str) -> str:
-        if column == "case_no":
-            return row.case_no
-        if column == "client":
-            return row.client_name
-        if column == "category":
-            return vocab.label(vocab.CATEGORIES, row.category)
-        if column == "source":
-            return vocab.label(vocab.SOURCES, row.source)
-        if column == "status":
-            return vocab.label(vocab.STATUSES, row.status)
-        if column == "risk":
-            return vocab.label(vocab.RISK_LEVELS, row.risk_level) or "—"
-        if column == "counsellor":
-            return row.counsellor_name
-        if column == "community":
-            return row.community or ""
-        if column == "opened":
-            return row.opened_at[:10]
-        due = (row.next_due or "")[:10]
-        return f"{due} ⚠" if row.overdue else due
+
+def row_texts(row: CaseRow) -> tuple[str, ...]:
+    due = (row.next_due or "")[:10]
+    return (
+        row.case_no,
+        row.client_name,
+        vocab.label(vocab.CATEGORIES, row.category),
+        vocab.label(vocab.SOURCES, row.source),
+        vocab.label(vocab.STATUSES, row.status),
+        vocab.label(vocab.RISK_LEVELS, row.risk_level) or "—",
+        row.counsellor_name,
+        row.community or "",
+        row.opened_at[:10],
+        f"{due} ⚠" if row.overdue else due,
+    )
+
+
+def sort_key(row: CaseRow, texts: tuple[str, ...], column: int) -> Any:
+    if column == 5:
+        return vocab.RISK_RANK[row.risk_level]
+    if column == 8:
+        return row.opened_at
+    if column == 9:
+        return row.next_due or "~"
+    return texts[column]
 
 
 class CaseFilter(QSortFilterProxyModel):
@@ -138,7 +149,12 @@ class CaseFilter(QSortFilterProxyModel):
         self.overdue_only = False
         self.text = ""
         self.hide_closed = True
-        self.setSortRole(SORT_ROLE)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting happens in the source model (fast); the proxy only filters."""
+        source = self.sourceModel()
+        if source is not None:
+            source.sort(column, order)
 
     def set(self, **values: Any) -> None:
         for key, value in values.items():
