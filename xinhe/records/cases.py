@@ -152,7 +152,8 @@ class CaseService:
             overdue = next_due is not None and next_due < now and status != "closed"
             if overdue_only and not overdue:
                 continue
-            rows.append(CaseRow(*tuple(r), overdue))
+            rows.append(CaseRow(r[0], r[1], r[2], r[3], r[4], status, r[6], r[7], r[8], r[9],
+                                r[10], r[11], next_due, overdue))
         return rows
 
     def find_by_number(self, case_no: str) -> int:
