@@ -143,3 +143,13 @@ def test_the_installed_command_runs_as_a_new_user_would(tmp_path: Path) -> None:
                           timeout=60)
     assert proc.returncode == 1
     assert proc.stderr == "The user name or password is not correct.\n"
+
+
+def test_recovery_key_new_replaces_the_old_one(run: Run, initialised: str) -> None:
+    code, out, _ = run("recovery-key", "new", "--user", "admin", "--json",
+                       stdin="admin-pass-1\n")
+    new_key = json.loads(out)["recovery_key"]
+    assert code == 0 and new_key != initialised
+    code, _, err = run("recover", "--user", "admin", stdin=f"{initialised}\nadmin-pass-2\n")
+    assert code == 1 and "不属于这个数据库" in err
+    assert run("recover", "--user", "admin", stdin=f"{new_key}\nadmin-pass-2\n")[0] == 0

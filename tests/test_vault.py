@@ -483,3 +483,14 @@ def test_reauthentication_checks_the_acting_users_password(vault: Vault) -> None
     vault.verify_password(ADMIN_PASSWORD)
     assert [(e.action, e.outcome) for e in vault.audit.events(limit=2)] == [
         ("reauth", "ok"), ("reauth", "failed")]
+
+
+def test_a_lost_recovery_key_can_be_replaced(folder: VaultFolder,
+                                             created: tuple[Vault, str]) -> None:
+    vault, old_key = created
+    new_key = vault.new_recovery_key()
+    assert new_key != old_key and new_key not in folder.slots_path.read_text()
+    vault.close()
+    with pytest.raises(BadRecoveryKey):
+        folder.recover(old_key, "admin", "another-pass-1")
+    folder.recover(new_key, "admin", "another-pass-1").close()

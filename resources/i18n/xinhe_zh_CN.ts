@@ -108,6 +108,10 @@
         <translation>自动锁定</translation>
     </message>
     <message>
+        <source>Keys</source>
+        <translation>密钥</translation>
+    </message>
+    <message>
         <source>About</source>
         <translation>关于</translation>
     </message>
@@ -805,6 +809,49 @@
     </message>
 </context>
 <context>
+    <name>KeysTab</name>
+    <message>
+        <source>Re-encrypting puts the whole vault under a new key and rewraps every account&apos;s key slot; nobody&apos;s password changes. Do it when you suspect a copy of the key got out (removing a user does it by itself).</source>
+        <translation>重新加密会用新密钥加密整个数据库，并重新封装每个账户的密钥槽，所有人的密码都不变。怀疑密钥外泄时使用（删除用户时会自动执行）。</translation>
+    </message>
+    <message>
+        <source>Re-encrypt the vault under a new key…</source>
+        <translation>用新密钥重新加密数据库……</translation>
+    </message>
+    <message>
+        <source>If the paper with the recovery key is lost, make a new one: the old key stops working at once.</source>
+        <translation>如果抄有恢复密钥的纸张丢失，请生成新的恢复密钥：旧的会立即失效。</translation>
+    </message>
+    <message>
+        <source>Make a new recovery key…</source>
+        <translation>生成新的恢复密钥……</translation>
+    </message>
+    <message>
+        <source>The vault is now under a new key.</source>
+        <translation>数据库已改用新密钥加密。</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>密钥</translation>
+    </message>
+    <message>
+        <source>Re-encrypt the whole vault now? It takes a moment; nothing else can be done meanwhile.</source>
+        <translation>现在重新加密整个数据库吗？需要一点时间，期间不能进行其他操作。</translation>
+    </message>
+    <message>
+        <source>Re-encrypting changes the vault&apos;s key.</source>
+        <translation>重新加密会更换数据库密钥。</translation>
+    </message>
+    <message>
+        <source>Make a new recovery key? The one on paper now will stop working.</source>
+        <translation>生成新的恢复密钥吗？纸上现有的那个将失效。</translation>
+    </message>
+    <message>
+        <source>A new recovery key is a key change.</source>
+        <translation>生成新的恢复密钥属于密钥变更。</translation>
+    </message>
+</context>
+<context>
     <name>LockTab</name>
     <message>
         <source> minutes</source>
@@ -1093,6 +1140,33 @@
     <message>
         <source>The two passwords are not the same.</source>
         <translation>两次输入的密码不一致。</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryKeyDialog</name>
+    <message>
+        <source>New recovery key</source>
+        <translation>新的恢复密钥</translation>
+    </message>
+    <message>
+        <source>This is the new recovery key. It is shown only now, and the old one no longer works. Write it on paper and keep it in the studio&apos;s safe or a locked drawer.</source>
+        <translation>这是新的恢复密钥，只在此时显示一次，旧的已经失效。请抄在纸上，放进工作室的保险柜或上锁的抽屉。</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>The clipboard is cleared again after 30 seconds.</source>
+        <translation>30 秒后会自动清空剪贴板。</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>I have written the recovery key down and stored it safely</source>
+        <translation>我已抄写恢复密钥并妥善保管</translation>
     </message>
 </context>
 <context>

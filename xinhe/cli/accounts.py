@@ -35,6 +35,8 @@ def add_parsers(parsers: Parsers) -> None:
     parsers.command("recover", "set a new password with the recovery key "
                     "(stdin: key, then password)")
     parsers.command("rekey", "re-encrypt the vault under a new key")
+    parsers.group("recovery-key", "the recovery key").command(
+        "new", "replace the recovery key (the old one stops working); prints it once")
     parsers.group("audit", "the audit chain").command("verify", "check the hash chain")
 
 
@@ -188,6 +190,23 @@ def cmd_rekey(ctx: Context) -> int:
     ctx.emit({"done": True}, lambda: ctx.io.out(
         pick("已更换数据库密钥，所有密钥槽已重新封装。",
              "The vault is re-keyed and every key slot rewrapped.")))
+    return 0
+
+
+@command("recovery-key new")
+def cmd_recovery_key_new(ctx: Context) -> int:
+    vault = ctx.unlock()
+    try:
+        key = vault.new_recovery_key()
+    finally:
+        vault.close("logout")
+
+    def text() -> None:
+        ctx.io.out(pick("新的恢复密钥（只显示这一次，请抄写并锁好保存；旧的恢复密钥已失效）：",
+                        "New recovery key (shown only this once; write it down and lock it "
+                        "away; the old one no longer works):"))
+        ctx.io.out(f"  {key}")
+    ctx.emit({"recovery_key": key}, text)
     return 0
 
 

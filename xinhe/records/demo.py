@@ -257,6 +257,10 @@ def _plan_case(run: _Run, rng: random.Random, actors: dict[str, Services], couns
         letter = opened - timedelta(days=rng.randint(1, 5))
         def warning_letter() -> None:
             svc.planning.warning_letter_issued(state["case"], letter)
+            visit = letter + timedelta(days=rng.randint(2, 7))
+            if visit < end - timedelta(days=1):
+                run.at(max(visit, run.now + timedelta(hours=1)),
+                       _warning_visit(rng, svc, state, summary))
         run.at(opened + timedelta(minutes=30), warning_letter)
     if category == "domestic_violence" and rng.random() < 0.35:
         run.at(opened + timedelta(days=2), _referral(rng, svc, state, summary))
@@ -345,6 +349,20 @@ def _followup(rng: random.Random, svc: Services, state: dict[str, Any], summary:
             answers.pop("next_followup_date", None)
             svc.planning.complete_followup(followup.id, followup.version, answers, done_at=done)
             summary.followups_done += 1
+    return act
+
+
+def _warning_visit(rng: random.Random, svc: Services, state: dict[str, Any],
+                   summary: DemoSummary) -> Callable[[], None]:
+    """The follow-up visit after a police warning letter (which meets its clock)."""
+    def act() -> None:
+        for followup in svc.planning.followups(case_id=state["case"]):
+            if followup.reason == "warning_letter":
+                template = svc.templates.get("followup_visit")
+                answers = fill(template, rng, 0.7)
+                answers.pop("next_followup_date", None)
+                svc.planning.complete_followup(followup.id, followup.version, answers)
+                summary.followups_done += 1
     return act
 
 

@@ -597,6 +597,20 @@ class Vault:
         self.audit_event("reauth", "user", self.actor.username)
 
     # -- keys --------------------------------------------------------------------------
+    def new_recovery_key(self) -> str:
+        """Admin: replace the recovery key (say the paper was lost). The old key stops
+        working; the new one is returned to be shown once, never stored."""
+        self.require_role("admin")
+        key = recovery.generate()
+        slot = ks.new_recovery_slot(self.vault_id, recovery.secret_bytes(key), self._key(),
+                                    self.slots.generation)
+
+        def change(slots: ks.KeySlotFile) -> None:
+            slots.recovery = slot
+        self._save_slots(change)
+        self.audit_event("recovery_key.replace", "vault", self.vault_id)
+        return key
+
     def rekey(self, reason: str = "db.rekey") -> None:
         """Re-encrypt the database under a new key and rewrap every slot.
 

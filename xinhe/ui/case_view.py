@@ -69,7 +69,8 @@ class CaseView(QWidget):
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
         self.tree.setColumnWidth(0, 130)
-        self.tree.setColumnWidth(1, 230)
+        self.tree.setColumnWidth(1, 210)
+        self.tree.setColumnWidth(2, 150)
         self.tree.currentItemChanged.connect(lambda item, _old: self._select(item))
         self.tree.itemDoubleClicked.connect(lambda item, _c: self._primary(item))
         split.addWidget(self.tree)
@@ -82,7 +83,7 @@ class CaseView(QWidget):
         self.detail_actions = QHBoxLayout()
         right_layout.addLayout(self.detail_actions)
         split.addWidget(right)
-        split.setSizes([520, 640])
+        split.setSizes([620, 560])
         layout.addWidget(split, 1)
         ctx.bus.changed.connect(self._changed)
         self.reload()
@@ -196,7 +197,7 @@ class CaseView(QWidget):
             if late:
                 text += self.tr(" (overdue)")
             colour = "#b00020" if late else "#8a5300"
-            items.append(f"<span style='color:{colour}'>⏰ {html.escape(text)}</span>")
+            items.append(f"<b style='color:{colour}'>{html.escape(text)}</b>")
         open_reviews = [r for r in data.reviews if r.status == "open"]
         if open_reviews:
             items.append("<span style='color:#6d3b7d'>" + html.escape(

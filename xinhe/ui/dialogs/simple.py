@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, QDateTime
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -132,6 +133,21 @@ class SimpleForm(QDialog):
                            on_failure=failed, changed=changed)
         self.buttons.accepted.connect(submit)
         self.open()
+
+
+def confirm(parent: QWidget | None, title: str, question: str,
+            then: Callable[[], object]) -> QMessageBox:
+    """Ask before a destructive act (without blocking the app); `then()` on Yes."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, question,
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                      parent)
+    box.setObjectName("confirm")
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.finished.connect(lambda button: then() if button == QMessageBox.StandardButton.Yes
+                         else None)
+    box.open()
+    return box
 
 
 def reauthenticate(ctx: AppContext, reason: str, then: Callable[[], None],

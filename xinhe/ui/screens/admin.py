@@ -28,7 +28,7 @@ from xinhe.records.vault import ROLES, User
 from xinhe.ui import operations
 from xinhe.ui.case_data import local_time
 from xinhe.ui.context import AppContext
-from xinhe.ui.dialogs.simple import SimpleForm, reauthenticate
+from xinhe.ui.dialogs.simple import SimpleForm, confirm, reauthenticate
 from xinhe.ui.roles import role_label
 from xinhe.ui.screens.common import add_row, item_list
 from xinhe.ui.widgets import label, password_field
@@ -174,19 +174,15 @@ class UsersTab(QWidget):
         line = self.current()
         if line is None:
             return
-        answer = QMessageBox.warning(
-            self, self.tr("Remove a user"),
-            self.tr("Remove %1? They will no longer be able to sign in, and the vault is "
-                    "re-encrypted under a new key. This cannot be undone.").replace(
-                "%1", f"{line.user.display_name} ({line.user.username})"),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel)
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        reauthenticate(self.ctx, self.tr("Removing a user changes the vault's key."),
-                       lambda: operations.run(
-                           self.ctx, lambda s: s.vault.remove_user(line.user.username),
-                           parent=self, changed={"user"}), self)
+        def remove() -> None:
+            operations.run(self.ctx, lambda s: s.vault.remove_user(line.user.username),
+                           parent=self, changed={"user"})
+        confirm(self, self.tr("Remove a user"),
+                self.tr("Remove %1? They will no longer be able to sign in, and the vault is "
+                        "re-encrypted under a new key. This cannot be undone.").replace(
+                    "%1", f"{line.user.display_name} ({line.user.username})"),
+                lambda: reauthenticate(self.ctx, self.tr(
+                    "Removing a user changes the vault's key."), remove, self))
 
 
 class TemplatesTab(QWidget):
@@ -268,6 +264,53 @@ class LockTab(QWidget):
             "Saved. It applies from the next sign-in."))
 
 
+class KeysTab(QWidget):
+    """Key changes, each behind a confirmation and the admin's password."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        layout.addWidget(label(self.tr(
+            "Re-encrypting puts the whole vault under a new key and rewraps every account's "
+            "key slot; nobody's password changes. Do it when you suspect a copy of the key "
+            "got out (removing a user does it by itself)."), "hint"))
+        self.rekey_button = QPushButton(self.tr("Re-encrypt the vault under a new key…"))
+        self.rekey_button.clicked.connect(self.rekey)
+        layout.addWidget(self.rekey_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addSpacing(16)
+        layout.addWidget(label(self.tr(
+            "If the paper with the recovery key is lost, make a new one: the old key stops "
+            "working at once."), "hint"))
+        self.recovery_button = QPushButton(self.tr("Make a new recovery key…"))
+        self.recovery_button.clicked.connect(self.new_recovery_key)
+        layout.addWidget(self.recovery_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.result = label("", "ok")
+        layout.addWidget(self.result)
+        layout.addStretch()
+
+    def rekey(self) -> None:
+        def run() -> None:
+            operations.run(self.ctx, lambda s: s.vault.rekey(), parent=self,
+                           on_done=lambda _r: self.result.setText(
+                               self.tr("The vault is now under a new key.")))
+        confirm(self, self.tr("Keys"), self.tr(
+            "Re-encrypt the whole vault now? It takes a moment; nothing else can be done "
+            "meanwhile."), lambda: reauthenticate(
+                self.ctx, self.tr("Re-encrypting changes the vault's key."), run, self))
+
+    def new_recovery_key(self) -> None:
+        from xinhe.ui.dialogs.recovery_key import RecoveryKeyDialog
+
+        def run() -> None:
+            operations.run(self.ctx, lambda s: s.vault.new_recovery_key(), parent=self,
+                           on_done=lambda key: RecoveryKeyDialog(key, self).open())
+        confirm(self, self.tr("Keys"), self.tr(
+            "Make a new recovery key? The one on paper now will stop working."),
+            lambda: reauthenticate(self.ctx, self.tr("A new recovery key is a key change."),
+                                   run, self))
+
+
 class AboutTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -318,5 +361,6 @@ class AdminScreen(QWidget):
         self.tabs.addTab(UsersTab(ctx), self.tr("Users"))
         self.tabs.addTab(TemplatesTab(ctx), self.tr("Templates"))
         self.tabs.addTab(LockTab(ctx), self.tr("Lock"))
+        self.tabs.addTab(KeysTab(ctx), self.tr("Keys"))
         self.tabs.addTab(AboutTab(ctx), self.tr("About"))
         layout.addWidget(self.tabs, 1)
