@@ -129,3 +129,19 @@ def test_crisis_records_are_signed_and_raise_the_risk(studio: Studio, clock: Clo
         studio.wang.notes.record_crisis(case.id, occurred_at=clock.now, answers={
             "crisis_kind": "flood", "on_site": False, "actions": "x"})
     assert "crisis_kind" in info.value.message("zh_CN")
+
+
+def test_an_addendum_resubmits_a_returned_note(studio: Studio) -> None:
+    case = studio.new_case(studio.wang)
+    studio.wang.notes.record_assessment(case.id, template_id="dv_intake", answers=DANGER)
+    note = draft(studio, studio.wang, case.id)
+    studio.wang.notes.sign_session(note.id, note.version)
+    item = next(i for i in studio.sup.reviews.queue() if i.kind == "cosign")
+    studio.sup.reviews.return_with_comment(item.id, "请写明当事人今晚住在哪里。")
+    [back] = studio.wang.reviews.returned_to_me()
+    assert back.comment == "请写明当事人今晚住在哪里。" and back.target_id == note.id
+    assert studio.chen.reviews.returned_to_me() == []
+    studio.wang.notes.add_addendum("session", note.id, "当事人今晚住在妹妹家。")
+    assert studio.wang.reviews.returned_to_me() == []
+    again = [i for i in studio.sup.reviews.queue() if i.kind == "cosign"]
+    assert [(i.target_id, i.status) for i in again] == [(note.id, "open")]

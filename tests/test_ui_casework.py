@@ -358,3 +358,25 @@ def test_a_failed_save_keeps_the_text_and_says_why(qtbot: QtBot, seeded: dict) -
         assert in_vault(app, lambda s: len(s.notes.sessions(seeded["wang"]["case"]))) == 1
         dialog.dirty = False
         dialog.close()
+
+
+def test_a_returned_note_shows_on_the_counsellors_dashboard(qtbot: QtBot,
+                                                            seeded: dict) -> None:
+    folder, case_id = seeded["folder"], seeded["wang"]["case"]
+    vault = folder.unlock("wang", PASSWORDS["wang"])
+    svc = Services(vault, tpl.TemplateRegistry.default())
+    svc.cases.override_risk(case_id, "high", "专业判断")
+    note = svc.notes.draft_session(case_id, started_at=datetime.now(UTC), duration_min=30,
+                                   modality="phone", answers={"data": "电话联系"})
+    svc.notes.sign_session(note.id, note.version)
+    vault.close()
+    sup_vault = folder.unlock("sup", PASSWORDS["sup"])
+    sup = Services(sup_vault, tpl.TemplateRegistry.default())
+    item = next(i for i in sup.reviews.queue() if i.kind == "cosign")
+    sup.reviews.return_with_comment(item.id, "请补充当事人的住处")
+    sup_vault.close()
+    with signed_in(qtbot, folder, "wang", PASSWORDS["wang"]) as (app, main):
+        dashboard = main._built["dashboard"]
+        qtbot.waitUntil(lambda: dashboard.returned.topLevelItemCount() == 1)
+        assert dashboard.returned_box.isVisible()
+        assert dashboard.returned.topLevelItem(0).text(3) == "请补充当事人的住处"

@@ -148,8 +148,11 @@ def test_ctrl_l_locks_and_drops_the_decrypted_session(qtbot: QtBot, tmp_path: Pa
     with running_app(folder) as app:
         main = unlock_as_admin(qtbot, app)
         vault = app.ctx.vault
-        with qtbot.waitSignal(main.destroyed, timeout=5000):
-            qtbot.keyClick(main, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+        import shiboken6
+
+        qtbot.keyClick(main, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+        # The window holding decrypted data is destroyed, not merely hidden.
+        qtbot.waitUntil(lambda: not shiboken6.isValid(main), timeout=5000)
         assert isinstance(app.window, UnlockWindow)
         assert app.ctx is None
         assert app.worker.call(lambda: vault.closed)

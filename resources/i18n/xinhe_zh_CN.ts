@@ -655,6 +655,18 @@
         <translation>当事人</translation>
     </message>
     <message>
+        <source>Returned</source>
+        <translation>退回时间</translation>
+    </message>
+    <message>
+        <source>Supervisor&apos;s comment</source>
+        <translation>督导意见</translation>
+    </message>
+    <message>
+        <source>Returned by the supervisor: answer with an addendum to resubmit</source>
+        <translation>督导退回的记录：添加补充说明后会自动重新提交</translation>
+    </message>
+    <message>
         <source>Time</source>
         <translation>剩余时间</translation>
     </message>

@@ -355,11 +355,22 @@ class NoteService:
                  now, digest))
             addendum_id = int(cursor.lastrowid or 0)
             self.vault.audit_event("addendum.add", parent_type, parent_id)
+            self._resubmit_if_returned(row["case_id"], parent_type, parent_id)
             from xinhe.records.search_index import index_text
 
             index_text(self.vault, f"addendum:{addendum_id}", row["case_id"], "addendum",
                        "", text.strip(), now)
         return self.addenda(parent_type, parent_id)[-1]
+
+    def _resubmit_if_returned(self, case_id: int, parent_type: str, parent_id: int) -> None:
+        """A note the supervisor returned goes back to them once the author has answered
+        with an addendum."""
+        last = self.vault.db.one(
+            "SELECT status FROM reviews WHERE kind = 'cosign' AND target_type = ? AND"
+            " target_id = ? ORDER BY id DESC LIMIT 1", (parent_type, parent_id))
+        if last is not None and last["status"] == "returned":
+            ReviewService(self.vault).request(case_id, "cosign", parent_type, parent_id,
+                                              "已按意见补充说明，重新提交会签。")
 
     def addenda(self, parent_type: str, parent_id: int) -> list[Addendum]:
         rows = self.vault.db.all(

@@ -88,6 +88,14 @@ class ReviewService:
         return [_item(r) for r in self.vault.db.all(
             QUEUE_SQL + " WHERE r.case_id = ? ORDER BY r.requested_at DESC", (case_id,))]
 
+    def returned_to_me(self) -> list[ReviewItem]:
+        """Counsellor: items a supervisor sent back on my cases, not yet resubmitted."""
+        return [_item(r) for r in self.vault.db.all(
+            QUEUE_SQL + " WHERE r.status = 'returned' AND c.counsellor_id = ? AND NOT EXISTS"
+            " (SELECT 1 FROM reviews o WHERE o.target_type = r.target_type AND"
+            " o.target_id = r.target_id AND o.kind = r.kind AND o.id > r.id)"
+            " ORDER BY r.decided_at DESC", (self.vault.actor.user_id,))]
+
     def get(self, review_id: int) -> ReviewItem:
         row = self.vault.db.one(QUEUE_SQL + " WHERE r.id = ?", (review_id,))
         if row is None:

@@ -32,6 +32,7 @@ class DashboardData:
     due: list[DueItem]
     high_risk: list[CaseRow]
     reviews: list[ReviewItem]
+    returned: list[ReviewItem]
     drafts: list[Draft]
 
 
@@ -41,8 +42,9 @@ def load(services: Services) -> DashboardData:
     if role == "counsellor":
         high = [c for c in high if c.counsellor_id == services.vault.actor.user_id]
     reviews = services.reviews.queue() if role == "supervisor" else []
+    returned = services.reviews.returned_to_me() if role == "counsellor" else []
     return DashboardData(services.planning.due_items(mine_only=role == "counsellor"), high,
-                         reviews, services.drafts.all())
+                         reviews, returned, services.drafts.all())
 
 
 class DashboardScreen(QWidget):
@@ -56,6 +58,13 @@ class DashboardScreen(QWidget):
         self.drafts_note = label("", "warning")
         self.drafts_note.hide()
         layout.addWidget(self.drafts_note)
+        self.returned = item_list([self.tr("Returned"), self.tr("Case"), self.tr("Client"),
+                                   self.tr("Supervisor's comment")])
+        self.returned.itemDoubleClicked.connect(self._open_returned)
+        self.returned_box = self._box(self.tr(
+            "Returned by the supervisor: answer with an addendum to resubmit"), self.returned)
+        self.returned_box.hide()
+        layout.addWidget(self.returned_box)
         self.due = item_list([self.tr("Due"), self.tr("What"), self.tr("Case"),
                               self.tr("Client"), self.tr("Time")])
         self.due.itemDoubleClicked.connect(self._open_due)
@@ -117,6 +126,12 @@ class DashboardScreen(QWidget):
             add_row(self.reviews, [left, pick(*kind), review.case_no, review.client_name,
                                    review.requested_by], ("review", review.case_id, review.id),
                     overdue=overdue)
+        self.returned.clear()
+        for back in data.returned:
+            add_row(self.returned, [local_time(back.decided_at), back.case_no,
+                                    back.client_name, back.comment or ""],
+                    ("case", back.case_id, back.id), overdue=True)
+        self.returned_box.setVisible(bool(data.returned))
         if data.drafts:
             self.drafts_note.setText(self.tr(
                 "%n unsaved form(s) from before the lock were kept and reopened: %1", "",
@@ -139,6 +154,11 @@ class DashboardScreen(QWidget):
             self.ctx.bus.open_followup.emit(case_id, item_id)
         else:
             self.ctx.bus.open_case.emit(case_id)
+
+    def _open_returned(self) -> None:
+        key = self._key(self.returned)
+        if key is not None:
+            self.ctx.bus.open_case.emit(key[1])
 
     def _open_case(self) -> None:
         key = self._key(self.high)
