@@ -96,10 +96,43 @@ def main() -> int:
         wait(app, lambda: not controller.worker.busy)
         return main
 
+    # First run: the set-up wizard on an empty folder.
+    empty = VaultFolder(Path(tempfile.mkdtemp()) / "new", DeviceBinding.off("screenshots"),
+                        kdf=KdfParams.cheap_for_tests())
+    first = AppController(empty, Prefs(language=args.lang))
+    first.start()
+    wizard = first.window
+    settle(app)
+    shoot(app, out, f"setup-welcome{suffix}", wizard)
+    wizard.next()  # type: ignore[union-attr]
+    wizard.next()  # type: ignore[union-attr]
+    page = wizard.admin  # type: ignore[union-attr]
+    page.display_name.setText("张敏")
+    page.username.setText("zhangmin")
+    page.password.setText("a-long-password")
+    page.confirm.setText("a-long-password")
+    shoot(app, out, f"setup-admin{suffix}", wizard)
+    wizard.next()  # type: ignore[union-attr]
+    wait(app, lambda: wizard.currentPage() is wizard.recovery)  # type: ignore[union-attr]
+    shoot(app, out, f"setup-recovery-key{suffix}", wizard)
+    first.dispose()
+
     controller = AppController(folder, Prefs(language=args.lang))
     controller.start()
     settle(app)
     shoot(app, out, f"unlock{suffix}", controller.window)
+    controller.window.password.setText("not-the-password")  # type: ignore[union-attr]
+    controller.window.submit()  # type: ignore[union-attr]
+    wait(app, lambda: controller.window.error.isVisible())  # type: ignore[union-attr]
+    shoot(app, out, f"unlock-error{suffix}", controller.window)
+    controller.window.open_recovery()  # type: ignore[union-attr]
+    from xinhe.ui.unlock_window import RecoverDialog
+
+    recover = next(w for w in app.topLevelWidgets() if isinstance(w, RecoverDialog))
+    center(recover, controller.window)  # type: ignore[arg-type]
+    shoot(app, out, f"recover{suffix}")
+    recover.reject()
+    controller.window.password.clear()  # type: ignore[union-attr]
 
     main = sign_in(controller, "wangli", "xinhe-wangli")
     shoot(app, out, f"dashboard{suffix}")
