@@ -424,8 +424,14 @@ def test_automatic_backups_keep_the_last_n(studio: Studio, usb: Path, clock: Clo
     assert backup.auto_backup(admin, "exit") is None  # on exit is off
     kept = sorted(p.name for p in usb.iterdir())
     assert len(kept) == 4 and "notes.txt" in kept
-    assert kept[1].endswith("-20260302-120000.xhbak")  # the three newest
-    assert backup.status(admin).last_path.endswith("-20260302-140000.xhbak")
+    assert kept[1].endswith("-20260302-120000-01.xhbak")  # the three newest
+    assert backup.status(admin).last_path.endswith("-20260302-140000-01.xhbak")
+    clock.advance(hours=1)
+    backup.auto_backup(admin, "lock")
+    backup.auto_backup(admin, "lock")  # the same second: a second file, not a replacement
+    names = sorted(p.name.split("-", 2)[2] for p in usb.iterdir() if p.suffix == ".xhbak")
+    assert names == ["20260302-140000-01.xhbak", "20260302-150000-01.xhbak",
+                     "20260302-150000-02.xhbak"]
 
 
 def test_a_failed_automatic_backup_is_remembered_and_does_not_stop_the_lock(

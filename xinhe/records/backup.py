@@ -354,8 +354,14 @@ def status(vault: Vault) -> BackupStatus:
                         datetime.fromisoformat(error_at) if error_at else None)
 
 
-def auto_name(vault_id: str, when: datetime) -> str:
-    return f"xinhe-{vault_id[:8]}-{when.strftime('%Y%m%d-%H%M%S')}{bf.SUFFIX}"
+def auto_name(folder: Path, vault_id: str, when: datetime) -> str:
+    """A new file name in `folder` that sorts after this vault's earlier automatic backups
+    (a sequence number keeps two backups of the same second apart)."""
+    stamp = f"xinhe-{vault_id[:8]}-{when.strftime('%Y%m%d-%H%M%S')}"
+    number = 1
+    while (folder / f"{stamp}-{number:02d}{bf.SUFFIX}").exists():
+        number += 1
+    return f"{stamp}-{number:02d}{bf.SUFFIX}"
 
 
 def _rotate(folder: Path, vault_id: str, keep: int, just_made: Path) -> list[Path]:
@@ -386,8 +392,8 @@ def auto_backup(vault: Vault, when: str,
             raise InvalidInput(f"自动备份文件夹 {folder} 不存在（U盘是否已插好？）。",
                                f"The automatic backup folder {folder} is not there (is the "
                                "USB stick plugged in?).")
-        result = make_backup(vault, folder / auto_name(vault.vault_id, vault.now()),
-                             overwrite=True, trigger=f"auto:{when}")
+        result = make_backup(vault, folder / auto_name(folder, vault.vault_id, vault.now()),
+                             trigger=f"auto:{when}")
         _rotate(folder, vault.vault_id, conf.auto_keep, result.path)
     except Exception as exc:  # noqa: BLE001 (recorded and shown later; the lock goes on)
         reason = {"zh": exc.zh, "en": exc.en} if isinstance(exc, XinheError) else {
