@@ -617,6 +617,10 @@
       </translation>
     </message>
     <message>
+      <source>The database file could not be compacted just now (another program is using it); it will be the next time this list is opened.</source>
+      <translation>数据库文件暂时无法压缩（另一个程序正在使用），下次打开此列表时会再压缩。</translation>
+    </message>
+    <message>
       <source>Saved.</source>
       <translation>已保存。</translation>
     </message>

@@ -172,6 +172,7 @@ def cmd_restore(ctx: Context) -> int:
 def cmd_retention_list(ctx: Context) -> int:
     vault = ctx.unlock()
     try:
+        retention.compact_pending(vault)  # a compaction an earlier purge could not run
         due = retention.due_cases(vault)
     finally:
         vault.close("logout")
@@ -205,12 +206,19 @@ def cmd_retention_purge(ctx: Context) -> int:
         result = retention.purge(vault, ctx.args.case_no, password)
     finally:
         vault.close("logout")
-    ctx.emit({"purged": list(result.case_nos), "clients_removed": result.clients_removed},
-             lambda: ctx.io.out(pick(
-                 f"已清除 {len(result.case_nos)} 个个案：{'、'.join(result.case_nos)}"
-                 f"（删除当事人 {result.clients_removed} 名），数据库已压缩。",
-                 f"Purged {len(result.case_nos)} case(s): {', '.join(result.case_nos)} "
-                 f"({result.clients_removed} client(s) removed); the database was compacted.")))
+    def text() -> None:
+        ctx.io.out(pick(f"已清除 {len(result.case_nos)} 个个案：{'、'.join(result.case_nos)}"
+                        f"（删除当事人 {result.clients_removed} 名）。",
+                        f"Purged {len(result.case_nos)} case(s): {', '.join(result.case_nos)} "
+                        f"({result.clients_removed} client(s) removed)."))
+        ctx.io.out(pick("数据库文件已压缩。", "The database file was compacted.")
+                   if result.compacted else
+                   pick("数据库文件暂时无法压缩（另一个程序正在使用），"
+                        "下次运行 xinhe retention list 时会再试。",
+                        "The database file could not be compacted now (another program is "
+                        "using it); `xinhe retention list` tries again."))
+    ctx.emit({"purged": list(result.case_nos), "clients_removed": result.clients_removed,
+              "compacted": result.compacted}, text)
     return 0
 
 

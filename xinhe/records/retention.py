@@ -22,10 +22,17 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import sqlcipher3
 from dateutil.relativedelta import relativedelta
 
 from xinhe.crypto import keyslots as ks
-from xinhe.errors import DeviceBindingUnavailable, InvalidInput, NotFound, WrongPassword
+from xinhe.errors import (
+    DeviceBindingUnavailable,
+    InvalidInput,
+    NotFound,
+    StorageError,
+    WrongPassword,
+)
 from xinhe.records import search, vocab
 from xinhe.records.common import parse_ts
 from xinhe.records.vault import Vault
@@ -34,6 +41,7 @@ DEFAULT_YEARS = 10
 DEFAULT_INTAKE_ONLY_YEARS = 3
 MAX_YEARS = 100
 SETTING = "retention.policy"
+PENDING_COMPACTION = "retention.compact_pending"
 
 # Casework that takes a case past intake (any row in these tables).
 PAST_INTAKE_TABLES = ("sessions", "crisis_interventions", "safety_plans", "clocks", "referrals")
@@ -167,6 +175,7 @@ class PurgeResult:
     case_nos: tuple[str, ...]
     clients_removed: int
     records_removed: int
+    compacted: bool  # False: the VACUUM could not run now; it is retried (see compact_pending)
 
 
 def purge(vault: Vault, case_nos: list[str], password: str,
@@ -199,8 +208,7 @@ def purge(vault: Vault, case_nos: list[str], password: str,
             vault.audit_event("retention.purge", "case", case_no,
                               "client removed" if removed_client else "client kept")
         search.compact(vault.db)
-    vacuum(vault)
-    return PurgeResult(tuple(wanted), clients, records)
+    return PurgeResult(tuple(wanted), clients, records, try_vacuum(vault))
 
 
 def case_tables(vault: Vault) -> list[str]:
@@ -232,3 +240,25 @@ def vacuum(vault: Vault) -> None:
     """Rewrite the database file without free pages, and empty its write-ahead log."""
     vault.db.execute("VACUUM")
     vault.db.checkpoint()
+
+
+def try_vacuum(vault: Vault) -> bool:
+    """VACUUM after a purge. If another program holds the database it cannot run now: the
+    purge stands (secure_delete has zeroed the freed pages), and the compaction is kept
+    pending until `compact_pending` succeeds."""
+    try:
+        vacuum(vault)
+    except (sqlcipher3.OperationalError, StorageError):
+        vault.set_setting(PENDING_COMPACTION, "1")
+        vault.audit_event("retention.vacuum", "vault", vault.vault_id, "failed")
+        return False
+    if vault.setting(PENDING_COMPACTION):
+        vault.set_setting(PENDING_COMPACTION, "")
+    return True
+
+
+def compact_pending(vault: Vault) -> bool:
+    """Supervisor: run a compaction a purge could not finish. Returns whether none is
+    left pending."""
+    vault.require_role("supervisor")
+    return not vault.setting(PENDING_COMPACTION) or try_vacuum(vault)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 from xinhe.records import backup, retention
 from xinhe.records.restore import RestoreResult, restore_backup
+from xinhe.records.services import Services
 from xinhe.records.vault import Vault, VaultFolder
 from xinhe.ui.context import AppContext
 from xinhe.ui.operations import run
@@ -59,8 +60,10 @@ def restore(*, worker: DbWorker, folder: VaultFolder, path: Path, recovery_key: 
 def retention_state(*, ctx: AppContext, parent: QWidget | None,
                     on_done: Callable[[tuple[list[retention.DueCase],
                                              retention.RetentionPolicy]], None]) -> None:
-    run(ctx, lambda s: (retention.due_cases(s.vault), retention.policy(s.vault)),
-        parent=parent, on_done=on_done)
+    def work(s: Services) -> tuple[list[retention.DueCase], retention.RetentionPolicy]:
+        retention.compact_pending(s.vault)  # a compaction an earlier purge could not run
+        return retention.due_cases(s.vault), retention.policy(s.vault)
+    run(ctx, work, parent=parent, on_done=on_done)
 
 
 def set_retention_policy(*, ctx: AppContext, parent: QWidget | None,

@@ -230,8 +230,13 @@ class RetentionScreen(QWidget):
         return dialog
 
     def _purged(self, result: retention.PurgeResult) -> None:
-        self.summary.setText(self.tr("Purged %n case(s): %1", "", len(result.case_nos))
-                             .replace("%1", "、".join(result.case_nos)))
+        text = self.tr("Purged %n case(s): %1", "", len(result.case_nos)).replace(
+            "%1", "、".join(result.case_nos))
+        if not result.compacted:
+            text += " " + self.tr("The database file could not be compacted just now (another "
+                                  "program is using it); it will be the next time this list "
+                                  "is opened.")
+        self.summary.setText(text)
 
     def save_policy(self) -> None:
         policy = retention.RetentionPolicy({c: s.value() for c, s in self.years.items()},
