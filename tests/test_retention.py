@@ -190,3 +190,24 @@ def test_due_dates_count_calendar_years_from_closure(studio: Studio, clock: Cloc
     clock.now = datetime(2030, 3, 1, 0, tzinfo=UTC)
     (due,) = retention.due_cases(studio.sup.vault)
     assert due.keep_until.isoformat() == "2030-02-28"
+
+
+def test_a_compaction_that_cannot_run_now_is_kept_pending(
+        studio: Studio, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The purge stands even when VACUUM cannot run (another program holds the file)."""
+    from xinhe.errors import StorageError
+
+    case = closed_case(studio, clock, years_ago=11, note=MARKER)
+
+    def busy(vault: object) -> None:
+        raise StorageError("数据库正被占用", "the database is in use")
+    monkeypatch.setattr(retention, "vacuum", busy)
+    result = retention.purge(studio.sup.vault, [case.case_no], Studio.PASSWORDS["sup"])
+    assert not result.compacted and studio.sup.search("PURGE-MARKER") == []
+    assert studio.sup.vault.setting(retention.PENDING_COMPACTION) == "1"
+    monkeypatch.undo()
+    assert retention.compact_pending(studio.sup.vault)
+    assert studio.sup.vault.setting(retention.PENDING_COMPACTION) == ""
+    for vault in studio.vaults:
+        vault.db.checkpoint()
+    assert traces(studio, MARKER) == 0
