@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -62,6 +62,9 @@ def running_app(folder: VaultFolder) -> Iterator[AppController]:
         yield controller
     finally:
         controller.dispose()
+        # Windows go with deleteLater: let them really go before the next test.
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+        QApplication.processEvents()
 
 
 @contextmanager

@@ -20,6 +20,7 @@ from xinhe.crypto.binding import DeviceBinding
 from xinhe.errors import InvalidInput, XinheError
 from xinhe.i18n import pick, set_language
 from xinhe.paths import default_vault_dir
+from xinhe.records.restore import finish_interrupted_restore
 from xinhe.records.vault import Vault, VaultFolder
 
 
@@ -61,7 +62,9 @@ class Context:
     binding: DeviceBinding
 
     def folder(self) -> VaultFolder:
-        return VaultFolder(default_vault_dir(self.args.vault), self.binding)
+        path = default_vault_dir(self.args.vault)
+        finish_interrupted_restore(path)  # a restore that was killed half-way
+        return VaultFolder(path, self.binding)
 
     def unlock(self) -> Vault:
         if not self.args.user:
@@ -153,6 +156,6 @@ def run(args: argparse.Namespace, io: Io | None = None,
 
 
 # The command modules register their handlers on import and add their parsers.
-from xinhe.cli import accounts, casework, referrals  # noqa: E402
+from xinhe.cli import accounts, casework, maintenance, referrals  # noqa: E402
 
-COMMAND_MODULES = (accounts, casework, referrals)
+COMMAND_MODULES = (accounts, casework, referrals, maintenance)

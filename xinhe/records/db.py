@@ -10,7 +10,7 @@ import contextlib
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlcipher3
 
@@ -19,6 +19,7 @@ from xinhe.records.migrations import MIGRATIONS
 
 Row = sqlcipher3.Row
 Params = Sequence[Any] | dict[str, Any]
+T = TypeVar("T")
 
 
 def _is_disk_full(exc: Exception) -> bool:
@@ -164,17 +165,39 @@ class Database:
     def checkpoint(self) -> None:
         self.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
-    def export_to(self, path: Path, key: bytes) -> None:
-        """Write an encrypted copy of the whole database under `key` (sqlcipher_export)."""
+    def export_to(self, path: Path, key: bytes,
+                  in_snapshot: Callable[[], T] | None = None) -> T | None:
+        """Write an encrypted copy of the whole database under `key` (sqlcipher_export).
+
+        The copy is one consistent snapshot: it is made inside a single transaction, in
+        which `in_snapshot()` also runs (to count what was copied); its result is returned."""
         self._check()
+        if self._depth:
+            raise RuntimeError("export_to cannot run inside a transaction")
         self._conn.execute("ATTACH DATABASE ? AS export_target KEY ?",
                            (str(path), f"x'{key.hex()}'"))
         try:
-            self._conn.execute("SELECT sqlcipher_export('export_target')")
-            version = self.schema_version
-            self._conn.execute(f"PRAGMA export_target.user_version = {version}")
+            self._conn.execute("BEGIN")
+            self._depth += 1
+            try:
+                self._conn.execute("SELECT sqlcipher_export('export_target')")
+                version = self.schema_version
+                self._conn.execute(f"PRAGMA export_target.user_version = {version}")
+                result = in_snapshot() if in_snapshot is not None else None
+                self._conn.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(sqlcipher3.Error):
+                    self._conn.execute("ROLLBACK")
+                raise
+            finally:
+                self._depth -= 1
+        except sqlcipher3.OperationalError as exc:
+            if _is_disk_full(exc):
+                raise _disk_full() from exc
+            raise
         finally:
             self._conn.execute("DETACH DATABASE export_target")
+        return result
 
     def close(self) -> None:
         self._check()

@@ -311,16 +311,20 @@ class VaultFolder:
             if db is not None:
                 slots = promote_next_keys(slots)
                 slots.save(self.slots_path)
-                with contextlib.suppress(FileNotFoundError):
-                    (self.path / self.REKEY_NAME).unlink()
+                self.remove_rekey_staging()
                 return self._finish_open(db, slots), next_key, slots
             slots = drop_next_keys(slots)
-            with contextlib.suppress(FileNotFoundError):
-                (self.path / self.REKEY_NAME).unlink()
+            self.remove_rekey_staging()
             slots.save(self.slots_path)
             slot = slots.recovery if slot_id == "recovery" else slots.users[slot_id]
         db_key = ks.unseal_generation(slots.vault_id, slot_id, private, slot.db_key)
         return self._finish_open(Database(self.db_path, db_key), slots), db_key, slots
+
+    def remove_rekey_staging(self) -> None:
+        """Delete a re-key's staging file and the rollback journal a killed export leaves."""
+        for name in (self.REKEY_NAME, self.REKEY_NAME + "-journal"):
+            with contextlib.suppress(FileNotFoundError):
+                (self.path / name).unlink()
 
     def _finish_open(self, db: Database, slots: ks.KeySlotFile) -> Database:
         try:
@@ -632,8 +636,7 @@ class Vault:
         self.slots = staged
         self.audit_event("db.rekey", "vault", self.vault_id)
         staging = folder.path / VaultFolder.REKEY_NAME
-        with contextlib.suppress(FileNotFoundError):
-            staging.unlink()
+        folder.remove_rekey_staging()
         try:
             self.db.export_to(staging, new_key)
             os.chmod(staging, 0o600)
@@ -642,7 +645,7 @@ class Vault:
         except BaseException:
             # Nothing has replaced vault.db: carry on with the old key.
             with contextlib.suppress(OSError):
-                staging.unlink()
+                folder.remove_rekey_staging()
             with contextlib.suppress(Exception):
                 unstaged = drop_next_keys(self.slots)
                 unstaged.save(folder.slots_path)

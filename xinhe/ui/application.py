@@ -11,6 +11,7 @@ from types import TracebackType
 
 from xinhe.crypto.binding import DeviceBinding
 from xinhe.paths import default_vault_dir
+from xinhe.records.restore import finish_interrupted_restore
 from xinhe.records.vault import VaultFolder
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo-vault"
@@ -43,6 +44,7 @@ def run_desktop(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     path = DEMO_DIR if args.demo else default_vault_dir(args.vault)
+    finish_interrupted_restore(path)  # a restore that was killed half-way
     QCoreApplication.setOrganizationName("Xinhe")
     QCoreApplication.setApplicationName("Xinhe")
     existing = QApplication.instance()

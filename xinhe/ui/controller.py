@@ -14,7 +14,7 @@ from xinhe.ui import i18n
 from xinhe.ui.context import AppContext, ChangeBus
 from xinhe.ui.idle import IdleMonitor
 from xinhe.ui.main_window import MainWindow
-from xinhe.ui.operations import session
+from xinhe.ui.operations import maintenance, session
 from xinhe.ui.operations.session import Opened
 from xinhe.ui.prefs import Prefs
 from xinhe.ui.setup_wizard import SetupWizard
@@ -79,6 +79,7 @@ class AppController(QObject):
     def show_wizard(self) -> None:
         wizard = SetupWizard(self.worker, self.folder, self.prefs.language)
         wizard.finished_with.connect(self.open_main)
+        wizard.restored.connect(self.show_unlock)
         wizard.language_changed.connect(self.set_language)
         self._replace_window(wizard)
 
@@ -128,18 +129,31 @@ class AppController(QObject):
         ctx, self.ctx = self.ctx, None
         self.idle.stop()
         ctx.bus.locking.emit()  # draft saves are queued before the close on the one thread
+        maintenance.auto_backup(worker=self.worker, vault=ctx.vault, when="lock")
         session.lock(worker=self.worker, vault=ctx.vault, reason=reason)
         self.show_unlock()
         self.locked.emit()
 
     def quit(self) -> None:
-        if self.ctx is not None:
-            ctx, self.ctx = self.ctx, None
-            ctx.bus.locking.emit()
-            self.worker.call(lambda: ctx.vault.close("logout"))
         app = QApplication.instance()
-        if app is not None:
-            app.quit()
+        if self.ctx is None:
+            if app is not None:
+                app.quit()
+            return
+        ctx, self.ctx = self.ctx, None
+        self.idle.stop()
+        ctx.bus.locking.emit()
+        if isinstance(self.window, MainWindow):
+            self.window.statusBar().showMessage(QCoreApplication.translate(
+                "Controller", "Closing the records (and making the automatic backup, if it is "
+                "switched on)…"))
+        # The backup and the close run on the database thread; the app quits after them.
+        maintenance.auto_backup(worker=self.worker, vault=ctx.vault, when="exit")
+
+        def closed(_result: object) -> None:
+            if app is not None:
+                app.quit()
+        self.worker.submit(lambda: ctx.vault.close("logout"), closed, closed)
 
     def dispose(self) -> None:
         """Close everything (used at shutdown and by tests)."""

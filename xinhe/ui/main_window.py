@@ -32,6 +32,7 @@ from xinhe.errors import XinheError
 from xinhe.records.drafts import Draft
 from xinhe.records.services import Services
 from xinhe.ui import operations
+from xinhe.ui.backup_reminder import BackupReminder
 from xinhe.ui.context import AppContext
 from xinhe.ui.roles import role_label
 from xinhe.ui.screens.section_intro import SectionIntro
@@ -62,6 +63,9 @@ class MainWindow(QMainWindow):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
         outer.addWidget(self._top_bar())
+        self.backup_line = QLabel("")
+        self.backup_reminder = BackupReminder(ctx, self.backup_line)
+        outer.addWidget(self.backup_reminder)
         body = QHBoxLayout()
         body.setSpacing(0)
         self.nav = QListWidget()
@@ -86,6 +90,7 @@ class MainWindow(QMainWindow):
         self.binding_label = QLabel(
             self.tr("Workstation binding: on") if ctx.binding_on else
             self.tr("Workstation binding: off (no secure keyring on this computer)"))
+        self.status.addPermanentWidget(self.backup_line)
         self.status.addPermanentWidget(self.binding_label)
         self.busy_label = QLabel("")
         self.status.addWidget(self.busy_label)
@@ -235,6 +240,8 @@ class MainWindow(QMainWindow):
                                               "agencies."))),
             Section("statistics", self.tr("Statistics"), ("supervisor", "staff"), intro(
                 self.tr("Statistics"), self.tr("Figures for the district's reports."))),
+            Section("retention", self.tr("Retention"), ("supervisor",),
+                    screen("xinhe.ui.screens.retention:RetentionScreen")),
             Section("admin", self.tr("Admin"), ("admin",),
                     screen("xinhe.ui.screens.admin:AdminScreen")),
         ]

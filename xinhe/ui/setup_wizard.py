@@ -1,4 +1,5 @@
-"""First run: the studio's name, the admin account, and the recovery key."""
+"""First run: the studio's name, the admin account, and the recovery key — or restoring
+the vault from a backup file (restore_pages.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -21,10 +23,12 @@ from PySide6.QtWidgets import (
 
 from xinhe.crypto.keyslots import validate_username
 from xinhe.errors import XinheError
+from xinhe.records.restore import RestoreResult
 from xinhe.records.vault import MIN_PASSWORD, VaultFolder
 from xinhe.ui.clipboard import copy_sensitive
 from xinhe.ui.operations import session
 from xinhe.ui.operations.session import Opened
+from xinhe.ui.restore_pages import RestoredPage, RestorePage
 from xinhe.ui.widgets import error_text, label, password_field
 from xinhe.ui.worker import DbWorker
 
@@ -54,6 +58,12 @@ class WelcomePage(QWizardPage):
         row.addWidget(self.language)
         row.addStretch()
         layout.addLayout(row)
+        self.new_vault = QRadioButton(self.tr("Set up a new vault"))
+        self.new_vault.setChecked(True)
+        self.from_backup = QRadioButton(self.tr(
+            "Restore the records from a backup file (a new computer, or after a disk failure)"))
+        layout.addWidget(self.new_vault)
+        layout.addWidget(self.from_backup)
         layout.addStretch()
 
 
@@ -197,6 +207,7 @@ class SetupWizard(QWizard):
 
     finished_with = Signal(object)
     language_changed = Signal(str)
+    restored = Signal()  # restored from a backup; the unlock window comes next
 
     def __init__(self, worker: DbWorker, folder: VaultFolder, language: str,
                  parent: QWidget | None = None) -> None:
@@ -215,6 +226,11 @@ class SetupWizard(QWizard):
         self.done_page = DonePage()
         for page in (self.welcome, self.studio, self.admin, self.recovery, self.done_page):
             self.addPage(page)
+        self.restore_result: RestoreResult | None = None
+        self.restore_page = RestorePage(worker, folder, self._restored)
+        self.restored_page = RestoredPage(worker, folder, self._opened_after_restore)
+        self.restore_id = self.addPage(self.restore_page)
+        self.restored_id = self.addPage(self.restored_page)
         self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("Create the vault"))
         self.resize(640, 520)
 
@@ -247,10 +263,33 @@ class SetupWizard(QWizard):
                              password=page.password.text(), on_success=created,
                              on_failure=failed)
 
+    def nextId(self) -> int:  # noqa: N802 (Qt API)
+        page = self.currentPage()
+        if page is self.welcome:
+            return self.restore_id if self.welcome.from_backup.isChecked() else \
+                super().nextId()
+        if page is self.restore_page:
+            return self.restored_id
+        if page in (self.done_page, self.restored_page):
+            return -1
+        return super().nextId()
+
+    def _restored(self, result: RestoreResult, recovery_key: str) -> None:
+        self.restore_result = result
+        self.setOption(QWizard.WizardOption.NoCancelButton, True)
+        self.restored_page.show_result(result, recovery_key)
+        self.next()
+
+    def _opened_after_restore(self, opened: Opened) -> None:
+        self.opened = opened
+        self.accept()
+
     def accept(self) -> None:
         super().accept()
         if self.opened is not None:
             self.finished_with.emit(self.opened)
+        elif self.restore_result is not None:
+            self.restored.emit()
 
     def reject(self) -> None:
         if self.opened is not None and not self.recovery.stored.isChecked():
@@ -258,7 +297,7 @@ class SetupWizard(QWizard):
                 "The vault has been created. Please write down the recovery key and tick the "
                 "box before leaving: it cannot be shown again."))
             return
-        if self.opened is not None:
+        if self.opened is not None or self.restore_result is not None:
             self.accept()
             return
         super().reject()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -40,13 +41,19 @@ def run(ctx: AppContext, work: Callable[[Services], T], *, parent: QWidget | Non
     """Run `work(services)` on the database thread."""
     kinds = set(changed)
 
+    def gone() -> bool:
+        # The screen that asked may have been closed (or the session locked) meanwhile.
+        return parent is not None and not shiboken6.isValid(parent)
+
     def done(result: Any) -> None:
-        if kinds:
+        if kinds and shiboken6.isValid(ctx.bus):
             ctx.bus.changed.emit(kinds)
-        if on_done is not None:
+        if on_done is not None and not gone():
             on_done(result)
 
     def failed(exc: BaseException) -> None:
+        if gone():
+            return
         if on_failure is not None:
             on_failure(exc)
         else:

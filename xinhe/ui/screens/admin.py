@@ -362,5 +362,8 @@ class AdminScreen(QWidget):
         self.tabs.addTab(TemplatesTab(ctx), self.tr("Templates"))
         self.tabs.addTab(LockTab(ctx), self.tr("Lock"))
         self.tabs.addTab(KeysTab(ctx), self.tr("Keys"))
+        from xinhe.ui.screens.backup_panel import BackupPanel
+
+        self.tabs.insertTab(1, BackupPanel(ctx), self.tr("Backup"))
         self.tabs.addTab(AboutTab(ctx), self.tr("About"))
         layout.addWidget(self.tabs, 1)
