@@ -19,7 +19,6 @@ from ui_helpers import (
     find_dialog,
     press_ok,
     signed_in,
-    top_level,
     type_into,
     wait_idle,
 )
