@@ -33,10 +33,17 @@ from xinhe.i18n import language, pick
 from xinhe.records import templates as tpl
 from xinhe.records import vocab
 from xinhe.records.access import require_case
+from xinhe.records.attachments import KINDS as ATTACHMENT_KINDS
 from xinhe.records.clients import Client, ClientService
 from xinhe.records.common import loads, parse_ts
 from xinhe.records.consent import Consent
-from xinhe.records.referral_policy import CLIENT_FIELDS, AgencyPolicy, FieldPolicy, load_policy
+from xinhe.records.referral_policy import (
+    CLIENT_FIELDS,
+    RECORD_PARTS,
+    AgencyPolicy,
+    FieldPolicy,
+    load_policy,
+)
 from xinhe.records.referrals import ReferralService
 from xinhe.records.templates_values import display_value, is_blank
 from xinhe.records.vault import Vault
@@ -47,7 +54,6 @@ INCIDENT_FIELDS = ("incident_summary", "discovery_details")
 INTAKE_KINDS = ("intake", "mandatory_report")
 SESSION_NOTES_IN_PACKET = 3
 IMAGE_TYPES = ("image/jpeg", "image/png")
-UNNUMBERED = "—"
 
 
 @dataclass(frozen=True)
@@ -348,17 +354,61 @@ def assemble_packet(vault: Vault, templates: tpl.TemplateRegistry, referral_id: 
         referral_no=referral.referral_no)
 
 
-def planned_packet(vault: Vault, templates: tpl.TemplateRegistry, case_id: int, *,
-                   agency: str, purpose: str, urgency: str = "normal", summary: str = "",
-                   lang: str | None = None) -> ReferralPacket:
-    """What a referral to `agency` would carry, before it has a number (for showing the
-    fields against the policy). Needs the consent like the export does. Not audited as an
-    export: nothing leaves the vault."""
-    vocab.check(vocab.AGENCIES, agency, "接收机构", "Agency")
-    vocab.check(vocab.CONSENT_PURPOSES, purpose, "转介用途", "Purpose")
-    vocab.check(vocab.URGENCIES, urgency, "紧急程度", "Urgency")
-    require_export_access(vault, case_id)
-    consent = ReferralService(vault).consent_for(case_id, purpose, agency)
-    return PacketBuilder(vault, templates, lang=lang).build(
-        case_id, agency=agency, purpose=purpose, urgency=urgency, summary=summary,
-        consent=consent, referral_no=UNNUMBERED)
+@dataclass(frozen=True)
+class OverviewRow:
+    """One item of the policy for one agency, and what this case holds for it."""
+
+    section: str  # "client_fields" | "record_parts" | "attachments"
+    key: str
+    allowed: bool
+    content: str  # in a few words; "" when the case holds nothing (or it is not sent)
+
+
+def policy_overview(vault: Vault, templates: tpl.TemplateRegistry, case_id: int, *,
+                    agency: str, lang: str | None = None) -> list[OverviewRow]:
+    """Every item the policy knows, whether `agency` gets it, and what the case has for the
+    items it gets (shown to the exporter before the packet is made). Items the agency does
+    not get are not read."""
+    case = require_export_access(vault, case_id)
+    builder = PacketBuilder(vault, templates, lang=lang)
+    rules = builder.policy.for_agency(agency)
+    t = builder.t
+    rows: list[OverviewRow] = []
+    client = ClientService(vault).get(case["client_id"])
+    values = {f.key: f.value for f in builder._client_fields(
+        client, rules, vault.now().astimezone().date())}
+    for key in CLIENT_FIELDS:
+        rows.append(OverviewRow("client_fields", key, key in values, values.get(key, "")))
+    _instruments, parts = builder._assessment_parts(case_id, rules)
+    if rules.allows("record_parts", "safety_plan"):
+        parts += builder._safety_plan(case_id)
+    if rules.allows("record_parts", "session_notes"):
+        parts += builder._session_notes(case_id)
+    for key in RECORD_PARTS:
+        allowed = rules.allows("record_parts", key)
+        found = [p for p in parts if p.key == key]
+        days = sorted({p.recorded_on.isoformat() for p in found if p.recorded_on})
+        content = ", ".join(days)
+        if key == "risk_level":
+            content = vocab.label(vocab.RISK_LEVELS, case["risk_level"], builder.lang) or \
+                t("尚未评估", "not assessed yet")
+        elif key == "danger_checklist" and found:
+            yes = sum(1 for line in found[-1].lines if not line.value)
+            content = t(f"{content}：{yes} 项回答“是”", f"{content}: {yes} answered yes")
+        elif key == "other_assessments" and allowed:
+            content = "; ".join(
+                f"{i.name} {i.total:g} ({i.assessed_on.isoformat()})"
+                for source in builder._latest(case_id, builder.policy.instruments.get(key, ()))
+                for i in builder._instrument_rows(source) if i.total is not None)
+        elif key == "session_notes" and found:
+            content = t(f"{len(found)} 次，最近 {days[-1]}",
+                        f"{len(found)}, latest {days[-1]}")
+        rows.append(OverviewRow("record_parts", key, allowed, content if allowed else ""))
+    for key in ATTACHMENT_KINDS:
+        allowed = rules.allows("attachments", key)
+        names = [a.name for a in builder._attachments(
+            case_id, AgencyPolicy(frozenset(), frozenset(), frozenset({key})))] \
+            if allowed else []
+        rows.append(OverviewRow("attachments", key, allowed, "、".join(names)))
+    return rows
+
