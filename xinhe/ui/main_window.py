@@ -136,9 +136,8 @@ class MainWindow(QMainWindow):
             Section("review", self.tr("Review"), ("supervisor",), intro(
                 self.tr("Review"), self.tr("High-risk cases and notes waiting for a "
                                            "supervisor."))),
-            Section("referrals", self.tr("Referrals"), ALL_CASE_ROLES, intro(
-                self.tr("Referrals"), self.tr("Referral packets to police, court and other "
-                                              "agencies."))),
+            Section("referrals", self.tr("Referrals"), ALL_CASE_ROLES,
+                    screen("xinhe.ui.screens.referrals:ReferralsScreen")),
             Section("statistics", self.tr("Statistics"), ("supervisor", "staff"), intro(
                 self.tr("Statistics"), self.tr("Figures for the district's reports."))),
             Section("admin", self.tr("Admin"), ("admin",), intro(
