@@ -157,3 +157,29 @@ def test_import_refuses_unfit_certificates_with_the_reason(run: Run,  # noqa: F8
     shown = json.loads(out)
     assert shown["sha256"] == studio_identity().fingerprint_sha256()
     assert shown["source"] == "imported"
+
+
+def test_policy_is_printed_set_from_a_file_and_reset(run: Run, initialised: str,  # noqa: F811
+                                                     tmp_path: Path) -> None:
+    code, out, _ = run("referral", "policy", "--user", "admin", stdin=ADMIN)
+    doc = json.loads(out)
+    assert code == 0 and "session_notes" not in doc["agencies"]["police"]["record_parts"]
+    doc["instruments"]["danger_checklist"].append("licensed_danger_assessment")
+    doc["agencies"]["police"]["client_fields"].remove("id_number")
+    (tmp_path / "policy.json").write_text(json.dumps(doc), encoding="utf-8")
+    code, _, err = run("referral", "policy", "--set", str(tmp_path / "policy.json"),
+                       "--user", "admin", stdin=ADMIN)
+    assert code == 0, err
+    code, out, _ = run("referral", "policy", "--user", "admin", "--json", stdin=ADMIN)
+    stored = json.loads(out)
+    assert stored["instruments"]["danger_checklist"] == ["dv_intake",
+                                                         "licensed_danger_assessment"]
+    assert "id_number" not in stored["agencies"]["police"]["client_fields"]
+    doc["agencies"]["police"]["client_fields"].append("shoe_size")
+    (tmp_path / "policy.json").write_text(json.dumps(doc), encoding="utf-8")
+    code, _, err = run("referral", "policy", "--set", str(tmp_path / "policy.json"),
+                       "--user", "admin", stdin=ADMIN)
+    assert code == 1 and err.count("\n") == 1 and "shoe_size" in err and "公安机关" in err
+    code, _, _ = run("referral", "policy", "--reset", "--user", "admin", stdin=ADMIN)
+    code, out, _ = run("referral", "policy", "--user", "admin", "--json", stdin=ADMIN)
+    assert "id_number" in json.loads(out)["agencies"]["police"]["client_fields"]

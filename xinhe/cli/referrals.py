@@ -38,6 +38,11 @@ def add_parsers(parsers: Parsers) -> None:
     p.add_argument("--out", metavar="DIR", help="outbox folder (default: the configured one)")
     p = referral.command("list", "list the referrals you may see, with their status")
     p.add_argument("--status", choices=("draft", "signed", "delivered", "acknowledged"))
+    p = referral.command("policy", "print the per-agency field policy (JSON); admin: "
+                         "--set FILE or --reset")
+    change = p.add_mutually_exclusive_group()
+    change.add_argument("--set", metavar="FILE", help="validate FILE and make it the policy")
+    change.add_argument("--reset", action="store_true", help="go back to the shipped policy")
 
 
 def _services(vault: Vault) -> Services:
@@ -143,6 +148,34 @@ def cmd_referral_list(ctx: Context) -> int:
                "reason": describe_note(r.status_note) or None, "created_at": r.created_at,
                "signed_at": r.signed_at, "delivered_at": r.delivered_at,
                "sha256": r.file_sha256} for r in rows], text)
+    return 0
+
+
+@command("referral policy")
+def cmd_referral_policy(ctx: Context) -> int:
+    import json
+
+    from xinhe.records.referral_policy import load_policy, reset_policy, save_policy
+
+    doc = None
+    if ctx.args.set:
+        try:
+            doc = json.loads(Path(ctx.args.set).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise InvalidInput(f"无法读取 {ctx.args.set}，或它不是 JSON 文件。",
+                               f"Cannot read {ctx.args.set}, or it is not JSON.") from None
+    vault = ctx.unlock()
+    try:
+        if doc is not None:
+            policy = save_policy(vault, doc)
+        elif ctx.args.reset:
+            policy = reset_policy(vault)
+        else:
+            policy = load_policy(vault)
+    finally:
+        vault.close("logout")
+    text = json.dumps(policy.to_json(), ensure_ascii=False, indent=1)
+    ctx.emit(policy.to_json(), lambda: ctx.io.out(text))
     return 0
 
 
