@@ -222,3 +222,41 @@ def test_first_export_makes_the_studio_identity_when_there_is_none(
     assert verify_pdf(pdf, [cert]).trusted
     [made] = studio.sup.vault.audit.events(action_prefix="signing_identity.generate")
     assert made.user == "staff" and made.outcome.endswith("first-use")
+
+
+def test_nothing_is_written_to_a_temporary_folder(studio: Studio, clock: Clock, outbox: Path,
+                                                   tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    spy = tmp_path / "tmp-spy"
+    spy.mkdir()
+    monkeypatch.setenv("TMPDIR", str(spy))
+    monkeypatch.setattr(tempfile, "tempdir", str(spy))
+    install_identity(studio)
+    case = dv_case(studio, clock)
+    referral = draft_referral(studio, case)
+    export_referral(studio.staff, referral.id, outbox=outbox)
+    assert list(spy.iterdir()) == []
+    name = f"{referral.referral_no}-police.pdf"
+    assert {p.name for p in outbox.iterdir()} == {name, "manifest.csv"}  # no leftovers
+
+
+def test_policy_overview_shows_staff_only_what_the_agency_gets(studio: Studio,
+                                                               clock: Clock) -> None:
+    from xinhe.records.referral_packets import policy_overview
+
+    case = dv_case(studio, clock)
+    rows = {(r.section, r.key): r for r in policy_overview(
+        studio.staff.vault, studio.templates, case.case_id, agency="police")}
+    assert rows[("client_fields", "id_number")].content == ID_NUMBER
+    assert rows[("record_parts", "danger_checklist")].content.endswith("3 项回答“是”")
+    assert rows[("attachments", "injury_photo")].content == "伤情照片.jpg"
+    for key in ("session_notes", "safety_plan", "suicide_screen"):
+        assert not rows[("record_parts", key)].allowed
+        assert rows[("record_parts", key)].content == ""
+    assert rows[("attachments", "document")].content == ""
+    with pytest.raises(AccessDenied):
+        policy_overview(studio.admin.vault, studio.templates, case.case_id, agency="police")
+    with pytest.raises(AccessDenied):  # not Chen's case
+        policy_overview(studio.chen.vault, studio.templates, case.case_id, agency="police")

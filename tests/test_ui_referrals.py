@@ -171,8 +171,16 @@ def test_staff_signs_a_counsellors_draft_and_an_unreachable_outbox_is_reported(
         progress = wizard.progress_page
         qtbot.waitUntil(lambda: progress.finished, timeout=15_000)
         assert "未能送达" in progress.result.text() and "not-connected" in progress.result.text()
+        assert progress.lines[-1].text().startswith("✗")
         next_page(qtbot, wizard, Button.FinishButton)
         idle(qtbot, ctx)
+        # a wizard left open is closed, its preview dropped, when the app locks
+        open_referral_wizard(ctx, case.case_id, parent)
+        again = wizard_of(qtbot, parent)
+        next_page(qtbot, again)
+        qtbot.waitUntil(lambda: again.consent is not None, timeout=10_000)
+        ctx.bus.locking.emit()
+        assert not again.isVisible() and again.preview_page.preview.page_count() == 0
     kept = studio.sup.referrals.get(referral.id)
     assert kept.status == "signed" and kept.signed_by == "黄敏"
     assert kept.status_note.startswith("missing|")
