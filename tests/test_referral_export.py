@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,7 @@ from tests.referral_fixtures import (
     pdf_text,
     places,
 )
+from xinhe.crypto.signing import CertificateExpired
 from xinhe.errors import AccessDenied, InvalidInput
 from xinhe.export.outbox import describe_note, read_manifest
 from xinhe.export.pipeline import deliver_again, export_referral
@@ -59,6 +62,12 @@ def test_police_packet_carries_what_the_policy_allows_and_no_session_notes(
     check = verify_pdf(pdf, [identity.certificate])
     assert check.ok and check.trusted and check.signer_name == "黄敏"
     assert check.referral_no == referral.referral_no and check.agency == "police"
+    delivered = outbox / f"{referral.referral_no}-police.pdf"
+    pdfsig = subprocess.run(["pdfsig", str(delivered)], capture_output=True, text=True).stdout
+    assert "Signature is Valid" in pdfsig and "Total document signed" in pdfsig
+    fonts = subprocess.run(["pdffonts", str(delivered)], capture_output=True,
+                           text=True).stdout.splitlines()[2:]
+    assert fonts and all(" yes yes " in " ".join(row.split()) + " " for row in fonts)
 
 
 def test_embedded_json_matches_the_case_and_the_policy(studio: Studio, clock: Clock,
@@ -260,3 +269,17 @@ def test_policy_overview_shows_staff_only_what_the_agency_gets(studio: Studio,
         policy_overview(studio.admin.vault, studio.templates, case.case_id, agency="police")
     with pytest.raises(AccessDenied):  # not Chen's case
         policy_overview(studio.chen.vault, studio.templates, case.case_id, agency="police")
+
+
+def test_an_expired_certificate_signs_nothing(studio: Studio, clock: Clock,
+                                              outbox: Path) -> None:
+    identity = install_identity(studio)
+    case = dv_case(studio, clock)
+    referral = draft_referral(studio, case)
+    clock.now = identity.not_after + timedelta(days=1)
+    with pytest.raises(CertificateExpired):
+        export_referral(studio.staff, referral.id, outbox=outbox)
+    assert studio.staff.referrals.get(referral.id).status == "draft"
+    assert list(outbox.iterdir()) == []
+    [failed] = studio.sup.vault.audit.events(action_prefix="referral.sign")
+    assert failed.outcome == "failed:certificate_expired"
