@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication, QWizard
 from pytestqt.qtbot import QtBot
-from test_retention import closed_case
 
 from conftest import ADMIN_PASSWORD, Clock, InMemoryKeyring, Studio
+from test_retention import closed_case
 from ui_helpers import click, running_app, type_into
 from xinhe.crypto.binding import DeviceBinding
 from xinhe.crypto.kdf import KdfParams

@@ -382,3 +382,24 @@ def test_a_returned_note_shows_on_the_counsellors_dashboard(qtbot: QtBot,
         qtbot.waitUntil(lambda: dashboard.returned.topLevelItemCount() == 1)
         assert dashboard.returned_box.isVisible()
         assert dashboard.returned.topLevelItem(0).text(3) == "请补充当事人的住处"
+
+
+def test_the_case_view_opens_the_referral_wizard_and_the_consent_dialog(
+        qtbot: QtBot, seeded: dict) -> None:
+    from PySide6.QtWidgets import QToolButton
+
+    from xinhe.ui.dialogs.consent_dialog import ConsentDialog
+    from xinhe.ui.referral_wizard import ReferralWizard
+
+    with signed_in(qtbot, seeded["folder"], "wang", PASSWORDS["wang"]) as (app, main):
+        view = open_case(qtbot, app, main, seeded["wang"]["case"])
+        click(qtbot, button(view, "转介……"))
+        wizard = find_dialog(qtbot, ReferralWizard)
+        assert wizard.isVisible()
+        wizard.reject()
+        more = next(b for b in view.findChildren(QToolButton) if b.text() == "更多……")
+        action = next(a for a in more.menu().actions() if a.text() == "记录知情同意……")
+        action.trigger()
+        dialog = find_dialog(qtbot, ConsentDialog)
+        assert dialog.isVisible()
+        dialog.reject()

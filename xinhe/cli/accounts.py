@@ -10,6 +10,7 @@ from xinhe.cli import Context, Parsers, command
 from xinhe.crypto.binding import DeviceBinding
 from xinhe.errors import InvalidInput
 from xinhe.i18n import pick
+from xinhe.records.signing_store import SigningStore
 from xinhe.records.vault import ROLES, Vault
 
 
@@ -60,9 +61,12 @@ def cmd_init(ctx: Context) -> int:
                              confirm=True)
     vault, recovery_key = folder.create(ctx.args.org, ctx.args.admin,
                                         ctx.args.display_name or ctx.args.admin, password)
-    vault.close("logout")
+    try:
+        identity = SigningStore(vault).ensure_at_setup()
+    finally:
+        vault.close("logout")
     data = {"vault": str(folder.path), "admin": ctx.args.admin, "recovery_key": recovery_key,
-            "binding": ctx.binding.enabled}
+            "binding": ctx.binding.enabled, "certificate_sha256": identity.fingerprint}
 
     def text() -> None:
         ctx.io.out(pick(f"已在 {folder.path} 创建数据库。", f"Vault created at {folder.path}."))
@@ -70,6 +74,9 @@ def cmd_init(ctx: Context) -> int:
                         "Recovery key (shown only this once; write it down and lock it away):"))
         ctx.io.out(f"  {recovery_key}")
         ctx.io.out(binding_note(ctx.binding))
+        ctx.io.out(pick("已生成工作室签名证书，指纹（SHA-256）：",
+                        "The studio's signing certificate was made; fingerprint (SHA-256):"))
+        ctx.io.out(f"  {identity.fingerprint_groups()}")
     ctx.emit(data, text)
     return 0
 

@@ -48,6 +48,9 @@ RISK_LEVELS: dict[str, tuple[str, str]] = {
     "high": ("高风险", "High"),
     "medium": ("中风险", "Medium"),
     "low": ("低风险", "Low"),
+    "none": ("尚未评估", "Not assessed yet"),
+    "no_risk": ("未发现风险", "No risk found"),
+    "not_shared": ("按本机构的字段规则不提供", "Not shared with this agency"),
 }
 
 
@@ -73,6 +76,40 @@ class RiskInstrument:
 class RiskSummary:
     level: str  # high / medium / low
     instruments: tuple[RiskInstrument, ...] = ()
+
+
+@dataclass(frozen=True)
+class PartLine:
+    """One line of a record part: a label and the answer as written ("" for a checklist
+    item that is simply present, e.g. a danger factor answered yes)."""
+
+    label_zh: str
+    label_en: str
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class RecordPart:
+    """A part of the case record the agency's policy lets through (the incident summary,
+    danger checklist results, a safety plan, a session note …)."""
+
+    key: str
+    title_zh: str
+    title_en: str
+    recorded_on: date | None
+    lines: tuple[PartLine, ...]
+    note_zh: str = ""
+    note_en: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lines", tuple(
+            line if isinstance(line, PartLine) else PartLine(*line) for line in self.lines))
+
+    def title(self, lang: str) -> str:
+        return self.title_en if lang == "en" else self.title_zh
+
+    def note(self, lang: str) -> str:
+        return self.note_en if lang == "en" else self.note_zh
 
 
 @dataclass(frozen=True)
@@ -144,6 +181,8 @@ class ReferralPacket:
     agency_label_zh: str = ""
     agency_label_en: str = ""
     schema_version: int = SCHEMA_VERSION
+    #: Parts of the record beyond the risk summary, as the policy allows (may be empty).
+    record_parts: tuple[RecordPart, ...] = ()
 
     def __post_init__(self) -> None:
         if self.created_at.tzinfo is None or self.created_at.utcoffset() is None:
@@ -157,6 +196,7 @@ class ReferralPacket:
                        for f in self.client_fields)
         object.__setattr__(self, "client_fields", fields)
         object.__setattr__(self, "attachments", tuple(self.attachments))
+        object.__setattr__(self, "record_parts", tuple(self.record_parts))
         zh, en = AGENCIES[self.agency]
         if not self.agency_label_zh:
             object.__setattr__(self, "agency_label_zh", zh)
@@ -188,6 +228,13 @@ class ReferralPacket:
                     {"name": i.name, "total": i.total, "level": i.level,
                      "date": i.assessed_on.isoformat()} for i in self.risk.instruments],
             },
+            "record_parts": [
+                {"key": p.key, "title_zh": p.title_zh, "title_en": p.title_en,
+                 "date": p.recorded_on.isoformat() if p.recorded_on else None,
+                 "note_zh": p.note_zh, "note_en": p.note_en,
+                 "lines": [{"label_zh": line.label_zh, "label_en": line.label_en,
+                            "value": line.value} for line in p.lines]}
+                for p in self.record_parts],
             "consent": {
                 "form": consent.form,
                 "date": consent.given_on.isoformat() if consent.given_on else None,

@@ -42,6 +42,7 @@ from xinhe.export.packet import (
     RISK_LEVELS,
     URGENCIES,
     Attachment,
+    RecordPart,
     ReferralPacket,
 )
 
@@ -189,7 +190,13 @@ def _story(packet: ReferralPacket, styles: layout.Styles, t: Callable[[str, str]
         (t("紧急程度", "Urgency"), t(*URGENCIES[packet.urgency])),
     ], styles, width))
 
-    story.append(_p(t("一、当事人信息", "1. Client"), styles.heading))
+    numbers = iter("一二三四五六七八九")
+    counter = iter(range(1, 10))
+
+    def heading(zh: str, en: str) -> Paragraph:
+        return _p(t(f"{next(numbers)}、{zh}", f"{next(counter)}. {en}"), styles.heading)
+
+    story.append(heading("当事人信息", "Client"))
     if packet.client_fields:
         story.append(_kv_table(
             [(f.label_en if lang_en else f.label_zh, f.value) for f in packet.client_fields],
@@ -198,11 +205,11 @@ def _story(packet: ReferralPacket, styles: layout.Styles, t: Callable[[str, str]
         story.append(_p(t("（按本机构的字段规则，不提供当事人信息。）",
                           "(No client details are shared with this agency.)"), styles.small))
 
-    story.append(_p(t("二、情况摘要", "2. Situation summary"), styles.heading))
+    story.append(heading("情况摘要", "Situation summary"))
     for para in packet.situation_summary.split("\n\n"):
         story.append(_p(para.strip("\n"), styles.body))
 
-    story.append(_p(t("三、风险摘要", "3. Risk summary"), styles.heading))
+    story.append(heading("风险摘要", "Risk summary"))
     level = RISK_LEVELS.get(packet.risk.level, (packet.risk.level, packet.risk.level))
     story.append(_p(t(f"总体风险等级：{level[0]}", f"Overall risk level: {level[1]}"),
                     styles.body))
@@ -215,10 +222,15 @@ def _story(packet: ReferralPacket, styles: layout.Styles, t: Callable[[str, str]
                            rows, [width * 0.46, width * 0.14, width * 0.18, width * 0.22],
                            styles))
 
-    story.append(_p(t("四、知情同意", "4. Consent"), styles.heading))
+    if packet.record_parts:
+        story.append(heading("记录摘录", "Extracts from the record"))
+        for part in packet.record_parts:
+            story += _record_part(part, styles, t, width)
+
+    story.append(heading("知情同意", "Consent"))
     story.append(_kv_table(_consent_rows(packet, t), styles, width))
 
-    story.append(_p(t("五、附件", "5. Attachments"), styles.heading))
+    story.append(heading("附件", "Attachments"))
     story += _attachment_list(packet, styles, t, width)
     images = [a for a in packet.attachments if a.included and a.is_image and a.data]
     for number, attachment in enumerate(images, start=1):
@@ -228,7 +240,7 @@ def _story(packet: ReferralPacket, styles: layout.Styles, t: Callable[[str, str]
         story.append(PageBreak())
     story.append(CondPageBreak(layout.STAMP_HEIGHT + 150))
     story.append(KeepTogether([
-        _p(t("六、签署", "6. Signature"), styles.heading),
+        heading("签署", "Signature"),
         _p(t("本转介材料由上述工作室依法出具，仅供接收机构办理本转介使用，未经当事人同意"
              "不得转交第三方。文件已作电子签名，任何改动都会使签名失效。",
              "Issued by the studio above for the receiving agency's handling of this "
@@ -242,6 +254,28 @@ def _story(packet: ReferralPacket, styles: layout.Styles, t: Callable[[str, str]
         layout.SignatureBox(area, t("电子签章", "Electronic signature"), font),
     ]))
     return story
+
+
+def _record_part(part: RecordPart, styles: layout.Styles, t: Callable[[str, str], str],
+                 width: float) -> list[Flowable]:
+    lang = t("zh_CN", "en")
+    title = part.title(lang)
+    if part.recorded_on is not None:
+        title += t(f"（{part.recorded_on.isoformat()}）", f" ({part.recorded_on.isoformat()})")
+    out: list[Flowable] = [CondPageBreak(60), _p(title, styles.label)]
+    if part.note(lang):
+        out += [_p(part.note(lang), styles.small), Spacer(1, 3)]
+    items = [line for line in part.lines if not line.value]
+    for line in items:
+        out.append(_p("• " + (line.label_en if lang == "en" else line.label_zh), styles.body))
+    rows = [(line.label_en if lang == "en" else line.label_zh, line.value)
+            for line in part.lines if line.value]
+    if rows:
+        out.append(_kv_table(rows, styles, width))
+    if not part.lines:
+        out.append(_p(t("（无记录内容。）", "(Nothing recorded.)"), styles.small))
+    out.append(Spacer(1, 6))
+    return out
 
 
 def _consent_rows(packet: ReferralPacket, t: Callable[[str, str], str]) -> list[tuple[str, str]]:

@@ -420,8 +420,32 @@ CREATE TABLE search_meta (
 )
 """
 
+# The studio's signing identity for referral PDFs. The private key (SigningIdentity.
+# to_private_bytes) lives only here, inside the encrypted database; a replaced identity keeps
+# its certificate (receivers may still check old packets) and loses its key.
+V3_SIGNING = """
+CREATE TABLE signing_identities (
+    id          INTEGER PRIMARY KEY,
+    subject     TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    not_before  TEXT NOT NULL,
+    not_after   TEXT NOT NULL,
+    certificate BLOB NOT NULL,
+    private_key BLOB,
+    source      TEXT NOT NULL CHECK (source IN ('generated', 'imported')),
+    created_by  INTEGER NOT NULL REFERENCES users(id),
+    created_at  TEXT NOT NULL,
+    retired_at  TEXT,
+    CHECK ((retired_at IS NULL) = (private_key IS NOT NULL))
+)
+;;
+CREATE UNIQUE INDEX signing_identities_one_current ON signing_identities
+    (coalesce(retired_at, '')) WHERE retired_at IS NULL
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "foundation: meta, users, audit chain, settings", V1_FOUNDATION),
     Migration(2, "casework: clients, cases, notes, assessments, clocks, referrals, search",
               V2_CASEWORK + V2_SEARCH),
+    Migration(3, "referral packets: the studio's signing identity", V3_SIGNING),
 ]

@@ -155,10 +155,13 @@ class ReferralService:
         referral = self.get(referral_id)
         if referral.status != "draft":
             raise InvalidInput("该转介已经签名。", "This referral is already signed.")
-        self.vault.db.execute(
+        cursor = self.vault.db.execute(
             "UPDATE referrals SET status = 'signed', signed_by = ?, signed_at = ?, pdf = ?,"
-            " file_sha256 = ?, status_note = NULL, version = version + 1 WHERE id = ?",
+            " file_sha256 = ?, status_note = NULL, version = version + 1 WHERE id = ?"
+            " AND status = 'draft'",
             (self.vault.actor.user_id, iso(self.vault.now()), pdf, sha256, referral_id))
+        if cursor.rowcount != 1:  # signed on another workstation a moment ago
+            raise InvalidInput("该转介已经签名。", "This referral is already signed.")
         self.vault.audit_event("referral.sign", "referral", referral.referral_no, sha256[:16])
         return self.get(referral_id)
 

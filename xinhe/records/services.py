@@ -13,6 +13,7 @@ from xinhe.records.notes import NoteService
 from xinhe.records.planning import PlanningService
 from xinhe.records.referrals import ReferralService
 from xinhe.records.reviews import ReviewService
+from xinhe.records.signing_store import SigningStore
 from xinhe.records.timeline import TimelineEntry, timeline
 from xinhe.records.vault import Vault
 
@@ -30,6 +31,7 @@ class Services:
         self.referrals = ReferralService(vault)
         self.attachments = AttachmentService(vault)
         self.drafts = DraftService(vault)
+        self.signing = SigningStore(vault)
 
     def timeline(self, case_id: int) -> list[TimelineEntry]:
         return timeline(self.vault, case_id)

@@ -587,18 +587,25 @@ class Vault:
         self._save_slots(lambda slots: slots.users.__setitem__(self.actor.username, rewrapped))
         self.audit_event("password.change", "user", self.actor.username)
 
-    def verify_password(self, password: str) -> None:
-        """Re-authentication before a dangerous act: the acting user's password must open
-        their own key slot. Raises WrongPassword (audited) otherwise."""
-        slot = self.slots.users[self.actor.username]
-        device_secret = self.folder.binding.get_secret(self.vault_id) if slot.device_bound \
-            else None
+    def verify_password(self, password: str, act: str = "") -> None:
+        """Re-authentication before a dangerous act (`act` names it, e.g. "referral.sign"):
+        the acting user's password must open their own key slot. Raises WrongPassword
+        (audited) otherwise."""
+        slot = self.slots.users.get(self.actor.username)
+        if slot is None:
+            raise WrongPassword()
+        device_secret = None
+        if slot.device_bound:
+            device_secret = self.folder.binding.get_secret(self.vault_id)
+            if device_secret is None:
+                raise DeviceBindingUnavailable()
         try:
             ks.open_private(self.vault_id, slot, password, device_secret)
         except WrongPassword:
-            self.audit_event("reauth", "user", self.actor.username, "failed")
+            self.audit_event("reauth", "user", self.actor.username,
+                             f"failed:{act}" if act else "failed")
             raise
-        self.audit_event("reauth", "user", self.actor.username)
+        self.audit_event("reauth", "user", self.actor.username, act or "ok")
 
     # -- keys --------------------------------------------------------------------------
     def new_recovery_key(self) -> str:

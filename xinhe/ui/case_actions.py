@@ -42,6 +42,7 @@ def main_actions(view: CaseView) -> list[tuple[str, Callable[[], None], str]]:
         (translate("CaseActions", "Crisis intervention"), lambda: new_crisis(view), ""),
         (translate("CaseActions", "Safety plan"), lambda: safety_plan(view), ""),
         (translate("CaseActions", "Schedule follow-up"), lambda: schedule_followup(view), ""),
+        (translate("CaseActions", "Referral…"), lambda: referral(view), "Ctrl+Shift+R"),
     ]
 
 
@@ -50,6 +51,7 @@ def more_actions(view: CaseView) -> list[Action]:
         return []
     role = view.ctx.actor.role
     actions: list[Action] = [
+        (translate("CaseActions", "Record consent…"), lambda: consent(view)),
         (translate("CaseActions", "Attach a file…"), lambda: attach(view)),
         (translate("CaseActions", "Change risk level…"), lambda: change_risk(view)),
         (translate("CaseActions", "Ask a supervisor to review…"), lambda: request_review(view)),
@@ -97,6 +99,10 @@ def record_actions(view: CaseView, entry: TimelineEntry) -> list[Action]:
         actions.append(
             (translate("CaseActions", "Record the visit…"), lambda: complete_followup(view, entry))
         )
+    if entry.kind == "referral" and entry.status == "draft" and view.ctx.has_role(
+            "counsellor", "supervisor", "staff"):
+        actions.append((translate("CaseActions", "Continue the referral…"),
+                        lambda: referral(view, entry.record_id)))
     if entry.kind == "attachment" and view.data and view.data.header.can_read_notes:
         actions.append(
             (translate("CaseActions", "View"), lambda: view_attachment(view, entry.record_id))
@@ -240,6 +246,18 @@ def view_attachment(view: CaseView, attachment_id: int) -> None:
         parent=view,
         on_done=show,
     )
+
+
+def referral(view: CaseView, referral_id: int | None = None) -> None:
+    from xinhe.ui.referral_wizard import open_referral_wizard
+
+    open_referral_wizard(view.ctx, view.case_id, view, referral_id)
+
+
+def consent(view: CaseView) -> None:
+    from xinhe.ui.dialogs.consent_dialog import open_consent_dialog
+
+    open_consent_dialog(view.ctx, view.case_id, view)
 
 
 # -- case-level actions ------------------------------------------------------------------------

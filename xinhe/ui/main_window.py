@@ -235,9 +235,8 @@ class MainWindow(QMainWindow):
                     screen("xinhe.ui.screens.followups:FollowupsScreen")),
             Section("review", self.tr("Review"), ("supervisor",),
                     screen("xinhe.ui.screens.review:ReviewScreen")),
-            Section("referrals", self.tr("Referrals"), ALL_CASE_ROLES, intro(
-                self.tr("Referrals"), self.tr("Referral packets to police, court and other "
-                                              "agencies."))),
+            Section("referrals", self.tr("Referrals"), ALL_CASE_ROLES,
+                    screen("xinhe.ui.screens.referrals:ReferralsScreen")),
             Section("statistics", self.tr("Statistics"), ("supervisor", "staff"), intro(
                 self.tr("Statistics"), self.tr("Figures for the district's reports."))),
             Section("retention", self.tr("Retention"), ("supervisor",),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from xinhe.records import templates as tpl
 from xinhe.records.services import Services
+from xinhe.records.signing_store import SigningStore
 from xinhe.records.vault import Vault, VaultFolder
 from xinhe.ui.worker import DbWorker
 
@@ -39,6 +40,7 @@ def create_vault(*, worker: DbWorker, folder: VaultFolder, org_name: str, admin_
     def work() -> tuple[Opened, str]:
         vault, recovery_key = folder.create(org_name, admin_username, admin_display_name,
                                             password)
+        SigningStore(vault).ensure_at_setup()  # the studio's certificate for referrals
         return _opened(vault), recovery_key
     worker.submit(work, on_success, on_failure)
 

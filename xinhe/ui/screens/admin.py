@@ -365,5 +365,8 @@ class AdminScreen(QWidget):
         from xinhe.ui.screens.backup_panel import BackupPanel
 
         self.tabs.insertTab(1, BackupPanel(ctx), self.tr("Backup"))
+        from xinhe.ui.screens.referral_admin import ReferralAdminPanel
+
+        self.tabs.insertTab(3, ReferralAdminPanel(ctx), self.tr("Referrals"))
         self.tabs.addTab(AboutTab(ctx), self.tr("About"))
         layout.addWidget(self.tabs, 1)

@@ -1,0 +1,96 @@
+"""Referral actions: one keyword-only function each, run on the database thread.
+
+Signing and delivery report their steps through a `StepSignal` (emitted on the database
+thread, delivered on the UI thread), so the wizard shows progress while it works.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from xinhe.crypto.files import atomic_write
+from xinhe.export.pdf import build_referral_pdf
+from xinhe.export.pipeline import PACKET_LANGUAGE, ExportResult, export_referral
+from xinhe.export.pipeline import deliver_again as deliver_signed
+from xinhe.records.referral_packets import assemble_packet
+from xinhe.records.referrals import Referral
+from xinhe.records.services import Services
+from xinhe.ui.context import AppContext
+from xinhe.ui.operations import run
+
+CHANGED = {"referral"}
+
+
+class StepSignal(QObject):
+    """Carries the export's steps ("assemble", "pdf", "sign", "store", "deliver")."""
+
+    step = Signal(str)
+
+
+def load_referrals(*, ctx: AppContext, parent: QWidget | None,
+                   on_done: Callable[[list[Referral]], None]) -> None:
+    run(ctx, lambda s: s.referrals.find(), parent=parent, on_done=on_done)
+
+
+def preview_pdf(*, ctx: AppContext, referral_id: int, parent: QWidget | None,
+                on_done: Callable[[bytes], None],
+                on_failure: Callable[[BaseException], None]) -> None:
+    """The unsigned packet as it would be signed now (audited as a preview)."""
+    def work(services: Services) -> bytes:
+        packet = assemble_packet(services.vault, services.templates, referral_id,
+                                 preview=True, lang=PACKET_LANGUAGE)
+        return build_referral_pdf(packet, PACKET_LANGUAGE)
+    run(ctx, work, parent=parent, on_done=on_done, on_failure=on_failure)
+
+
+def check_password(*, ctx: AppContext, password: str, act: str, parent: QWidget | None,
+                   on_done: Callable[[None], None],
+                   on_failure: Callable[[BaseException], None]) -> None:
+    """Ask again before a dangerous act: the acting user's own password (audited)."""
+    run(ctx, lambda s: s.vault.verify_password(password, act), parent=parent,
+        on_done=on_done, on_failure=on_failure)
+
+
+def sign_and_deliver(*, ctx: AppContext, referral_id: int, steps: StepSignal,
+                     parent: QWidget | None, on_done: Callable[[ExportResult], None],
+                     on_failure: Callable[[BaseException], None]) -> None:
+    """Sign the draft (naming the acting user) and deliver it to the configured outbox."""
+    run(ctx, lambda s: export_referral(s, referral_id, progress=steps.step.emit),
+        parent=parent, on_done=on_done, on_failure=on_failure, changed=CHANGED)
+
+
+def deliver_again(*, ctx: AppContext, referral_id: int, parent: QWidget | None,
+                  on_done: Callable[[ExportResult], None]) -> None:
+    run(ctx, lambda s: deliver_signed(s, referral_id), parent=parent, on_done=on_done,
+        changed=CHANGED)
+
+
+def acknowledge(*, ctx: AppContext, referral_id: int, note: str, parent: QWidget | None,
+                on_done: Callable[[Referral], None] | None = None) -> None:
+    run(ctx, lambda s: s.referrals.acknowledge(referral_id, note), parent=parent,
+        on_done=on_done, changed=CHANGED)
+
+
+def save_signed_copy(*, ctx: AppContext, referral_id: int, path: Path,
+                     parent: QWidget | None, on_done: Callable[[None], None]) -> None:
+    """Write the signed PDF where the user chose (an explicit act, audited)."""
+    def work(services: Services) -> None:
+        referral = services.referrals.get(referral_id)
+        atomic_write(path, services.referrals.signed_pdf(referral_id))
+        services.vault.audit_event("referral.copy", "referral", referral.referral_no)
+    run(ctx, work, parent=parent, on_done=on_done)
+
+
+def export_certificate(*, ctx: AppContext, path: Path, parent: QWidget | None,
+                       on_done: Callable[[str], None]) -> None:
+    """Write the studio certificate (PEM) for receivers; returns its fingerprint."""
+    def work(services: Services) -> str:
+        atomic_write(path, services.signing.certificate_pem())
+        info = services.signing.current()
+        assert info is not None
+        return info.fingerprint_groups()
+    run(ctx, work, parent=parent, on_done=on_done, changed={"signing_identity"})

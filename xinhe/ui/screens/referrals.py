@@ -1,0 +1,307 @@
+"""转介: every referral the user may see, with its status — draft, signed (and why it
+was not delivered), delivered, acknowledged — and what can be done with it next."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from xinhe.export.outbox import describe_note
+from xinhe.export.outbox import file_name as outbox_file_name
+from xinhe.records import vocab
+from xinhe.records.referrals import Referral
+from xinhe.ui.context import AppContext
+from xinhe.ui.operations import referrals as ops
+from xinhe.ui.referral_wizard import open_referral_wizard
+from xinhe.ui.widgets import label
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+FAILED = QColor("#b00020")
+STATUS_COLUMN = 8
+
+
+def status_text(referral: Referral) -> str:
+    """The status as people read it, with the reason a signed referral was not delivered."""
+    names = {
+        "draft": QCoreApplication.translate("ReferralStatus", "Draft"),
+        "signed": QCoreApplication.translate("ReferralStatus", "Signed, not delivered yet"),
+        "delivered": QCoreApplication.translate("ReferralStatus", "Delivered"),
+        "acknowledged": QCoreApplication.translate("ReferralStatus", "Acknowledged"),
+    }
+    text = names.get(referral.status, referral.status)
+    if referral.status_note:
+        text += " — " + describe_note(referral.status_note)
+    return text
+
+
+class ReferralsModel(QAbstractTableModel):
+    """Rows of plain `Referral` data, loaded off the UI thread."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Referral] = []
+        self.headers = [self.tr("Referral no."), self.tr("Case"), self.tr("Client"),
+                        self.tr("Agency"), self.tr("Purpose"), self.tr("Urgency"),
+                        self.tr("Created"), self.tr("Delivered"), self.tr("Status")]
+
+    def set_rows(self, rows: list[Referral]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def cell(self, r: Referral, column: int) -> str:
+        return [r.referral_no, r.case_no, r.client_name,
+                vocab.label(vocab.AGENCIES, r.agency),
+                vocab.label(vocab.CONSENT_PURPOSES, r.purpose),
+                vocab.label(vocab.URGENCIES, r.urgency), r.created_at[:10],
+                (r.delivered_at or "")[:10], status_text(r)][column]
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        referral = self.rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self.cell(referral, index.column())
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == STATUS_COLUMN and \
+                referral.status_note:
+            return FAILED
+        if role == Qt.ItemDataRole.UserRole:
+            return referral
+        return None
+
+
+class StatusFilter(QSortFilterProxyModel):
+    """Sorts the referrals and shows those of one status (all when `status` is "")."""
+
+    def __init__(self, model: ReferralsModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.referrals = model
+        self.status = ""
+        self.setSourceModel(model)
+
+    def set_status(self, status: str) -> None:
+        self.beginFilterChange()
+        self.status = status
+        self.endFilterChange()
+
+    def filterAcceptsRow(self, row: int, parent: ModelIndex) -> bool:  # noqa: N802
+        return not self.status or self.referrals.rows[row].status == self.status
+
+
+class ReferralsScreen(QWidget):
+    STATUS_FILTERS = ("", "draft", "signed", "delivered", "acknowledged")
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        layout.addWidget(label(self.tr("Referrals"), "pageTitle"))
+        layout.addWidget(label(self.tr(
+            "Referral packets to police, court and other agencies. A referral is started from "
+            "its case; here it is signed, delivered again when the outbox was unreachable, "
+            "and its acknowledgement recorded."), "hint"))
+        bar = QHBoxLayout()
+        bar.addWidget(label(self.tr("Show"), wrap=False))
+        self.filter = QComboBox()
+        for code, text in zip(self.STATUS_FILTERS, (
+                self.tr("All"), self.tr("Drafts"), self.tr("Signed, not delivered"),
+                self.tr("Delivered"), self.tr("Acknowledged")), strict=True):
+            self.filter.addItem(text, code)
+        self.filter.currentIndexChanged.connect(self._apply_filter)
+        bar.addWidget(self.filter)
+        bar.addStretch()
+        self.certificate = QPushButton(self.tr("Export studio certificate…"))
+        self.certificate.setToolTip(self.tr("The certificate receivers use to check the "
+                                            "signature (xinhe verify --trust)."))
+        self.certificate.clicked.connect(self.export_certificate)
+        bar.addWidget(self.certificate)
+        layout.addLayout(bar)
+        self.model = ReferralsModel(self)
+        self.proxy = StatusFilter(self.model, self)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
+        self.table.doubleClicked.connect(lambda _i: self.open_draft())
+        layout.addWidget(self.table, 1)
+        self.details = label("", "hint")
+        layout.addWidget(self.details)
+        self.message = label("")
+        layout.addWidget(self.message)
+        actions = QHBoxLayout()
+        self.continue_button = QPushButton(self.tr("Continue and sign…"))
+        self.continue_button.clicked.connect(self.open_draft)
+        self.deliver_button = QPushButton(self.tr("Deliver again"))
+        self.deliver_button.clicked.connect(self.deliver_again)
+        self.acknowledge_button = QPushButton(self.tr("Record acknowledgement…"))
+        self.acknowledge_button.clicked.connect(self.acknowledge)
+        self.copy_button = QPushButton(self.tr("Save a copy of the PDF…"))
+        self.copy_button.clicked.connect(self.save_copy)
+        for button in (self.continue_button, self.deliver_button, self.acknowledge_button,
+                       self.copy_button):
+            actions.addWidget(button)
+        actions.addStretch()
+        layout.addLayout(actions)
+        self._enable()
+        ctx.bus.changed.connect(self._changed)
+        self.refresh()
+
+    # -- data ------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        ops.load_referrals(ctx=self.ctx, parent=self, on_done=self._loaded)
+
+    def _loaded(self, rows: list[Referral]) -> None:
+        selected = self.selected()
+        self.model.set_rows(rows)
+        for column in range(STATUS_COLUMN):
+            self.table.resizeColumnToContents(column)
+        if selected is not None:
+            self.select(selected.id)
+        self._enable()
+
+    def _changed(self, kinds: set[str]) -> None:
+        if kinds & {"referral", "consent", "case"}:
+            self.refresh()
+
+    def _apply_filter(self) -> None:
+        self.proxy.set_status(self.filter.currentData() or "")
+        self._enable()
+
+    def selected(self) -> Referral | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        value = self.proxy.mapToSource(rows[0]).data(Qt.ItemDataRole.UserRole)
+        return value if isinstance(value, Referral) else None
+
+    def select(self, referral_id: int) -> None:
+        for row, referral in enumerate(self.model.rows):
+            if referral.id == referral_id:
+                self.table.selectRow(self.proxy.mapFromSource(self.model.index(row, 0)).row())
+                return
+
+    def _enable(self) -> None:
+        referral = self.selected()
+        status = referral.status if referral else ""
+        self.details.setText(self.describe(referral) if referral else "")
+        self.continue_button.setEnabled(status == "draft")
+        self.deliver_button.setEnabled(status == "signed")
+        self.acknowledge_button.setEnabled(status == "delivered")
+        self.copy_button.setEnabled(status in ("signed", "delivered", "acknowledged"))
+
+    def describe(self, r: Referral) -> str:
+        """The selected referral's history in one or two lines."""
+        parts = [f"{r.referral_no} · {status_text(r)}",
+                 self.tr("drafted by %1 on %2").replace("%1", r.created_by)
+                 .replace("%2", r.created_at[:10])]
+        if r.signed_at:
+            parts.append(self.tr("signed by %1 on %2").replace("%1", r.signed_by or "")
+                         .replace("%2", r.signed_at[:10]))
+        if r.delivered_to:
+            parts.append(self.tr("delivered to %1").replace("%1", r.delivered_to))
+        if r.acknowledgement:
+            parts.append(self.tr("confirmed: %1").replace("%1", r.acknowledgement))
+        if r.file_sha256:
+            parts.append(f"SHA-256 {r.file_sha256[:16]}…")
+        return "; ".join(parts)
+
+    def say(self, text: str, kind: str = "ok") -> None:
+        self.message.setObjectName(kind)
+        self.message.setStyleSheet("")
+        self.message.setText(text)
+
+    # -- actions -------------------------------------------------------------------------------
+    def open_draft(self) -> None:
+        referral = self.selected()
+        if referral is None or referral.status != "draft":
+            return
+        open_referral_wizard(self.ctx, referral.case_id, self, referral_id=referral.id)
+
+    def deliver_again(self) -> None:
+        referral = self.selected()
+        if referral is None:
+            return
+
+        def done(result: Any) -> None:
+            if result.delivered:
+                self.say(self.tr("%1 delivered: %2").replace("%1", referral.referral_no)
+                         .replace("%2", str(result.delivered_to)))
+            else:
+                self.say(result.failure.message(), "warning")
+        ops.deliver_again(ctx=self.ctx, referral_id=referral.id, parent=self, on_done=done)
+
+    def acknowledge(self) -> None:
+        referral = self.selected()
+        if referral is None:
+            return
+        note, ok = QInputDialog.getText(
+            self, self.tr("Record acknowledgement"),
+            self.tr("Who at %1 confirmed receipt, how and when:")
+            .replace("%1", vocab.label(vocab.AGENCIES, referral.agency)))
+        if not ok:
+            return
+        ops.acknowledge(ctx=self.ctx, referral_id=referral.id, note=note, parent=self,
+                        on_done=lambda _r: self.say(self.tr("Acknowledgement recorded.")))
+
+    def save_copy(self) -> None:
+        referral = self.selected()
+        if referral is None:
+            return
+        name = outbox_file_name(referral.referral_no, referral.agency)
+        path, _filter = QFileDialog.getSaveFileName(
+            self, self.tr("Save a copy of the signed PDF"), str(Path.home() / name),
+            self.tr("PDF files (*.pdf)"))
+        if not path:
+            return
+        ops.save_signed_copy(ctx=self.ctx, referral_id=referral.id, path=Path(path),
+                             parent=self, on_done=lambda _r: self.say(
+                                 self.tr("Saved: %1").replace("%1", path)))
+
+    def export_certificate(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self, self.tr("Export the studio certificate"),
+            str(Path.home() / "studio-certificate.pem"), self.tr("Certificates (*.pem)"))
+        if not path:
+            return
+        ops.export_certificate(ctx=self.ctx, path=Path(path), parent=self, on_done=lambda fp:
+                               self.say(self.tr("Certificate saved: %1 — fingerprint (SHA-256) "
+                                                "%2").replace("%1", path).replace("%2", fp)))
