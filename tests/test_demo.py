@@ -106,3 +106,27 @@ def test_an_existing_demo_is_rebuilt_only_on_request(tmp_path: Path,
     vault = folder.unlock("zhoujing", "xinhe-zhoujing")
     assert vault.db.scalar("SELECT count(*) FROM cases") == 4
     vault.close()
+
+
+def test_the_full_demo_takes_referrals_all_the_way(tmp_path: Path,
+                                                   binding: DeviceBinding) -> None:
+    from xinhe.export.demo import create_full_demo
+    from xinhe.export.outbox import read_manifest
+    from xinhe.export.verify import verify_pdf
+
+    folder = VaultFolder(tmp_path / "full", binding, kdf=KdfParams.cheap_for_tests())
+    summary = create_full_demo(folder, cases=60, seed=7, today=TODAY)
+    vault = folder.unlock("zhoujing", "xinhe-zhoujing")
+    try:
+        statuses = Counter(dict(vault.db.all("SELECT status, count(*) FROM referrals"
+                                             " GROUP BY status")))
+    finally:
+        vault.close()
+    assert summary.referrals_delivered > 0
+    assert statuses["delivered"] + statuses["acknowledged"] == summary.referrals_delivered
+    assert sum(statuses.values()) == summary.referrals and statuses["draft"] > 0
+    outbox = folder.path / "outbox"
+    manifest = read_manifest(outbox)
+    assert len(manifest) == summary.referrals_delivered
+    first = sorted(outbox.glob("*.pdf"))[0]
+    assert verify_pdf(first.read_bytes()).ok

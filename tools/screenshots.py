@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from xinhe.crypto.binding import DeviceBinding  # noqa: E402
 from xinhe.crypto.kdf import KdfParams  # noqa: E402
-from xinhe.records.demo import create_demo_vault  # noqa: E402
+from xinhe.export.demo import create_full_demo  # noqa: E402
 from xinhe.records.vault import VaultFolder  # noqa: E402
 
 
@@ -83,7 +83,7 @@ def main() -> int:
     i18n.install(args.lang)
     folder = VaultFolder(Path(tempfile.mkdtemp()) / "demo", DeviceBinding.off("screenshots"),
                          kdf=KdfParams.cheap_for_tests())
-    create_demo_vault(folder, cases=120)
+    create_full_demo(folder, cases=120)
 
     def sign_in(controller: AppController, user: str, password: str) -> MainWindow:
         window = controller.window

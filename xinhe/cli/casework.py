@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from xinhe.cli import Context, Parsers, command
+from xinhe.export.demo import create_full_demo
 from xinhe.i18n import pick
 from xinhe.records import templates as tpl
 from xinhe.records import vocab
-from xinhe.records.demo import DEMO_USERS, create_demo_vault
+from xinhe.records.demo import DEMO_USERS
 from xinhe.records.services import Services
 from xinhe.records.vault import Vault
 
@@ -40,7 +41,7 @@ def cmd_demo(ctx: Context) -> int:
     folder = ctx.folder()
     if not ctx.args.json:
         ctx.io.err(pick("正在生成演示数据……", "Creating the demo vault…"))
-    summary = create_demo_vault(folder, cases=ctx.args.cases, seed=ctx.args.seed,
+    summary = create_full_demo(folder, cases=ctx.args.cases, seed=ctx.args.seed,
                                 replace=ctx.args.replace)
     data = {"vault": str(folder.path), "cases": summary.cases, "sessions": summary.sessions,
             "person_times": summary.person_times, "crises": summary.crises,

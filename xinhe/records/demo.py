@@ -58,6 +58,7 @@ class DemoSummary:
     sources: Counter[str] = field(default_factory=Counter)
     followups_done: int = 0
     referrals: int = 0
+    referrals_delivered: int = 0
     closed: int = 0
     recovery_key: str = ""
 
@@ -74,6 +75,7 @@ def _clear(folder: VaultFolder) -> None:
                  VaultFolder.SLOTS_NAME, VaultFolder.REKEY_NAME, "workstation.json", MARKER):
         (folder.path / name).unlink(missing_ok=True)
     shutil.rmtree(folder.backups_path, ignore_errors=True)
+    shutil.rmtree(folder.path / "outbox", ignore_errors=True)  # the demo's delivered PDFs
 
 
 def fill(template: tpl.Template, rng: random.Random, yes_rate: float,
@@ -157,6 +159,9 @@ def create_demo_vault(folder: VaultFolder, cases: int = 150, seed: int = 2019,
         for role, login, name, password in DEMO_USERS[1:]:
             admin.add_user(login, name, role, password)
         admin.set_setting("demo", "1")
+        from xinhe.records.signing_store import SigningStore
+
+        SigningStore(admin).ensure_at_setup()
         actors = {u.username: Services(_as(admin, u.username), registry) for u in admin.users()}
         counsellors = ["wangli", "chenfang", "wangli", "chenfang", "zhoujing"]
         # The supervisor works through the review queue twice a week.

@@ -57,10 +57,10 @@ def run_desktop(args: argparse.Namespace) -> int:
     _install_excepthook()
     folder = VaultFolder(path, DeviceBinding.from_system())
     if args.demo and not folder.exists():
-        from xinhe.records.demo import create_demo_vault
+        from xinhe.export.demo import create_full_demo
 
         print("正在创建演示数据库（首次运行）…  Creating the demo vault (first run)…")
-        summary = create_demo_vault(folder)
+        summary = create_full_demo(folder)
         print("\n".join(summary.logins()))
     controller = AppController(folder, prefs)
     controller.start()
