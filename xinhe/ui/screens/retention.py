@@ -160,6 +160,8 @@ class RetentionScreen(QWidget):
         layout.addWidget(self.table, 1)
         self.empty = label(self.tr("No closed case is past its retention period."), "hint")
         layout.addWidget(self.empty)
+        self.spacer = QWidget()  # takes the table's room while the list is empty
+        layout.addWidget(self.spacer, 1)
         row = QHBoxLayout()
         self.summary = label("", "ok")
         row.addWidget(self.summary, 1)
@@ -207,6 +209,7 @@ class RetentionScreen(QWidget):
         self.model.set_rows(due)
         self.table.setVisible(bool(due))
         self.empty.setVisible(not due)
+        self.spacer.setVisible(not due)
         for code, spin in self.years.items():
             spin.setValue(rules.years.get(code, retention.DEFAULT_YEARS))
         self.intake_only.setValue(rules.intake_only_years)
