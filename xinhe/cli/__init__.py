@@ -153,6 +153,6 @@ def run(args: argparse.Namespace, io: Io | None = None,
 
 
 # The command modules register their handlers on import and add their parsers.
-from xinhe.cli import accounts, casework, referrals  # noqa: E402
+from xinhe.cli import accounts, casework, referrals, stats  # noqa: E402
 
-COMMAND_MODULES = (accounts, casework, referrals)
+COMMAND_MODULES = (accounts, casework, referrals, stats)

@@ -139,8 +139,8 @@ class MainWindow(QMainWindow):
             Section("referrals", self.tr("Referrals"), ALL_CASE_ROLES, intro(
                 self.tr("Referrals"), self.tr("Referral packets to police, court and other "
                                               "agencies."))),
-            Section("statistics", self.tr("Statistics"), ("supervisor", "staff"), intro(
-                self.tr("Statistics"), self.tr("Figures for the district's reports."))),
+            Section("statistics", self.tr("Statistics"), ALL_CASE_ROLES,
+                    screen("xinhe.ui.screens.statistics:StatisticsScreen")),
             Section("admin", self.tr("Admin"), ("admin",), intro(
                 self.tr("Admin"), self.tr("Accounts, templates, lock settings and backup."))),
         ]
