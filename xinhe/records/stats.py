@@ -249,27 +249,28 @@ def compute_report(db: Any, period: Period, *, scope: ReportScope, now: datetime
     now_text = iso(now)
     today = now.astimezone(tz).date()
     months = period.months()
-    ends = [instant(m.last + timedelta(days=1), tz) for m in months]
+    bounds = [(instant(m.first, tz), instant(m.last + timedelta(days=1), tz)) for m in months]
+    midnights = [instant(period.start + timedelta(days=n), tz) for n in range(period.days + 1)]
     sql_scope = q.Scope(scope.counsellor_id, scope.community)
 
-    served = q.served(db, lo, hi, ends, sql_scope)
-    opened = q.opened(db, lo, hi, ends, sql_scope)
+    served = q.served(db, bounds, lo, hi, sql_scope)
+    opened = q.opened(db, bounds, lo, hi, sql_scope)
     crises = q.crises(db, lo, hi, sql_scope)
     legal = q.legal_clocks(db, lo, hi, sql_scope)
-    follow = q.followups(db, lo, hi, sql_scope, tz, today)
+    follow = q.followups(db, lo, hi, sql_scope, midnights, instant(today, tz))
     referrals = q.referrals(db, lo, hi, sql_scope)
 
+    # Risk is taken at each month's end (or now, for the month under way) and at the end.
     measured_at = min(hi, now_text)
-    begun = [instant(m.first, tz) <= now_text for m in months]
-    moments = [min(end, now_text) for end, started in zip(ends, begun, strict=True)
-               if started]
-    levels = dict(zip([*moments, measured_at],
-                      q.open_by_risk(db, [*moments, measured_at], sql_scope), strict=True))
+    month_moments = [min(end, now_text) if start <= now_text else None
+                     for start, end in bounds]
+    moments = sorted({measured_at, *(m for m in month_moments if m is not None)})
+    levels = dict(zip(moments, q.open_by_risk(db, moments, sql_scope), strict=True))
     at_end = levels[measured_at]
-    month_rows = []
-    for index, (month, end, started) in enumerate(zip(months, ends, begun, strict=True)):
-        month_rows.append(_month(month, served, opened, index,
-                                 levels[min(end, now_text)] if started else None))
+    month_rows = [_month(month, served, opened, index,
+                         None if moment is None else levels[moment])
+                  for index, (month, moment) in enumerate(zip(months, month_moments,
+                                                                  strict=True))]
     new_cases = sum(opened.by_category.values())
     platform = sum(opened.platform_by_category.values())
     return StatsReport(

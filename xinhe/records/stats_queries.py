@@ -2,19 +2,22 @@
 
 Every function takes a database connection (the vault's `Database`, or for the benchmark a
 plain SQLite one: anything whose `execute(sql, params)` returns a cursor) and a `Scope`
-(the optional counsellor and community filters as SQL). Each figure is counted where its
-docstring says; `xinhe.records.stats` puts them together.
+(the optional counsellor and community filters as SQL). `xinhe.records.stats` puts the
+results together; each figure is counted where its docstring says.
+
+Written for speed on the encrypted vault, where cipher_memory_security makes every memory
+allocation costly: no GROUP BY or DISTINCT over large row sets where a few conditional
+sums will do, covering indexes (migration 4) so no table row is read for the big counts,
+and range tests on the vault's uniform UTC timestamp text.
 """
 
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, tzinfo
 from typing import Any
-
-from xinhe.records.stats_period import local_day
 
 Params = dict[str, Any]
 RISK_KEYS = ("high", "medium", "low", "none")
@@ -45,19 +48,28 @@ class Scope:
     def filtered(self) -> bool:
         return self.counsellor_id is not None or self.community is not None
 
+    def cases_join(self, alias: str) -> tuple[str, str, Params]:
+        """Joins from a table with `case_id` (as `alias`) to the scoped cases; nothing when
+        the whole studio counts."""
+        if not self.filtered:
+            return "", "", {}
+        join, where, params = self.sql()
+        return f" JOIN cases c ON c.id = {alias}.case_id" + join, where, params
+
 
 def _rows(db: Any, sql: str, params: Params) -> list[Any]:
     return list(db.execute(sql, params).fetchall())
 
 
-def _month_case(column: str, month_ends: list[str]) -> tuple[str, Params]:
-    """A CASE giving the index of the month a timestamp falls in (rows are already inside
-    the period, so the last month is the ELSE)."""
-    if len(month_ends) <= 1:
-        return "0", {}
-    params = {f"m{i}": end for i, end in enumerate(month_ends[:-1])}
-    whens = " ".join(f"WHEN {column} < :m{i} THEN {i}" for i in range(len(month_ends) - 1))
-    return f"CASE {whens} ELSE {len(month_ends) - 1} END", params
+def _tuples(db: Any, sql: str, params: Params) -> Any:
+    """The rows as plain tuples: for the long fetches, a named row costs a third more."""
+    cursor = db.execute(sql, params)
+    cursor.row_factory = None
+    return cursor
+
+
+def _one(db: Any, sql: str, params: Params) -> Any:
+    return db.execute(sql, params).fetchone()
 
 
 @dataclass
@@ -66,36 +78,41 @@ class Served:
     person_times: int = 0
     sessions: int = 0
     unsigned: int = 0
-    month_cases: Counter[int] = field(default_factory=Counter)
-    month_persons: Counter[int] = field(default_factory=Counter)
+    month_cases: list[int] = field(default_factory=list)
+    month_persons: list[int] = field(default_factory=list)
 
 
-def served(db: Any, lo: str, hi: str, month_ends: list[str], scope: Scope) -> Served:
-    """Sessions starting in [lo, hi): distinct cases (by category: a case has one category,
-    so the categories add up to the distinct total), persons served, drafts; and per month."""
-    join, where, params = scope.sql()
-    params.update(lo=lo, hi=hi)
+def served(db: Any, months: list[tuple[str, str]], lo: str, hi: str,
+           scope: Scope) -> Served:
+    """Sessions starting in [lo, hi) and in each month's [from, to): the cases with one (by
+    category: a case has one category, so they add up), persons served, drafts."""
     out = Served()
-    for category, cases, persons, sessions, unsigned in _rows(db, (
-            "SELECT c.category, count(DISTINCT s.case_id), coalesce(sum(s.persons_served), 0),"
-            " count(*), coalesce(sum(s.signed_at IS NULL), 0) FROM sessions s"
-            " JOIN cases c ON c.id = s.case_id" + join +
-            " WHERE s.started_at >= :lo AND s.started_at < :hi" + where +
-            " GROUP BY c.category"), params):
-        out.by_category[category] = int(cases)
+    join, where, params = scope.cases_join("s")
+    month = " FROM sessions s" + join + " WHERE s.started_at >= :a AND s.started_at < :b" + where
+    for start, end in months:
+        bounds = {**params, "a": start, "b": end}
+        count, persons = _one(db, "SELECT count(*), coalesce(sum(s.persons_served), 0)" + month,
+                              bounds)
+        # Distinct cases counted here rather than by SQL's count(DISTINCT): its temporary
+        # b-tree costs twice as much on the encrypted vault (a locked allocation per page).
+        cases = {row[0] for row in _tuples(db, "SELECT s.case_id" + month, bounds)}
+        out.sessions += int(count)
         out.person_times += int(persons)
-        out.sessions += int(sessions)
-        out.unsigned += int(unsigned)
-    month, month_params = _month_case("s.started_at", month_ends)
-    from_sessions = " FROM sessions s"
-    if scope.filtered:
-        from_sessions += " JOIN cases c ON c.id = s.case_id" + join
-    for index, cases, persons in _rows(db, (
-            f"SELECT {month} AS m, count(DISTINCT s.case_id), sum(s.persons_served)"
-            + from_sessions + " WHERE s.started_at >= :lo AND s.started_at < :hi" + where +
-            " GROUP BY m"), {**params, **month_params}):
-        out.month_cases[int(index)] = int(cases)
-        out.month_persons[int(index)] = int(persons)
+        out.month_cases.append(len(cases))
+        out.month_persons.append(int(persons))
+    # Drafts are few: start from them (partial index sessions_unsigned), then their cases.
+    [unsigned] = _one(db, "SELECT count(*) FROM sessions s" + join.replace(" JOIN cases", " CROSS"
+                      " JOIN cases", 1) + " WHERE s.started_at >= :lo AND s.started_at < :hi"
+                      " AND s.signed_at IS NULL" + where, {**params, "lo": lo, "hi": hi})
+    out.unsigned = int(unsigned)
+    scope_join, scope_where, scope_params = scope.sql()
+    # Cases in category order (index cases_mix): the grouping needs no sort.
+    for category, count in _rows(db, (
+            "SELECT c.category, count(*) FROM cases c" + scope_join + " WHERE EXISTS"
+            " (SELECT 1 FROM sessions s WHERE s.case_id = c.id AND s.started_at >= :lo AND"
+            " s.started_at < :hi)" + scope_where + " GROUP BY c.category"),
+            {**scope_params, "lo": lo, "hi": hi}):
+        out.by_category[category] = int(count)
     return out
 
 
@@ -106,36 +123,40 @@ class Opened:
     platform_by_category: Counter[str] = field(default_factory=Counter)
     handled: int = 0
     platform_handled: int = 0
-    by_month: Counter[int] = field(default_factory=Counter)
+    by_month: list[int] = field(default_factory=list)
 
 
-def opened(db: Any, lo: str, hi: str, month_ends: list[str], scope: Scope) -> Opened:
-    """Cases opened in [lo, hi), and of those the ones closed before `hi` (handled)."""
+def opened(db: Any, months: list[tuple[str, str]], lo: str, hi: str, scope: Scope) -> Opened:
+    """Cases opened in [lo, hi) (and per month), and of those the ones closed before `hi`
+    (handled), overall and for those from the platform."""
     join, where, params = scope.sql()
     params.update(lo=lo, hi=hi)
-    month, month_params = _month_case("c.opened_at", month_ends)
     out = Opened()
-    for index, category, source, count, handled in _rows(db, (
-            f"SELECT {month} AS m, c.category, c.source, count(*),"
-            " coalesce(sum(c.closed_at IS NOT NULL AND c.closed_at < :hi), 0) FROM cases c"
-            + join + " WHERE c.opened_at >= :lo AND c.opened_at < :hi" + where +
-            " GROUP BY m, c.category, c.source"), {**params, **month_params}):
-        out.by_month[int(index)] += int(count)
+    # "+opened_at" keeps SQLite off the date index: reading cases_mix in (category,
+    # source) order needs no sort, and is faster than sorting the period's cases.
+    for category, source, count, handled in _rows(db, (
+            "SELECT c.category, c.source, count(*), coalesce(sum(c.closed_at IS NOT NULL AND"
+            " c.closed_at < :hi), 0) FROM cases c" + join + " WHERE +c.opened_at >= :lo AND"
+            " +c.opened_at < :hi" + where + " GROUP BY c.category, c.source"), params):
         out.by_category[category] += int(count)
         out.by_source[source] += int(count)
         out.handled += int(handled)
         if source == "platform":
             out.platform_by_category[category] += int(count)
             out.platform_handled += int(handled)
+    for start, end in months:
+        [count] = _one(db, "SELECT count(*) FROM cases c" + join + " WHERE c.opened_at >= :a"
+                       " AND c.opened_at < :b" + where, {**params, "a": start, "b": end})
+        out.by_month.append(int(count))
     return out
 
 
 def closed(db: Any, lo: str, hi: str, scope: Scope) -> int:
     """Cases whose closure date is in [lo, hi)."""
     join, where, params = scope.sql()
-    params.update(lo=lo, hi=hi)
-    [(count,)] = _rows(db, "SELECT count(*) FROM cases c" + join +
-                       " WHERE c.closed_at >= :lo AND c.closed_at < :hi" + where, params)
+    [count] = _one(db, "SELECT count(*) FROM cases c" + join +
+                   " WHERE c.closed_at >= :lo AND c.closed_at < :hi" + where,
+                   {**params, "lo": lo, "hi": hi})
     return int(count)
 
 
@@ -148,29 +169,28 @@ class Crises:
 
 def crises(db: Any, lo: str, hi: str, scope: Scope) -> Crises:
     """Crisis interventions occurring in [lo, hi), by kind and on site, and their cases."""
-    join, where, params = scope.sql()
+    join, where, params = scope.cases_join("k")
     params.update(lo=lo, hi=hi)
     out = Crises()
-    base = (" FROM crisis_interventions k JOIN cases c ON c.id = k.case_id" + join +
+    base = (" FROM crisis_interventions k" + join +
             " WHERE k.occurred_at >= :lo AND k.occurred_at < :hi" + where)
     for kind, on_site, count in _rows(db, "SELECT k.kind, k.on_site, count(*)" + base +
                                       " GROUP BY k.kind, k.on_site", params):
         out.by_kind[kind] += int(count)
         if on_site:
             out.on_site_by_kind[kind] += int(count)
-    [(cases,)] = _rows(db, "SELECT count(DISTINCT k.case_id)" + base, params)
+    [cases] = _one(db, "SELECT count(DISTINCT k.case_id)" + base, params)
     out.cases = int(cases)
     return out
 
 
 def referrals(db: Any, lo: str, hi: str, scope: Scope) -> dict[str, Counter[str]]:
     """Referrals created in [lo, hi): agency → status now → count."""
-    join, where, params = scope.sql()
+    join, where, params = scope.cases_join("r")
     params.update(lo=lo, hi=hi)
     out: dict[str, Counter[str]] = {}
     for agency, status, count in _rows(db, (
-            "SELECT r.agency, r.status, count(*) FROM referrals r"
-            " JOIN cases c ON c.id = r.case_id" + join +
+            "SELECT r.agency, r.status, count(*) FROM referrals r" + join +
             " WHERE r.created_at >= :lo AND r.created_at < :hi" + where +
             " GROUP BY r.agency, r.status"), params):
         out.setdefault(agency, Counter())[status] += int(count)
@@ -187,29 +207,30 @@ class FollowUps:
     cancelled: int = 0
 
 
-def followups(db: Any, lo: str, hi: str, scope: Scope, tz: tzinfo, today: date) -> FollowUps:
-    """Follow-ups due in [lo, hi), classified by local calendar day against `today`."""
-    join, where, params = scope.sql()
-    params.update(lo=lo, hi=hi)
-    out = FollowUps()
-    for status, due_at, done_at in _rows(db, (
-            "SELECT f.status, f.due_at, f.done_at FROM followups f"
-            " JOIN cases c ON c.id = f.case_id" + join +
-            " WHERE f.due_at >= :lo AND f.due_at < :hi" + where), params):
-        if status == "cancelled":
-            out.cancelled += 1
-            continue
-        out.due += 1
-        due_day = local_day(due_at, tz)
-        if status == "done" and done_at:
-            if local_day(done_at, tz) <= due_day:
-                out.on_time += 1
-            else:
-                out.late += 1
-        elif today > due_day:
-            out.overdue += 1
+def followups(db: Any, lo: str, hi: str, scope: Scope, midnights: list[str],
+              today_start: str) -> FollowUps:
+    """Follow-ups due in [lo, hi). `midnights` are the local midnights from `lo` to `hi`
+    (vault timestamp text): a visit is on time when done before the midnight that ends its
+    due day. One still open is overdue when its due day ended before `today_start`."""
+    join, where, params = scope.cases_join("f")
+    params.update(lo=lo, hi=hi, today=today_start)
+    base = " FROM followups f" + join + " WHERE f.due_at >= :lo AND f.due_at < :hi" + where
+    cancelled, overdue, waiting, done_early = _one(db, (
+        "SELECT coalesce(sum(f.status = 'cancelled'), 0),"
+        " coalesce(sum(f.status = 'due' AND f.due_at < :today), 0),"
+        " coalesce(sum(f.status = 'due' AND f.due_at >= :today), 0),"
+        " coalesce(sum(f.status = 'done' AND (f.done_at < f.due_at OR f.done_at IS NULL)), 0)"
+        + base), params)
+    out = FollowUps(cancelled=int(cancelled), overdue=int(overdue), not_yet_due=int(waiting),
+                    on_time=int(done_early))
+    for due_at, done_at in _tuples(db, "SELECT f.due_at, f.done_at" + base +
+                                 " AND f.status = 'done' AND f.done_at >= f.due_at", params):
+        day_ends = midnights[bisect_right(midnights, due_at)]
+        if done_at < day_ends:
+            out.on_time += 1
         else:
-            out.not_yet_due += 1
+            out.late += 1
+    out.due = out.on_time + out.late + out.overdue + out.not_yet_due
     return out
 
 
@@ -225,12 +246,11 @@ class LegalClocks:
 def legal_clocks(db: Any, lo: str, hi: str, scope: Scope) -> LegalClocks:
     """Minor reports made (met) in [lo, hi) or noted there and still open; protection-order
     applications made in [lo, hi) and how the court decided."""
-    join, where, params = scope.sql()
+    join, where, params = scope.cases_join("x")
     params.update(lo=lo, hi=hi)
     out = LegalClocks()
     for kind, status, started, met, details in _rows(db, (
-            "SELECT x.kind, x.status, x.started_at, x.met_at, x.details FROM clocks x"
-            " JOIN cases c ON c.id = x.case_id" + join +
+            "SELECT x.kind, x.status, x.started_at, x.met_at, x.details FROM clocks x" + join +
             " WHERE x.kind IN ('minor_report', 'po_application') AND"
             " ((x.started_at >= :lo AND x.started_at < :hi) OR"
             " (x.met_at >= :lo AND x.met_at < :hi))" + where), params):
@@ -250,35 +270,60 @@ def legal_clocks(db: Any, lo: str, hi: str, scope: Scope) -> LegalClocks:
     return out
 
 
-def open_by_risk(db: Any, moments: list[str], scope: Scope) -> list[dict[str, int]]:
-    """For each moment: the cases open then (opened before it, not closed by it) by their
-    risk level then, the last risk change before the moment ("none" when unassessed).
+def count_at_or_before(expr: str, count: int, first: int = 0) -> str:
+    """SQL for how many of the moments :t{first} … :t{count-1} (ascending) are <= `expr`,
+    as a balanced CASE: a few text comparisons, and no function that makes a new string
+    (on the encrypted vault every such string is a locked, wiped allocation)."""
+    if count - first == 1:
+        return f"(:t{first} <= {expr})"
+    middle = (first + count) // 2
+    return (f"(CASE WHEN {expr} < :t{middle} THEN {count_at_or_before(expr, middle, first)}"
+            f" ELSE {middle - first} + {count_at_or_before(expr, count, middle)} END)")
 
-    One pass over the cases and one over the risk history, each row tested against every
-    moment, rather than one query per moment."""
+
+def open_by_risk(db: Any, moments: list[str], scope: Scope) -> list[dict[str, int]]:
+    """For each moment (ascending): the cases open then (opened before it, not closed by
+    it) by their risk level then, the last risk change before the moment ("none" when
+    unassessed or set back to none).
+
+    Each row adds to a difference array over the moments instead of being tested against
+    every moment: a case counts as open at the moments in (opened, closed]; a risk change
+    counts +1 for its level and -1 for the level it replaced (`previous`) at the moments in
+    (max(changed, opened), closed], so the changes of a case add up to its level then."""
     if not moments:
         return []
+    n = len(moments)
     join, where, params = scope.sql()
-    open_at = [f"(c.opened_at < :t{i} AND (c.closed_at IS NULL OR c.closed_at >= :t{i}))"
-               for i in range(len(moments))]
     params.update({f"t{i}": moment for i, moment in enumerate(moments)})
-    params["last"] = max(moments)
-    [totals] = _rows(db, "SELECT " + ", ".join(f"coalesce(sum({o}), 0)" for o in open_at) +
-                     " FROM cases c" + join + " WHERE c.opened_at < :last" + where, params)
-    at_level = [f"(h.changed_at < :t{i} AND (h.until IS NULL OR h.until >= :t{i}) AND {o})"
-                for i, o in enumerate(open_at)]
-    result = [dict.fromkeys(RISK_KEYS, 0) for _ in moments]
-    for row in _rows(db, (
-            "WITH h AS (SELECT case_id, level, changed_at, lead(changed_at) OVER"
-            " (PARTITION BY case_id ORDER BY id) AS until FROM risk_history"
-            " WHERE changed_at < :last)"
-            " SELECT h.level, " + ", ".join(f"coalesce(sum({a}), 0)" for a in at_level) +
-            " FROM h JOIN cases c ON c.id = h.case_id" + join + " WHERE 1" + where +
-            " GROUP BY h.level"), params):
-        level = row[0]
-        if level in ("high", "medium", "low"):
-            for i in range(len(moments)):
-                result[i][level] += int(row[i + 1])
-    for i, total in enumerate(totals):
-        result[i]["none"] = int(total) - sum(result[i][k] for k in ("high", "medium", "low"))
+    # "+opened_at": read every case from the narrow cases_mix, not by the date index.
+    alive = (f" WHERE +c.opened_at < :t{n - 1} AND (c.closed_at IS NULL OR"
+             f" c.closed_at >= :t0)" + where)
+    opened = count_at_or_before("c.opened_at", n)
+    until = (f"(CASE WHEN c.closed_at IS NULL THEN {n}"
+             f" ELSE {count_at_or_before('c.closed_at', n)} END)")
+    diffs = {key: [0] * (n + 1) for key in ("open", "high", "medium", "low")}
+    for first, last in _tuples(db, f"SELECT {opened}, {until} FROM cases c" + join + alive,
+                               params):
+        diffs["open"][first] += 1
+        diffs["open"][last] -= 1
+    for level, previous, first, last in _tuples(db, (
+            f"SELECT h.level, h.previous, max({count_at_or_before('h.changed_at', n)},"
+            f" {opened}), {until} FROM risk_history h CROSS JOIN cases c ON"
+            f" c.id = h.case_id" + join + alive + f" AND h.changed_at < :t{n - 1}"), params):
+        if first >= last:
+            continue
+        if level in diffs:
+            diffs[level][first] += 1
+            diffs[level][last] -= 1
+        if previous in diffs:
+            diffs[previous][first] -= 1
+            diffs[previous][last] += 1
+    result = []
+    running = dict.fromkeys(diffs, 0)
+    for index in range(n):
+        for key in running:
+            running[key] += diffs[key][index]
+        at = {key: running[key] for key in ("high", "medium", "low")}
+        at["none"] = running["open"] - sum(at.values())
+        result.append(at)
     return result
