@@ -8,7 +8,7 @@ stale, so quick changes of the period never show figures for the wrong one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, tzinfo
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QStandardPaths, Qt, QTimer
@@ -54,9 +54,9 @@ class Choices:
     communities: list[str]
 
 
-def load_choices(services: Services) -> Choices:
+def load_choices(services: Services, zone: tzinfo | None = None) -> Choices:
     stats = StatsService(services.vault)
-    return Choices(services.vault.now().astimezone(local_zone()).date(),
+    return Choices(services.vault.now().astimezone(local_zone(zone)).date(),
                    stats.counsellor_choices(), stats.community_choices())
 
 
@@ -69,9 +69,13 @@ def pydate(day: QDate) -> date:
 
 
 class StatisticsScreen(QWidget):
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    """`zone`: whose calendar days count (default: this computer's, the studio's)."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *,
+                 zone: tzinfo | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.zone = zone
         self.report: StatsReport | None = None
         self.today = date.today()
         self._request = 0
@@ -114,7 +118,8 @@ class StatisticsScreen(QWidget):
         self._timer.timeout.connect(self.compute)
         ctx.bus.changed.connect(self._changed)
         self._set_busy_exports(False)
-        operations.run(ctx, load_choices, parent=self, on_done=self._choices_loaded)
+        operations.run(ctx, lambda services: load_choices(services, zone), parent=self,
+                       on_done=self._choices_loaded)
 
     # -- controls ---------------------------------------------------------------------------
     def _period_row(self) -> QHBoxLayout:
@@ -225,7 +230,7 @@ class StatisticsScreen(QWidget):
 
         def work(services: Services) -> StatsReport:
             return StatsService(services.vault).report(period, counsellor_id=counsellor,
-                                                       community=community)
+                                                       community=community, tz=self.zone)
 
         def done(report: StatsReport) -> None:
             if request == self._request:
