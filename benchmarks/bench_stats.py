@@ -260,8 +260,9 @@ def report(sessions: int, seed: int, runs: int, results: dict[str, Any]) -> str:
         f"{counts['risk_history']:,} risk changes, {counts['followups']:,} follow-ups, "
         f"{counts['crisis_interventions']:,} crises, {counts['referrals']:,} referrals, "
         f"{counts['clocks']:,} clocks; {enc_meta['file_mb']:.0f} MB encrypted. "
-        f"`compute_report` for {YEAR.start} – {YEAR.end} (12 months, risk levels at 13 "
-        f"moments). *first* is the first report on a freshly opened connection; then "
+        f"`compute_report` for {YEAR.start} – {YEAR.end} (12 months, risk levels at each "
+        f"month end). *first* is the first report on a freshly opened connection (SQLite's "
+        f"page cache empty, the operating system's as it happens to be); then "
         f"median / p95 of {runs} runs, in ms. *enc* is the vault as the app opens it "
         "(cipher_memory_security ON); *plain* is the same SQLite build without a key; "
         "*memsec OFF* is the encrypted vault with cipher_memory_security off.",

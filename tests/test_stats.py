@@ -225,3 +225,13 @@ def test_a_damaged_stored_identity_is_reported(tmp_path: Path, studio: object) -
     vault.set_setting(SETTING_KEY, "not base64!")
     with pytest.raises(DamagedIdentity):
         studio_identity(vault)
+
+
+def test_the_readme_glossary_defines_every_figure() -> None:
+    from xinhe.records.stats_figures import FIGURES
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    glossary = readme.split("### Statistics glossary", 1)[1].split("\n## ", 1)[0]
+    for fig in FIGURES:
+        assert f"| `{fig.code}` | {fig.zh} | {fig.en} | {fig.definition_en} |" in glossary, \
+            fig.code

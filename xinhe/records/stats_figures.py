@@ -100,8 +100,8 @@ FIGURES: tuple[Figure, ...] = (
        "Cases with at least one crisis intervention in the period, each counted once."),
     _F("cases_open_at_end", "risk", "期末在案个案", "Cases open at period end",
        "期末（期间最后一天结束时；若晚于现在，则为现在）已开案且尚未结案的个案数。",
-       "Cases opened before the period's end and not closed by then (the end of the last "
-       "day, or now if that is later)."),
+       "Cases opened before the period's end and not closed by then (the end of its last "
+       "day, or now if the period has not ended yet)."),
     _F("high_risk_open_at_end", "risk", "期末在案高风险个案", "High-risk cases open at end",
        "期末在案个案中，期末时风险等级（此前最后一次风险变更的结果，含评估与人工调整）为高风险的个案数。",
        "Cases open at the period's end whose risk level then (the last risk change before "
@@ -138,7 +138,7 @@ FIGURES: tuple[Figure, ...] = (
        "期间内向公安机关完成的未成年人强制报告数（按记录的报告时间）。",
        "Reports to police about harm to a minor made in the period (by the recorded report "
        "time)."),
-    _F("minor_reports_outstanding", "legal", "尚未报告的未成年人个案",
+    _F("minor_reports_outstanding", "legal", "未成年人强制报告（尚未报告）",
        "Minor reports still outstanding",
        "期间内记录了疑似未成年人受害、但至今没有记录报警的次数；应为 0。",
        "Suspected harm to a minor noted in the period with no report to police recorded "
