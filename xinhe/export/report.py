@@ -244,14 +244,14 @@ def _story(report: StatsReport, styles: layout.Styles, t: Translate, font: str,
               NextPageTemplate("two"), PageBreak(),
               _p(t("一、全部数字", "1. All figures"), styles.heading),
               *_figures_tables(report, styles, lang),
-              NextPageTemplate("one"), PageBreak(),
-              _p(t("二、月度数字", "2. By month"), styles.heading),
-              _month_table(report, styles, t, lang),
-              _p(t("三、指标定义", "3. Definitions"), styles.heading)]
+              _p(t("二、指标定义", "2. Definitions"), styles.heading)]
     for fig in FIGURES:
         story.append(_p(f"{fig.name(lang)}{t('：', ': ')}{fig.definition(lang)}",
                         styles.small))
         story.append(Spacer(1, 2))
+    story += [NextPageTemplate("one"), PageBreak(),
+              _p(t("三、月度数字", "3. By month"), styles.heading),
+              _month_table(report, styles, t, lang)]
     story.append(CondPageBreak(layout.STAMP_HEIGHT + 90))
     story.append(KeepTogether([
         _p(t("四、签署", "4. Signature"), styles.heading),
