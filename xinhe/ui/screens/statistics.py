@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from xinhe.crypto.files import atomic_write
 from xinhe.errors import XinheError
@@ -117,7 +118,7 @@ class StatisticsScreen(QWidget):
         self._timer.setInterval(150)
         self._timer.timeout.connect(self.compute)
         ctx.bus.changed.connect(self._changed)
-        self._set_busy_exports(False)
+        self._enable_exports(False)
         operations.run(ctx, lambda services: load_choices(services, zone), parent=self,
                        on_done=self._choices_loaded)
 
@@ -180,6 +181,8 @@ class StatisticsScreen(QWidget):
         return row
 
     def _choices_loaded(self, choices: Choices) -> None:
+        if not isValid(self):
+            return
         self.today = choices.today
         for user_id, name in choices.counsellors:
             self.counsellor.addItem(name, user_id)
@@ -233,11 +236,11 @@ class StatisticsScreen(QWidget):
                                                        community=community, tz=self.zone)
 
         def done(report: StatsReport) -> None:
-            if request == self._request:
+            if request == self._request and isValid(self):
                 self.show_report(report)
 
         def failed(exc: BaseException) -> None:
-            if request == self._request:
+            if request == self._request and isValid(self):
                 self._show_error(exc)
         operations.run(self.ctx, work, parent=self, on_done=done, on_failure=failed)
 
@@ -249,7 +252,7 @@ class StatisticsScreen(QWidget):
         self.months.clear()
         self.months.setRowCount(0)
         self._set_message(error_text(exc), "error")
-        self._set_busy_exports(False)
+        self._enable_exports(False)
 
     def _set_message(self, text: str, kind: str) -> None:
         self.message.setObjectName(kind)
@@ -273,7 +276,7 @@ class StatisticsScreen(QWidget):
                 "This period reaches into the future: figures count up to now."), "warning")
         else:
             self._set_message(text, "hint")
-        self._set_busy_exports(True)
+        self._enable_exports(True)
 
     def _fill_months(self, report: StatsReport) -> None:
         headers = [self.tr("Month"), self.tr("Cases served"), self.tr("Person-times"),
@@ -296,7 +299,7 @@ class StatisticsScreen(QWidget):
                 self.months.setItem(row, column, item)
 
     # -- export ----------------------------------------------------------------------------------
-    def _set_busy_exports(self, enabled: bool) -> None:
+    def _enable_exports(self, enabled: bool) -> None:
         self.csv_button.setEnabled(enabled)
         self.pdf_button.setEnabled(enabled)
 
@@ -347,15 +350,19 @@ class StatisticsScreen(QWidget):
 
             atomic_write(path, export_report_pdf(services.vault, report, lang))
             return path
-        self._set_busy_exports(False)
+        self._enable_exports(False)
         self._set_message(self.tr("Making and signing the PDF…"), "hint")
         operations.run(self.ctx, work, parent=self, on_done=self._saved,
                        on_failure=self._save_failed)
 
     def _saved(self, path: Path) -> None:
-        self._set_busy_exports(self.report is not None)
+        if not isValid(self):  # the window closed (locked) while the file was written
+            return
+        self._enable_exports(self.report is not None)
         self._set_message(self.tr("Saved: %1").replace("%1", str(path)), "ok")
 
     def _save_failed(self, exc: BaseException) -> None:
-        self._set_busy_exports(self.report is not None)
+        if not isValid(self):
+            return
+        self._enable_exports(self.report is not None)
         self._set_message(error_text(exc), "error")
