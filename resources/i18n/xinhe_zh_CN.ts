@@ -1107,6 +1107,17 @@
     </message>
 </context>
 <context>
+    <name>FiguresModel</name>
+    <message>
+        <source>Figure</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+</context>
+<context>
     <name>FollowupDialog</name>
     <message>
         <source>Follow-up visit</source>
@@ -1373,10 +1384,6 @@
     <message>
         <source>Statistics</source>
         <translation>统计</translation>
-    </message>
-    <message>
-        <source>Figures for the district&apos;s reports.</source>
-        <translation>区里报表所需的数据。</translation>
     </message>
     <message>
         <source>Retention</source>
@@ -2414,6 +2421,188 @@
     <message>
         <source>Type your password to confirm it is you.</source>
         <translation>请输入您的密码，确认是您本人。</translation>
+    </message>
+</context>
+<context>
+    <name>StatisticsCharts</name>
+    <message>
+        <source>Monthly trend</source>
+        <translation>月度趋势</translation>
+    </message>
+    <message>
+        <source>Cases served</source>
+        <translation>服务个案数</translation>
+    </message>
+    <message>
+        <source>Person-times</source>
+        <translation>服务人次</translation>
+    </message>
+    <message>
+        <source>Category mix of new cases</source>
+        <translation>新增个案类别构成</translation>
+    </message>
+    <message>
+        <source>Category mix of new cases: none in this period</source>
+        <translation>新增个案类别构成：本期间没有新增个案</translation>
+    </message>
+    <message>
+        <source>Open cases by risk level at month end</source>
+        <translation>月末在案个案（按风险等级）</translation>
+    </message>
+</context>
+<context>
+    <name>StatisticsScreen</name>
+    <message>
+        <source>Statistics</source>
+        <translation>统计</translation>
+    </message>
+    <message>
+        <source>Monthly trend</source>
+        <translation>月度趋势</translation>
+    </message>
+    <message>
+        <source>Category mix</source>
+        <translation>类别构成</translation>
+    </message>
+    <message>
+        <source>Risk levels</source>
+        <translation>风险等级</translation>
+    </message>
+    <message>
+        <source>By month</source>
+        <translation>按月</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <source>Last month</source>
+        <translation>上月</translation>
+    </message>
+    <message>
+        <source>This quarter</source>
+        <translation>本季度</translation>
+    </message>
+    <message>
+        <source>Last quarter</source>
+        <translation>上季度</translation>
+    </message>
+    <message>
+        <source>Year to date</source>
+        <translation>本年至今</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>自定义</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>统计期间</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>The figures as a spreadsheet for the district (UTF-8, opens in Excel).</source>
+        <translation>各项数字导出为表格，供向区里报送（UTF-8 编码，可直接用 Excel 打开）。</translation>
+    </message>
+    <message>
+        <source>Export signed PDF…</source>
+        <translation>导出签名 PDF…</translation>
+    </message>
+    <message>
+        <source>The report with its charts, signed with the studio&apos;s certificate.</source>
+        <translation>含图表的统计报告，以工作室证书电子签名。</translation>
+    </message>
+    <message>
+        <source>All counsellors</source>
+        <translation>全部咨询师</translation>
+    </message>
+    <message>
+        <source>Counsellor</source>
+        <translation>咨询师</translation>
+    </message>
+    <message>
+        <source>All communities</source>
+        <translation>全部社区</translation>
+    </message>
+    <message>
+        <source>Community</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <source>Your own cases only.</source>
+        <translation>只统计您自己负责的个案。</translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation>正在统计…</translation>
+    </message>
+    <message>
+        <source>%1 to %2 · %3 days · calendar days in %4</source>
+        <translation>%1 至 %2 · 共 %3 天 · 按 %4 日历日统计</translation>
+    </message>
+    <message>
+        <source>This period reaches into the future: figures count up to now.</source>
+        <translation>本期间包含未来日期：数字只统计到现在。</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>月份</translation>
+    </message>
+    <message>
+        <source>Cases served</source>
+        <translation>服务个案</translation>
+    </message>
+    <message>
+        <source>Person-times</source>
+        <translation>服务人次</translation>
+    </message>
+    <message>
+        <source>New cases</source>
+        <translation>新增个案</translation>
+    </message>
+    <message>
+        <source>statistics</source>
+        <translation>统计</translation>
+    </message>
+    <message>
+        <source>Export statistics as CSV</source>
+        <translation>导出统计（CSV）</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Writing the CSV file…</source>
+        <translation>正在写入 CSV 文件…</translation>
+    </message>
+    <message>
+        <source>Export statistics as a signed PDF</source>
+        <translation>导出统计报告（签名 PDF）</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Making and signing the PDF…</source>
+        <translation>正在生成并签署 PDF…</translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation>已保存：%1</translation>
     </message>
 </context>
 <context>

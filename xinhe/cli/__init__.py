@@ -156,6 +156,6 @@ def run(args: argparse.Namespace, io: Io | None = None,
 
 
 # The command modules register their handlers on import and add their parsers.
-from xinhe.cli import accounts, casework, maintenance, referrals, signing  # noqa: E402
+from xinhe.cli import accounts, casework, maintenance, referrals, signing, stats  # noqa: E402
 
-COMMAND_MODULES = (accounts, casework, referrals, signing, maintenance)
+COMMAND_MODULES = (accounts, casework, referrals, signing, stats, maintenance)

@@ -443,9 +443,41 @@ CREATE UNIQUE INDEX signing_identities_one_current ON signing_identities
     (coalesce(retired_at, '')) WHERE retired_at IS NULL
 """
 
+# Statistics (xinhe/records/stats_queries.py): covering indexes, so a year's figures never
+# read a session's row (its note) — on the encrypted vault every page read is a decryption.
+# The two session indexes and the risk-history index are widened in place (same names, the
+# old columns first), so every query that used them still does; the others let a
+# counsellor's or a community's figures start from their few cases.
+V4_STATISTICS = """
+DROP INDEX sessions_case
+;;
+CREATE INDEX sessions_case ON sessions (case_id, started_at, persons_served)
+;;
+DROP INDEX sessions_started
+;;
+CREATE INDEX sessions_started ON sessions (started_at, case_id, persons_served)
+;;
+CREATE INDEX sessions_unsigned ON sessions (started_at, case_id) WHERE signed_at IS NULL
+;;
+DROP INDEX risk_history_case
+;;
+CREATE INDEX risk_history_case ON risk_history (case_id, id, changed_at, level, previous)
+;;
+CREATE INDEX cases_mix ON cases (category, source, opened_at, closed_at, counsellor_id, client_id)
+;;
+DROP INDEX followups_due
+;;
+CREATE INDEX followups_due ON followups (status, due_at, done_at, case_id)
+;;
+CREATE INDEX cases_client ON cases (client_id)
+;;
+CREATE INDEX clients_community ON clients (community)
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "foundation: meta, users, audit chain, settings", V1_FOUNDATION),
     Migration(2, "casework: clients, cases, notes, assessments, clocks, referrals, search",
               V2_CASEWORK + V2_SEARCH),
     Migration(3, "referral packets: the studio's signing identity", V3_SIGNING),
+    Migration(4, "statistics: covering indexes for period figures", V4_STATISTICS),
 ]

@@ -237,8 +237,8 @@ class MainWindow(QMainWindow):
                     screen("xinhe.ui.screens.review:ReviewScreen")),
             Section("referrals", self.tr("Referrals"), ALL_CASE_ROLES,
                     screen("xinhe.ui.screens.referrals:ReferralsScreen")),
-            Section("statistics", self.tr("Statistics"), ("supervisor", "staff"), intro(
-                self.tr("Statistics"), self.tr("Figures for the district's reports."))),
+            Section("statistics", self.tr("Statistics"), ALL_CASE_ROLES,
+                    screen("xinhe.ui.screens.statistics:StatisticsScreen")),
             Section("retention", self.tr("Retention"), ("supervisor",),
                     screen("xinhe.ui.screens.retention:RetentionScreen")),
             Section("admin", self.tr("Admin"), ("admin",),

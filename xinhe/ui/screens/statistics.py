@@ -1,0 +1,368 @@
+"""统计: the period report — a period picker with presets, the figures as a table, charts
+of the monthly trend, the category mix and risk levels, and CSV / signed PDF export.
+
+Figures are computed on the database thread; a newer request makes an older result
+stale, so quick changes of the period never show figures for the wrong one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, tzinfo
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QStandardPaths, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from xinhe.crypto.files import atomic_write
+from xinhe.errors import XinheError
+from xinhe.i18n import language
+from xinhe.records.services import Services
+from xinhe.records.stats import StatsReport, StatsService
+from xinhe.records.stats_period import Period, local_zone
+from xinhe.records.stats_table import RISK_LABELS, to_csv
+from xinhe.ui import operations
+from xinhe.ui.context import AppContext
+from xinhe.ui.screens import statistics_charts as charts
+from xinhe.ui.screens.statistics_model import FiguresModel
+from xinhe.ui.widgets import error_text, label
+
+REFRESH_ON = {"case", "session", "crisis", "followup", "clock", "referral", "risk",
+              "assessment"}
+
+
+@dataclass(frozen=True)
+class Choices:
+    today: date
+    counsellors: list[tuple[int, str]]
+    communities: list[str]
+
+
+def load_choices(services: Services, zone: tzinfo | None = None) -> Choices:
+    stats = StatsService(services.vault)
+    return Choices(services.vault.now().astimezone(local_zone(zone)).date(),
+                   stats.counsellor_choices(), stats.community_choices())
+
+
+def qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def pydate(day: QDate) -> date:
+    return date(day.year(), day.month(), day.day())
+
+
+class StatisticsScreen(QWidget):
+    """`zone`: whose calendar days count (default: this computer's, the studio's)."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *,
+                 zone: tzinfo | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.zone = zone
+        self.report: StatsReport | None = None
+        self.today = date.today()
+        self._request = 0
+        layout = QVBoxLayout(self)
+        layout.addWidget(label(self.tr("Statistics"), "pageTitle"))
+        layout.addLayout(self._period_row())
+        layout.addLayout(self._scope_row())
+        self.message = label("", "hint")
+        layout.addWidget(self.message)
+        self.model = FiguresModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.tabs = QTabWidget()
+        self.trend_view, self.category_view, self.risk_view = (
+            charts.chart_view(), charts.chart_view(), charts.chart_view())
+        self.months = QTableWidget()
+        self.months.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.months.verticalHeader().hide()
+        self.months.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.months.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.tabs.addTab(self.trend_view, self.tr("Monthly trend"))
+        self.tabs.addTab(self.category_view, self.tr("Category mix"))
+        self.tabs.addTab(self.risk_view, self.tr("Risk levels"))
+        self.tabs.addTab(self.months, self.tr("By month"))
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        layout.addWidget(splitter, 1)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(150)
+        self._timer.timeout.connect(self.compute)
+        ctx.bus.changed.connect(self._changed)
+        self._enable_exports(False)
+        operations.run(ctx, lambda services: load_choices(services, zone), parent=self,
+                       on_done=self._choices_loaded)
+
+    # -- controls ---------------------------------------------------------------------------
+    def _period_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.preset = QComboBox()
+        for code, text in (("month", self.tr("This month")), ("last_month", self.tr("Last month")),
+                           ("quarter", self.tr("This quarter")),
+                           ("last_quarter", self.tr("Last quarter")),
+                           ("ytd", self.tr("Year to date")), ("custom", self.tr("Custom"))):
+            self.preset.addItem(text, code)
+        self.preset.setCurrentIndex(self.preset.findData("quarter"))
+        self.preset.currentIndexChanged.connect(self._preset_chosen)
+        self.start = QDateEdit()
+        self.end = QDateEdit()
+        for edit in (self.start, self.end):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setDateRange(QDate(2000, 1, 1), QDate(2099, 12, 31))
+            edit.dateChanged.connect(self._dates_edited)
+        row.addWidget(QLabel(self.tr("Period")))
+        row.addWidget(self.preset)
+        row.addWidget(QLabel(self.tr("From")))
+        row.addWidget(self.start)
+        row.addWidget(QLabel(self.tr("To")))
+        row.addWidget(self.end)
+        row.addStretch()
+        self.csv_button = QPushButton(self.tr("Export CSV…"))
+        self.csv_button.setToolTip(self.tr("The figures as a spreadsheet for the district "
+                                           "(UTF-8, opens in Excel)."))
+        self.csv_button.clicked.connect(self.export_csv)
+        self.pdf_button = QPushButton(self.tr("Export signed PDF…"))
+        self.pdf_button.setToolTip(self.tr("The report with its charts, signed with the "
+                                           "studio's certificate."))
+        self.pdf_button.clicked.connect(self.export_pdf)
+        row.addWidget(self.csv_button)
+        row.addWidget(self.pdf_button)
+        return row
+
+    def _scope_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.counsellor = QComboBox()
+        self.counsellor.addItem(self.tr("All counsellors"), None)
+        self.counsellor.currentIndexChanged.connect(self.schedule)
+        self.counsellor_label = QLabel(self.tr("Counsellor"))
+        supervisor = self.ctx.has_role("supervisor")
+        self.counsellor.setVisible(supervisor)
+        self.counsellor_label.setVisible(supervisor)
+        self.community = QComboBox()
+        self.community.addItem(self.tr("All communities"), None)
+        self.community.currentIndexChanged.connect(self.schedule)
+        row.addWidget(self.counsellor_label)
+        row.addWidget(self.counsellor)
+        row.addWidget(QLabel(self.tr("Community")))
+        row.addWidget(self.community)
+        if self.ctx.has_role("counsellor"):
+            row.addWidget(label(self.tr("Your own cases only."), "hint", wrap=False))
+        row.addStretch()
+        return row
+
+    def _choices_loaded(self, choices: Choices) -> None:
+        if not isValid(self):
+            return
+        self.today = choices.today
+        for user_id, name in choices.counsellors:
+            self.counsellor.addItem(name, user_id)
+        for community in choices.communities:
+            self.community.addItem(community, community)
+        self._preset_chosen()
+
+    def _preset_chosen(self) -> None:
+        code = self.preset.currentData()
+        if code != "custom":
+            period = Period.preset(str(code), self.today)
+            for edit, day in ((self.start, period.start), (self.end, period.end)):
+                edit.blockSignals(True)
+                edit.setDate(qdate(day))
+                edit.blockSignals(False)
+        self.schedule()
+
+    def _dates_edited(self) -> None:
+        self.preset.blockSignals(True)
+        self.preset.setCurrentIndex(self.preset.findData("custom"))
+        self.preset.blockSignals(False)
+        self.schedule()
+
+    def set_period(self, start: date, end: date) -> None:
+        """Choose a custom period, as a person would with the two date fields."""
+        self.start.setDate(qdate(start))
+        self.end.setDate(qdate(end))
+
+    def _changed(self, kinds: object) -> None:
+        if isinstance(kinds, set) and kinds & REFRESH_ON:
+            self.schedule()
+
+    # -- computing ---------------------------------------------------------------------------
+    def schedule(self) -> None:
+        self._timer.start()
+
+    def compute(self) -> None:
+        self._request += 1
+        request = self._request
+        try:
+            period = Period(pydate(self.start.date()), pydate(self.end.date()))
+        except XinheError as exc:
+            self._show_error(exc)
+            return
+        counsellor = self.counsellor.currentData()
+        community = self.community.currentData()
+        self._set_message(self.tr("Counting…"), "hint")
+
+        def work(services: Services) -> StatsReport:
+            return StatsService(services.vault).report(period, counsellor_id=counsellor,
+                                                       community=community, tz=self.zone)
+
+        def done(report: StatsReport) -> None:
+            if request == self._request and isValid(self):
+                self.show_report(report)
+
+        def failed(exc: BaseException) -> None:
+            if request == self._request and isValid(self):
+                self._show_error(exc)
+        operations.run(self.ctx, work, parent=self, on_done=done, on_failure=failed)
+
+    def _show_error(self, exc: BaseException) -> None:
+        self.report = None
+        self.model.set_report(None)
+        for view in (self.trend_view, self.category_view, self.risk_view):
+            view.setChart(charts.empty_chart())
+        self.months.clear()
+        self.months.setRowCount(0)
+        self._set_message(error_text(exc), "error")
+        self._enable_exports(False)
+
+    def _set_message(self, text: str, kind: str) -> None:
+        self.message.setObjectName(kind)
+        self.message.setText(text)
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+
+    def show_report(self, report: StatsReport) -> None:
+        self.report = report
+        self.model.set_report(report)
+        self.trend_view.setChart(charts.trend_chart(report))
+        self.category_view.setChart(charts.category_chart(report))
+        self.risk_view.setChart(charts.risk_chart(report))
+        self._fill_months(report)
+        text = self.tr("%1 to %2 · %3 days · calendar days in %4").replace(
+            "%1", report.period.start.isoformat()).replace(
+            "%2", report.period.end.isoformat()).replace(
+            "%3", str(report.period.days)).replace("%4", report.timezone)
+        if report.future:
+            self._set_message(text + " · " + self.tr(
+                "This period reaches into the future: figures count up to now."), "warning")
+        else:
+            self._set_message(text, "hint")
+        self._enable_exports(True)
+
+    def _fill_months(self, report: StatsReport) -> None:
+        headers = [self.tr("Month"), self.tr("Cases served"), self.tr("Person-times"),
+                   self.tr("New cases"), *[RISK_LABELS[k][1 if language() == "en" else 0]
+                                           for k in ("high", "medium", "low", "none")]]
+        self.months.clear()
+        self.months.setColumnCount(len(headers))
+        self.months.setHorizontalHeaderLabels(headers)
+        self.months.setRowCount(len(report.months))
+        for row, month in enumerate(report.months):
+            risk = ["—"] * 4 if month.risk is None else [
+                str(month.risk[k]) for k in ("high", "medium", "low", "none")]
+            for column, text in enumerate([month.key, str(month.cases_served),
+                                           str(month.person_times), str(month.new_cases),
+                                           *risk]):
+                item = QTableWidgetItem(text)
+                if column:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight |
+                                          Qt.AlignmentFlag.AlignVCenter)
+                self.months.setItem(row, column, item)
+
+    # -- export ----------------------------------------------------------------------------------
+    def _enable_exports(self, enabled: bool) -> None:
+        self.csv_button.setEnabled(enabled)
+        self.pdf_button.setEnabled(enabled)
+
+    def _ask_path(self, title: str, suffix: str, filter_text: str) -> Path | None:
+        report = self.report
+        assert report is not None
+        folder = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation)
+        name = self.tr("statistics") + f"_{report.period.start}_{report.period.end}.{suffix}"
+        path, _ = QFileDialog.getSaveFileName(self, title, str(Path(folder) / name),
+                                              filter_text)
+        if not path:
+            return None
+        chosen = Path(path)
+        return chosen if chosen.suffix.lower() == f".{suffix}" else \
+            chosen.with_name(chosen.name + f".{suffix}")
+
+    def export_csv(self) -> None:
+        report = self.report
+        if report is None:
+            return
+        path = self._ask_path(self.tr("Export statistics as CSV"), "csv",
+                              self.tr("CSV files (*.csv)"))
+        if path is None:
+            return
+        lang = language()
+
+        def work(services: Services) -> Path:
+            StatsService(services.vault).record_export(report, "csv")
+            atomic_write(path, to_csv(report, lang))
+            return path
+        self._set_message(self.tr("Writing the CSV file…"), "hint")
+        operations.run(self.ctx, work, parent=self, on_done=self._saved,
+                       on_failure=self._save_failed)
+
+    def export_pdf(self) -> None:
+        report = self.report
+        if report is None:
+            return
+        path = self._ask_path(self.tr("Export statistics as a signed PDF"), "pdf",
+                              self.tr("PDF files (*.pdf)"))
+        if path is None:
+            return
+        lang = language()
+
+        def work(services: Services) -> Path:
+            from xinhe.export.report import export_report_pdf
+
+            atomic_write(path, export_report_pdf(services.vault, report, lang))
+            return path
+        self._enable_exports(False)
+        self._set_message(self.tr("Making and signing the PDF…"), "hint")
+        operations.run(self.ctx, work, parent=self, on_done=self._saved,
+                       on_failure=self._save_failed)
+
+    def _saved(self, path: Path) -> None:
+        if not isValid(self):  # the window closed (locked) while the file was written
+            return
+        self._enable_exports(self.report is not None)
+        self._set_message(self.tr("Saved: %1").replace("%1", str(path)), "ok")
+
+    def _save_failed(self, exc: BaseException) -> None:
+        if not isValid(self):
+            return
+        self._enable_exports(self.report is not None)
+        self._set_message(error_text(exc), "error")
