@@ -35,7 +35,6 @@ from xinhe.ui import operations
 from xinhe.ui.backup_reminder import BackupReminder
 from xinhe.ui.context import AppContext
 from xinhe.ui.roles import role_label
-from xinhe.ui.screens.section_intro import SectionIntro
 from xinhe.ui.widgets import label
 
 ALL_CASE_ROLES = ("counsellor", "supervisor", "staff")
@@ -224,8 +223,6 @@ class MainWindow(QMainWindow):
                 return widget
             return build
 
-        def intro(title: str, text: str) -> Callable[[AppContext], QWidget]:
-            return lambda ctx: SectionIntro(title, text)
         return [
             Section("dashboard", self.tr("Dashboard"), ALL_CASE_ROLES,
                     screen("xinhe.ui.screens.dashboard:DashboardScreen")),
