@@ -97,6 +97,9 @@ def test_unlock_window_shows_errors_inline_and_opens_the_main_window(
     with running_app(folder) as app:
         window = app.window
         assert isinstance(window, UnlockWindow)
+        # Nobody has signed in here yet: no login name is suggested.
+        assert window.user.currentText() == ""
+        assert [window.user.itemText(i) for i in range(window.user.count())] == ["admin", "wang"]
         window.user.setCurrentText("wang")
         type_into(qtbot, window.password, "wrong-password")
         click(qtbot, window.unlock_button)
@@ -128,6 +131,7 @@ def test_damaged_vault_is_reported_in_the_unlock_window(qtbot: QtBot, tmp_path: 
     folder.db_path.write_bytes(bytes(data))
     with running_app(folder) as app:
         window = app.window
+        type_into(qtbot, window.user.lineEdit(), "admin")
         type_into(qtbot, window.password, ADMIN_PASSWORD)
         click(qtbot, window.unlock_button)
         qtbot.waitUntil(lambda: window.error.isVisible())
@@ -136,6 +140,7 @@ def test_damaged_vault_is_reported_in_the_unlock_window(qtbot: QtBot, tmp_path: 
 
 def unlock_as_admin(qtbot: QtBot, app: object) -> MainWindow:
     window = app.window  # type: ignore[attr-defined]
+    type_into(qtbot, window.user.lineEdit(), "admin")
     type_into(qtbot, window.password, ADMIN_PASSWORD)
     click(qtbot, window.unlock_button)
     qtbot.waitUntil(lambda: isinstance(app.window, MainWindow), timeout=10_000)  # type: ignore
@@ -196,6 +201,7 @@ def test_english_is_selectable_and_remembered(qtbot: QtBot, tmp_path: Path,
             assert app.window.unlock_button.text() == "解锁"
             app.window.language.setCurrentIndex(1)
             qtbot.waitUntil(lambda: app.window.unlock_button.text() == "Unlock")
+            type_into(qtbot, app.window.user.lineEdit(), "admin")
             type_into(qtbot, app.window.password, "wrong-password")
             click(qtbot, app.window.unlock_button)
             qtbot.waitUntil(lambda: app.window.error.isVisible())

@@ -44,7 +44,8 @@ class UnlockWindow(QWidget):
         self.user = QComboBox()
         self.user.setEditable(True)
         self.user.addItems(usernames)
-        self.user.setCurrentText(last_user or (usernames[0] if usernames else ""))
+        # The last person to sign in here, or nobody (not whoever sorts first).
+        self.user.setCurrentText(last_user if last_user in usernames else "")
         self.password = password_field()
         form.addRow(self.tr("Login name"), self.user)
         form.addRow(self.tr("Password"), self.password)
