@@ -80,6 +80,8 @@ class CaseListPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setResizeContentsPrecision(200)  # fast at 10,000 rows
+        self.sized = False
         self.table.setItemDelegateForColumn(5, RiskBadgeDelegate(self.table))
         self.table.doubleClicked.connect(self._open)
         self.table.activated.connect(self._open)
@@ -119,6 +121,9 @@ class CaseListPanel(QWidget):
 
     def _loaded(self, rows: list[CaseRow]) -> None:
         self.model.set_rows(rows)
+        if rows and not self.sized:  # once: later the person's own widths stay
+            self.table.resizeColumnsToContents()
+            self.sized = True
         names = sorted({(r.counsellor_id, r.counsellor_name) for r in rows}, key=lambda x: x[1])
         current = self.counsellor.currentData()
         self.counsellor.blockSignals(True)
