@@ -319,7 +319,3 @@ def unseal_generation(vault_id: str, slot_id: str, private: X25519PrivateKey,
         raise VaultDamaged("密钥槽中的数据库密钥已损坏",
                            "the database key in a key slot is damaged") from None
 
-
-def public_of(private: X25519PrivateKey) -> bytes:
-    return _raw_public(private.public_key())
-

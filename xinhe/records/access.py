@@ -16,7 +16,6 @@ from xinhe.errors import AccessDenied, NotFound
 from xinhe.records.vault import Vault
 
 CASE_ROLES = ("counsellor", "supervisor", "staff")
-NOTE_ROLES = ("counsellor", "supervisor")
 
 
 def visible_cases_clause(vault: Vault, alias: str = "c") -> tuple[str, list[Any]]:

@@ -9,7 +9,7 @@ from xinhe.errors import AccessDenied, InvalidInput, NotFound
 from xinhe.records import risk, vocab
 from xinhe.records.access import require_case, require_case_role, visible_cases_clause
 from xinhe.records.clients import Client, ClientService
-from xinhe.records.common import iso, next_number, parse_ts
+from xinhe.records.common import iso, next_number
 from xinhe.records.search_index import index_case
 from xinhe.records.vault import Vault
 
@@ -287,9 +287,3 @@ class CaseService:
     def risk_history(self, case_id: int) -> list[risk.RiskChange]:
         require_case(self.vault, case_id, "header")
         return risk.history(self.vault, case_id)
-
-    def days_open(self, header: CaseHeader) -> int:
-        start = parse_ts(header.opened_at)
-        end = parse_ts(header.closed_at) or self.vault.now()
-        assert start is not None
-        return (end - start).days

@@ -70,11 +70,6 @@ class Database:
         if me != self._owner:
             raise WrongThread("the vault database was used from a thread that does not own it")
 
-    @property
-    def owner_thread(self) -> int:
-        return self._owner
-
-    # -- statements --------------------------------------------------------------------
     def execute(self, sql: str, params: Params = ()) -> sqlcipher3.Cursor:
         self._check()
         try:
@@ -129,11 +124,6 @@ class Database:
         else:
             self.execute(f"RELEASE sp{self._depth}")
 
-    @property
-    def in_transaction(self) -> bool:
-        return self._depth > 0
-
-    # -- schema --------------------------------------------------------------------------
     @property
     def schema_version(self) -> int:
         return int(self.scalar("PRAGMA user_version"))

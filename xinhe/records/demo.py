@@ -15,7 +15,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from xinhe.errors import InvalidInput, VaultExists
@@ -389,6 +388,3 @@ def _close(rng: random.Random, sup: Services, state: dict[str, Any],
             summary.closed += 1
     return act
 
-
-def demo_folder_note(path: Path) -> str:
-    return str(path / MARKER)
