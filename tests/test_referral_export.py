@@ -283,3 +283,34 @@ def test_an_expired_certificate_signs_nothing(studio: Studio, clock: Clock,
     assert list(outbox.iterdir()) == []
     [failed] = studio.sup.vault.audit.events(action_prefix="referral.sign")
     assert failed.outcome == "failed:certificate_expired"
+
+
+def test_an_allowed_document_travels_inside_the_signed_pdf(studio: Studio, clock: Clock,
+                                                           outbox: Path) -> None:
+    """The court may receive documents: the medical record goes as a file attachment of
+    the signed PDF (covered by the signature), byte for byte; the police packet of the
+    same case carries no such file."""
+    import io
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    def embedded(pdf: bytes) -> dict[str, bytes]:
+        names = PdfFileReader(io.BytesIO(pdf)).root["/Names"]["/EmbeddedFiles"]["/Names"]
+        return {str(names[i]): names[i + 1].get_object()["/EF"]["/F"].get_object().data
+                for i in range(0, len(names), 2)}
+
+    identity = install_identity(studio)
+    case = dv_case(studio, clock, consent_for=("protection_order", "court"))
+    studio.wang.consents.record(case.case_id, purpose="referral", recipient="police",
+                                given_at=clock.now, form="written", given_by="当事人本人")
+    court = draft_referral(studio, case, agency="court", purpose="protection_order")
+    export_referral(studio.staff, court.id, outbox=outbox)
+    pdf = studio.staff.referrals.signed_pdf(court.id)
+    files = embedded(pdf)
+    assert files["病历.pdf"] == case.document
+    assert "referral.json" in files
+    check = verify_pdf(pdf, [identity.certificate])
+    assert check.ok and check.trusted  # the file attachments are inside the signed range
+    police = draft_referral(studio, case)
+    export_referral(studio.staff, police.id, outbox=outbox)
+    assert set(embedded(studio.staff.referrals.signed_pdf(police.id))) == {"referral.json"}

@@ -132,7 +132,8 @@ class ConsentRecord:
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file named in the packet; `data` is set only for included images."""
+    """A file named in the packet; `data` is set for included ones (images are placed on
+    pages, other files are embedded in the PDF as file attachments)."""
 
     name: str
     media_type: str

@@ -115,6 +115,15 @@ def _attach_json_and_field(pdf: bytes, packet: ReferralPacket,
     writer.update_container(spec)
     writer.root[generic.pdf_name("/AF")] = writer.add_object(generic.ArrayObject([spec_ref]))
     writer.update_root()  # type: ignore[no-untyped-call]
+    for attachment in embedded_attachments(packet):
+        assert attachment.data is not None
+        embed.embed_file(writer, embed.FileSpec(
+            file_spec_string=attachment.name, file_name=attachment.name,
+            embedded_data=embed.EmbeddedFileObject.from_file_data(
+                writer, data=attachment.data, mime_type=attachment.media_type,
+                params=embed.EmbeddedFileParams(creation_date=packet.created_at,
+                                                modification_date=packet.created_at)),
+            description=f"Attachment, SHA-256 {attachment.sha256}"))
     x1, y1, x2, y2 = (round(v) for v in area.box)
     fields.append_signature_field(writer, fields.SigFieldSpec(
         SIGNATURE_FIELD, on_page=area.page_index, box=(x1, y1, x2, y2)))
@@ -299,6 +308,11 @@ def _size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, round(n / 1024))} KB"
 
 
+def embedded_attachments(packet: ReferralPacket) -> list[Attachment]:
+    """Included files that are not pictures: they travel as PDF file attachments."""
+    return [a for a in packet.attachments if a.included and not a.is_image and a.data]
+
+
 def _attachment_list(packet: ReferralPacket, styles: layout.Styles,
                      t: Callable[[str, str], str], width: float) -> list[Flowable]:
     if not packet.attachments:
@@ -309,6 +323,8 @@ def _attachment_list(packet: ReferralPacket, styles: layout.Styles,
         if a.included and a.is_image and a.data:
             number += 1
             where = t(f"附于文后（附图 {number}）", f"Included (figure {number})")
+        elif a.included and a.data:
+            where = t("作为文件附件嵌入本 PDF", "Embedded in this PDF as a file attachment")
         else:
             where = t("未随本文件提供", "Not included")
         rows.append([a.name, f"{a.media_type}\n{_size(a.size)}", where, a.sha256])

@@ -325,10 +325,11 @@ class PacketBuilder:
         for row in self.vault.db.all(
                 "SELECT filename, media_type, size, sha256, data FROM attachments WHERE"
                 f" case_id = ? AND kind IN ({marks}) ORDER BY added_at, id", [case_id, *kinds]):
-            image = row["media_type"] in IMAGE_TYPES
+            # Every allowed file goes with the packet: images as pages, other files
+            # (a PDF document, a text) embedded in the signed PDF as file attachments.
             yield Attachment(name=str(row["filename"]), media_type=str(row["media_type"]),
-                             sha256=str(row["sha256"]), size=int(row["size"]), included=image,
-                             data=bytes(row["data"]) if image else None)
+                             sha256=str(row["sha256"]), size=int(row["size"]), included=True,
+                             data=bytes(row["data"]))
 
 
 def assemble_packet(vault: Vault, templates: tpl.TemplateRegistry, referral_id: int, *,
