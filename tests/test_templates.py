@@ -905,3 +905,15 @@ def test_templates_import_no_qt() -> None:
 def test_every_error_is_a_xinhe_error(home: Template) -> None:
     with pytest.raises(XinheError):
         validate_answers(home, {"adults": {"nested": [1, 2]}})
+
+
+def test_a_condition_naming_a_field_by_a_list_is_a_problem_not_a_crash() -> None:
+    """Found by the property test: `{"field": [], ...}` in a scoring rule."""
+    from xinhe.records.templates import parse_template, shipped_folder
+
+    doc = json.loads((shipped_folder() / "session_note.json").read_text(encoding="utf-8"))
+    doc["scoring"]["rules"][0]["when"] = {"field": [], "equals": "raised"}
+    template, problems = parse_template(doc, Path("mutated.json"))
+    assert template is None
+    assert [p.where for p in problems] == ["scoring.rules[0] (risk_raised).when.field"]
+    assert "字段标识" in problems[0].zh

@@ -98,8 +98,12 @@ class _Conditions:
         return self.read(pending.visible_if, at(pending.where, "visible_if"), before)
 
     def ref(self, raw: object, where: str, before: int | None) -> Field | None:
-        fld = self.fields.get(raw) if isinstance(raw, str) else None
-        if fld is None and raw in self.r.broken_ids:
+        if not isinstance(raw, str):
+            self.r.problem(where, "这里应填写一个字段标识（文字）。",
+                           "this should be a field id (text).")
+            return None
+        fld = self.fields.get(raw)
+        if fld is None and self.r.is_broken(raw):
             return None
         if fld is None:
             self.r.problem(where, f"引用的字段“{raw}”不在此模板中。",

@@ -61,6 +61,10 @@ class Reader:
         # reported, so references to them are not reported again.
         self.broken_ids: set[str] = set()
 
+    def is_broken(self, ref: object) -> bool:
+        """Whether `ref` (any JSON value) names a field whose own problem is reported."""
+        return isinstance(ref, str) and ref in self.broken_ids
+
     def problem(self, where: str, zh: str, en: str) -> None:
         self.problems.append(TemplateProblem(self.file, where, zh, en))
 

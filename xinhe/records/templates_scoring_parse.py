@@ -74,7 +74,7 @@ class ScoringReader:
         names: list[str] = []
         for i, name in enumerate(items):
             fld = self.fields.get(name) if isinstance(name, str) else None
-            if fld is None and name in self.r.broken_ids:
+            if fld is None and self.r.is_broken(name):
                 continue
             if fld is None:
                 self.r.problem(at(where, i), f"合计引用的字段“{name}”不在此模板中。",
