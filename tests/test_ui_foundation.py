@@ -211,3 +211,36 @@ def test_english_is_selectable_and_remembered(qtbot: QtBot, tmp_path: Path,
         assert Prefs.load(folder.path).language == "en"
     finally:
         i18n.install("zh_CN")
+
+
+def test_garbage_left_by_closed_windows_is_collected_on_the_ui_thread_only(
+        qtbot: QtBot) -> None:
+    """A dialog caught in a reference cycle must never be destroyed by the database
+    thread: Qt crashes the app when a widget dies off its own thread (this once took
+    down the test run in CI with a segfault)."""
+    import gc
+    import threading
+    import weakref
+
+    from PySide6.QtWidgets import QDialog
+
+    from xinhe.ui.worker import DbWorker
+
+    worker = DbWorker()
+    died_on: list[int] = []
+
+    class Holder:
+        def __init__(self) -> None:
+            self.dialog = QDialog()
+            self.me = self  # a cycle: only the cycle collector can free it
+
+    holder = Holder()
+    weakref.finalize(holder, lambda: died_on.append(threading.get_ident()))
+    del holder
+    # The database thread allocates far past every collection threshold.
+    garbage = worker.call(lambda: [[] for _ in range(20 * gc.get_threshold()[0])])
+    assert died_on == []
+    qtbot.waitUntil(lambda: died_on != [], timeout=3000)
+    assert died_on == [threading.get_ident()]
+    assert len(garbage) > gc.get_threshold()[0]
+    worker.shutdown()

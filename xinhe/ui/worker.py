@@ -6,6 +6,7 @@ through a queued signal (the pattern of Anki's QueryOp and Picard's run_task).
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import traceback
@@ -13,9 +14,48 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 log = logging.getLogger(__name__)
+
+
+class _UiThreadCollector(QObject):
+    """Python's cycle collector, run only on the UI thread.
+
+    Left automatic, the collector runs in whichever thread happens to allocate, so the
+    database thread could end up destroying a window or dialog that was caught in a
+    reference cycle; Qt crashes the whole app when that happens (seen as a segfault).
+    While this object lives, automatic collection is off and the same generational
+    thresholds are checked here, on the UI thread, several times a second."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._timer = QTimer(self)
+        self._timer.setInterval(250)
+        self._timer.timeout.connect(self.collect_due)
+        self._timer.start()
+        gc.disable()
+        self.destroyed.connect(gc.enable)
+
+    @Slot()
+    def collect_due(self) -> None:
+        limits, counts = gc.get_threshold(), gc.get_count()
+        due = [gen for gen in range(3) if counts[gen] > limits[gen]]
+        if due:
+            gc.collect(max(due))
+
+
+_collector: _UiThreadCollector | None = None
+
+
+def collect_garbage_on_ui_thread() -> None:
+    """Install the UI-thread collector once per application (called on the UI thread)."""
+    global _collector
+    app = QCoreApplication.instance()
+    if app is None or (_collector is not None and shiboken6.isValid(_collector)):
+        return
+    _collector = _UiThreadCollector(app)
 
 
 def describe_failure(exc: BaseException) -> str:
@@ -34,6 +74,7 @@ class DbWorker(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        collect_garbage_on_ui_thread()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xinhe-db")
         self._pending = 0
         self._delivered.connect(self._deliver)
