@@ -71,7 +71,8 @@ def test_staff_see_headers_and_referrals_but_never_notes(studio: Studio) -> None
                  lambda: studio.staff.notes.assessments(case.id)):
         with pytest.raises(AccessDenied):
             call()
-    assert {e.kind for e in studio.staff.timeline(case.id)} == {"referral"}
+    # Staff prepare and deliver referrals, so they see the consent a referral rests on.
+    assert {e.kind for e in studio.staff.timeline(case.id)} == {"referral", "consent"}
     assert [r.agency for r in studio.staff.referrals.find()] == ["police"]
     with pytest.raises(AccessDenied):
         studio.staff.referrals.create(case.id, agency="police", purpose="referral")

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from conftest import ADMIN_PASSWORD
@@ -403,3 +403,53 @@ def test_the_case_view_opens_the_referral_wizard_and_the_consent_dialog(
         dialog = find_dialog(qtbot, ConsentDialog)
         assert dialog.isVisible()
         dialog.reject()
+
+
+def test_a_recorded_consent_is_on_the_timeline_and_can_be_withdrawn(
+        qtbot: QtBot, seeded: dict) -> None:
+    from PySide6.QtWidgets import QToolButton
+
+    from xinhe.ui.dialogs.consent_dialog import ConsentDialog
+
+    case_id = seeded["wang"]["case"]
+    with signed_in(qtbot, seeded["folder"], "wang", PASSWORDS["wang"]) as (app, main):
+        view = open_case(qtbot, app, main, case_id)
+        more = next(b for b in view.findChildren(QToolButton) if b.text() == "更多……")
+        next(a for a in more.menu().actions() if a.text() == "记录知情同意……").trigger()
+        dialog = find_dialog(qtbot, ConsentDialog)
+        dialog.recipient.setCurrentIndex(dialog.recipient.findData("court"))
+        dialog.form.setCurrentIndex(dialog.form.findData("written"))
+        type_into(qtbot, dialog.given_by, "当事人本人")
+        click(qtbot, dialog.save_button)
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+
+        def consent_row() -> Any:
+            items = [view.tree.topLevelItem(i) for i in range(view.tree.topLevelItemCount())]
+            return next((i for i in items if i.text(1).startswith("知情同意")), None)
+        qtbot.waitUntil(lambda: consent_row() is not None, timeout=5000)
+        assert consent_row().text(1) == "知情同意：转介 → 人民法院"
+        assert consent_row().text(2) == "有效"
+        view.tree.setCurrentItem(consent_row())
+        qtbot.waitUntil(lambda: "书面同意" in view.detail.toPlainText(), timeout=5000)
+        assert "当事人本人" in view.detail.toPlainText()
+
+        click(qtbot, button(view, "撤回此同意……"))
+        box = find_dialog(qtbot, QMessageBox)
+        assert "已经发出的转介不会撤回" in box.text()
+        click(qtbot, box.button(QMessageBox.StandardButton.Cancel))
+        wait_idle(qtbot, app)
+        assert in_vault(app, lambda s: s.consents.for_case(case_id))[0].active
+
+        click(qtbot, button(view, "撤回此同意……"))
+        click(qtbot, find_dialog(qtbot, QMessageBox).button(QMessageBox.StandardButton.Yes))
+        qtbot.waitUntil(lambda: consent_row() is not None and consent_row().text(2) == "已撤回",
+                        timeout=5000)
+        consents = in_vault(app, lambda s: s.consents.for_case(case_id))
+        assert [(c.recipient, c.active, c.withdrawn_by) for c in consents] == [
+            ("court", False, "王丽")]
+        assert in_vault(app, lambda s: s.consents.covering(case_id, "referral", "court")) is None
+        view.tree.setCurrentItem(consent_row())
+        qtbot.waitUntil(lambda: "已撤回" in view.detail.toPlainText(), timeout=5000)
+        assert "王丽" in view.detail.toPlainText()
+        assert not [b for b in view.findChildren(QPushButton) if b.text() == "撤回此同意……"
+                    and b.isVisible()]

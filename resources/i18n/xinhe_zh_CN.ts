@@ -407,6 +407,10 @@
         <translation>继续办理转介……</translation>
     </message>
     <message>
+        <source>Withdraw this consent…</source>
+        <translation>撤回此同意……</translation>
+    </message>
+    <message>
         <source>View</source>
         <translation>查看</translation>
     </message>
@@ -437,6 +441,14 @@
     <message>
         <source>Description</source>
         <translation>说明</translation>
+    </message>
+    <message>
+        <source>Withdraw consent</source>
+        <translation>撤回同意</translation>
+    </message>
+    <message>
+        <source>The client withdraws this consent (or the legal basis no longer applies)? Referrals already sent are not recalled; no new referral may rest on it. This cannot be undone: record a new consent if she agrees again.</source>
+        <translation>确认当事人撤回这项同意（或该法定依据已不再适用）？已经发出的转介不会撤回，但今后的转介不能再以此为依据。此操作无法撤销；如当事人再次同意，请重新登记。</translation>
     </message>
     <message>
         <source>Schedule a follow-up</source>
@@ -684,6 +696,14 @@
         <translation>回访</translation>
     </message>
     <message>
+        <source>Legal basis: %1</source>
+        <translation>法定依据：%1</translation>
+    </message>
+    <message>
+        <source>Consent: %1</source>
+        <translation>知情同意：%1</translation>
+    </message>
+    <message>
         <source>Crisis intervention</source>
         <translation>危机干预</translation>
     </message>
@@ -694,6 +714,38 @@
     <message>
         <source>Addenda</source>
         <translation>补充说明</translation>
+    </message>
+    <message>
+        <source>How it was given</source>
+        <translation>同意方式</translation>
+    </message>
+    <message>
+        <source>Given by</source>
+        <translation>同意人</translation>
+    </message>
+    <message>
+        <source>Legal basis</source>
+        <translation>法定依据</translation>
+    </message>
+    <message>
+        <source>Situation</source>
+        <translation>情况说明</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Withdrawn</source>
+        <translation>已撤回</translation>
+    </message>
+    <message>
+        <source>No new referral may rest on this any more.</source>
+        <translation>今后的转介不能再以此为依据。</translation>
+    </message>
+    <message>
+        <source>Referrals for this purpose to this agency may rest on it until it is withdrawn.</source>
+        <translation>撤回之前，为此目的向该机构的转介可以此为依据。</translation>
     </message>
     <message>
         <source>%1 min</source>
@@ -2646,6 +2698,14 @@
     <message>
         <source>Acknowledged</source>
         <translation>已回执</translation>
+    </message>
+    <message>
+        <source>In force</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <source>Withdrawn</source>
+        <translation>已撤回</translation>
     </message>
 </context>
 <context>

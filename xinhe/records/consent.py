@@ -31,6 +31,7 @@ class Consent:
     given_by: str | None
     recorded_by: str
     withdrawn_at: str | None
+    withdrawn_by: str | None = None
 
     @property
     def active(self) -> bool:
@@ -46,11 +47,11 @@ class Consent:
 def _consent(r: Any) -> Consent:
     return Consent(r["id"], r["case_id"], r["purpose"], r["recipient"], r["form"],
                    r["legal_basis"], r["basis_note"], r["given_at"], r["given_by"],
-                   r["recorder"], r["withdrawn_at"])
+                   r["recorder"], r["withdrawn_at"], r["withdrawer"])
 
 
-SQL = ("SELECT k.*, u.display_name AS recorder FROM consents k JOIN users u"
-       " ON u.id = k.recorded_by")
+SQL = ("SELECT k.*, u.display_name AS recorder, w.display_name AS withdrawer FROM consents k"
+       " JOIN users u ON u.id = k.recorded_by LEFT JOIN users w ON w.id = k.withdrawn_by")
 
 
 class ConsentService:

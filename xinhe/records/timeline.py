@@ -10,7 +10,8 @@ from xinhe.records.vault import Vault
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    kind: str  # session, assessment, crisis, safety_plan, referral, followup, attachment
+    kind: str  # session, assessment, crisis, safety_plan, referral, followup, attachment,
+    #            consent
     record_id: int
     at: str
     author: str
@@ -22,7 +23,8 @@ class TimelineEntry:
 
 
 def timeline(vault: Vault, case_id: int) -> list[TimelineEntry]:
-    """What the actor may see of the case: staff see referrals and follow-up dates only."""
+    """What the actor may see of the case: staff see referrals, the consents they rest on,
+    and follow-up dates only."""
     row = require_case(vault, case_id, "header")
     del row
     from xinhe.errors import AccessDenied
@@ -77,4 +79,10 @@ def timeline(vault: Vault, case_id: int) -> list[TimelineEntry]:
         entries.append(TimelineEntry("followup", r["id"], r["done_at"] or r["due_at"],
                                      r["who"], r["template_id"], r["status"], None,
                                      r["reason"]))
+    for r in db.all(f"SELECT k.*, {name.format('k.recorded_by')} AS who FROM consents k"
+                    " WHERE case_id = ?", (case_id,)):
+        entries.append(TimelineEntry("consent", r["id"], r["given_at"], r["who"], None,
+                                     "withdrawn" if r["withdrawn_at"] else "in_force", None,
+                                     f"{r['purpose']}:{r['recipient']}:"
+                                     f"{'basis' if r['legal_basis'] else 'consent'}"))
     return sorted(entries, key=lambda e: (e.at, e.kind, e.record_id), reverse=True)

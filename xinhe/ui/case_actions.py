@@ -22,7 +22,7 @@ from xinhe.ui.dialogs.records import (
     SafetyPlanDialog,
     SessionDialog,
 )
-from xinhe.ui.dialogs.simple import SimpleForm
+from xinhe.ui.dialogs.simple import SimpleForm, confirm
 
 if TYPE_CHECKING:
     from xinhe.ui.case_view import CaseView
@@ -103,6 +103,9 @@ def record_actions(view: CaseView, entry: TimelineEntry) -> list[Action]:
             "counsellor", "supervisor", "staff"):
         actions.append((translate("CaseActions", "Continue the referral…"),
                         lambda: referral(view, entry.record_id)))
+    if entry.kind == "consent" and entry.status == "in_force" and writer:
+        actions.append((translate("CaseActions", "Withdraw this consent…"),
+                        lambda: withdraw_consent(view, entry.record_id)))
     if entry.kind == "attachment" and view.data and view.data.header.can_read_notes:
         actions.append(
             (translate("CaseActions", "View"), lambda: view_attachment(view, entry.record_id))
@@ -258,6 +261,18 @@ def consent(view: CaseView) -> None:
     from xinhe.ui.dialogs.consent_dialog import open_consent_dialog
 
     open_consent_dialog(view.ctx, view.case_id, view)
+
+
+def withdraw_consent(view: CaseView, consent_id: int) -> None:
+    def withdraw() -> None:
+        operations.run(view.ctx, lambda s: s.consents.withdraw(consent_id), parent=view,
+                       changed={"consent"})
+
+    confirm(view, translate("CaseActions", "Withdraw consent"), translate(
+        "CaseActions",
+        "The client withdraws this consent (or the legal basis no longer applies)? "
+        "Referrals already sent are not recalled; no new referral may rest on it. "
+        "This cannot be undone: record a new consent if she agrees again."), withdraw)
 
 
 # -- case-level actions ------------------------------------------------------------------------

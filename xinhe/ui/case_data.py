@@ -80,6 +80,13 @@ def entry_title(entry: TimelineEntry, templates: tpl.TemplateRegistry) -> str:
         return (names[0] if language() == "zh_CN" else names[1]) if names else entry.detail
     if entry.kind == "followup":
         return translate("CaseView", "Follow-up visit")
+    if entry.kind == "consent":
+        purpose, recipient, how = entry.detail.split(":")
+        what = (f"{vocab.label(vocab.CONSENT_PURPOSES, purpose)} → "
+                f"{vocab.label(vocab.AGENCIES, recipient)}")
+        title = (translate("CaseView", "Legal basis: %1") if how == "basis" else
+                 translate("CaseView", "Consent: %1"))
+        return title.replace("%1", what)
     if entry.kind == "crisis":
         kind, _, site = entry.detail.partition(":")
         crisis = translate("CaseView", "Crisis intervention")
@@ -100,6 +107,8 @@ STATUS_TEXT = {
     "added": QT_TRANSLATE_NOOP("Status", "Added"),
     "delivered": QT_TRANSLATE_NOOP("Status", "Delivered"),
     "acknowledged": QT_TRANSLATE_NOOP("Status", "Acknowledged"),
+    "in_force": QT_TRANSLATE_NOOP("Status", "In force"),
+    "withdrawn": QT_TRANSLATE_NOOP("Status", "Withdrawn"),
 }
 
 
@@ -131,6 +140,29 @@ def _addenda_html(services: Services, parent: str, record_id: int) -> str:
             f"{html.escape(item.text).replace(chr(10), '<br>')}</p>"
         )
     return "".join(parts)
+
+
+def _consent_html(consent: Consent) -> str:
+    def row(name: str, value: str | None) -> str:
+        return (f"<b>{html.escape(name)}</b>: {html.escape(value)}<br>" if value else "")
+
+    if consent.form:
+        body = (row(translate("CaseView", "How it was given"),
+                    vocab.label(vocab.CONSENT_FORMS, consent.form))
+                + row(translate("CaseView", "Given by"), consent.given_by))
+    else:
+        body = (row(translate("CaseView", "Legal basis"),
+                    vocab.label(vocab.LEGAL_BASES, consent.legal_basis))
+                + row(translate("CaseView", "Situation"), consent.basis_note))
+    body += row(translate("CaseView", "Date"), local_time(consent.given_at, False))
+    if consent.withdrawn_at:
+        body += row(translate("CaseView", "Withdrawn"),
+                    f"{local_time(consent.withdrawn_at)} · {consent.withdrawn_by or ''}")
+        note = translate("CaseView", "No new referral may rest on this any more.")
+    else:
+        note = translate("CaseView", "Referrals for this purpose to this agency may rest on "
+                                     "it until it is withdrawn.")
+    return f"<p>{body}</p><p style='color:#5f5f5f'>{html.escape(note)}</p>"
 
 
 def detail_html(services: Services, entry: TimelineEntry) -> str:
@@ -207,6 +239,8 @@ def detail_html(services: Services, entry: TimelineEntry) -> str:
                 f"<p>{html.escape(attachment.filename)} · {attachment.size // 1024 + 1} KB"
                 f"</p><p>{html.escape(attachment.description or '')}</p>"
             )
+        elif entry.kind == "consent":
+            body = _consent_html(services.consents.get(entry.record_id))
         else:
             body = ""
     except AccessDenied as exc:
