@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from conftest import Studio
-from xinhe.errors import AccessDenied
+from xinhe.errors import AccessDenied, InvalidInput
 
 NOTE = {"data": "当事人讲述了昨晚的争吵经过。", "assessment": "风险存在。", "plan": "一周后面谈。"}
 
@@ -106,6 +106,23 @@ def test_supervisor_only_actions(studio: Studio) -> None:
     assert studio.wang.cases.find() == []
     closed = studio.sup.cases.close(case.id, "resolved", "目标已达成")
     assert closed.status == "closed" and studio.sup.reviews.queue() == []
+
+
+def test_a_supervisor_names_the_cases_responsible_supervisor(studio: Studio) -> None:
+    case = studio.new_case(studio.wang)
+    sup_id = studio.sup.vault.actor.user_id
+    with pytest.raises(AccessDenied):
+        studio.wang.cases.set_supervisor(case.id, sup_id)
+    with pytest.raises(InvalidInput) as info:  # a counsellor is not a supervisor
+        studio.sup.cases.set_supervisor(case.id, studio.chen.vault.actor.user_id)
+    assert "在用的督导" in info.value.message("zh_CN")
+    assert studio.wang.cases.header(case.id).supervisor_name is None
+    studio.sup.cases.set_supervisor(case.id, sup_id)
+    assert studio.wang.cases.header(case.id).supervisor_name == "周督导"
+    studio.sup.cases.set_supervisor(case.id, None)
+    assert studio.wang.cases.header(case.id).supervisor_name is None
+    events = studio.sup.vault.audit.events(action_prefix="case.supervisor")
+    assert [e.object_id for e in events] == [case.case_no, case.case_no]
 
 
 def test_a_counsellor_cannot_open_cases_for_someone_else(studio: Studio) -> None:

@@ -453,3 +453,29 @@ def test_a_recorded_consent_is_on_the_timeline_and_can_be_withdrawn(
         assert "王丽" in view.detail.toPlainText()
         assert not [b for b in view.findChildren(QPushButton) if b.text() == "撤回此同意……"
                     and b.isVisible()]
+
+
+def test_a_supervisor_names_the_responsible_supervisor_shown_in_the_header(
+        qtbot: QtBot, seeded: dict) -> None:
+    from PySide6.QtWidgets import QComboBox, QToolButton
+
+    from xinhe.ui.dialogs.simple import SimpleForm
+
+    case_id = seeded["wang"]["case"]
+    with signed_in(qtbot, seeded["folder"], "wang", PASSWORDS["wang"]) as (app, main):
+        view = open_case(qtbot, app, main, case_id)
+        more = next(b for b in view.findChildren(QToolButton) if b.text() == "更多……")
+        assert "指定负责督导……" not in [a.text() for a in more.menu().actions()]
+        assert "督导：" not in view.header.text()
+    with signed_in(qtbot, seeded["folder"], "sup", PASSWORDS["sup"]) as (app, main):
+        view = open_case(qtbot, app, main, case_id)
+        more = next(b for b in view.findChildren(QToolButton) if b.text() == "更多……")
+        next(a for a in more.menu().actions() if a.text() == "指定负责督导……").trigger()
+        form = find_dialog(qtbot, SimpleForm)
+        (box,) = form.findChildren(QComboBox)
+        assert [box.itemText(i) for i in range(box.count())] == ["周督导", "（不指定）"]
+        box.setCurrentIndex(box.findText("周督导"))
+        press_ok(qtbot, form)
+        qtbot.waitUntil(lambda: "督导：周督导" in view.header.text(), timeout=5000)
+        header = in_vault(app, lambda s: s.cases.header(case_id))
+        assert header.supervisor_name == "周督导"

@@ -379,6 +379,10 @@
         <translation>改派给其他咨询师……</translation>
     </message>
     <message>
+        <source>Responsible supervisor…</source>
+        <translation>指定负责督导……</translation>
+    </message>
+    <message>
         <source>Close the case…</source>
         <translation>结案……</translation>
     </message>
@@ -573,6 +577,22 @@
     <message>
         <source>Reassign the case</source>
         <translation>改派个案</translation>
+    </message>
+    <message>
+        <source>Responsible supervisor</source>
+        <translation>负责督导</translation>
+    </message>
+    <message>
+        <source>The supervisor who follows this case; shown in its header.</source>
+        <translation>跟进本个案的督导，会显示在个案标题栏中。</translation>
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation>督导</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（不指定）</translation>
     </message>
     <message>
         <source>Share the case</source>
@@ -800,6 +820,10 @@
     <message>
         <source>Counsellor: %1</source>
         <translation>咨询师：%1</translation>
+    </message>
+    <message>
+        <source>Supervisor: %1</source>
+        <translation>督导：%1</translation>
     </message>
     <message>
         <source>Source: %1</source>

@@ -257,9 +257,18 @@ class CaseService:
     def set_supervisor(self, case_id: int, supervisor_id: int | None) -> CaseHeader:
         self.vault.require_role("supervisor")
         row = require_case(self.vault, case_id, "supervise")
-        self.vault.db.execute("UPDATE cases SET supervisor_id = ?, version = version + 1"
-                              " WHERE id = ?", (supervisor_id, case_id))
-        self.vault.audit_event("case.supervisor", "case", row["case_no"])
+        if supervisor_id is not None:
+            user = self.vault.db.one("SELECT role, active FROM users WHERE id = ? AND"
+                                     " removed_at IS NULL", (supervisor_id,))
+            if user is None or not user["active"] or user["role"] != "supervisor":
+                raise InvalidInput("负责督导只能是在用的督导账户。",
+                                   "The responsible supervisor must be an active supervisor "
+                                   "account.")
+        self.vault.db.execute("UPDATE cases SET supervisor_id = ?, updated_at = ?,"
+                              " version = version + 1 WHERE id = ?",
+                              (supervisor_id, iso(self.vault.now()), case_id))
+        self.vault.audit_event("case.supervisor", "case", row["case_no"],
+                               f"to user {supervisor_id}" if supervisor_id else "none")
         return self.header(case_id)
 
     def share(self, case_id: int, user_id: int) -> CaseHeader:

@@ -71,6 +71,8 @@ def more_actions(view: CaseView) -> list[Action]:
     if role == "supervisor":
         actions += [
             (translate("CaseActions", "Reassign to another counsellor…"), lambda: reassign(view)),
+            (translate("CaseActions", "Responsible supervisor…"),
+             lambda: responsible_supervisor(view)),
             (translate("CaseActions", "Close the case…"), lambda: close_case(view)),
         ]
     else:
@@ -438,6 +440,21 @@ def reassign(view: CaseView) -> None:
         translate("CaseActions", "Reassign the case"),
         lambda s, user: s.cases.reassign(view.case_id, user),
     )
+
+
+def responsible_supervisor(view: CaseView) -> None:
+    def chosen(users: list[User]) -> None:
+        form = SimpleForm(view.ctx, translate("CaseActions", "Responsible supervisor"),
+                          translate("CaseActions", "The supervisor who follows this case; "
+                                    "shown in its header."), view)
+        choices: list[tuple[int | None, str]] = [
+            (u.id, u.display_name) for u in users if u.role == "supervisor" and u.active]
+        form.add_choice("user", translate("CaseActions", "Supervisor"),
+                        [*choices, (None, translate("CaseActions", "(none)"))],
+                        view.data.header.supervisor_id if view.data else None)
+        form.run(lambda s, v: s.cases.set_supervisor(view.case_id, v["user"]), {"case"})
+
+    operations.run(view.ctx, lambda s: s.vault.users(), parent=view, on_done=chosen)
 
 
 def share(view: CaseView) -> None:

@@ -159,6 +159,8 @@ class CaseView(QWidget):
                      vocab.label(vocab.CATEGORIES, h.category),
                      vocab.label(vocab.STATUSES, h.status),
                      self.tr("Counsellor: %1").replace("%1", h.counsellor_name),
+                     self.tr("Supervisor: %1").replace("%1", h.supervisor_name)
+                     if h.supervisor_name else "",
                      self.tr("Source: %1").replace("%1", vocab.label(vocab.SOURCES, h.source)),
                      self.tr("Opened %1").replace("%1", local_time(h.opened_at, False)),
                  ) if x)]
