@@ -142,6 +142,14 @@ def open_case(qtbot: QtBot, app: Any, main: Any, case_id: int) -> Any:
     return view
 
 
+def more_menu(view: Any) -> dict[str, Any]:
+    """The case view's "More…" menu, by action text."""
+    from PySide6.QtWidgets import QToolButton
+
+    more = next(b for b in view.findChildren(QToolButton) if b.text() == "更多……")
+    return {a.text(): a for a in more.menu().actions()}
+
+
 def button(view: Any, text: str) -> Any:
     from PySide6.QtWidgets import QPushButton
 
@@ -386,8 +394,6 @@ def test_a_returned_note_shows_on_the_counsellors_dashboard(qtbot: QtBot,
 
 def test_the_case_view_opens_the_referral_wizard_and_the_consent_dialog(
         qtbot: QtBot, seeded: dict) -> None:
-    from PySide6.QtWidgets import QToolButton
-
     from xinhe.ui.dialogs.consent_dialog import ConsentDialog
     from xinhe.ui.referral_wizard import ReferralWizard
 
@@ -397,9 +403,7 @@ def test_the_case_view_opens_the_referral_wizard_and_the_consent_dialog(
         wizard = find_dialog(qtbot, ReferralWizard)
         assert wizard.isVisible()
         wizard.reject()
-        more = next(b for b in view.findChildren(QToolButton) if b.text() == "更多……")
-        action = next(a for a in more.menu().actions() if a.text() == "记录知情同意……")
-        action.trigger()
+        more_menu(view)["记录知情同意……"].trigger()
         dialog = find_dialog(qtbot, ConsentDialog)
         assert dialog.isVisible()
         dialog.reject()
@@ -407,15 +411,12 @@ def test_the_case_view_opens_the_referral_wizard_and_the_consent_dialog(
 
 def test_a_recorded_consent_is_on_the_timeline_and_can_be_withdrawn(
         qtbot: QtBot, seeded: dict) -> None:
-    from PySide6.QtWidgets import QToolButton
-
     from xinhe.ui.dialogs.consent_dialog import ConsentDialog
 
     case_id = seeded["wang"]["case"]
     with signed_in(qtbot, seeded["folder"], "wang", PASSWORDS["wang"]) as (app, main):
         view = open_case(qtbot, app, main, case_id)
-        more = next(b for b in view.findChildren(QToolButton) if b.text() == "更多……")
-        next(a for a in more.menu().actions() if a.text() == "记录知情同意……").trigger()
+        more_menu(view)["记录知情同意……"].trigger()
         dialog = find_dialog(qtbot, ConsentDialog)
         dialog.recipient.setCurrentIndex(dialog.recipient.findData("court"))
         dialog.form.setCurrentIndex(dialog.form.findData("written"))
@@ -457,20 +458,18 @@ def test_a_recorded_consent_is_on_the_timeline_and_can_be_withdrawn(
 
 def test_a_supervisor_names_the_responsible_supervisor_shown_in_the_header(
         qtbot: QtBot, seeded: dict) -> None:
-    from PySide6.QtWidgets import QComboBox, QToolButton
+    from PySide6.QtWidgets import QComboBox
 
     from xinhe.ui.dialogs.simple import SimpleForm
 
     case_id = seeded["wang"]["case"]
     with signed_in(qtbot, seeded["folder"], "wang", PASSWORDS["wang"]) as (app, main):
         view = open_case(qtbot, app, main, case_id)
-        more = next(b for b in view.findChildren(QToolButton) if b.text() == "更多……")
-        assert "指定负责督导……" not in [a.text() for a in more.menu().actions()]
+        assert "指定负责督导……" not in more_menu(view)
         assert "督导：" not in view.header.text()
     with signed_in(qtbot, seeded["folder"], "sup", PASSWORDS["sup"]) as (app, main):
         view = open_case(qtbot, app, main, case_id)
-        more = next(b for b in view.findChildren(QToolButton) if b.text() == "更多……")
-        next(a for a in more.menu().actions() if a.text() == "指定负责督导……").trigger()
+        more_menu(view)["指定负责督导……"].trigger()
         form = find_dialog(qtbot, SimpleForm)
         (box,) = form.findChildren(QComboBox)
         assert [box.itemText(i) for i in range(box.count())] == ["周督导", "（不指定）"]

@@ -36,7 +36,7 @@ class _UiThreadCollector(QObject):
         self._timer.timeout.connect(self.collect_due)
         self._timer.start()
         gc.disable()
-        self.destroyed.connect(gc.enable)
+        self.destroyed.connect(lambda *_: gc.enable())
 
     @Slot()
     def collect_due(self) -> None:
