@@ -7,13 +7,11 @@ no real client text is ever used for benchmarks.
 
 from __future__ import annotations
 
-import contextlib
 import random
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import sqlcipher3
+from xinhe.records.db import Database
 
 OUT = Path(__file__).resolve().parent / "out"
 CORPUS_VERSION = 1
@@ -130,71 +128,19 @@ class Corpus:
         return f"{self._name()} 咨询记录 XH-2025-{case_no:05d}"
 
 
-class PlainishDatabase:
-    """The vault's connection settings (db.py) with the key and memory security optional,
-    so the same build of SQLite can be measured encrypted and plain."""
+class PlainishDatabase(Database):
+    """The vault's own Database class with the key and memory security optional, so the
+    same build of SQLite and the same connection settings are measured encrypted and plain."""
 
     def __init__(self, path: Path, key: bytes | None, memory_security: bool) -> None:
-        self._conn = sqlcipher3.connect(str(path), isolation_level=None)
-        self._conn.row_factory = sqlcipher3.Row
-        self._depth = 0
-        conn = self._conn
+        self._connect(path)
         if key is not None:
-            conn.execute("PRAGMA cipher_log_level = NONE")
-            conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-            if memory_security:
-                conn.execute("PRAGMA cipher_memory_security = ON")
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        for pragma in ("journal_mode = WAL", "synchronous = FULL", "foreign_keys = ON",
-                       "secure_delete = ON", "temp_store = MEMORY", "busy_timeout = 5000"):
-            conn.execute(f"PRAGMA {pragma}")
-
-    def execute(self, sql: str, params: Any = ()) -> Any:
-        return self._conn.execute(sql, params)
-
-    def scalar(self, sql: str, params: Any = ()) -> Any:
-        row = self._conn.execute(sql, params).fetchone()
-        return None if row is None else row[0]
-
-    def all(self, sql: str, params: Any = ()) -> list[Any]:
-        return list(self._conn.execute(sql, params).fetchall())
-
-    def one(self, sql: str, params: Any = ()) -> Any:
-        return self._conn.execute(sql, params).fetchone()
-
-    def executemany(self, sql: str, rows: Any) -> None:
-        self._conn.executemany(sql, rows)
-
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[PlainishDatabase]:
-        if self._depth == 0:
-            self.execute("BEGIN IMMEDIATE")
-        else:
-            self.execute(f"SAVEPOINT sp{self._depth}")
-        self._depth += 1
-        try:
-            yield self
-        except BaseException:
-            self._depth -= 1
-            if self._depth == 0:
-                self._conn.execute("ROLLBACK")
-            else:
-                self._conn.execute(f"ROLLBACK TO sp{self._depth}")
-                self._conn.execute(f"RELEASE sp{self._depth}")
-            raise
-        self._depth -= 1
-        self.execute("COMMIT" if self._depth == 0 else f"RELEASE sp{self._depth}")
-
-    def close(self) -> None:
-        with contextlib.suppress(sqlcipher3.Error):
-            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        self._conn.close()
+            self._apply_key(key, memory_security)
+        self._configure()
 
 
 def open_db(path: Path, key: bytes | None, memory_security: bool = True) -> Any:
     """The production class for the production setting; the look-alike otherwise."""
     if key is not None and memory_security:
-        from xinhe.records.db import Database
-
         return Database(path, key)
     return PlainishDatabase(path, key, memory_security)
