@@ -478,3 +478,39 @@ def test_a_supervisor_names_the_responsible_supervisor_shown_in_the_header(
         qtbot.waitUntil(lambda: "督导：周督导" in view.header.text(), timeout=5000)
         header = in_vault(app, lambda s: s.cases.header(case_id))
         assert header.supervisor_name == "周督导"
+
+
+def test_cases_are_shared_from_the_case_and_reassigned_from_the_review_queue(
+        qtbot: QtBot, seeded: dict) -> None:
+    from PySide6.QtWidgets import QComboBox
+
+    from xinhe.ui.dialogs.simple import SimpleForm
+
+    folder, case_id = seeded["folder"], seeded["wang"]["case"]
+
+    def pick(qtbot: QtBot, name: str) -> list[str]:
+        form = find_dialog(qtbot, SimpleForm)
+        (box,) = form.findChildren(QComboBox)
+        offered = [box.itemText(i) for i in range(box.count())]
+        box.setCurrentIndex(box.findText(name))
+        press_ok(qtbot, form)
+        qtbot.waitUntil(lambda: not form.isVisible(), timeout=5000)
+        return offered
+
+    with signed_in(qtbot, folder, "wang", PASSWORDS["wang"]) as (app, main):
+        view = open_case(qtbot, app, main, case_id)
+        more_menu(view)["共享给同事……"].trigger()
+        assert sorted(pick(qtbot, "陈芳")) == sorted(["周督导", "王丽", "陈芳"])  # no admin
+        wait_idle(qtbot, app)
+        assert in_vault(app, lambda s: s.cases.header(case_id)).shared_with == ("陈芳",)
+    vault = folder.unlock("wang", PASSWORDS["wang"])
+    Services(vault, tpl.TemplateRegistry.default()).cases.request_closure(case_id, "目标已达成")
+    vault.close()
+    with signed_in(qtbot, folder, "sup", PASSWORDS["sup"]) as (app, main):
+        review = main.show_section("review")
+        qtbot.waitUntil(lambda: review.list.topLevelItemCount() == 1)
+        review.list.setCurrentItem(review.list.topLevelItem(0))
+        click(qtbot, review.buttons["reassign"])
+        pick(qtbot, "陈芳")
+        wait_idle(qtbot, app)
+        assert in_vault(app, lambda s: s.cases.header(case_id)).counsellor_name == "陈芳"

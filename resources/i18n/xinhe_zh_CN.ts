@@ -2361,14 +2361,6 @@
         <source>Reason</source>
         <translation>理由</translation>
     </message>
-    <message>
-        <source>Reassign the case</source>
-        <translation>改派个案</translation>
-    </message>
-    <message>
-        <source>Counsellor</source>
-        <translation>咨询师</translation>
-    </message>
 </context>
 <context>
     <name>Roles</name>

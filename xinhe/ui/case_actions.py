@@ -13,7 +13,6 @@ from xinhe.records.attachments import Attachment
 from xinhe.records.notes import CRISIS_TEMPLATE, SESSION_TEMPLATE, SessionNote
 from xinhe.records.planning import FollowUp
 from xinhe.records.timeline import TimelineEntry
-from xinhe.records.vault import User
 from xinhe.ui import operations
 from xinhe.ui.dialogs.records import (
     AssessmentDialog,
@@ -22,12 +21,17 @@ from xinhe.ui.dialogs.records import (
     SafetyPlanDialog,
     SessionDialog,
 )
-from xinhe.ui.dialogs.simple import SimpleForm, confirm
+from xinhe.ui.dialogs.simple import SimpleForm, choose_user, confirm
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from xinhe.ui.case_view import CaseView
+    from xinhe.ui.context import AppContext
 
 translate = QCoreApplication.translate
+
+COUNSELLING_ROLES = ("counsellor", "supervisor")  # who can carry a case
 
 
 Action = tuple[str, Callable[[], None]]
@@ -417,52 +421,31 @@ def set_status(view: CaseView) -> None:
     form.run(lambda s, v: s.cases.set_status(view.case_id, v["status"]), {"case"})
 
 
-def _counsellor_form(view: CaseView, title: str, work: Callable[..., object]) -> None:
-    def chosen(users: list[User]) -> None:
-        form = SimpleForm(view.ctx, title, parent=view)
-        form.add_choice(
-            "user",
-            translate("CaseActions", "Counsellor"),
-            [
-                (u.id, u.display_name)
-                for u in users
-                if u.role in ("counsellor", "supervisor") and u.active
-            ],
-        )
-        form.run(lambda s, v: work(s, v["user"]), {"case"})
-
-    operations.run(view.ctx, lambda s: s.vault.users(), parent=view, on_done=chosen)
+def reassign_case(ctx: AppContext, parent: QWidget, case_id: int) -> None:
+    """A supervisor gives the case to another counsellor (from the case or the queue)."""
+    choose_user(ctx, parent, translate("CaseActions", "Reassign the case"),
+                translate("CaseActions", "Counsellor"), COUNSELLING_ROLES,
+                lambda s, user: s.cases.reassign(case_id, user), {"case"})
 
 
 def reassign(view: CaseView) -> None:
-    _counsellor_form(
-        view,
-        translate("CaseActions", "Reassign the case"),
-        lambda s, user: s.cases.reassign(view.case_id, user),
-    )
+    reassign_case(view.ctx, view, view.case_id)
 
 
 def responsible_supervisor(view: CaseView) -> None:
-    def chosen(users: list[User]) -> None:
-        form = SimpleForm(view.ctx, translate("CaseActions", "Responsible supervisor"),
-                          translate("CaseActions", "The supervisor who follows this case; "
-                                    "shown in its header."), view)
-        choices: list[tuple[int | None, str]] = [
-            (u.id, u.display_name) for u in users if u.role == "supervisor" and u.active]
-        form.add_choice("user", translate("CaseActions", "Supervisor"),
-                        [*choices, (None, translate("CaseActions", "(none)"))],
-                        view.data.header.supervisor_id if view.data else None)
-        form.run(lambda s, v: s.cases.set_supervisor(view.case_id, v["user"]), {"case"})
-
-    operations.run(view.ctx, lambda s: s.vault.users(), parent=view, on_done=chosen)
+    choose_user(view.ctx, view, translate("CaseActions", "Responsible supervisor"),
+                translate("CaseActions", "Supervisor"), ("supervisor",),
+                lambda s, user: s.cases.set_supervisor(view.case_id, user), {"case"},
+                intro=translate("CaseActions",
+                                "The supervisor who follows this case; shown in its header."),
+                none_label=translate("CaseActions", "(none)"),
+                current=view.data.header.supervisor_id if view.data else None)
 
 
 def share(view: CaseView) -> None:
-    _counsellor_form(
-        view,
-        translate("CaseActions", "Share the case"),
-        lambda s, user: s.cases.share(view.case_id, user),
-    )
+    choose_user(view.ctx, view, translate("CaseActions", "Share the case"),
+                translate("CaseActions", "Counsellor"), COUNSELLING_ROLES,
+                lambda s, user: s.cases.share(view.case_id, user), {"case"})
 
 
 def close_case(view: CaseView) -> None:

@@ -135,6 +135,24 @@ class SimpleForm(QDialog):
         self.open()
 
 
+def choose_user(ctx: AppContext, parent: QWidget, title: str, field: str,
+                roles: tuple[str, ...], work: Callable[[Any, int | None], object],
+                changed: set[str], *, intro: str = "", none_label: str | None = None,
+                current: int | None = None) -> None:
+    """Pick one active user with one of `roles` (or `none_label`, meaning None), then
+    `work(services, user_id)` on the database thread."""
+    def chosen(users: list[Any]) -> None:
+        form = SimpleForm(ctx, title, intro, parent)
+        items: list[tuple[int | None, str]] = [
+            (u.id, u.display_name) for u in users if u.role in roles and u.active]
+        if none_label is not None:
+            items.append((None, none_label))
+        form.add_choice("user", field, items, current)
+        form.run(lambda s, v: work(s, v["user"]), changed)
+
+    operations.run(ctx, lambda s: s.vault.users(), parent=parent, on_done=chosen)
+
+
 def confirm(parent: QWidget | None, title: str, question: str,
             then: Callable[[], object]) -> QMessageBox:
     """Ask before a destructive act (without blocking the app); `then()` on Yes."""

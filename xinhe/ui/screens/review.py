@@ -10,6 +10,7 @@ from xinhe.i18n import pick
 from xinhe.records import vocab
 from xinhe.records.reviews import KINDS, ReviewItem
 from xinhe.ui import operations
+from xinhe.ui.case_actions import reassign_case
 from xinhe.ui.case_data import local_time
 from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs.simple import SimpleForm
@@ -140,11 +141,4 @@ class ReviewScreen(QWidget):
         item = self.current()
         if item is None:
             return
-
-        def chosen(users: list) -> None:  # type: ignore[type-arg]
-            form = SimpleForm(self.ctx, self.tr("Reassign the case"), parent=self)
-            form.add_choice("user", self.tr("Counsellor"),
-                            [(u.id, u.display_name) for u in users
-                             if u.role in ("counsellor", "supervisor") and u.active])
-            form.run(lambda s, v: s.cases.reassign(item.case_id, v["user"]), {"case"})
-        operations.run(self.ctx, lambda s: s.vault.users(), parent=self, on_done=chosen)
+        reassign_case(self.ctx, self, item.case_id)
