@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from xinhe.crypto.files import fsync_dir, sha256_file, write_all
 from xinhe.errors import XinheError
 from xinhe.i18n import pick
 
@@ -110,43 +111,18 @@ def _reason(exc: OSError) -> str:
     return "not_writable"
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
-
-
-def _sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _place_file(folder: Path, name: str, pdf: bytes, sha256: str) -> bool:
     """Write `pdf` as folder/name atomically. False if the identical file is there."""
     final = folder / name
     if final.exists():
-        if _sha256_of(final) == sha256:
+        if sha256_file(final) == sha256:
             return False
         raise DeliveryFailed("name_taken", folder, name)
     tmp = folder / f".{name}.part-{os.getpid()}"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
         try:
-            _write_all(fd, pdf)
+            write_all(fd, pdf)
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -158,7 +134,8 @@ def _place_file(folder: Path, name: str, pdf: bytes, sha256: str) -> bool:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    _fsync_dir(folder)
+    with contextlib.suppress(OSError):  # the file is in place; durability is best effort
+        fsync_dir(folder)
     return True
 
 
@@ -205,7 +182,7 @@ def _append_manifest(folder: Path, row: tuple[str, ...]) -> None:
             data = b"\n" + data
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o640)
         try:
-            _write_all(fd, data + _manifest_line(row))
+            write_all(fd, data + _manifest_line(row))
             os.fsync(fd)
         finally:
             os.close(fd)

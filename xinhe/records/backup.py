@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import json
 import os
 import secrets
@@ -25,6 +24,7 @@ import sqlcipher3
 
 from xinhe import __version__
 from xinhe.crypto import keyslots as ks
+from xinhe.crypto.files import fsync_dir, sha256_file
 from xinhe.errors import InvalidInput, StorageError, XinheError
 from xinhe.i18n import pick
 from xinhe.records import backup_file as bf
@@ -216,7 +216,7 @@ def make_backup(vault: Vault, dest: Path, *, overwrite: bool = False,
             "created_at": created_at, "vault_id": snap.vault_id,
             "recovery": slots.recovery.to_json(),
             "database": {"length": tmp_db.stat().st_size,
-                         "sha256": _sha256_file(tmp_db), "cipher": "sqlcipher4"},
+                         "sha256": sha256_file(tmp_db), "cipher": "sqlcipher4"},
         }
         inner = {"keyslots": slots.to_json(), "snapshot": _snapshot_json(snap),
                  "made_by": vault.actor.username, "workstation": vault.folder.workstation,
@@ -230,7 +230,7 @@ def make_backup(vault: Vault, dest: Path, *, overwrite: bool = False,
             raise bf.BackupDamaged("写入后读回的内容不一致", "what was read back differs from "
                                    "what was written")
         os.replace(partial, dest)
-        _fsync_dir(dest.parent)
+        fsync_dir(dest.parent)
     except OSError as exc:
         raise _storage_error(exc, dest) from None
     finally:
@@ -244,24 +244,6 @@ def make_backup(vault: Vault, dest: Path, *, overwrite: bool = False,
     vault.audit_event("backup.create", "backup", dest.name, f"verified:{trigger}")
     return BackupResult(dest, size, created_at, snap.counts, _same_disk(dest.parent,
                                                                          vault.folder.path))
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(bf.CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _storage_error(exc: OSError, dest: Path) -> StorageError:

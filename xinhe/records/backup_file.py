@@ -40,6 +40,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from xinhe.crypto.files import write_all
 from xinhe.crypto.keyslots import canonical_json
 from xinhe.errors import XinheError
 
@@ -169,9 +170,7 @@ def write_backup(target: Path, header: dict[str, Any], db_path: Path) -> str:
 
     def put(data: bytes) -> None:
         whole.update(data)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
+        write_all(fd, data)
     try:
         put(prefix + struct.pack(">I", binascii.crc32(prefix)))
         put(body)
@@ -180,9 +179,7 @@ def write_backup(target: Path, header: dict[str, Any], db_path: Path) -> str:
                 db_hash.update(chunk)
                 put(chunk)
         put(TRAILER_MAGIC)
-        view = memoryview(whole.digest())
-        while view:
-            view = view[os.write(fd, view):]
+        write_all(fd, whole.digest())
         os.fsync(fd)
     finally:
         os.close(fd)
@@ -290,9 +287,7 @@ def copy_database(info: BackupInfo, target: Path) -> None:
                 if not chunk:
                     raise BackupTruncated()
                 digest.update(chunk)
-                view = memoryview(chunk)
-                while view:
-                    view = view[os.write(fd, view):]
+                write_all(fd, chunk)
                 remaining -= len(chunk)
         os.fsync(fd)
     finally:
