@@ -32,7 +32,7 @@ from xinhe.records.referrals import Referral
 from xinhe.records.services import Services
 from xinhe.ui import operations
 from xinhe.ui.dialogs.consent_dialog import open_consent_dialog
-from xinhe.ui.widgets import error_text, label
+from xinhe.ui.widgets import ErrorLine, label
 
 if TYPE_CHECKING:
     from xinhe.ui.referral_wizard import ReferralWizard
@@ -59,12 +59,10 @@ class AsyncPage(QWizardPage):
         self.wiz = wizard
         self.busy = False
         self._passed = False
-        self.error = label("", "error")
-        self.error.hide()
+        self.error = ErrorLine()
 
     def show_error(self, exc: BaseException | str) -> None:
-        self.error.setText(exc if isinstance(exc, str) else error_text(exc))
-        self.error.show()
+        self.error.say(exc)
 
     def set_busy(self, busy: bool) -> None:
         self.busy = busy

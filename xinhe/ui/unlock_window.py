@@ -20,7 +20,7 @@ from xinhe.records.vault import MIN_PASSWORD, VaultFolder
 from xinhe.ui.operations import session
 from xinhe.ui.operations.session import Opened
 from xinhe.ui.setup_wizard import LANGUAGES
-from xinhe.ui.widgets import error_text, label, password_field
+from xinhe.ui.widgets import ErrorLine, error_text, label, password_field
 from xinhe.ui.worker import DbWorker
 
 
@@ -50,8 +50,7 @@ class UnlockWindow(QWidget):
         form.addRow(self.tr("Login name"), self.user)
         form.addRow(self.tr("Password"), self.password)
         outer.addLayout(form)
-        self.error = label("", "error")
-        self.error.hide()
+        self.error = ErrorLine()
         outer.addWidget(self.error)
         buttons = QHBoxLayout()
         self.forgot = QPushButton(self.tr("Forgot password? Use the recovery key…"))
@@ -87,8 +86,7 @@ class UnlockWindow(QWidget):
         self.unlock_button.setText(self.tr("Checking…") if busy else self.tr("Unlock"))
 
     def show_error(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
+        self.error.say(text)
 
     def submit(self) -> None:
         if not self.user.currentText().strip() or not self.password.text():
@@ -145,8 +143,7 @@ class RecoverDialog(QDialog):
         form.addRow(self.tr("New password"), self.password)
         form.addRow(self.tr("New password again"), self.confirm)
         layout.addLayout(form)
-        self.error = label("", "error")
-        self.error.hide()
+        self.error = ErrorLine()
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
                                         QDialogButtonBox.StandardButton.Cancel)
@@ -159,8 +156,7 @@ class RecoverDialog(QDialog):
         self.key.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _fail(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
+        self.error.say(text)
         self.buttons.setEnabled(True)
 
     def submit(self) -> None:

@@ -38,3 +38,19 @@ def error_text(exc: BaseException) -> str:
     return QCoreApplication.translate(
         "Errors", "Something went wrong and the action was not completed. Nothing that was "
         "saved before is lost. If it happens again, tell your IT person the time it happened.")
+
+
+class ErrorLine(QLabel):
+    """The red line under a form that says why it was not saved; hidden until then."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("", parent)
+        self.setObjectName("error")
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def say(self, problem: BaseException | str) -> None:
+        """Show `problem`: a message as it is, an error as error_text() puts it."""
+        self.setText(problem if isinstance(problem, str) else error_text(problem))
+        self.show()

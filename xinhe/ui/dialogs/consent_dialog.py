@@ -26,7 +26,7 @@ from xinhe.records.consent import Consent
 from xinhe.records.services import Services
 from xinhe.ui import operations
 from xinhe.ui.context import AppContext
-from xinhe.ui.widgets import error_text, label
+from xinhe.ui.widgets import ErrorLine, label
 
 
 def _combo(labels: vocab.Labels, current: str | None = None) -> QComboBox:
@@ -97,8 +97,7 @@ class ConsentDialog(QDialog):
         form.addRow(self.tr("Legal basis"), self.basis)
         form.addRow(self.tr("Situation"), self.basis_note)
         layout.addLayout(form)
-        self.error = label("", "error")
-        self.error.hide()
+        self.error = ErrorLine()
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save |
                                         QDialogButtonBox.StandardButton.Cancel)
@@ -141,8 +140,7 @@ class ConsentDialog(QDialog):
 
         def failed(exc: BaseException) -> None:
             self.buttons.setEnabled(True)
-            self.error.setText(error_text(exc))
-            self.error.show()
+            self.error.say(exc)
         self.buttons.setEnabled(False)
         self.error.hide()
         operations.run(self.ctx, work, parent=self, on_done=done, on_failure=failed,

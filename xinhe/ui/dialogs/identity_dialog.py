@@ -24,7 +24,7 @@ from xinhe.records.services import Services
 from xinhe.records.signing_store import IdentityInfo
 from xinhe.ui import operations
 from xinhe.ui.context import AppContext
-from xinhe.ui.widgets import error_text, label, password_field
+from xinhe.ui.widgets import ErrorLine, label, password_field
 
 
 def _read(path: Path) -> bytes:
@@ -67,8 +67,7 @@ class IdentityDialog(QDialog):
         self.password = password_field()
         form.addRow(self.tr("Your password"), self.password)
         layout.addLayout(form)
-        self.error = label("", "error")
-        self.error.hide()
+        self.error = ErrorLine()
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
                                         QDialogButtonBox.StandardButton.Cancel)
@@ -107,12 +106,10 @@ class IdentityDialog(QDialog):
 
         def failed(exc: BaseException) -> None:
             self.buttons.setEnabled(True)
-            self.error.setText(error_text(exc))
-            self.error.show()
+            self.error.say(exc)
             self.password.selectAll()
         if self.importing and not self.file.text().strip():
-            self.error.setText(self.tr("Choose the certificate file first."))
-            self.error.show()
+            self.error.say(self.tr("Choose the certificate file first."))
             return
         self.buttons.setEnabled(False)
         self.error.hide()

@@ -28,7 +28,7 @@ from xinhe.records.services import Services
 from xinhe.ui import operations
 from xinhe.ui.context import AppContext
 from xinhe.ui.forms.template_form import TemplateForm
-from xinhe.ui.widgets import error_text, label
+from xinhe.ui.widgets import ErrorLine, label
 
 REASONS = {"name_birth_year": ("同名且同一出生年份", "same name and year of birth"),
            "phone": ("同一电话", "same phone"), "id_number": ("同一身份证号", "same ID number")}
@@ -45,8 +45,7 @@ class NewCaseDialog(QDialog):
         self.pages = QStackedWidget()
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages, 1)
-        self.error = label("", "error")
-        self.error.hide()
+        self.error = ErrorLine()
         layout.addWidget(self.error)
         buttons = QHBoxLayout()
         self.back = QPushButton(self.tr("< Back"))
@@ -199,9 +198,8 @@ class NewCaseDialog(QDialog):
     def _next(self) -> None:
         if self.pages.currentIndex() == 0:
             if not self.existing_client and not self.name.text().strip():
-                self.error.setText(self.tr("Enter the client's name, or pick an existing "
-                                           "record."))
-                self.error.show()
+                self.error.say(self.tr("Enter the client's name, or pick an existing "
+                                       "record."))
                 return
             self._go(1)
             return
@@ -233,8 +231,7 @@ class NewCaseDialog(QDialog):
             self.next.setEnabled(True)
             if isinstance(exc, tpl.InvalidAnswer):
                 self.form.mark_problems(exc)  # type: ignore[union-attr]
-            self.error.setText(error_text(exc))
-            self.error.show()
+            self.error.say(exc)
 
         def done(case_id: int) -> None:
             self.accept()

@@ -30,7 +30,7 @@ from xinhe.records.services import Services
 from xinhe.ui import operations
 from xinhe.ui.context import AppContext
 from xinhe.ui.forms.template_form import TemplateForm
-from xinhe.ui.widgets import error_text, label
+from xinhe.ui.widgets import ErrorLine
 
 AUTOSAVE_MS = 20_000
 
@@ -63,8 +63,7 @@ class RecordDialog(QDialog):
         layout.addLayout(self.meta_form)
         self.form = TemplateForm(template, answers)
         layout.addWidget(self.form, 1)
-        self.error = label("", "error")
-        self.error.hide()
+        self.error = ErrorLine()
         layout.addWidget(self.error)
         self.buttons = QHBoxLayout()
         self.buttons.addStretch()
@@ -160,8 +159,7 @@ class RecordDialog(QDialog):
             self.set_busy(False)
             if isinstance(exc, tpl.InvalidAnswer):
                 self.form.mark_problems(exc)
-            self.error.setText(error_text(exc))
-            self.error.show()
+            self.error.say(exc)
         operations.run(self.ctx, lambda s: self.save_work(s, answers, meta, final),
                        parent=self, on_done=done, on_failure=failed,
                        changed={"case", self.kind, "review", "risk"})

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from xinhe.ui import operations
 from xinhe.ui.context import AppContext
 from xinhe.ui.forms.fields import qt_date, qt_datetime_utc
-from xinhe.ui.widgets import error_text, label, password_field
+from xinhe.ui.widgets import ErrorLine, label, password_field
 
 
 class SimpleForm(QDialog):
@@ -44,8 +44,7 @@ class SimpleForm(QDialog):
             layout.addWidget(label(intro, "hint"))
         self.form = QFormLayout()
         layout.addLayout(self.form)
-        self.error = label("", "error")
-        self.error.hide()
+        self.error = ErrorLine()
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
                                         QDialogButtonBox.StandardButton.Cancel)
@@ -127,8 +126,7 @@ class SimpleForm(QDialog):
 
             def failed(exc: BaseException) -> None:
                 self.buttons.setEnabled(True)
-                self.error.setText(error_text(exc))
-                self.error.show()
+                self.error.say(exc)
             operations.run(self.ctx, lambda s: work(s, values), parent=self, on_done=done,
                            on_failure=failed, changed=changed)
         self.buttons.accepted.connect(submit)

@@ -33,7 +33,7 @@ from xinhe.i18n import language
 from xinhe.records import retention, vocab
 from xinhe.ui.context import AppContext
 from xinhe.ui.operations import maintenance
-from xinhe.ui.widgets import error_text, label, password_field
+from xinhe.ui.widgets import ErrorLine, label, password_field
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -101,8 +101,7 @@ class PurgeDialog(QDialog):
         self.password = password_field()
         form.addRow(self.tr("Your password"), self.password)
         layout.addLayout(form)
-        self.error = label("", "error")
-        self.error.hide()
+        self.error = ErrorLine()
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.purge_button = buttons.addButton(self.tr("Purge"),
@@ -125,8 +124,7 @@ class PurgeDialog(QDialog):
             self.accept()
 
         def failed(exc: BaseException) -> None:
-            self.error.setText(error_text(exc))
-            self.error.show()
+            self.error.say(exc)
             self.password.selectAll()
             self.password.setFocus()
             self._update()
