@@ -95,17 +95,31 @@ def build_referral_pdf(packet: ReferralPacket, lang: str = "zh_CN") -> bytes:
     return _attach_json_and_field(out.getvalue(), packet, area)
 
 
+def embed_data(writer: IncrementalPdfFileWriter, name: str, data: bytes, mime_type: str,
+               made: datetime, description: str) -> None:
+    """Embed `data` in the PDF as the file attachment `name`."""
+    embed.embed_file(writer, embed.FileSpec(
+        file_spec_string=name, file_name=name, description=description,
+        embedded_data=embed.EmbeddedFileObject.from_file_data(
+            writer, data=data, mime_type=mime_type,
+            params=embed.EmbeddedFileParams(creation_date=made, modification_date=made))))
+
+
+def with_signature_field(writer: IncrementalPdfFileWriter, area: layout.SignatureArea) -> bytes:
+    """Add the empty signature field over the laid-out box and return the whole PDF."""
+    x1, y1, x2, y2 = (round(v) for v in area.box)
+    fields.append_signature_field(writer, fields.SigFieldSpec(
+        SIGNATURE_FIELD, on_page=area.page_index, box=(x1, y1, x2, y2)))
+    out = io.BytesIO()
+    writer.write(out)  # type: ignore[no-untyped-call]
+    return out.getvalue()
+
+
 def _attach_json_and_field(pdf: bytes, packet: ReferralPacket,
                            area: layout.SignatureArea) -> bytes:
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    data = packet.json_bytes()
-    stream = embed.EmbeddedFileObject.from_file_data(
-        writer, data=data, mime_type="application/json",
-        params=embed.EmbeddedFileParams(creation_date=packet.created_at,
-                                        modification_date=packet.created_at))
-    embed.embed_file(writer, embed.FileSpec(
-        file_spec_string=JSON_NAME, file_name=JSON_NAME, embedded_data=stream,
-        description="Machine-readable referral (Xinhe referral.json)"))
+    embed_data(writer, JSON_NAME, packet.json_bytes(), "application/json", packet.created_at,
+               "Machine-readable referral (Xinhe referral.json)")
     # Associated file (/AF), as PDF/A-3 does on PDF 1.7: pyHanko's af_relationship would
     # relabel the whole document PDF 2.0, which older verifiers may refuse.
     names = writer.root["/Names"]["/EmbeddedFiles"]["/Names"]
@@ -117,19 +131,9 @@ def _attach_json_and_field(pdf: bytes, packet: ReferralPacket,
     writer.update_root()  # type: ignore[no-untyped-call]
     for attachment in embedded_attachments(packet):
         assert attachment.data is not None
-        embed.embed_file(writer, embed.FileSpec(
-            file_spec_string=attachment.name, file_name=attachment.name,
-            embedded_data=embed.EmbeddedFileObject.from_file_data(
-                writer, data=attachment.data, mime_type=attachment.media_type,
-                params=embed.EmbeddedFileParams(creation_date=packet.created_at,
-                                                modification_date=packet.created_at)),
-            description=f"Attachment, SHA-256 {attachment.sha256}"))
-    x1, y1, x2, y2 = (round(v) for v in area.box)
-    fields.append_signature_field(writer, fields.SigFieldSpec(
-        SIGNATURE_FIELD, on_page=area.page_index, box=(x1, y1, x2, y2)))
-    out = io.BytesIO()
-    writer.write(out)  # type: ignore[no-untyped-call]
-    return out.getvalue()
+        embed_data(writer, attachment.name, attachment.data, attachment.media_type,
+                   packet.created_at, f"Attachment, SHA-256 {attachment.sha256}")
+    return with_signature_field(writer, area)
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:

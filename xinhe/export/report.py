@@ -12,9 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from xml.sax.saxutils import escape
 
-from pyhanko.pdf_utils import embed
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import fields
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -37,7 +35,7 @@ from xinhe.crypto.signing import SigningIdentity
 from xinhe.export import layout
 from xinhe.export.fonts import register_font
 from xinhe.export.packet import AuditHead, canonical_json
-from xinhe.export.pdf import SIGNATURE_FIELD
+from xinhe.export.pdf import embed_data, with_signature_field
 from xinhe.export.report_charts import category_chart, risk_chart, trend_chart
 from xinhe.export.sign import sign_pdf
 from xinhe.records.signing_store import SigningStore
@@ -119,19 +117,9 @@ def _templates() -> list[PageTemplate]:
 
 def _attach(pdf: bytes, report: StatsReport, area: layout.SignatureArea) -> bytes:
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    made = report.generated_at
-    stream = embed.EmbeddedFileObject.from_file_data(
-        writer, data=canonical_json(report.to_json()), mime_type="application/json",
-        params=embed.EmbeddedFileParams(creation_date=made, modification_date=made))
-    embed.embed_file(writer, embed.FileSpec(
-        file_spec_string=JSON_NAME, file_name=JSON_NAME, embedded_data=stream,
-        description="Machine-readable statistics (Xinhe statistics.json)"))
-    x1, y1, x2, y2 = (round(v) for v in area.box)
-    fields.append_signature_field(writer, fields.SigFieldSpec(
-        SIGNATURE_FIELD, on_page=area.page_index, box=(x1, y1, x2, y2)))
-    result = io.BytesIO()
-    writer.write(result)  # type: ignore[no-untyped-call]
-    return result.getvalue()
+    embed_data(writer, JSON_NAME, canonical_json(report.to_json()), "application/json",
+               report.generated_at, "Machine-readable statistics (Xinhe statistics.json)")
+    return with_signature_field(writer, area)
 
 
 def _kv(rows: list[tuple[str, str]], styles: layout.Styles) -> Table:
