@@ -8,7 +8,6 @@ import io
 import json
 import re
 import subprocess
-import zlib
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +20,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from tests.referral_fixtures import decompressed_streams
 from tests.referral_samples import SESSION_NOTE_MARKER, SHENZHEN, SUMMARY, police_packet
 from xinhe.crypto.signing import SigningIdentity
 from xinhe.export.packet import ConsentRecord, ReferralPacket
@@ -83,16 +83,6 @@ def body_text(path: Path) -> str:
 
 def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
-
-
-def decompressed_streams(pdf: bytes) -> bytes:
-    out = []
-    for match in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.DOTALL):
-        try:
-            out.append(zlib.decompress(match.group(1)))
-        except zlib.error:
-            out.append(match.group(1))
-    return b"\n".join(out)
 
 
 # -- signature ------------------------------------------------------------------------------
