@@ -30,7 +30,6 @@ class CaseData:
     timeline: list[TimelineEntry]
     clocks: list[Clock]
     risk_history: list[RiskChange]
-    consents: list[Consent]
     reviews: list[ReviewItem]
     latest_safety_plan: dict[str, object] | None
 
@@ -48,7 +47,6 @@ def load_case(services: Services, case_id: int) -> CaseData:
         services.timeline(case_id),
         services.planning.clocks(case_id, open_only=True),
         services.cases.risk_history(case_id),
-        services.consents.for_case(case_id),
         reviews,
         plan,
     )
