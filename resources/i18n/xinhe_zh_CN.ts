@@ -1529,12 +1529,32 @@
         <translation>可能已有的记录</translation>
     </message>
     <message>
+        <source>Create a new client anyway (a different person, or agreed with the responsible counsellor)</source>
+        <translation>仍然新建当事人（确系另一人，或已与负责的咨询师商定）</translation>
+    </message>
+    <message>
         <source>no case yet</source>
         <translation>尚无个案</translation>
     </message>
     <message>
         <source>No existing record matches.</source>
         <translation>没有找到相符的已有记录。</translation>
+    </message>
+    <message>
+        <source>This client already has a file: %1, handled by %2. Contact them to coordinate.</source>
+        <translation>该当事人已在 %1 建档，由 %2 负责，请联系其协调。</translation>
+    </message>
+    <message>
+        <source>This client was registered by %1 (no case yet). Contact them to coordinate.</source>
+        <translation>该当事人已由 %1 登记（尚无个案），请联系其协调。</translation>
+    </message>
+    <message>
+        <source>born %1</source>
+        <translation>%1年生</translation>
+    </message>
+    <message>
+        <source>You may not see this client&apos;s details or add to their file. The responsible counsellor or a supervisor can share the case with you.</source>
+        <translation>您无权查看该当事人的信息或在其档案中添加记录。负责的咨询师或督导可以把个案共享给您。</translation>
     </message>
     <message>
         <source>Use this client &gt;</source>
@@ -1563,6 +1583,10 @@
     <message>
         <source>Enter the client&apos;s name, or pick an existing record.</source>
         <translation>请填写当事人姓名，或选择一份已有记录。</translation>
+    </message>
+    <message>
+        <source>This person may already have a file with another counsellor. Contact them first, or tick the box to create a new client anyway.</source>
+        <translation>此人可能已在其他咨询师处建档。请先联系对方；如确需新建，请勾选“仍然新建当事人”。</translation>
     </message>
 </context>
 <context>

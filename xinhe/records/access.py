@@ -85,3 +85,40 @@ def require_case_role(vault: Vault) -> None:
     if vault.actor.role not in CASE_ROLES:
         raise AccessDenied("管理员账户不能查看个案内容。",
                            "Administrator accounts cannot see case content.")
+
+
+def client_readable(vault: Vault, client_id: int) -> bool:
+    """Whether the actor may see a client's full details by need: supervisors always; a
+    counsellor when one of the client's cases is theirs or shared with them, or, for a
+    client with no case yet, when they created the client. Staff and admin never (staff
+    see a client only through a case header)."""
+    role = vault.actor.role
+    if role == "supervisor":
+        return True
+    if role != "counsellor":
+        return False
+    clause, params = visible_cases_clause(vault)
+    if vault.db.one(f"SELECT 1 FROM cases c WHERE c.client_id = ? AND {clause}",
+                    [client_id, *params]) is not None:
+        return True
+    return vault.db.one(
+        "SELECT 1 FROM clients cl WHERE cl.id = ? AND cl.created_by = ? AND NOT EXISTS"
+        " (SELECT 1 FROM cases c WHERE c.client_id = cl.id)",
+        (client_id, vault.actor.user_id)) is not None
+
+
+def require_client(vault: Vault, client_id: int) -> None:
+    """Refuse (and audit) unless the actor may see this client: as `client_readable`,
+    and staff also the client of any case (its header names the client)."""
+    if client_readable(vault, client_id):
+        return
+    if vault.actor.role == "staff" and vault.db.one(
+            "SELECT 1 FROM cases WHERE client_id = ?", (client_id,)) is not None:
+        return
+    vault.audit_event("client.access", "client", client_id, "refused")
+    if vault.actor.role == "admin":
+        raise AccessDenied("管理员账户不能查看个案内容。",
+                           "Administrator accounts cannot see case content.")
+    raise AccessDenied("这位当事人由其他咨询师负责，您不能查看其信息。请联系负责的咨询师协调。",
+                       "This client is in another counsellor's care, so you cannot see their "
+                       "details. Contact the responsible counsellor to coordinate.")

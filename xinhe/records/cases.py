@@ -7,8 +7,13 @@ from datetime import datetime
 
 from xinhe.errors import AccessDenied, InvalidInput, NotFound
 from xinhe.records import risk, vocab
-from xinhe.records.access import require_case, require_case_role, visible_cases_clause
-from xinhe.records.clients import Client, ClientService
+from xinhe.records.access import (
+    client_readable,
+    require_case,
+    require_case_role,
+    visible_cases_clause,
+)
+from xinhe.records.clients import Client, load_client
 from xinhe.records.common import iso, next_number
 from xinhe.records.search_index import index_case
 from xinhe.records.vault import Vault
@@ -94,11 +99,18 @@ class CaseService:
              platform_ref: str | None = None, summary: str | None = None,
              counsellor_id: int | None = None, opened_at: datetime | None = None) -> CaseHeader:
         """Open a case for a client; the case number is assigned here. A counsellor opens
-        cases for themselves; a supervisor may assign another counsellor."""
+        cases for themselves; a supervisor may assign another counsellor. A counsellor
+        opens a case only for a client they may read (not another counsellor's client)."""
         self.vault.require_role("counsellor", "supervisor")
         vocab.check(vocab.CATEGORIES, category, "个案类别", "Case category")
         vocab.check(vocab.SOURCES, source, "个案来源", "Case source")
-        ClientService(self.vault).get(client_id)
+        load_client(self.vault, client_id)
+        if not client_readable(self.vault, client_id):
+            self.vault.audit_event("case.open", "client", client_id, "refused")
+            raise AccessDenied("这位当事人已由其他咨询师负责，请联系负责的咨询师协调，"
+                               "或请督导共享个案。",
+                               "This client is in another counsellor's care. Contact the "
+                               "responsible counsellor, or ask a supervisor to share the case.")
         if counsellor_id is None or self.vault.actor.role == "counsellor":
             counsellor_id = self.vault.actor.user_id
         self._require_counsellor(counsellor_id)
@@ -162,18 +174,26 @@ class CaseService:
             raise NotFound(f"没有编号为 {case_no} 的个案。", f"There is no case {case_no}.")
         return int(row["id"])
 
-    def header(self, case_id: int, audit_read: bool = False) -> CaseHeader:
-        row = require_case(self.vault, case_id, "header", audit_read=audit_read)
-        client = ClientService(self.vault).get(row["client_id"])
+    def view(self, case_id: int) -> CaseHeader:
+        """The header for someone opening the case to work on or read it. Every open, by
+        every role and by the responsible counsellor too, leaves one `case.read` entry
+        ("open:notes", or "open:header" for a header-only reader). Refreshes of a case
+        already open call `header`, which leaves none."""
+        header = self.header(case_id)
+        self.vault.audit_event("case.read", "case", header.case_no,
+                               "open:notes" if header.can_read_notes else "open:header")
+        return header
+
+    def header(self, case_id: int) -> CaseHeader:
+        """The case header (client, status, people, risk) for anyone who may list it."""
+        row = require_case(self.vault, case_id, "header")
+        client = load_client(self.vault, row["client_id"])
         names = {r["id"]: r["display_name"] for r in self.vault.db.all(
             "SELECT id, display_name FROM users")}
         shared = tuple(names[r["user_id"]] for r in self.vault.db.all(
             "SELECT user_id FROM case_shares WHERE case_id = ? ORDER BY shared_at", (case_id,)))
-        try:
-            require_case(self.vault, case_id, "notes")
-            can_read = True
-        except AccessDenied:
-            can_read = False
+        # Past the header check, only staff lack notes access (a probe would audit a refusal).
+        can_read = self.vault.actor.role != "staff"
         return CaseHeader(
             row["id"], row["case_no"], client, row["category"], row["source"],
             row["platform_ref"], row["status"], row["closure_reason"], row["closure_note"],

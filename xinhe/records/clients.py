@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from xinhe.errors import InvalidInput, NotFound
+from xinhe.errors import AccessDenied, InvalidInput, NotFound
 from xinhe.records import vocab
-from xinhe.records.access import require_case_role
+from xinhe.records.access import client_readable, require_client
 from xinhe.records.common import digits_key, iso, parse_date, required, stale, text_key
 from xinhe.records.vault import Vault
 
@@ -43,9 +43,40 @@ class Client:
 
 @dataclass(frozen=True)
 class DuplicateMatch:
-    client: Client
+    """An existing client who may be the person being entered. `client` holds the full
+    record only when the actor may read it; otherwise the match holds just enough to avoid
+    a second file: a masked name, the birth year, the case numbers and whom to contact."""
+
+    name: str  # the full name when readable, else masked (武*怡, W***)
+    birth_year: int | None
     reasons: tuple[str, ...]  # "name_birth_year", "phone", "id_number"
     case_numbers: tuple[str, ...] = field(default=())
+    contacts: tuple[str, ...] = field(default=())  # responsible counsellors, or the creator
+    client: Client | None = None
+
+    @property
+    def readable(self) -> bool:
+        return self.client is not None
+
+
+def mask_name(name: str) -> str:
+    """A name cut to what tells two files apart without naming the person: first and last
+    character of a Chinese name (武*怡; 王* for two characters), a Latin name's initial
+    (W***). One star whatever the length, so the mask does not tell the length either."""
+    name = name.strip()
+    if not name:
+        return "*"
+    if name[0].isascii():
+        return name[0].upper() + "***"
+    return name[0] + "*" + (name[-1] if len(name) > 2 else "")
+
+
+def load_client(vault: Vault, client_id: int) -> Client:
+    """The client row, unchecked: for services that have already checked the case."""
+    row = vault.db.one("SELECT * FROM clients WHERE id = ?", (client_id,))
+    if row is None:
+        raise NotFound("找不到该当事人。", "The client was not found.")
+    return _client(row)
 
 
 def _client(row: Any) -> Client:
@@ -88,8 +119,15 @@ class ClientService:
                         phone: str | None = None, id_number: str | None = None,
                         birth_date: str | None = None) -> list[DuplicateMatch]:
         """Likely existing records of the same person: same name and birth year, same
-        phone, or same ID number. Shown before a new client is created."""
-        require_case_role(self.vault)
+        phone, or same ID number. Shown before a new client is created.
+
+        Full details only for clients the actor may read (`client_readable`); the others
+        come masked. A lookup with matches is audited with the matched client ids (never
+        what was typed); the admin is refused."""
+        if self.vault.actor.role not in ("counsellor", "supervisor", "staff"):
+            self.vault.audit_event("client.duplicates", "client", "", "refused")
+            raise AccessDenied("管理员账户不能查看个案内容。",
+                               "Administrator accounts cannot see case content.")
         if birth_date and not birth_year:
             born = parse_date(birth_date, "出生日期", "Date of birth")
             birth_year = born.year if born else None
@@ -105,13 +143,31 @@ class ClientService:
         for reason, where, params in checks:
             for row in self.vault.db.all(f"SELECT id FROM clients WHERE {where}", params):
                 found.setdefault(int(row["id"]), set()).add(reason)
-        matches = []
-        for client_id, reasons in sorted(found.items()):
-            client = self.get(client_id)
-            cases = tuple(r["case_no"] for r in self.vault.db.all(
-                "SELECT case_no FROM cases WHERE client_id = ? ORDER BY opened_at", (client_id,)))
-            matches.append(DuplicateMatch(client, tuple(sorted(reasons)), cases))
+        ids = sorted(found)
+        matches = [self._match(client_id, tuple(sorted(found[client_id]))) for client_id in ids]
+        if matches:
+            masked = [str(i) for i, m in zip(ids, matches, strict=True) if not m.readable]
+            self.vault.audit_event("client.duplicates", "client", ",".join(map(str, ids)),
+                                   "masked:" + ",".join(masked) if masked else "ok")
         return matches
+
+    def _match(self, client_id: int, reasons: tuple[str, ...]) -> DuplicateMatch:
+        client = load_client(self.vault, client_id)
+        cases = self.vault.db.all(
+            "SELECT c.case_no, u.display_name FROM cases c JOIN users u ON u.id ="
+            " c.counsellor_id WHERE c.client_id = ? ORDER BY c.opened_at, c.id", (client_id,))
+        if cases:
+            contacts = tuple(dict.fromkeys(r["display_name"] for r in cases))
+        else:
+            contacts = tuple(r["display_name"] for r in self.vault.db.all(
+                "SELECT u.display_name FROM clients cl JOIN users u ON u.id = cl.created_by"
+                " WHERE cl.id = ?", (client_id,)))
+        numbers = tuple(r["case_no"] for r in cases)
+        if client_readable(self.vault, client_id):
+            return DuplicateMatch(client.name, client.birth_year, reasons, numbers, contacts,
+                                  client)
+        return DuplicateMatch(mask_name(client.name), client.birth_year, reasons, numbers,
+                              contacts)
 
     def create(self, **data: Any) -> Client:
         """A new client. Counsellors and supervisors create clients."""
@@ -134,13 +190,13 @@ class ClientService:
             from xinhe.records.search_index import index_client
 
             index_client(self.vault, client_id)
-        return self.get(client_id)
+        return load_client(self.vault, client_id)
 
     def get(self, client_id: int) -> Client:
-        row = self.vault.db.one("SELECT * FROM clients WHERE id = ?", (client_id,))
-        if row is None:
-            raise NotFound("找不到该当事人。", "The client was not found.")
-        return _client(row)
+        """A client's details, for someone who may see them (see `require_client`)."""
+        client = load_client(self.vault, client_id)
+        require_client(self.vault, client_id)
+        return client
 
     def update(self, client_id: int, expected_version: int, **data: Any) -> Client:
         """Change a client's details. Fails with Conflict if someone saved in between."""
@@ -165,7 +221,7 @@ class ClientService:
             from xinhe.records.search_index import index_client
 
             index_client(self.vault, client_id)
-        return self.get(client_id)
+        return load_client(self.vault, client_id)
 
     def _require_editable(self, client_id: int) -> None:
         """A counsellor edits clients of their own (or shared) cases, or ones they made."""
@@ -179,7 +235,5 @@ class ClientService:
         made = self.vault.db.one("SELECT 1 FROM clients WHERE id = ? AND created_by = ?",
                                  (client_id, self.vault.actor.user_id))
         if mine is None and made is None:
-            from xinhe.errors import AccessDenied
-
             raise AccessDenied("这位当事人不在您的个案中，不能修改其信息。",
                                "This client is not in your cases, so you cannot edit them.")

@@ -34,8 +34,10 @@ class CaseData:
     latest_safety_plan: dict[str, object] | None
 
 
-def load_case(services: Services, case_id: int) -> CaseData:
-    header = services.cases.header(case_id, audit_read=True)
+def load_case(services: Services, case_id: int, opening: bool = False) -> CaseData:
+    """Everything the case view shows. `opening` for the first load of a view (audited as
+    an open); refreshes after a change are not new opens."""
+    header = services.cases.view(case_id) if opening else services.cases.header(case_id)
     reviews: list[ReviewItem] = []
     plan = None
     if header.can_read_notes:

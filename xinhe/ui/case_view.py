@@ -52,6 +52,7 @@ class CaseView(QWidget):
         self.case_id = case_id
         self.data: CaseData | None = None
         self.entries: list[TimelineEntry] = []
+        self.open_audited = False
         layout = QVBoxLayout(self)
         self.header = label("", wrap=True)
         self.header.setTextFormat(Qt.TextFormat.RichText)
@@ -94,8 +95,15 @@ class CaseView(QWidget):
             self.reload()
 
     def reload(self) -> None:
-        operations.run(self.ctx, lambda s: load_case(s, self.case_id), parent=self,
-                       on_done=self._loaded)
+        # The first load is the open (audited once); a failed open lets the next load retry.
+        opening, self.open_audited = not self.open_audited, True
+
+        def failed(exc: BaseException) -> None:
+            if opening:
+                self.open_audited = False
+            operations.show_failure(self, exc)
+        operations.run(self.ctx, lambda s: load_case(s, self.case_id, opening), parent=self,
+                       on_done=self._loaded, on_failure=failed)
 
     def _loaded(self, data: CaseData) -> None:
         self.data = data

@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -106,6 +108,12 @@ class NewCaseDialog(QDialog):
         self.matches.setObjectName("duplicates")
         self.matches.itemSelectionChanged.connect(self._picked)
         layout.addWidget(self.matches, 1)
+        self.masked: list[DuplicateMatch] = []
+        self.new_anyway = QCheckBox(self.tr(
+            "Create a new client anyway (a different person, or agreed with the responsible "
+            "counsellor)"))
+        self.new_anyway.hide()
+        layout.addWidget(self.new_anyway)
         self.debounce = QTimer(self)
         self.debounce.setSingleShot(True)
         self.debounce.setInterval(300)
@@ -132,14 +140,41 @@ class NewCaseDialog(QDialog):
         zh = _zh()
         for match in matches:
             why = "、".join(REASONS[r][0 if zh else 1] for r in match.reasons)
+            if match.client is None:
+                self.matches.addItem(self._masked_item(match, why))
+                continue
             cases = ", ".join(match.case_numbers) or self.tr("no case yet")
-            item = QListWidgetItem(f"{match.client.name}  {match.client.birth_date or ''}  "
+            item = QListWidgetItem(f"{match.name}  {match.client.birth_date or ''}  "
                                    f"{match.client.phone or ''}  —  {why}  ({cases})")
             item.setData(Qt.ItemDataRole.UserRole, match.client.id)
             self.matches.addItem(item)
         if not matches:
             self.matches.addItem(self.tr("No existing record matches."))
             self.existing_client = None
+        self.masked = [m for m in matches if m.client is None]
+        self.new_anyway.setVisible(bool(self.masked))
+        if not self.masked:
+            self.new_anyway.setChecked(False)
+
+    def _masked_item(self, match: DuplicateMatch, why: str) -> QListWidgetItem:
+        """Another counsellor's client: who to contact, never the details or a way in."""
+        people = "、".join(match.contacts)
+        if match.case_numbers:
+            advice = self.tr("This client already has a file: %1, handled by %2. Contact "
+                             "them to coordinate.").replace(
+                "%1", ", ".join(match.case_numbers)).replace("%2", people)
+        else:
+            advice = self.tr("This client was registered by %1 (no case yet). Contact them "
+                             "to coordinate.").replace("%1", people)
+        born = self.tr("born %1").replace("%1", str(match.birth_year)) \
+            if match.birth_year else ""
+        item = QListWidgetItem(f"{match.name}  {born}  —  {why}\n{advice}")
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)  # not selectable: it cannot be opened here
+        item.setForeground(QColor("#8a5300"))
+        item.setToolTip(self.tr("You may not see this client's details or add to their "
+                                "file. The responsible counsellor or a supervisor can share "
+                                "the case with you."))
+        return item
 
     def _picked(self) -> None:
         items = self.matches.selectedItems()
@@ -200,6 +235,11 @@ class NewCaseDialog(QDialog):
             if not self.existing_client and not self.name.text().strip():
                 self.error.say(self.tr("Enter the client's name, or pick an existing "
                                        "record."))
+                return
+            if not self.existing_client and self.masked and not self.new_anyway.isChecked():
+                self.error.say(self.tr("This person may already have a file with another "
+                                       "counsellor. Contact them first, or tick the box to "
+                                       "create a new client anyway."))
                 return
             self._go(1)
             return
