@@ -1207,6 +1207,10 @@
         <source>Value</source>
         <translation>数值</translation>
     </message>
+    <message>
+        <source>What it counts</source>
+        <translation>含义</translation>
+    </message>
 </context>
 <context>
     <name>FollowupDialog</name>
