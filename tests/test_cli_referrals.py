@@ -65,8 +65,13 @@ def test_export_then_verify_with_the_exported_certificate(run: Run, casework: st
     assert code == 0, err
     code, out, err = run("verify", str(pdf), "--trust", str(tmp_path / "studio.pem"))
     assert code == 0, err
-    assert "导出人: 王丽" in out and f"转介编号: {pdf.name[:12]}" in out
+    assert "导出人：王丽" in out and f"转介编号：{pdf.name[:12]}" in out
+    assert "接收机构：公安机关" in out and "police" not in out  # every word in Chinese
     assert "结论：有效。签名证书为受信任的工作室证书。" in out
+    code, out, err = run("verify", str(pdf), "--trust", str(tmp_path / "studio.pem"),
+                         "--lang", "en")
+    assert code == 0, err
+    assert "Agency: Police" in out and "Exported by: 王丽" in out and "接收" not in out
     code, out, _ = run("verify", str(pdf), "--trust", str(tmp_path / "studio.pem"), "--json")
     doc = json.loads(out)
     assert doc["ok"] and doc["trusted"] and doc["agency"] == "police"

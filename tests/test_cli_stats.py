@@ -61,7 +61,7 @@ def test_csv_file(demo: Run, tmp_path: Path) -> None:
     assert code == 0, err
     assert out.strip() == f"已写入 {target}。"
     data = target.read_bytes()
-    assert data.startswith("\ufeff分组,指标,月份,数值,代码\r\n".encode())
+    assert data.startswith("\ufeff分组,指标,月份,数值,代码,说明\r\n".encode())
 
 
 def test_signed_pdf_file(demo: Run, tmp_path: Path) -> None:

@@ -65,7 +65,7 @@ def rows_of(data: bytes) -> list[dict[str, str]]:
 def test_csv_has_a_bom_chinese_headers_and_reads_back(q1: StatsReport) -> None:
     data = to_csv(q1)
     rows = rows_of(data)
-    assert list(rows[0]) == list(CSV_HEADER_ZH) == ["分组", "指标", "月份", "数值", "代码"]
+    assert list(rows[0]) == list(CSV_HEADER_ZH) == ["分组", "指标", "月份", "数值", "代码", "说明"]
     by_code = {(r["代码"], r["月份"]): r for r in rows}
     assert by_code[("cases_served", "")]["数值"] == "5"
     assert by_code[("cases_served", "")]["指标"] == "服务个案数"
@@ -73,6 +73,8 @@ def test_csv_has_a_bom_chinese_headers_and_reads_back(q1: StatsReport) -> None:
     assert by_code[("crises_by_kind.dv_high_risk", "")]["指标"] == "危机干预（按类型）：家暴高危"
     assert by_code[("crises_on_site", "")]["数值"] == "1"
     assert by_code[("handled_ratio", "")]["数值"] == "25.00"
+    # What "handled" counts is said beside it, so 0 handled next to 3 closed is no riddle.
+    assert by_code[("handled", "")]["说明"].startswith("期间内新增的个案中，到期末已结案的个案数。")
     assert by_code[("new_by_source.platform", "")]["分组"] == "新增个案"
     assert by_code[("trend_person_times", "2026-02")]["数值"] == "5"
     assert by_code[("risk_at_month_end.high", "2026-03")]["数值"] == "2"

@@ -515,3 +515,45 @@ def test_cases_are_shared_from_the_case_and_reassigned_from_the_review_queue(
         pick(qtbot, "陈芳")
         wait_idle(qtbot, app)
         assert in_vault(app, lambda s: s.cases.header(case_id)).counsellor_name == "陈芳"
+
+
+@pytest.mark.parametrize(("typed", "birth_date", "birth_year"), [
+    ("1991年3月15日", "1991-03-15", 1991), ("19910315", "1991-03-15", 1991),
+    ("1991", None, 1991)])
+def test_the_birth_date_is_typed_as_people_write_it(qtbot: QtBot, seeded: dict, typed: str,
+                                                    birth_date: str | None,
+                                                    birth_year: int) -> None:
+    from xinhe.ui.case_view import CaseView
+    from xinhe.ui.dialogs.new_case import NewCaseDialog
+
+    with signed_in(qtbot, seeded["folder"], "wang", PASSWORDS["wang"]) as (app, main):
+        cases = main.show_section("cases")
+        click(qtbot, cases.list_panel.new_case)
+        dialog = find_dialog(qtbot, NewCaseDialog)
+        type_into(qtbot, dialog.name, "黄小梅")
+        type_into(qtbot, dialog.born.edit, typed)
+        click(qtbot, dialog.next)
+        dialog.category.setCurrentIndex(dialog.category.findData("other"))
+        type_into(qtbot, dialog.form.inputs["presenting_issue"].edit, "失眠")
+        click(qtbot, dialog.next)
+        qtbot.waitUntil(lambda: isinstance(cases.tabs.currentWidget(), CaseView), timeout=5000)
+        view = cases.tabs.currentWidget()
+        qtbot.waitUntil(lambda: view.data is not None)
+        client = view.data.header.client
+        assert (client.birth_date, client.birth_year) == (birth_date, birth_year)
+
+
+def test_an_unreadable_birth_date_stops_on_the_first_page(qtbot: QtBot, seeded: dict) -> None:
+    from xinhe.ui.dialogs.new_case import NewCaseDialog
+
+    with signed_in(qtbot, seeded["folder"], "wang", PASSWORDS["wang"]) as (_app, main):
+        cases = main.show_section("cases")
+        click(qtbot, cases.list_panel.new_case)
+        dialog = find_dialog(qtbot, NewCaseDialog)
+        type_into(qtbot, dialog.name, "黄小梅")
+        type_into(qtbot, dialog.born.edit, "1991-02-30")
+        click(qtbot, dialog.next)
+        qtbot.waitUntil(dialog.error.isVisible)
+        assert dialog.error.text().startswith("出生日期")
+        assert dialog.pages.currentIndex() == 0
+        dialog.close()

@@ -53,6 +53,10 @@ def test_setup_wizard_creates_the_vault_and_shows_the_recovery_key_once(
         page.confirm.clear()
         type_into(qtbot, page.confirm, "password-1")
         click(qtbot, wizard.button(QWizard.WizardButton.CommitButton))
+        # Progress is said in grey, not in the red of an error, and the old error is gone.
+        assert page.status.text() == "正在创建加密数据库……" and page.error.text() == ""
+        assert page.status.palette().color(page.status.foregroundRole()).name() != "#b00020"
+        assert page.error.palette().color(page.error.foregroundRole()).name() == "#b00020"
         qtbot.waitUntil(lambda: wizard.currentPage() is wizard.recovery, timeout=10_000)
         key = wizard.recovery.key.text()
         assert KEY_RE.match(key)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCharts import QBarSeries, QLineSeries, QPieSeries, QStackedBarSeries
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 from stats_scenario import SHENZHEN, Scenario, build
@@ -79,6 +80,9 @@ def test_pick_last_quarter_and_read_the_figures_and_charts(open_screen: object,
     assert model.value_of("followups_late") == "1"
     assert model.value_of("handled_ratio") == "25.00"
     labels = [model.index(r, 0).data() for r in range(model.rowCount())]
+    handled = labels.index("已处理")  # what it counts, on the same line as the figure
+    assert model.index(handled, 2).data() == "期间内新增的个案中，到期末已结案的个案数。"
+    assert model.headerData(2, Qt.Orientation.Horizontal) == "含义"
     assert "咨询服务" in labels and "服务个案数" in labels
     tip = model.index(labels.index("服务个案数"), 0).data(3)  # the definition as a tooltip
     assert "至少有一次咨询记录" in tip

@@ -32,9 +32,14 @@ def update() -> None:
                     "-silent"], cwd=ROOT, check=True)
 
 
-def release(target: Path = QM) -> None:
-    subprocess.run([str(BIN / "pyside6-lrelease"), "-silent", str(TS), "-qm", str(target)],
-                   cwd=ROOT, check=True)
+QT_GAPS = TS.with_name("qt_gaps_zh_CN.ts")  # hand-written: gaps in Qt's own translation
+QT_GAPS_QM = QT_GAPS.with_suffix(".qm")
+
+
+def release(target: Path = QM, gaps_target: Path = QT_GAPS_QM) -> None:
+    for source, qm in ((TS, target), (QT_GAPS, gaps_target)):
+        subprocess.run([str(BIN / "pyside6-lrelease"), "-silent", str(source), "-qm", str(qm)],
+                       cwd=ROOT, check=True)
 
 
 def messages(tree: ET.ElementTree) -> list[tuple[str, ET.Element]]:

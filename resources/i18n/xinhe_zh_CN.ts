@@ -1085,6 +1085,21 @@
     </message>
 </context>
 <context>
+    <name>DateField</name>
+    <message>
+        <source>e.g. 1991 or 1991-03-15</source>
+        <translation>如 1991 或 1991-03-15</translation>
+    </message>
+    <message>
+        <source>e.g. 2026-03-15</source>
+        <translation>如 2026-03-15</translation>
+    </message>
+    <message>
+        <source>Calendar</source>
+        <translation>日历</translation>
+    </message>
+</context>
+<context>
     <name>DonePage</name>
     <message>
         <source>Ready</source>
@@ -1191,6 +1206,10 @@
     <message>
         <source>Value</source>
         <translation>数值</translation>
+    </message>
+    <message>
+        <source>What it counts</source>
+        <translation>含义</translation>
     </message>
 </context>
 <context>

@@ -204,12 +204,14 @@ def cmd_verify(ctx: Context) -> int:
                 (pick("导出人", "Exported by"), result.signer_name),
                 (pick("签名时间", "Signing time"), when),
                 (pick("转介编号", "Referral number"), result.referral_no),
-                (pick("接收机构", "Agency"), result.agency),
+                (pick("接收机构", "Agency"),
+                 vocab.label(vocab.AGENCIES, result.agency) if result.agency else None),
                 ("referral.json SHA-256", result.json_sha256),
                 (pick("证书指纹 SHA-256", "Certificate SHA-256"), result.cert_fingerprint)]
+        colon = pick("：", ": ")
         for name, value in rows:
             if value:
-                ctx.io.out(f"{name}: {value}")
+                ctx.io.out(f"{name}{colon}{value}")
         if result.ok:
             ctx.io.out(pick("结论：有效。", "Result: valid.") + (
                 pick("签名证书为受信任的工作室证书。", " Signed by the trusted studio certificate.")

@@ -19,8 +19,8 @@ from xinhe.records.stats_figures import figure, section_name
 
 Value = int | Decimal | str | None
 
-CSV_HEADER_ZH = ("分组", "指标", "月份", "数值", "代码")
-CSV_HEADER_EN = ("Section", "Figure", "Month", "Value", "Code")
+CSV_HEADER_ZH = ("分组", "指标", "月份", "数值", "代码", "说明")
+CSV_HEADER_EN = ("Section", "Figure", "Month", "Value", "Code", "Definition")
 RISK_LABELS: vocab.Labels = {**vocab.RISK_LEVELS, "none": ("未评估", "Not assessed")}
 REFERRAL_STATUS_LABELS: vocab.Labels = {
     "draft": ("草稿", "Draft"), "signed": ("已签名", "Signed"),
@@ -40,6 +40,14 @@ class FigureRow:
     depth: int = 0
     heading: bool = False
     definition: str = ""
+
+    @property
+    def short_definition(self) -> str:
+        """The definition's first sentence: one line beside the figure."""
+        for stop in ("。", ". "):
+            if stop in self.definition:
+                return self.definition.split(stop, 1)[0] + stop.strip()
+        return self.definition
 
 
 def month_labels(months: tuple[MonthFigures, ...] | list[MonthFigures],
@@ -206,5 +214,5 @@ def to_csv(report: StatsReport, lang: str | None = None) -> bytes:
             continue
         section = section_name(row.section, lang)
         value = "" if row.value is None else format_value(row.value)
-        writer.writerow([section, row.full_label, row.month, value, row.code])
+        writer.writerow([section, row.full_label, row.month, value, row.code, row.definition])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -36,4 +36,8 @@ def install(language: str) -> bool:
     if qt_base.load(f"qtbase_{language}", qt_dir):
         app.installTranslator(qt_base)
         _installed.append(qt_base)
+    gaps = QTranslator(app)  # what Qt's own translation leaves in English; asked first
+    if gaps.load(str(resources_dir() / "i18n" / f"qt_gaps_{language}.qm")):
+        app.installTranslator(gaps)
+        _installed.append(gaps)
     return True

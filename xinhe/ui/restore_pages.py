@@ -28,7 +28,7 @@ from xinhe.records.vault import MIN_PASSWORD, VaultFolder
 from xinhe.ui.operations import maintenance, session
 from xinhe.ui.operations.session import Opened
 from xinhe.ui.screens.backup_panel import local_time
-from xinhe.ui.widgets import error_text, label, password_field
+from xinhe.ui.widgets import error_text, label, password_field, restyle
 from xinhe.ui.worker import DbWorker
 
 
@@ -84,8 +84,7 @@ class RestorePage(QWizardPage):
         self.busy = busy
         self.file.setEnabled(not busy)
         self.key.setEnabled(not busy)
-        self.error.setObjectName("hint" if busy else "error")
-        self.error.setStyleSheet("")
+        restyle(self.error, "hint" if busy else "error")  # progress is not an error
         self.error.setText(text)
         self.completeChanged.emit()
 

@@ -111,7 +111,9 @@ class AdminPage(QWizardPage):
                                       "remember and harder to guess.", "", MIN_PASSWORD),
                               "hint"))
         self.error = label("", "error")
+        self.status = label("", "hint")  # progress is not an error: never red
         form.addRow(self.error)
+        form.addRow(self.status)
         for field in (self.display_name, self.username, self.password, self.confirm):
             field.textChanged.connect(self.completeChanged)
 
@@ -126,14 +128,12 @@ class AdminPage(QWizardPage):
         for field in (self.display_name, self.username, self.password, self.confirm):
             field.setEnabled(not busy)
         if busy:
-            self.error.setObjectName("hint")
-            self.error.setText(self.tr("Creating the encrypted vault…"))
-        self.error.setStyleSheet("")
+            self.error.setText("")
+        self.status.setText(self.tr("Creating the encrypted vault…") if busy else "")
         self.completeChanged.emit()
 
     def show_error(self, text: str) -> None:
-        self.error.setObjectName("error")
-        self.error.setStyleSheet("")
+        self.status.setText("")
         self.error.setText(text)
 
     def validatePage(self) -> bool:

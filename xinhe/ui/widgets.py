@@ -18,6 +18,14 @@ def label(text: str, name: str = "", wrap: bool = True, parent: QWidget | None =
     return widget
 
 
+def restyle(widget: QWidget, name: str) -> None:
+    """Give `widget` another style-sheet name (e.g. "hint" for progress, "error" for a
+    problem); the application style sheet applies the new look at once."""
+    widget.setObjectName(name)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
 def password_field(placeholder: str = "") -> QLineEdit:
     field = QLineEdit()
     field.setEchoMode(QLineEdit.EchoMode.Password)

@@ -3,14 +3,14 @@ the case's category and source, and the intake form chosen by category."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -23,12 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xinhe.errors import InvalidInput
 from xinhe.records import templates as tpl
 from xinhe.records import vocab
 from xinhe.records.clients import DuplicateMatch
 from xinhe.records.services import Services
+from xinhe.records.typed_dates import TypedDate
 from xinhe.ui import operations
 from xinhe.ui.context import AppContext
+from xinhe.ui.forms.date_field import DateField
 from xinhe.ui.forms.template_form import TemplateForm
 from xinhe.ui.widgets import ErrorLine, label
 
@@ -79,12 +82,9 @@ class NewCaseDialog(QDialog):
         self.gender = QComboBox()
         for code in vocab.GENDERS:
             self.gender.addItem(vocab.label(vocab.GENDERS, code), code)
-        self.born = QDateEdit(QDate(1990, 1, 1))
-        self.born.setCalendarPopup(True)
-        self.born.setDisplayFormat("yyyy-MM-dd")
-        self.born.setMinimumDate(QDate(1900, 1, 1))
-        self.born.setSpecialValueText("—")
-        self.born.setDate(QDate(1900, 1, 1))
+        # Often only the year is known at a first contact; the calendar opens decades back.
+        self.born = DateField(year_only=True, calendar_year=date.today().year - 35,
+                              what=("出生日期", "Date of birth"))
         self.phone = QLineEdit()
         self.id_number = QLineEdit()
         self.community = QComboBox()
@@ -120,17 +120,20 @@ class NewCaseDialog(QDialog):
         self.debounce.timeout.connect(self.check_duplicates)
         for edit in (self.name, self.phone, self.id_number):
             edit.textChanged.connect(lambda _t: self.debounce.start())
-        self.born.dateChanged.connect(lambda _d: self.debounce.start())
+        self.born.changed.connect(self.debounce.start)
         self.pages.addWidget(page)
 
-    def _birth(self) -> str | None:
-        day = self.born.date()
-        return None if day == QDate(1900, 1, 1) else day.toString("yyyy-MM-dd")
+    def _birth(self) -> TypedDate | None:
+        """What was typed as the birth date; None while empty or not yet readable."""
+        try:
+            return self.born.typed()
+        except InvalidInput:
+            return None
 
     def check_duplicates(self) -> None:
         birth = self._birth()
         name, phone, id_number = self.name.text(), self.phone.text(), self.id_number.text()
-        year = int(birth[:4]) if birth else None
+        year = birth.year if birth else None
         operations.run(self.ctx, lambda s: s.clients.find_duplicates(
             name=name, birth_year=year, phone=phone or None, id_number=id_number or None),
             parent=self, on_done=self._show_matches)
@@ -241,13 +244,20 @@ class NewCaseDialog(QDialog):
                                        "counsellor. Contact them first, or tick the box to "
                                        "create a new client anyway."))
                 return
+            problem = None if self.existing_client else self.born.problem()
+            if problem:
+                self.error.say(problem)
+                self.born.edit.setFocus()
+                return
             self._go(1)
             return
         self.submit()
 
     def client_details(self) -> dict[str, Any]:
+        birth = self.born.typed()  # an unreadable date stops here, with the field named
         return {"name": self.name.text(), "gender": self.gender.currentData(),
-                "birth_date": self._birth(), "phone": self.phone.text(),
+                "birth_date": birth.day.isoformat() if birth and birth.day else None,
+                "birth_year": birth.year if birth else None, "phone": self.phone.text(),
                 "id_number": self.id_number.text(), "community": self.community.currentData(),
                 "address": self.address.text(), "guardian_name": self.guardian.text()}
 

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from xinhe.i18n import language
 from xinhe.records import templates as tpl
+from xinhe.ui.forms.date_field import DateField
 
 RADIO_LIMIT = 4  # up to this many options show as radio buttons, more as a drop-down
 
@@ -171,31 +171,26 @@ class MultiChoice(FieldInput):
 
 
 class DateInput(FieldInput):
-    """A date, or none: the earliest date stands for "not filled in" and shows a dash."""
-
-    EMPTY = QDate(1900, 1, 1)
+    """A date typed the way people write it, or picked from a calendar; empty is None.
+    Text that is not a date is handed on as typed, so saving names the field."""
 
     def __init__(self, field: tpl.Field, parent: QWidget | None = None) -> None:
         super().__init__(field, parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.edit = QDateEdit()
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("yyyy-MM-dd")
-        self.edit.setMinimumDate(self.EMPTY)
-        self.edit.setSpecialValueText("—")
-        self.edit.setDate(self.EMPTY)
-        self.edit.dateChanged.connect(lambda _d: self.changed.emit())
+        self.edit = DateField(what=(field.label.zh, field.label.en))
+        self.edit.changed.connect(self.changed.emit)
         layout.addWidget(self.edit)
-        layout.addStretch()
 
     def value(self) -> Any:
-        day = self.edit.date()
-        return None if day == self.EMPTY else day.toString("yyyy-MM-dd")
+        text = self.edit.text().strip()
+        return (self.edit.iso() or text) if text else None
 
     def set_value(self, value: Any) -> None:
-        day = QDate.fromString(str(value), "yyyy-MM-dd") if value else self.EMPTY
-        self.edit.setDate(day if day.isValid() else self.EMPTY)
+        self.edit.set_iso(str(value) if value else None)
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.edit.set_read_only(read_only)
 
 
 class NumberInput(FieldInput):

@@ -17,7 +17,8 @@ MUTED = QColor("#5f5f5f")
 
 
 class FiguresModel(QAbstractTableModel):
-    """Section titles, then each figure with its value; the definition as a tooltip."""
+    """Section titles, then each figure with its value and, beside it, what it counts (the
+    definition's first sentence; all of it as a tooltip)."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -39,12 +40,12 @@ class FiguresModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else 2
+        return 0 if parent.isValid() else 3
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (self.tr("Figure"), self.tr("Value"))[section]
+            return (self.tr("Figure"), self.tr("Value"), self.tr("What it counts"))[section]
         return None
 
     def value_of(self, code: str) -> str:
@@ -72,12 +73,14 @@ class FiguresModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
                 return "    " * row.depth + row.label
+            if column == 2:
+                return row.short_definition
             return "" if row.heading else format_value(row.value)
         if role == Qt.ItemDataRole.ToolTipRole:
             return row.definition
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and row.heading:
+        if role == Qt.ItemDataRole.ForegroundRole and (row.heading or column == 2):
             return QBrush(MUTED)
         if role == Qt.ItemDataRole.UserRole:
             return row.code
