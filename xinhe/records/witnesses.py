@@ -80,11 +80,14 @@ class WitnessResult:
         if self.verdict == "bad_mac":
             return pick(f"{name}的校验码不符：它被改动过", f"{name} fails its MAC: it was edited",
                         lang)
-        if self.verdict == "missing":
+        if self.verdict == "missing" and w.seq > self.chain_seq:
             return pick(f"审计链比{name}短：见证记录了第 {w.seq} 条（{w.hash[:16]}…），"
-                        f"审计链只到第 {self.chain_seq} 条或缺少该条",
+                        f"审计链只到第 {self.chain_seq} 条",
                         f"the chain is shorter than {name}: the witness holds entry {w.seq} "
-                        f"({w.hash[:16]}…), the chain ends at {self.chain_seq} or lacks it",
+                        f"({w.hash[:16]}…), the chain ends at {self.chain_seq}", lang)
+        if self.verdict == "missing":
+            return pick(f"审计链缺少{name}记录的第 {w.seq} 条（{w.hash[:16]}…）",
+                        f"the chain lacks entry {w.seq} ({w.hash[:16]}…) that {name} holds",
                         lang)
         chain = (self.chain_hash or "")[:16]
         return pick(f"审计链第 {w.seq} 条与{name}不符（见证 {w.hash[:16]}…，审计链 {chain}…）",
@@ -238,11 +241,13 @@ def _backups(vault: Vault) -> Found:
         if header.get("vault_id") != vault.vault_id:
             continue  # another vault's backup in the same folder
         when = str(header.get("created_at", ""))[:10]
-        head = header.get("audit_head")
+        head: Any = header.get("audit_head")
         try:
-            yield Witness("backup", path.name, int(head["seq"]), str(head["hash"]), when)
+            witness = Witness("backup", path.name, int(head["seq"]), str(head["hash"]), when)
         except (TypeError, KeyError, ValueError):
             yield Unchecked(Witness("backup", path.name, 0, "", when).name(), "no_head")
+            continue
+        yield witness
 
 
 def _outbox(vault: Vault) -> Found:
