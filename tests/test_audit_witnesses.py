@@ -253,3 +253,24 @@ def test_expect_takes_seq_and_at_least_sixteen_hex_digits(
     assert code == 1
     assert "the chain is shorter than --expect 9999:" in out
     assert "witnesses: --expect 9999:" in err
+
+
+def test_a_backup_from_before_the_readable_head_is_listed_as_unchecked(
+        folder: VaultFolder, binding: DeviceBinding, vault: Vault, usb: Path) -> None:
+    from xinhe.records import backup_file as bf
+
+    backup.save_settings(vault, backup.BackupSettings(auto_folder=str(usb)))
+    path = backup.make_backup(vault, usb / "old.xhbak").path
+    vault.close()
+    # Rewrite its header as an earlier version wrote it: the head only in the sealed part.
+    info = bf.read_backup(path, backup.latest_schema())
+    header = {k: v for k, v in info.header.items() if k != "audit_head"}
+    database = path.read_bytes()[info.db_offset:info.db_offset + info.db_length]
+    path.unlink()
+    (usb / "db.part").write_bytes(database)
+    bf.write_backup(path, header, usb / "db.part")
+    (usb / "db.part").unlink()
+    code, out, err = verify(folder, binding, "--json")
+    assert code == 0, err
+    messages = [u["message"] for u in json.loads(out)["unchecked"]]
+    assert any("old.xhbak" in m and "恢复密钥" in m for m in messages)
