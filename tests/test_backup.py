@@ -170,10 +170,13 @@ def test_a_stolen_backup_shows_no_client_data_and_no_login_names(
                    "林晓燕".encode(), "王丽".encode(), "馨和家园工作室".encode(),
                    b'"wang"', b'"staff"', b"wrapped_private"):
         assert needle not in data, needle
-    # What the header does show: enough to tell files apart and to open one.
+    # What the header does show: enough to tell files apart and to open one, and the audit
+    # head (a sequence number and a hash) that `audit verify` checks the chain against.
     info = bf.read_backup(path, backup.latest_schema())
     assert set(info.header) == {"format", "format_version", "app_version", "schema_version",
-                                "created_at", "vault_id", "recovery", "database", "inner"}
+                                "created_at", "vault_id", "recovery", "database", "inner",
+                                "audit_head"}
+    assert set(info.header["audit_head"]) == {"seq", "hash"}
     assert not [p for p in usb.iterdir() if p.name != "b.xhbak"]  # no temporary files left
     assert not [p for p in studio.folder.path.iterdir() if p.name.startswith(".backup-")]
     assert oct(path.stat().st_mode & 0o777) == "0o600"

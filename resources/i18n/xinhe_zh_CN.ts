@@ -4,10 +4,6 @@
 <context>
     <name>AboutTab</name>
     <message>
-        <source>Check the audit chain</source>
-        <translation>检查审计链</translation>
-    </message>
-    <message>
         <source>Xinhe %1</source>
         <translation>馨和 %1</translation>
     </message>
@@ -26,12 +22,6 @@
     <message>
         <source>Workstation binding: off (no secure keyring on this computer)</source>
         <translation>工作站绑定：未启用（本机没有安全的系统密钥环）</translation>
-    </message>
-    <message numerus="yes">
-        <source>The audit chain is intact (%n entries).</source>
-        <translation>
-            <numerusform>审计链完整（共 %n 条）。</numerusform>
-        </translation>
     </message>
 </context>
 <context>
@@ -120,6 +110,10 @@
         <translation>转介设置</translation>
     </message>
     <message>
+        <source>Audit</source>
+        <translation>审计</translation>
+    </message>
+    <message>
         <source>About</source>
         <translation>关于</translation>
     </message>
@@ -156,6 +150,37 @@
     <message>
         <source>Assessed at</source>
         <translation>评估时间</translation>
+    </message>
+</context>
+<context>
+    <name>AuditPanel</name>
+    <message>
+        <source>The audit chain proves the order of what happened, but not that nothing was cut from its end. Write its current head into the paper register now and then (a supervisor signs beside it); checking later against what was written shows any cut or rewritten end.</source>
+        <translation>审计链能证明事件的先后顺序，却不能证明末尾没有被截掉。请不时把当前链头抄入纸质登记簿（督导在旁签名）；日后与所抄内容核对，就能发现末尾被截断或改写。</translation>
+    </message>
+    <message>
+        <source>Copy the head</source>
+        <translation>复制链头</translation>
+    </message>
+    <message>
+        <source>Copies it as SEQ:HASH, the form `xinhe audit verify --expect` takes.</source>
+        <translation>按“序号:哈希”的格式复制，可直接用于 `xinhe audit verify --expect`。</translation>
+    </message>
+    <message>
+        <source>Check the chain and its witnesses</source>
+        <translation>核对审计链及其见证</translation>
+    </message>
+    <message>
+        <source>Current audit chain head: entry %1 · %2</source>
+        <translation>审计链当前头：序号 %1 · %2</translation>
+    </message>
+    <message>
+        <source>The audit chain is intact and agrees with every witness.</source>
+        <translation>审计链完整，与所有见证相符。</translation>
+    </message>
+    <message>
+        <source>The audit chain has been tampered with.</source>
+        <translation>审计链已被篡改。</translation>
     </message>
 </context>
 <context>

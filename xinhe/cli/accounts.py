@@ -38,7 +38,11 @@ def add_parsers(parsers: Parsers) -> None:
     parsers.command("rekey", "re-encrypt the vault under a new key")
     parsers.group("recovery-key", "the recovery key").command(
         "new", "replace the recovery key (the old one stops working); prints it once")
-    parsers.group("audit", "the audit chain").command("verify", "check the hash chain")
+    p = parsers.group("audit", "the audit chain").command(
+        "verify", "check the hash chain, and its head against every witness outside the "
+        "database: keyslots.json, backups, the outbox, referral PDFs (admin, supervisor)")
+    p.add_argument("--expect", action="append", default=[], metavar="SEQ:HASH",
+                   help="a head written down earlier (paper register, PDF footer); repeatable")
 
 
 def binding_note(binding: DeviceBinding) -> str:
@@ -219,30 +223,37 @@ def cmd_recovery_key_new(ctx: Context) -> int:
 
 @command("audit verify")
 def cmd_audit_verify(ctx: Context) -> int:
+    from xinhe.records import witnesses
+
+    expect = [witnesses.parse_expect(text) for text in ctx.args.expect]
     vault = ctx.unlock()
     try:
-        vault.require_role("admin", "supervisor")
-        result = vault.audit.verify()
-        vault.audit_event("audit.verify", "audit", result.checked,
-                          "ok" if result.ok else "problems")
+        report = witnesses.check(vault, expect)
     finally:
         vault.close("logout")
-    data = {"ok": result.ok, "checked": result.checked, "head": result.head_hash,
-            "problems": [{"seq": p.seq, "kind": p.kind} for p in result.problems]}
 
     def text() -> None:
-        if result.ok:
-            ctx.io.out(pick(f"审计链完整：共 {result.checked} 条，链头 {result.head_hash[:16]}…",
-                            f"Audit chain intact: {result.checked} entries, head "
-                            f"{result.head_hash[:16]}…"))
-        else:
-            for problem in result.problems:
-                ctx.io.out(problem.describe())
-    ctx.emit(data, text)
-    if not result.ok:
-        ctx.io.err(pick(f"审计链被篡改：发现 {len(result.problems)} 处问题。",
-                        f"The audit chain has been tampered with: {len(result.problems)} "
-                        "problem(s) found."))
+        ctx.io.out(pick(f"审计链当前头：序号 {report.head_seq} · {report.head_hash}",
+                        f"Audit chain head: entry {report.head_seq} · {report.head_hash}"))
+        if report.ok:
+            ctx.io.out(pick(f"审计链完整：共 {report.chain.checked} 条，与 {len(report.results)} "
+                            "个见证相符。",
+                            f"Audit chain intact: {report.chain.checked} entries, agreeing "
+                            f"with {len(report.results)} witness(es)."))
+        for problem in report.chain.problems:
+            ctx.io.out(problem.describe())
+        for result in report.results:
+            ctx.io.out(("  ✓ " if result.ok else "  ✗ ") + result.describe())
+        for item in report.unchecked:
+            ctx.io.out("  ? " + item.describe())
+    ctx.emit(report.to_json(), text)
+    if not report.ok:
+        named = "; ".join(r.witness.name() for r in report.failed)
+        ctx.io.err(pick(f"审计链被篡改：发现 {len(report.chain.problems) + len(report.failed)} "
+                        f"处问题" + (f"（见证：{named}）" if named else "") + "。",
+                        f"The audit chain has been tampered with: "
+                        f"{len(report.chain.problems) + len(report.failed)} problem(s) found"
+                        + (f" (witnesses: {named})" if named else "") + "."))
         return 1
     return 0
 

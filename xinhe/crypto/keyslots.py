@@ -176,6 +176,54 @@ class RecoverySlot:
                    Sealed.from_json(nxt) if nxt else None)
 
 
+def audit_witness_key(db_key: bytes, vault_id: str) -> bytes:
+    """The key that MACs audit-head witnesses: derived from the database key, so only
+    someone who can open the vault can write a head that verifies."""
+    return _hkdf(db_key, vault_id.encode(), b"xinhe audit witness v1")
+
+
+@dataclass(frozen=True)
+class AuditHeadWitness:
+    """The audit chain's head (sequence and hash) as it was at a lock, under a MAC.
+
+    `key_id` names the database key the MAC was made with: after a re-key or a restore
+    the MAC cannot be checked any more, but the head itself still can."""
+
+    seq: int
+    hash: str
+    key_id: str
+    mac: str
+
+    @staticmethod
+    def _mac(key: bytes, vault_id: str, seq: int, digest: str) -> str:
+        body = canonical_json({"purpose": "audit-head", "vault_id": vault_id, "seq": seq,
+                               "hash": digest})
+        return hmac.new(key, body, hashlib.sha256).hexdigest()
+
+    @staticmethod
+    def key_id_of(key: bytes) -> str:
+        return hmac.new(key, b"key id", hashlib.sha256).hexdigest()[:16]
+
+    @classmethod
+    def make(cls, key: bytes, vault_id: str, seq: int, digest: str) -> AuditHeadWitness:
+        return cls(seq, digest, cls.key_id_of(key), cls._mac(key, vault_id, seq, digest))
+
+    def mac_state(self, key: bytes, vault_id: str) -> str:
+        """"ok", "bad" (the head or its MAC was edited) or "other_key" (made under an
+        earlier database key)."""
+        if not hmac.compare_digest(self.key_id, self.key_id_of(key)):
+            return "other_key"
+        good = hmac.compare_digest(self.mac, self._mac(key, vault_id, self.seq, self.hash))
+        return "ok" if good else "bad"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"seq": self.seq, "hash": self.hash, "key_id": self.key_id, "mac": self.mac}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> AuditHeadWitness:
+        return cls(int(data["seq"]), str(data["hash"]), str(data["key_id"]), str(data["mac"]))
+
+
 @dataclass
 class Lockout:
     failures: int = 0
@@ -192,6 +240,8 @@ class KeySlotFile:
     # Events that happened while the database was closed (failed logins, lockouts).
     # They hold login names and times only, and move into the audit chain at the next unlock.
     pending_audit: list[dict[str, Any]] = field(default_factory=list)
+    # The audit chain's head at the last lock or close (absent in files made before it).
+    audit_head: AuditHeadWitness | None = None
 
     def to_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -203,6 +253,8 @@ class KeySlotFile:
                         for u, lo in sorted(self.lockout.items())},
             "pending_audit": self.pending_audit,
         }
+        if self.audit_head is not None:
+            body["audit_head"] = self.audit_head.to_json()
         body["checksum"] = hashlib.sha256(canonical_json(body)).hexdigest()
         return body
 
@@ -237,6 +289,8 @@ class KeySlotFile:
                 lockout={u: Lockout(int(v["failures"]), v.get("locked_until"))
                          for u, v in body.get("lockout", {}).items()},
                 pending_audit=list(body.get("pending_audit", [])),
+                audit_head=AuditHeadWitness.from_json(body["audit_head"])
+                if body.get("audit_head") is not None else None,
             )
         except VaultDamaged:
             raise

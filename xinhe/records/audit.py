@@ -103,6 +103,11 @@ class AuditLog:
         row = self._db.one("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
         return (0, GENESIS) if row is None else (int(row["seq"]), str(row["hash"]))
 
+    def hash_at(self, seq: int) -> str | None:
+        """The hash of entry `seq`, or None when the chain has no such entry."""
+        value = self._db.scalar("SELECT hash FROM audit_event WHERE seq = ?", (seq,))
+        return None if value is None else str(value)
+
     def append(self, *, user: str, role: str, action: str, object_type: str = "",
                object_id: str = "", outcome: str = "ok", ts: str | None = None,
                workstation: str | None = None) -> AuditEvent:

@@ -215,6 +215,8 @@ def make_backup(vault: Vault, dest: Path, *, overwrite: bool = False,
             "app_version": __version__, "schema_version": snap.schema_version,
             "created_at": created_at, "vault_id": snap.vault_id,
             "recovery": slots.recovery.to_json(),
+            # Readable without a key: `audit verify` compares the chain with it (witnesses.py).
+            "audit_head": {"seq": snap.audit_seq, "hash": snap.audit_hash},
             "database": {"length": tmp_db.stat().st_size,
                          "sha256": sha256_file(tmp_db), "cipher": "sqlcipher4"},
         }

@@ -14,10 +14,10 @@ Layout (all integers big-endian):
 The header is readable without a key and holds only what is needed to tell files apart
 and to open one: format and schema versions, creation time, the vault id, the recovery
 slot (the backup key sealed to the vault's recovery public key), the database's length
-and SHA-256, and `inner`: the user key slots, record counts and audit head, encrypted
-with AES-256-GCM under a key derived from the backup key. A stolen backup shows no
-client data, no login names and no password slots to attack; only the recovery key
-opens it.
+and SHA-256, the audit chain's head (a witness `audit verify` reads), and `inner`: the
+user key slots, record counts and audit head, encrypted with AES-256-GCM under a key
+derived from the backup key. A stolen backup shows no client data, no login names and no
+password slots to attack; only the recovery key opens it.
 """
 
 from __future__ import annotations

@@ -446,12 +446,23 @@ class Vault:
             raise AccessDenied("数据库已锁定。", "The vault is locked.")
         return self._db_key
 
+    def witness_key(self) -> bytes:
+        """The MAC key for the audit head kept outside the database (see witnesses.py)."""
+        return ks.audit_witness_key(self._key(), self.vault_id)
+
     def close(self, reason: str = "lock") -> None:
-        """Lock: audit, checkpoint, close the connection and drop the key."""
+        """Lock: audit, keep the audit head in keyslots.json, close the connection and drop
+        the key."""
         if self.closed:
             return
         with contextlib.suppress(Exception):
             self.audit_event(reason)
+        with contextlib.suppress(Exception):  # a lock must happen even if the file cannot
+            from xinhe.records.witnesses import head_update  # (it imports this module)
+
+            change = head_update(self)
+            if change is not None:
+                self._save_slots(change)
         self.db.close()
         self._db_key = None
         self.closed = True

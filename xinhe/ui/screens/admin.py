@@ -318,11 +318,6 @@ class AboutTab(QWidget):
         layout = QVBoxLayout(self)
         self.text = label("")
         layout.addWidget(self.text)
-        verify = QPushButton(self.tr("Check the audit chain"))
-        verify.clicked.connect(self.verify)
-        layout.addWidget(verify, 0, Qt.AlignmentFlag.AlignLeft)
-        self.result = label("")
-        layout.addWidget(self.result)
         layout.addStretch()
         operations.run(ctx, lambda s: (str(s.vault.folder.path), s.vault.db.schema_version),
                        parent=self, on_done=self._show)
@@ -335,21 +330,6 @@ class AboutTab(QWidget):
             self.tr("Schema version: %1").replace("%1", str(schema)),
             self.tr("Workstation binding: on") if self.ctx.binding_on else
             self.tr("Workstation binding: off (no secure keyring on this computer)")]))
-
-    def verify(self) -> None:
-        def work(s: Services) -> tuple[bool, int, list[str]]:
-            result = s.vault.audit.verify()
-            s.vault.audit_event("audit.verify", "audit", result.checked,
-                                "ok" if result.ok else "problems")
-            return result.ok, result.checked, [p.describe() for p in result.problems]
-
-        def show(outcome: tuple[bool, int, list[str]]) -> None:
-            ok, checked, problems = outcome
-            self.result.setText(self.tr("The audit chain is intact (%n entries).", "", checked)
-                                if ok else "\n".join(problems))
-            self.result.setObjectName("ok" if ok else "error")
-            self.result.setStyleSheet("")
-        operations.run(self.ctx, work, parent=self, on_done=show)
 
 
 class AdminScreen(QWidget):
@@ -368,5 +348,8 @@ class AdminScreen(QWidget):
         from xinhe.ui.screens.referral_admin import ReferralAdminPanel
 
         self.tabs.insertTab(3, ReferralAdminPanel(ctx), self.tr("Referrals"))
+        from xinhe.ui.screens.audit_panel import AuditPanel
+
+        self.tabs.addTab(AuditPanel(ctx), self.tr("Audit"))
         self.tabs.addTab(AboutTab(ctx), self.tr("About"))
         layout.addWidget(self.tabs, 1)
