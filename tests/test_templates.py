@@ -853,7 +853,8 @@ def test_check_report_text(tmp_path: Path) -> None:
     assert "  unknown_type.json sections[1].fields[3] (strangulation).type: unknown field " \
            'type "yesno"' in text
     zh, _ = check_report(lang="zh_CN")
-    assert "可用的模板（11 个）：" in zh and "没有发现问题。" in zh
+    assert "可用的模板（12 个）：" in zh and "没有发现问题。" in zh  # dv_intake v1 archived
+    assert "  dv_intake 第 2 版 · 接案登记 · 家庭暴力个案接案登记" in zh
     assert "  dv_intake 第 1 版 · 接案登记 · 家庭暴力个案接案登记" in zh
     shutil.copy(HOME, tmp_path / "home_check.json")
     assert check_report(tmp_path, "en")[1] == []

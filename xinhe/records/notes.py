@@ -18,6 +18,7 @@ from xinhe.records import templates as tpl
 from xinhe.records.access import require_case
 from xinhe.records.cases import CaseService
 from xinhe.records.common import content_hash, dumps, iso, loads, stale
+from xinhe.records.planning import PlanningService
 from xinhe.records.reviews import ReviewService
 from xinhe.records.search_index import index_record
 from xinhe.records.vault import Vault
@@ -195,10 +196,18 @@ class NoteService:
                 raise stale("咨询记录", "session note")
             if cosign:
                 ReviewService(self.vault).request(note.case_id, "cosign", "session", note_id)
+            self._start_clocks(note.case_id, template, answers)
             self.vault.audit_event("session.sign", "session", note_id)
             index_record(self.vault, "session", note_id, note.case_id, template, answers,
                          note.started_at)
         return self.session(note_id)
+
+    def _start_clocks(self, case_id: int, template: tpl.Template,
+                      answers: dict[str, Any]) -> None:
+        """Signing starts the legal clocks the answers imply (the template says which)."""
+        if template.clocks:
+            PlanningService(self.vault, self.templates).start_implied_clocks(
+                case_id, template, answers, self.vault.now())
 
     def delete_draft(self, note_id: int) -> None:
         self._own_draft(note_id)
@@ -251,6 +260,7 @@ class NoteService:
             crisis_id = int(cursor.lastrowid or 0)
             CaseService(self.vault).activate_if_new(case_id)
             risk.refresh(self.vault, case_id, f"crisis:{crisis_id}")
+            self._start_clocks(case_id, template, cleaned)
             if self.vault.actor.role != "supervisor":
                 self.vault.db.execute("UPDATE crisis_interventions SET cosign_required = 1"
                                       " WHERE id = ?", (crisis_id,))
@@ -302,6 +312,7 @@ class NoteService:
                  result.level, when, self.vault.actor.user_id, iso(self.vault.now()), digest))
             assessment_id = int(cursor.lastrowid or 0)
             risk.refresh(self.vault, case_id, f"assessment:{assessment_id}")
+            self._start_clocks(case_id, template, cleaned)
             self.vault.audit_event("assessment.record", "assessment", assessment_id,
                                    result.level or "none")
             index_record(self.vault, "assessment", assessment_id, case_id, template, cleaned,

@@ -8,17 +8,22 @@ Clocks (due times):
   report is recorded with who made it, when, and the police reference;
 - police warning letter: a follow-up visit within 7 days of the letter;
 - follow-up dates: each follow-up's own due time.
+
+Signing a record whose template names clocks (`"clocks"` in its JSON) starts the clocks its
+answers imply (`implied_clocks`): minor harm not yet reported, a warning letter, a wanted
+protection order.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
 from xinhe.errors import InvalidInput, NotFound
+from xinhe.i18n import pick
 from xinhe.records import templates as tpl
 from xinhe.records import vocab
 from xinhe.records.access import require_case, require_case_role, visible_cases_clause
@@ -108,6 +113,59 @@ def _followup(r: Any) -> FollowUp:
 def _clock(r: Any) -> Clock:
     return Clock(r["id"], r["case_id"], r["kind"], r["started_at"], r["due_at"],
                  bool(r["urgent"]), r["status"], r["met_at"], loads(r["details"]) or {})
+
+
+@dataclass(frozen=True)
+class ClockStart:
+    """A clock that signing some answers starts (shown before signing, then started)."""
+
+    kind: str
+    started_at: datetime
+    due_at: datetime
+    urgent: bool = False
+
+    def describe(self, lang: str | None = None) -> str:
+        """One line for the confirmation: what, and by when."""
+        name = tpl.CLOCK_KINDS[self.kind].get(lang)
+        if self.due_at <= self.started_at:
+            return pick(f"{name}：应立即办理（现已到期）", f"{name}: due at once (due now)", lang)
+        due = self.due_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        urgent = pick("（紧急，24 小时）", " (urgent, 24 h)", lang) if self.urgent else ""
+        return pick(f"{name}{urgent}：{due} 前", f"{name}{urgent}: by {due}", lang)
+
+
+def _day_start(value: object) -> datetime | None:
+    """A date answer as the start of that day on this workstation's clock."""
+    try:
+        day = date.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return datetime.combine(day, time.min).astimezone()
+
+
+def implied_clocks(template: tpl.Template, answers: dict[str, Any],
+                   signed_at: datetime) -> list[ClockStart]:
+    """The clocks that signing `answers` (cleaned) would start, from the template's
+    `clocks`. A report for a minor is due at once; a warning letter's visit 7 days after
+    the letter; a protection order's decision 72 h (24 h when urgent) after the
+    application, which the studio makes on signing."""
+    starts = []
+    for trigger in template.clocks:
+        if not tpl.holds(trigger.when, answers):
+            continue
+        since = _day_start(answers.get(trigger.since)) if trigger.since else None
+        started = since or signed_at
+        urgent = trigger.urgent_if is not None and tpl.holds(trigger.urgent_if, answers)
+        match trigger.start:
+            case "minor_report":
+                starts.append(ClockStart("minor_report", signed_at, signed_at, urgent=True))
+            case "warning_followup":
+                starts.append(ClockStart("warning_followup", started,
+                                         started + WARNING_FOLLOWUP))
+            case "po_application":
+                starts.append(ClockStart("po_application", started, started + (
+                    PO_DECISION_URGENT if urgent else PO_DECISION), urgent))
+    return starts
 
 
 class PlanningService:
@@ -312,6 +370,25 @@ class PlanningService:
                                       issued_at + WARNING_FOLLOWUP)
             self.schedule_followup(case_id, issued_at + WARNING_FOLLOWUP, "warning_letter")
         return clock
+
+    def start_implied_clocks(self, case_id: int, template: tpl.Template,
+                             answers: dict[str, Any], signed_at: datetime) -> list[Clock]:
+        """Start the clocks signed answers imply (see implied_clocks), each audited; one
+        already running for the same start is not started twice."""
+        started = []
+        with self.vault.db.transaction():
+            for start in implied_clocks(template, answers, signed_at):
+                if self.vault.db.one(
+                        "SELECT 1 FROM clocks WHERE case_id = ? AND kind = ? AND status = 'open'"
+                        " AND (kind = 'minor_report' OR started_at = ?)",
+                        (case_id, start.kind, iso(start.started_at))):
+                    continue
+                started.append(self._start_clock(case_id, start.kind, start.started_at,
+                                                 start.due_at, start.urgent,
+                                                 {"from": f"{template.id}"}))
+                if start.kind == "warning_followup":
+                    self.schedule_followup(case_id, start.due_at, "warning_letter")
+        return started
 
     # -- what is due --------------------------------------------------------------------------
     def due_items(self, within: timedelta = DUE_SOON, mine_only: bool = True) -> list[DueItem]:

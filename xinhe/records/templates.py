@@ -76,6 +76,18 @@ of the one before, the last reaching the highest possible total (or leaving out 
 levels never going down as totals rise. The result's level is the highest of all bands
 reached and rules fired; None when nothing gives a level.
 
+Clocks (optional): answers that start a legal clock when the record is signed::
+
+    "clocks": [{"start": "warning_followup", "when": CONDITION,
+                "since": "warning_letter_date"},          # optional: a date question
+               {"start": "po_application", "when": CONDITION,
+                "urgent_if": CONDITION}]                  # optional: 24 h instead of 72 h
+
+`start` is one of `minor_report` (report to police, due at once), `warning_followup` (a
+visit within 7 days of a police warning letter) and `po_application` (the court decides a
+protection order within 72 h, 24 h when urgent). The clock runs from the date answered in
+`since`, else from signing.
+
 Problems are reported with the file and a JSON path, 0-based, naming the field id where
 known: `sections[1].fields[3] (danger_weapon).options[0]`.
 """
@@ -94,12 +106,14 @@ from xinhe.records.templates_answers import (
     AnswerRow,
     InvalidAnswer,
     answer_rows,
+    holds,
     render_text,
     validate_answers,
     visible_field_ids,
 )
 from xinhe.records.templates_dump import template_to_json
 from xinhe.records.templates_model import (
+    CLOCK_KINDS,
     FIELD_TYPES,
     KIND_LABELS,
     KINDS,
@@ -107,6 +121,7 @@ from xinhe.records.templates_model import (
     LEVELS,
     UNKNOWN,
     Answer,
+    ClockTrigger,
     Field,
     Kind,
     Level,
@@ -120,6 +135,7 @@ from xinhe.records.templates_reader import IDENT, TemplateProblem
 from xinhe.records.templates_scoring import BandHit, Reason, ScoreResult, score
 
 __all__ = [
+    "CLOCK_KINDS", "ClockTrigger", "holds",
     "FIELD_TYPES", "KINDS", "KIND_LABELS", "LEVELS", "LEVEL_LABELS", "UNKNOWN", "Answer",
     "AnswerIssue", "AnswerRow", "BandHit", "Field", "InvalidAnswer", "Kind", "Level",
     "LoadResult", "Option", "Reason", "ScoreResult", "Section", "Template", "TemplateProblem",

@@ -44,6 +44,12 @@ def template_to_json(template: Template) -> Json:
             for r in template.scoring.rules]
     if scoring:
         data["scoring"] = scoring
+    if template.clocks:
+        data["clocks"] = [
+            {"start": c.start, "when": condition_to_json(c.when),
+             **({"since": c.since} if c.since else {}),
+             **({"urgent_if": condition_to_json(c.urgent_if)} if c.urgent_if else {})}
+            for c in template.clocks]
     return data
 
 

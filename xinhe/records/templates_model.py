@@ -226,6 +226,26 @@ class Scoring:
     rules: tuple[Rule, ...] = ()
 
 
+CLOCK_KINDS: dict[str, Text] = {
+    "minor_report": Text("向公安机关报告（未成年人受侵害）",
+                         "Report to the police (harm to a minor)"),
+    "warning_followup": Text("告诫书后七日内回访", "Visit within 7 days of a warning letter"),
+    "po_application": Text("人身安全保护令申请", "Protection-order application"),
+}
+
+
+@dataclass(frozen=True)
+class ClockTrigger:
+    """`{"start": KIND, "when": CONDITION, "since": DATE_FIELD, "urgent_if": CONDITION}`:
+    signing answers for which `when` holds starts the legal clock KIND, running from the
+    date answered in `since` (else from signing), urgent where `urgent_if` holds."""
+
+    start: str
+    when: Condition
+    since: str | None = None
+    urgent_if: Condition | None = None
+
+
 @dataclass(frozen=True)
 class Template:
     """One version of a template. `source` is the file it was read from."""
@@ -238,6 +258,7 @@ class Template:
     description: Text | None = None
     scoring: Scoring = Scoring()
     source: Path | None = field(default=None, compare=False)
+    clocks: tuple[ClockTrigger, ...] = ()
 
     @cached_property
     def fields(self) -> tuple[Field, ...]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
+from xinhe.records.templates_clocks import read_clock_triggers
 from xinhe.records.templates_model import (
     CHOICE_TYPES,
     FIELD_TYPES,
@@ -321,7 +322,7 @@ def parse_template(data: object, file: Path) -> tuple[Template | None, list[Temp
     """A template from its decoded JSON, or None and every problem found in it."""
     r = Reader(file)
     top = r.obj(data, "", ("id", "version", "kind", "label", "sections"),
-                ("description", "scoring"))
+                ("description", "scoring", "clocks"))
     if top is None:
         return None, r.problems
     tid = r.ident(top.get("id"), "id") if "id" in top else None
@@ -345,10 +346,11 @@ def parse_template(data: object, file: Path) -> tuple[Template | None, list[Temp
         sections.append(replace(section, fields=guarded, visible_if=visible_if))
         start += len(guarded)
     scoring = ScoringReader(r, fields, conditions.read).read(top.get("scoring"))
+    clocks = read_clock_triggers(r, fields, conditions.read, top.get("clocks"))
     if r.problems or tid is None or version is None or label is None:
         return None, r.problems
     return Template(tid, version, cast(Kind, kind), label, tuple(sections), description,
-                    scoring, file), r.problems
+                    scoring, file, clocks), r.problems
 
 
 class _DuplicateKey(ValueError):
