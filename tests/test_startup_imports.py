@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from xinhe.crypto.binding import DeviceBinding
 from xinhe.crypto.kdf import KdfParams
 from xinhe.records.vault import VaultFolder
@@ -75,3 +77,15 @@ def test_a_command_loads_only_its_own_module(tmp_path: Path) -> None:
     modules = result["modules"]
     assert isinstance(modules, list)
     assert loaded(modules) == ["xinhe.cli.casework"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
+def test_the_app_process_cannot_be_dumped() -> None:
+    code = ("import ctypes, resource\n"
+            "from xinhe.app import main\n"
+            "assert main(['templates', 'check']) == 0\n"
+            "dumpable = ctypes.CDLL(None).prctl(3, 0, 0, 0, 0)\n"  # PR_GET_DUMPABLE
+            "print(dumpable, *resource.getrlimit(resource.RLIMIT_CORE))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, timeout=60, check=True)
+    assert out.stdout.split()[-3:] == ["0", "0", "0"]

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
+from test_ui_referrals import idle, signed_in
 
 from conftest import Clock, Studio
-from test_ui_referrals import idle, signed_in
 from tests.referral_fixtures import draft_referral, dv_case, install_identity
 from ui_helpers import click
 from xinhe.export.pipeline import export_referral

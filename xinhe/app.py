@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from xinhe import cli
 from xinhe.crypto.binding import DeviceBinding
+from xinhe.crypto.process import harden_process
 
 
 def _in_background(make: Callable[[], DeviceBinding]) -> Callable[[], DeviceBinding]:
@@ -26,6 +27,7 @@ def _in_background(make: Callable[[], DeviceBinding]) -> Callable[[], DeviceBind
 
 
 def main(argv: list[str] | None = None) -> int:
+    harden_process()  # before any key or record is in memory
     parser = cli.build_parser()
     gui = parser.add_argument_group("desktop app")
     gui.add_argument("--demo", action="store_true",
