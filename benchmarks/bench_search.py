@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/bench_search.py --notes 5000 --runs 20
 
 Builds a synthetic vault (benchmarks/common.py) twice with the same build of SQLite:
-encrypted as the app opens it (SQLCipher raw key, cipher_memory_security ON, db.py's
+encrypted (SQLCipher raw key, cipher_memory_security ON as before issue 15, db.py's
 pragmas) and plain (sqlcipher3 without a key). The files are cached in benchmarks/out/,
 keyed by the parameters, so reruns only measure. Each configuration is measured in its own
 process, because cipher_memory_security is process-wide and cannot be switched off again.
@@ -229,8 +229,9 @@ def report(notes: int, seed: int, runs: int, res: dict[str, Any], wr: dict[str, 
         f"SQLite {versions[0]}, SQLCipher {versions[1]}, Python {platform.python_version()}, "
         f"{os.cpu_count()} CPUs ({platform.processor() or platform.machine()}), load "
         f"{os.getloadavg()[0]:.1f}. First page of 20 hits (or all, if fewer), warm cache, "
-        f"{runs} runs each, times in ms as median / p95. *enc* is the vault as the app opens "
-        "it (cipher_memory_security ON); *plain* is the same SQLite build without a key.",
+        f"{runs} runs each, times in ms as median / p95. *enc* is the encrypted vault "
+        "with cipher_memory_security ON (before issue 15); *plain* is the same SQLite "
+        "build without a key.",
         "",
         "| query | hits / matches | target | enc | plain | enc ÷ plain | enc, memsec OFF "
         "| OFF ÷ plain | memsec cost (ON − OFF) |",

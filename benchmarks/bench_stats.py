@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/bench_stats.py --sessions 20000 --runs 10
 
 Builds the vault's real schema (every migration) twice with the same build of SQLite:
-encrypted as the app opens it (SQLCipher raw key, cipher_memory_security ON, db.py's
+encrypted (SQLCipher raw key, cipher_memory_security ON as before issue 15, db.py's
 pragmas) and plain (sqlcipher3 without a key), then fills it with bulk SQL inserts of
 synthetic casework: 20,000 clients and cases, 100,000 sessions with note-sized answers,
 risk history, crises, follow-ups, referrals and legal clocks. Every session falls inside
@@ -263,8 +263,9 @@ def report(sessions: int, seed: int, runs: int, results: dict[str, Any]) -> str:
         f"`compute_report` for {YEAR.start} – {YEAR.end} (12 months, risk levels at each "
         f"month end). *first* is the first report on a freshly opened connection (SQLite's "
         f"page cache empty, the operating system's as it happens to be); then "
-        f"median / p95 of {runs} runs, in ms. *enc* is the vault as the app opens it "
-        "(cipher_memory_security ON); *plain* is the same SQLite build without a key; "
+        f"median / p95 of {runs} runs, in ms. *enc* is the encrypted vault "
+        "with cipher_memory_security ON (before issue 15); *plain* is the same SQLite "
+        "build without a key; "
         "*memsec OFF* is the encrypted vault with cipher_memory_security off.",
         "",
         "| scope | sessions counted | enc first | enc median / p95 | plain first "

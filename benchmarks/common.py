@@ -139,8 +139,9 @@ class PlainishDatabase(Database):
         self._configure()
 
 
-def open_db(path: Path, key: bytes | None, memory_security: bool = True) -> Any:
-    """The production class for the production setting; the look-alike otherwise."""
-    if key is not None and memory_security:
+def open_db(path: Path, key: bytes | None, memory_security: bool = False) -> Any:
+    """The production class for the production setting (memory security off since issue
+    15); the look-alike otherwise."""
+    if key is not None and not memory_security:
         return Database(path, key)
     return PlainishDatabase(path, key, memory_security)

@@ -61,7 +61,7 @@ def test_files_are_private_and_pragmas_set(folder: VaultFolder, vault: Vault) ->
     assert vault.db.scalar("PRAGMA journal_mode") == "wal"
     assert vault.db.scalar("PRAGMA synchronous") == 2  # FULL
     assert vault.db.scalar("PRAGMA foreign_keys") == 1
-    assert vault.db.scalar("PRAGMA cipher_memory_security") == "1"
+    assert vault.db.scalar("PRAGMA cipher_memory_security") == "0"  # off: BENCHMARKS.md
 
 
 def test_init_refuses_an_existing_vault(folder: VaultFolder, vault: Vault) -> None:

@@ -1,13 +1,33 @@
-"""Composition root: reads the command line, then runs a command or opens the desktop app."""
+"""Composition root: reads the command line, then runs a command or opens the desktop app.
+
+Only light modules load before that choice: a command imports its own module when it runs,
+and the desktop app imports what its first window needs (tests/test_startup_imports.py)."""
 
 from __future__ import annotations
 
 import sys
+import threading
+from collections.abc import Callable
 
 from xinhe import cli
+from xinhe.crypto.binding import DeviceBinding
+from xinhe.crypto.process import harden_process
+
+
+def _in_background(make: Callable[[], DeviceBinding]) -> Callable[[], DeviceBinding]:
+    """Start `make` on a thread now; the returned call waits for its result."""
+    result: list[DeviceBinding] = []
+    thread = threading.Thread(target=lambda: result.append(make()), daemon=True)
+    thread.start()
+
+    def wait() -> DeviceBinding:
+        thread.join()
+        return result[0] if result else DeviceBinding.off("keyring error")
+    return wait
 
 
 def main(argv: list[str] | None = None) -> int:
+    harden_process()  # before any key or record is in memory
     parser = cli.build_parser()
     gui = parser.add_argument_group("desktop app")
     gui.add_argument("--demo", action="store_true",
@@ -18,9 +38,11 @@ def main(argv: list[str] | None = None) -> int:
             return cli.run(args)
         except BrokenPipeError:  # output piped into `head` and the like
             return 0
+    # The keyring search (~0.1 s, much of it file reads) overlaps the loading of Qt.
+    binding = _in_background(DeviceBinding.from_system)
     from xinhe.ui.application import run_desktop  # Qt is loaded only for the desktop app
 
-    return run_desktop(args)
+    return run_desktop(args, binding)
 
 
 if __name__ == "__main__":

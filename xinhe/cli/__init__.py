@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import importlib
 import json
 import sys
 from collections.abc import Callable
@@ -82,7 +83,22 @@ class Context:
 
 
 Handler = Callable[[Context], int]
-_HANDLERS: dict[str, Handler] = {}
+_OWNERS: dict[str, str] = {}  # command name ("users add") -> its module under xinhe.cli
+
+
+class _Handlers(dict[str, Handler]):
+    """The commands' handlers; a command's module is imported (and registers its handlers)
+    only when that command is asked for, so a command loads only what it uses."""
+
+    def __missing__(self, name: str) -> Handler:
+        importlib.import_module(f"xinhe.cli.{_OWNERS[name]}")
+        handler = self.get(name)
+        if handler is None:
+            raise KeyError(name)
+        return handler
+
+
+_HANDLERS: dict[str, Handler] = _Handlers()
 
 
 def command(name: str) -> Callable[[Handler], Handler]:
@@ -93,22 +109,26 @@ def command(name: str) -> Callable[[Handler], Handler]:
 
 
 class Parsers:
-    """Where command modules add their sub-commands (each module's `add_parsers`)."""
+    """Where xinhe.cli.parsers adds the sub-commands, each owned by the module that runs it."""
 
-    def __init__(self, sub: Any, common: argparse.ArgumentParser) -> None:
+    def __init__(self, sub: Any, common: argparse.ArgumentParser, module: str,
+                 prefix: str = "") -> None:
         self._sub = sub
         self._common = common
+        self._module = module
+        self._prefix = prefix
 
     def command(self, name: str, help: str) -> argparse.ArgumentParser:  # noqa: A002
         parser: argparse.ArgumentParser = self._sub.add_parser(name, parents=[self._common],
                                                                help=help)
+        _OWNERS[self._prefix + name] = self._module
         return parser
 
     def group(self, name: str, help: str) -> Parsers:  # noqa: A002
         """A command with actions (`xinhe users add …`)."""
         parser = self._sub.add_parser(name, parents=[self._common], help=help)
         actions = parser.add_subparsers(dest="subcommand", metavar="ACTION", required=True)
-        return Parsers(actions, self._common)
+        return Parsers(actions, self._common, self._module, f"{name} ")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -130,10 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="xinhe", parents=[options(defaults=True)],
         description="Xinhe (馨和) casework records. Without a command, opens the desktop app.")
     parser.add_argument("--version", action="version", version=f"xinhe {__version__}")
-    parsers = Parsers(parser.add_subparsers(dest="command", metavar="COMMAND"),
-                      options(defaults=False))
-    for module in COMMAND_MODULES:
-        module.add_parsers(parsers)
+    sub, common = parser.add_subparsers(dest="command", metavar="COMMAND"), options(False)
+    for module, add in parsers.BUILDERS:
+        add(Parsers(sub, common, module))
     return parser
 
 
@@ -155,7 +174,6 @@ def run(args: argparse.Namespace, io: Io | None = None,
         return 1
 
 
-# The command modules register their handlers on import and add their parsers.
-from xinhe.cli import accounts, casework, maintenance, referrals, signing, stats  # noqa: E402
-
-COMMAND_MODULES = (accounts, casework, referrals, signing, stats, maintenance)
+# Only the parsers are imported here; the command modules register their handlers when
+# _HANDLERS first asks for one of their commands.
+from xinhe.cli import parsers  # noqa: E402

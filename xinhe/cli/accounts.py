@@ -6,43 +6,12 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from xinhe.cli import Context, Parsers, command
+from xinhe.cli import Context, command
 from xinhe.crypto.binding import DeviceBinding
 from xinhe.errors import InvalidInput
 from xinhe.i18n import pick
 from xinhe.records.signing_store import SigningStore
-from xinhe.records.vault import ROLES, Vault
-
-
-def add_parsers(parsers: Parsers) -> None:
-    p = parsers.command("init", "create a vault; prints the recovery key once "
-                        "(stdin: admin password)")
-    p.add_argument("--org", required=True, help="studio name")
-    p.add_argument("--admin", required=True, help="admin login name")
-    p.add_argument("--display-name", help="admin's full name")
-    users = parsers.group("users", "manage accounts")
-    p = users.command("add", "add an account (stdin: your password, then theirs)")
-    p.add_argument("name")
-    p.add_argument("--role", required=True, choices=ROLES)
-    p.add_argument("--display-name")
-    users.command("list", "list accounts")
-    for action, text in (("disable", "disable an account"), ("enable", "enable an account"),
-                         ("unlock", "clear a lockout"),
-                         ("remove", "remove an account and re-key the vault"),
-                         ("reset-password", "set a new password for an account "
-                          "(stdin: your password, then theirs)")):
-        users.command(action, text).add_argument("name")
-    parsers.command("passwd", "change your password (stdin: old, then new)")
-    parsers.command("recover", "set a new password with the recovery key "
-                    "(stdin: key, then password)")
-    parsers.command("rekey", "re-encrypt the vault under a new key")
-    parsers.group("recovery-key", "the recovery key").command(
-        "new", "replace the recovery key (the old one stops working); prints it once")
-    p = parsers.group("audit", "the audit chain").command(
-        "verify", "check the hash chain, and its head against every witness outside the "
-        "database: keyslots.json, backups, the outbox, referral PDFs (admin, supervisor)")
-    p.add_argument("--expect", action="append", default=[], metavar="SEQ:HASH",
-                   help="a head written down earlier (paper register, PDF footer); repeatable")
+from xinhe.records.vault import Vault
 
 
 def binding_note(binding: DeviceBinding) -> str:

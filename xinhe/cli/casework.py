@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from xinhe.cli import Context, Parsers, command
-from xinhe.export.demo import create_full_demo
+from xinhe.cli import Context, command
 from xinhe.i18n import pick
 from xinhe.records import templates as tpl
 from xinhe.records import vocab
@@ -14,30 +13,14 @@ from xinhe.records.services import Services
 from xinhe.records.vault import Vault
 
 
-def add_parsers(parsers: Parsers) -> None:
-    p = parsers.command("demo", "create a demo vault with synthetic records and one login "
-                        "per role")
-    p.add_argument("--cases", type=int, default=150, help="number of cases (default 150)")
-    p.add_argument("--seed", type=int, default=2019, help="random seed (default 2019)")
-    p.add_argument("--replace", action="store_true", help="rebuild an existing demo vault")
-    p = parsers.group("cases", "cases").command("list", "list the cases you may see")
-    p.add_argument("--risk", choices=("high", "medium", "low"))
-    p.add_argument("--status", choices=("intake", "active", "followup", "closed"))
-    p.add_argument("--overdue", action="store_true", help="only cases with overdue items")
-    p = parsers.command("search", "full-text search of what you may read")
-    p.add_argument("text")
-    p.add_argument("--limit", type=int, default=20)
-    p = parsers.group("templates", "structured templates").command(
-        "check", "validate the shipped templates, or those in DIR")
-    p.add_argument("dir", nargs="?", metavar="DIR")
-
-
 def services(ctx: Context, vault: Vault) -> Services:
     return Services(vault, tpl.TemplateRegistry.default(vault.setting("template_folder")))
 
 
 @command("demo")
 def cmd_demo(ctx: Context) -> int:
+    from xinhe.export.demo import create_full_demo  # signing and PDF code: only for the demo
+
     folder = ctx.folder()
     if not ctx.args.json:
         ctx.io.err(pick("正在生成演示数据……", "Creating the demo vault…"))

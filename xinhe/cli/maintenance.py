@@ -5,45 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from xinhe.cli import Context, Parsers, command
+from xinhe.cli import Context, command
 from xinhe.errors import InvalidInput
 from xinhe.i18n import pick
 from xinhe.paths import default_vault_dir
 from xinhe.records import backup, retention, vocab
 from xinhe.records.restore import restore_backup, target_state, verify_backup
-
-
-def add_parsers(parsers: Parsers) -> None:
-    p = parsers.command("backup", "make a verified, encrypted backup of the whole vault "
-                        "(admin), and set the reminder and automatic backups; without FILE, "
-                        "show when the last backup was made")
-    p.add_argument("file", nargs="?", metavar="FILE", help="the backup file to write")
-    p.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
-    p.add_argument("--remind-days", type=int, metavar="N",
-                   help="remind when the last backup is older than N days")
-    p.add_argument("--auto-folder", metavar="DIR",
-                   help="folder for automatic backups ('' to switch them off)")
-    p.add_argument("--auto-keep", type=int, metavar="N", help="keep the last N automatic ones")
-    p.add_argument("--auto-on-lock", choices=("yes", "no"), help="back up when the app locks")
-    p.add_argument("--auto-on-exit", choices=("yes", "no"), help="back up when the app exits")
-    p = parsers.command("restore", "restore a vault from a backup file "
-                        "(stdin: the recovery key)")
-    p.add_argument("file", metavar="FILE")
-    p.add_argument("--replace", action="store_true",
-                   help="replace the vault at --vault; the old one is kept aside")
-    p.add_argument("--check", action="store_true",
-                   help="only check the backup with the recovery key; change nothing")
-    group = parsers.group("retention", "closed cases past their retention period")
-    group.command("list", "list the cases due for purge (supervisor)")
-    p = group.command("purge", "delete cases past their retention period for good "
-                      "(supervisor; stdin: your password)")
-    p.add_argument("case_no", nargs="+", metavar="CASE_NO")
-    p.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
-    p = group.command("policy", "show or change the retention periods (supervisor)")
-    p.add_argument("--years", action="append", default=[], metavar="CATEGORY=N",
-                   help=f"years after closure for a category ({', '.join(vocab.CATEGORIES)})")
-    p.add_argument("--intake-only-years", type=int, metavar="N",
-                   help="years for cases that never went past intake")
 
 
 def _status_data(st: backup.BackupStatus, conf: backup.BackupSettings) -> dict[str, object]:

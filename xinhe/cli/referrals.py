@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from xinhe.cli import Context, Parsers, command
+from xinhe.cli import Context, command
 from xinhe.errors import InvalidInput, NotFound
 from xinhe.i18n import pick
 from xinhe.records import templates as tpl
@@ -13,36 +13,6 @@ from xinhe.records import vocab
 from xinhe.records.referrals import Referral
 from xinhe.records.services import Services
 from xinhe.records.vault import Vault
-
-
-def add_parsers(parsers: Parsers) -> None:
-    p = parsers.command("verify", "check a referral PDF's signature (exit 0 valid, 1 not)")
-    p.add_argument("file", metavar="FILE.pdf")
-    p.add_argument("--trust", metavar="CERT.pem", help="the studio certificate to trust")
-    referral = parsers.group("referral", "referral packets")
-    p = referral.command("export", "sign a case's referral and deliver it to the outbox "
-                         "(drafts it first if there is no draft for that agency and purpose)")
-    p.add_argument("case_no", metavar="CASE_NO")
-    p.add_argument("--to", required=True, choices=sorted(vocab.AGENCIES), metavar="AGENCY",
-                   help="receiving agency: " + ", ".join(vocab.AGENCIES))
-    p.add_argument("--purpose", required=True, choices=sorted(vocab.CONSENT_PURPOSES),
-                   metavar="P", help="purpose: " + ", ".join(vocab.CONSENT_PURPOSES))
-    p.add_argument("--out", metavar="DIR", help="outbox folder (default: the one set by the "
-                   "administrator)")
-    p.add_argument("--urgency", choices=sorted(vocab.URGENCIES), help="normal, urgent or "
-                   "emergency")
-    p.add_argument("--summary", metavar="TEXT", help="the situation summary")
-    p = referral.command("deliver", "deliver a signed referral again (after the outbox was "
-                         "unreachable)")
-    p.add_argument("referral_no", metavar="REFERRAL_NO")
-    p.add_argument("--out", metavar="DIR", help="outbox folder (default: the configured one)")
-    p = referral.command("list", "list the referrals you may see, with their status")
-    p.add_argument("--status", choices=("draft", "signed", "delivered", "acknowledged"))
-    p = referral.command("policy", "print the per-agency field policy (JSON); admin: "
-                         "--set FILE or --reset")
-    change = p.add_mutually_exclusive_group()
-    change.add_argument("--set", metavar="FILE", help="validate FILE and make it the policy")
-    change.add_argument("--reset", action="store_true", help="go back to the shipped policy")
 
 
 def _services(vault: Vault) -> Services:

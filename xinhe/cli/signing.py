@@ -5,24 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from xinhe.cli import Context, Parsers, command
+from xinhe.cli import Context, command
 from xinhe.crypto.files import atomic_write
 from xinhe.errors import InvalidInput
 from xinhe.i18n import pick
 from xinhe.records.signing_store import IdentityInfo, SigningStore
-
-
-def add_parsers(parsers: Parsers) -> None:
-    group = parsers.group("signing-identity", "the studio's signing certificate")
-    group.command("show", "show the certificate referrals are signed with")
-    p = group.command("export", "write the certificate (PEM) for receivers to trust")
-    p.add_argument("file", metavar="FILE")
-    p = group.command("import", "admin: adopt a PKCS#12 (.p12/.pfx) certificate "
-                      "(stdin: your password, then the file's password)")
-    p.add_argument("file", metavar="FILE")
-    p = group.command("generate", "admin: make a new self-signed studio certificate")
-    p.add_argument("--years", type=int, default=5, choices=range(1, 11), metavar="N",
-                   help="years of validity (1–10, default 5)")
 
 
 def info_json(info: IdentityInfo) -> dict[str, Any]:

@@ -5,30 +5,14 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from xinhe.cli import Context, Parsers, command
+from xinhe.cli import Context, command
 from xinhe.crypto.files import atomic_write
 from xinhe.errors import InvalidInput
 from xinhe.i18n import language, pick
 from xinhe.records.stats import StatsReport, StatsService
 from xinhe.records.stats_figures import section_name
-from xinhe.records.stats_period import PRESETS, Period, local_zone
+from xinhe.records.stats_period import Period, local_zone
 from xinhe.records.stats_table import figure_rows, format_value, to_csv
-
-
-def add_parsers(parsers: Parsers) -> None:
-    p = parsers.command("stats", "period statistics: text, JSON, CSV or a signed PDF "
-                        "(aggregates only)")
-    p.add_argument("--from", dest="start", metavar="DATE", help="first day, YYYY-MM-DD")
-    p.add_argument("--to", dest="end", metavar="DATE", help="last day, YYYY-MM-DD")
-    p.add_argument("--preset", choices=PRESETS,
-                   help="instead of --from/--to: this or last month or quarter, or the year "
-                   "to date")
-    out = p.add_mutually_exclusive_group()
-    out.add_argument("--csv", metavar="FILE", help="write the figures as CSV (UTF-8 with BOM)")
-    out.add_argument("--pdf", metavar="FILE", help="write the report as a signed PDF")
-    p.add_argument("--counsellor", metavar="LOGIN", help="one counsellor's cases "
-                   "(supervisor only)")
-    p.add_argument("--community", metavar="NAME", help="clients of one community")
 
 
 def period_of(ctx: Context, today: date) -> Period:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import contextlib
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import keyring
-import keyring.backend
-import keyring.errors
+if TYPE_CHECKING:  # keyring's import and plugin search take ~0.1 s: only when one is needed
+    import keyring.backend
 
 SERVICE = "xinhe"
 
@@ -47,6 +47,8 @@ class DeviceBinding:
     @classmethod
     def from_system(cls) -> DeviceBinding:
         """The best secure keyring this workstation offers, or binding off with the reason."""
+        import keyring.backend
+
         try:
             candidates = keyring.backend.get_all_keyring()
         except Exception as exc:  # a broken keyring install must not stop the app
@@ -72,9 +74,11 @@ class DeviceBinding:
         """The device secret for this vault, or None when there is none here."""
         if self.backend is None:
             return None
+        from keyring.errors import KeyringError
+
         try:
             value = self.backend.get_password(SERVICE, self._account(vault_id))
-        except keyring.errors.KeyringError:
+        except KeyringError:
             return None
         return bytes.fromhex(value) if value else None
 
@@ -85,15 +89,19 @@ class DeviceBinding:
         existing = self.get_secret(vault_id)
         if existing:
             return existing
+        from keyring.errors import KeyringError
+
         secret = secrets.token_bytes(32)
         try:
             self.backend.set_password(SERVICE, self._account(vault_id), secret.hex())
-        except keyring.errors.KeyringError:
+        except KeyringError:
             return None
         return self.get_secret(vault_id)
 
     def forget(self, vault_id: str) -> None:
         if self.backend is None:
             return
-        with contextlib.suppress(keyring.errors.KeyringError):
+        from keyring.errors import KeyringError
+
+        with contextlib.suppress(KeyringError):
             self.backend.delete_password(SERVICE, self._account(vault_id))

@@ -267,11 +267,17 @@ class SigningIdentity:
 
     @classmethod
     def from_private_bytes(cls, data: bytes) -> SigningIdentity:
+        """The identity `to_private_bytes` stored in the vault; DamagedIdentity otherwise."""
         try:
             doc: Any = json.loads(data)
             if doc.get("v") != _STORAGE_VERSION:
                 raise ValueError("unknown storage version")
-            key = serialization.load_der_private_key(base64.b64decode(doc["key"]), None)
+            # No RSA consistency check (~120 ms holding the GIL, which froze the UI thread):
+            # this key was generated here, or checked by the PKCS#12 loader on import, and
+            # comes back out of the encrypted, authenticated vault; the public key is still
+            # compared with the certificate's below.
+            key = serialization.load_der_private_key(base64.b64decode(doc["key"]), None,
+                                                     unsafe_skip_rsa_key_validation=True)
             cert = x509.load_der_x509_certificate(base64.b64decode(doc["cert"]))
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise DamagedIdentity() from exc

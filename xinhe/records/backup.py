@@ -87,7 +87,6 @@ def open_readonly(path: Path, key: bytes) -> Any:
                               isolation_level=None)
     conn.execute("PRAGMA cipher_log_level = NONE")
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-    conn.execute("PRAGMA cipher_memory_security = ON")
     conn.execute("PRAGMA temp_store = MEMORY")
     return conn
 

@@ -51,8 +51,10 @@ class Database:
             raise VaultDamaged("无法打开数据库文件", "the database file cannot be opened") from exc
         self._conn.row_factory = sqlcipher3.Row
 
-    def _apply_key(self, key: bytes, memory_security: bool = True) -> None:
-        """`memory_security` is turned off only by the benchmarks, to measure its cost."""
+    def _apply_key(self, key: bytes, memory_security: bool = False) -> None:
+        """`memory_security` (SQLCipher wiping every freed allocation) is off: it broke the
+        speed targets (BENCHMARKS.md); xinhe.crypto.process keeps memory out of dumps
+        instead. The benchmarks turn it on to measure it."""
         conn = self._conn
         try:
             conn.execute("PRAGMA cipher_log_level = NONE")

@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -34,7 +35,8 @@ def _install_excepthook() -> None:
     sys.excepthook = hook
 
 
-def run_desktop(args: argparse.Namespace) -> int:
+def run_desktop(args: argparse.Namespace,
+                binding: Callable[[], DeviceBinding] = DeviceBinding.from_system) -> int:
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
@@ -55,7 +57,7 @@ def run_desktop(args: argparse.Namespace) -> int:
         prefs.language = args.lang
     i18n.install(prefs.language)
     _install_excepthook()
-    folder = VaultFolder(path, DeviceBinding.from_system())
+    folder = VaultFolder(path, binding())
     if args.demo and not folder.exists():
         from xinhe.export.demo import create_full_demo
 

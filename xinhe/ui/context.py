@@ -4,12 +4,15 @@ the one "records changed" signal that views refresh from."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from xinhe.records.services import Services
 from xinhe.records.vault import Actor, Vault
 from xinhe.ui.worker import DbWorker
+
+if TYPE_CHECKING:  # the set-up and unlock windows import this before any vault is open
+    from xinhe.records.services import Services
 
 
 class ChangeBus(QObject):

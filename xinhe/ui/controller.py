@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 from xinhe.crypto.binding import DeviceBinding
 from xinhe.errors import XinheError
 from xinhe.records.vault import VaultFolder
 from xinhe.ui import i18n
-from xinhe.ui.context import AppContext, ChangeBus
 from xinhe.ui.idle import IdleMonitor
-from xinhe.ui.main_window import MainWindow
 from xinhe.ui.operations import maintenance, session
 from xinhe.ui.operations.session import Opened
 from xinhe.ui.prefs import Prefs
 from xinhe.ui.setup_wizard import SetupWizard
 from xinhe.ui.unlock_window import UnlockWindow
 from xinhe.ui.worker import DbWorker
+
+if TYPE_CHECKING:  # the main window and its services load at unlock, not at start-up
+    from xinhe.ui.context import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -53,12 +55,13 @@ class AppController(QObject):
     def _replace_window(self, window: QWidget) -> None:
         old, self.window = self.window, window
         screen = window.screen().availableGeometry() if window.screen() else None
-        if screen is not None and not isinstance(window, MainWindow):
+        small = isinstance(window, (SetupWizard, UnlockWindow))
+        if screen is not None and small:
             window.adjustSize()
             frame = window.frameGeometry()
             frame.moveCenter(screen.center())
             window.move(frame.topLeft())
-        if isinstance(window, MainWindow) and screen is not None and screen.height() < 860:
+        if not small and screen is not None and screen.height() < 860:
             window.showMaximized()  # 1366×768 laptops: use the whole screen
         else:
             window.show()
@@ -97,6 +100,9 @@ class AppController(QObject):
         self._replace_window(window)
 
     def open_main(self, opened: Opened) -> None:
+        from xinhe.ui.context import AppContext, ChangeBus
+        from xinhe.ui.main_window import MainWindow
+
         self.ctx = AppContext(self.worker, opened.services, opened.vault.actor,
                               opened.org_name, opened.binding_on, ChangeBus(self))
         self.prefs.last_user = opened.vault.actor.username
@@ -143,7 +149,7 @@ class AppController(QObject):
         ctx, self.ctx = self.ctx, None
         self.idle.stop()
         ctx.bus.locking.emit()
-        if isinstance(self.window, MainWindow):
+        if isinstance(self.window, QMainWindow):
             self.window.statusBar().showMessage(QCoreApplication.translate(
                 "Controller", "Closing the records (and making the automatic backup, if it is "
                 "switched on)…"))

@@ -10,15 +10,17 @@ caller handles the failure itself, e.g. to keep a half-filled form).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from xinhe.records.services import Services
-from xinhe.ui.context import AppContext
 from xinhe.ui.widgets import error_text
+
+if TYPE_CHECKING:  # the unlock window imports this package before any vault is open
+    from xinhe.records.services import Services
+    from xinhe.ui.context import AppContext
 
 T = TypeVar("T")
 

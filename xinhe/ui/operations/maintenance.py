@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
 from xinhe.records import backup, retention
 from xinhe.records.restore import RestoreResult, restore_backup
-from xinhe.records.services import Services
 from xinhe.records.vault import Vault, VaultFolder
-from xinhe.ui.context import AppContext
 from xinhe.ui.operations import run
 from xinhe.ui.worker import DbWorker
+
+if TYPE_CHECKING:  # the controller imports this module before any vault is open
+    from xinhe.records.services import Services
+    from xinhe.ui.context import AppContext
 
 Failure = Callable[[BaseException], None]
 

@@ -8,19 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from xinhe.crypto.files import atomic_write
-from xinhe.export.pdf import build_referral_pdf
-from xinhe.export.pipeline import PACKET_LANGUAGE, ExportResult, export_referral
-from xinhe.export.pipeline import deliver_again as deliver_signed
 from xinhe.records.referral_packets import assemble_packet
 from xinhe.records.referrals import Referral
-from xinhe.records.services import Services
-from xinhe.ui.context import AppContext
 from xinhe.ui.operations import run
+
+if TYPE_CHECKING:  # the PDF and signing stack loads on the database thread, when first used
+    from xinhe.export.pipeline import ExportResult
+    from xinhe.records.services import Services
+    from xinhe.ui.context import AppContext
 
 CHANGED = {"referral"}
 
@@ -41,6 +42,9 @@ def preview_pdf(*, ctx: AppContext, referral_id: int, parent: QWidget | None,
                 on_failure: Callable[[BaseException], None]) -> None:
     """The unsigned packet as it would be signed now (audited as a preview)."""
     def work(services: Services) -> bytes:
+        from xinhe.export.pdf import build_referral_pdf
+        from xinhe.export.pipeline import PACKET_LANGUAGE
+
         packet = assemble_packet(services.vault, services.templates, referral_id,
                                  preview=True, lang=PACKET_LANGUAGE)
         return build_referral_pdf(packet, PACKET_LANGUAGE)
@@ -59,14 +63,20 @@ def sign_and_deliver(*, ctx: AppContext, referral_id: int, steps: StepSignal,
                      parent: QWidget | None, on_done: Callable[[ExportResult], None],
                      on_failure: Callable[[BaseException], None]) -> None:
     """Sign the draft (naming the acting user) and deliver it to the configured outbox."""
-    run(ctx, lambda s: export_referral(s, referral_id, progress=steps.step.emit),
-        parent=parent, on_done=on_done, on_failure=on_failure, changed=CHANGED)
+    def work(services: Services) -> ExportResult:
+        from xinhe.export.pipeline import export_referral
+
+        return export_referral(services, referral_id, progress=steps.step.emit)
+    run(ctx, work, parent=parent, on_done=on_done, on_failure=on_failure, changed=CHANGED)
 
 
 def deliver_again(*, ctx: AppContext, referral_id: int, parent: QWidget | None,
                   on_done: Callable[[ExportResult], None]) -> None:
-    run(ctx, lambda s: deliver_signed(s, referral_id), parent=parent, on_done=on_done,
-        changed=CHANGED)
+    def work(services: Services) -> ExportResult:
+        from xinhe.export.pipeline import deliver_again as deliver_signed
+
+        return deliver_signed(services, referral_id)
+    run(ctx, work, parent=parent, on_done=on_done, changed=CHANGED)
 
 
 def acknowledge(*, ctx: AppContext, referral_id: int, note: str, parent: QWidget | None,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from xinhe.records import templates as tpl
-from xinhe.records.services import Services
-from xinhe.records.signing_store import SigningStore
 from xinhe.records.vault import Vault, VaultFolder
 from xinhe.ui.worker import DbWorker
+
+if TYPE_CHECKING:
+    from xinhe.records.services import Services
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,10 @@ class Opened:
 
 
 def _opened(vault: Vault) -> Opened:
+    # Imported here, on the database thread while unlocking: the unlock window shows sooner.
+    from xinhe.records import templates as tpl
+    from xinhe.records.services import Services
+
     minutes = vault.setting("idle_minutes", "10") or "10"
     templates = tpl.TemplateRegistry.default(vault.setting("template_folder"))
     return Opened(Services(vault, templates), vault.org_name, vault.binding_on,
@@ -38,6 +43,8 @@ def create_vault(*, worker: DbWorker, folder: VaultFolder, org_name: str, admin_
                  on_success: Callable[[tuple[Opened, str]], None],
                  on_failure: Callable[[BaseException], None]) -> None:
     def work() -> tuple[Opened, str]:
+        from xinhe.records.signing_store import SigningStore
+
         vault, recovery_key = folder.create(org_name, admin_username, admin_display_name,
                                             password)
         SigningStore(vault).ensure_at_setup()  # the studio's certificate for referrals

@@ -6,15 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
-from PySide6.QtGui import QColor
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,98 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from xinhe.export.outbox import describe_note
 from xinhe.export.outbox import file_name as outbox_file_name
 from xinhe.records import vocab
 from xinhe.records.referrals import Referral
 from xinhe.ui.context import AppContext
+from xinhe.ui.models.referrals_model import STATUS_COLUMN, ReferralsModel, StatusFilter, status_text
 from xinhe.ui.operations import referrals as ops
 from xinhe.ui.referral_wizard import open_referral_wizard
 from xinhe.ui.widgets import label
-
-ModelIndex = QModelIndex | QPersistentModelIndex
-FAILED = QColor("#b00020")
-STATUS_COLUMN = 8
-
-
-def status_text(referral: Referral) -> str:
-    """The status as people read it, with the reason a signed referral was not delivered."""
-    names = {
-        "draft": QCoreApplication.translate("ReferralStatus", "Draft"),
-        "signed": QCoreApplication.translate("ReferralStatus", "Signed, not delivered yet"),
-        "delivered": QCoreApplication.translate("ReferralStatus", "Delivered"),
-        "acknowledged": QCoreApplication.translate("ReferralStatus", "Acknowledged"),
-    }
-    text = names.get(referral.status, referral.status)
-    if referral.status_note:
-        text += " — " + describe_note(referral.status_note)
-    return text
-
-
-class ReferralsModel(QAbstractTableModel):
-    """Rows of plain `Referral` data, loaded off the UI thread."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[Referral] = []
-        self.headers = [self.tr("Referral no."), self.tr("Case"), self.tr("Client"),
-                        self.tr("Agency"), self.tr("Purpose"), self.tr("Urgency"),
-                        self.tr("Created"), self.tr("Delivered"), self.tr("Status")]
-
-    def set_rows(self, rows: list[Referral]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
-
-    def cell(self, r: Referral, column: int) -> str:
-        return [r.referral_no, r.case_no, r.client_name,
-                vocab.label(vocab.AGENCIES, r.agency),
-                vocab.label(vocab.CONSENT_PURPOSES, r.purpose),
-                vocab.label(vocab.URGENCIES, r.urgency), r.created_at[:10],
-                (r.delivered_at or "")[:10], status_text(r)][column]
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        referral = self.rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self.cell(referral, index.column())
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == STATUS_COLUMN and \
-                referral.status_note:
-            return FAILED
-        if role == Qt.ItemDataRole.UserRole:
-            return referral
-        return None
-
-
-class StatusFilter(QSortFilterProxyModel):
-    """Sorts the referrals and shows those of one status (all when `status` is "")."""
-
-    def __init__(self, model: ReferralsModel, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.referrals = model
-        self.status = ""
-        self.setSourceModel(model)
-
-    def set_status(self, status: str) -> None:
-        self.beginFilterChange()
-        self.status = status
-        self.endFilterChange()
-
-    def filterAcceptsRow(self, row: int, parent: ModelIndex) -> bool:  # noqa: N802
-        return not self.status or self.referrals.rows[row].status == self.status
 
 
 class ReferralsScreen(QWidget):
@@ -159,6 +67,8 @@ class ReferralsScreen(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setResizeContentsPrecision(100)  # sampled: fast at 1,000s
+        self.sized = False
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
         self.table.doubleClicked.connect(lambda _i: self.open_draft())
@@ -192,8 +102,10 @@ class ReferralsScreen(QWidget):
     def _loaded(self, rows: list[Referral]) -> None:
         selected = self.selected()
         self.model.set_rows(rows)
-        for column in range(STATUS_COLUMN):
-            self.table.resizeColumnToContents(column)
+        if rows and not self.sized:  # once: later the person's own widths stay
+            for column in range(STATUS_COLUMN):
+                self.table.resizeColumnToContents(column)
+            self.sized = True
         if selected is not None:
             self.select(selected.id)
         self._enable()

@@ -1,0 +1,91 @@
+"""Start-up loads only what its first window or command needs: the unlock window shows
+without the signing, PDF and network libraries, the CLI's commands, charts or PDF viewing."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from xinhe.crypto.binding import DeviceBinding
+from xinhe.crypto.kdf import KdfParams
+from xinhe.records.vault import VaultFolder
+
+ROOT = Path(__file__).resolve().parent.parent
+NOT_AT_START = ("pyhanko", "reportlab", "aiohttp", "PySide6.QtCharts", "PySide6.QtPdf",
+                "xinhe.export", "xinhe.cli.accounts", "xinhe.cli.casework",
+                "xinhe.cli.referrals", "xinhe.cli.signing", "xinhe.cli.stats",
+                "xinhe.cli.maintenance")
+
+# Runs the real entry point; when the first window is up, reports it and what is loaded.
+DESKTOP_PROBE = """
+import json, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+
+def report():
+    shown = [type(w).__name__ for w in app.topLevelWidgets() if w.isVisible()]
+    print(json.dumps({"shown": shown, "modules": sorted(sys.modules)}), flush=True)
+    app.quit()
+
+QTimer.singleShot(0, report)
+from xinhe.app import main
+main(["--vault", sys.argv[1]])
+"""
+
+CLI_PROBE = """
+import io, json, sys
+from xinhe import cli
+args = cli.build_parser().parse_args(sys.argv[1:])
+code = cli.run(args, cli.Io(io.StringIO(), io.StringIO(), io.StringIO()))
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+
+def loaded(modules: list[str]) -> list[str]:
+    return [m for m in modules if m.startswith(NOT_AT_START)]
+
+
+def run_probe(code: str, *args: str) -> dict[str, object]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=120, check=True)
+    result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def test_unlock_window_shows_without_heavy_modules(tmp_path: Path) -> None:
+    folder = VaultFolder(tmp_path / "vault", DeviceBinding.off("test"),
+                         kdf=KdfParams.cheap_for_tests())
+    folder.create("Studio", "admin", "Admin", "admin-password")[0].close()
+    result = run_probe(DESKTOP_PROBE, str(folder.path))
+    assert result["shown"] == ["UnlockWindow"]
+    modules = result["modules"]
+    assert isinstance(modules, list)
+    assert "xinhe.ui.unlock_window" in modules
+    assert loaded(modules) == []
+
+
+def test_a_command_loads_only_its_own_module(tmp_path: Path) -> None:
+    result = run_probe(CLI_PROBE, "templates", "check")
+    assert result["code"] == 0
+    modules = result["modules"]
+    assert isinstance(modules, list)
+    assert loaded(modules) == ["xinhe.cli.casework"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
+def test_the_app_process_cannot_be_dumped() -> None:
+    code = ("import ctypes, resource\n"
+            "from xinhe.app import main\n"
+            "assert main(['templates', 'check']) == 0\n"
+            "dumpable = ctypes.CDLL(None).prctl(3, 0, 0, 0, 0)\n"  # PR_GET_DUMPABLE
+            "print(dumpable, *resource.getrlimit(resource.RLIMIT_CORE))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, timeout=60, check=True)
+    assert out.stdout.split()[-3:] == ["0", "0", "0"]

@@ -1,0 +1,162 @@
+"""The command line's sub-commands and their options, kept apart from the commands' code so
+that building the parser (for `--help`, or to see that no command was given and the desktop
+app should open) imports none of it: each command's module is imported when it runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from xinhe.records import vocab
+from xinhe.records.stats_period import PRESETS
+from xinhe.records.vault import ROLES
+
+if TYPE_CHECKING:
+    from xinhe.cli import Parsers
+
+
+def accounts(parsers: Parsers) -> None:
+    p = parsers.command("init", "create a vault; prints the recovery key once "
+                        "(stdin: admin password)")
+    p.add_argument("--org", required=True, help="studio name")
+    p.add_argument("--admin", required=True, help="admin login name")
+    p.add_argument("--display-name", help="admin's full name")
+    users = parsers.group("users", "manage accounts")
+    p = users.command("add", "add an account (stdin: your password, then theirs)")
+    p.add_argument("name")
+    p.add_argument("--role", required=True, choices=ROLES)
+    p.add_argument("--display-name")
+    users.command("list", "list accounts")
+    for action, text in (("disable", "disable an account"), ("enable", "enable an account"),
+                         ("unlock", "clear a lockout"),
+                         ("remove", "remove an account and re-key the vault"),
+                         ("reset-password", "set a new password for an account "
+                          "(stdin: your password, then theirs)")):
+        users.command(action, text).add_argument("name")
+    parsers.command("passwd", "change your password (stdin: old, then new)")
+    parsers.command("recover", "set a new password with the recovery key "
+                    "(stdin: key, then password)")
+    parsers.command("rekey", "re-encrypt the vault under a new key")
+    parsers.group("recovery-key", "the recovery key").command(
+        "new", "replace the recovery key (the old one stops working); prints it once")
+    p = parsers.group("audit", "the audit chain").command(
+        "verify", "check the hash chain, and its head against every witness outside the "
+        "database: keyslots.json, backups, the outbox, referral PDFs (admin, supervisor)")
+    p.add_argument("--expect", action="append", default=[], metavar="SEQ:HASH",
+                   help="a head written down earlier (paper register, PDF footer); repeatable")
+
+
+def casework(parsers: Parsers) -> None:
+    p = parsers.command("demo", "create a demo vault with synthetic records and one login "
+                        "per role")
+    p.add_argument("--cases", type=int, default=150, help="number of cases (default 150)")
+    p.add_argument("--seed", type=int, default=2019, help="random seed (default 2019)")
+    p.add_argument("--replace", action="store_true", help="rebuild an existing demo vault")
+    p = parsers.group("cases", "cases").command("list", "list the cases you may see")
+    p.add_argument("--risk", choices=("high", "medium", "low"))
+    p.add_argument("--status", choices=("intake", "active", "followup", "closed"))
+    p.add_argument("--overdue", action="store_true", help="only cases with overdue items")
+    p = parsers.command("search", "full-text search of what you may read")
+    p.add_argument("text")
+    p.add_argument("--limit", type=int, default=20)
+    p = parsers.group("templates", "structured templates").command(
+        "check", "validate the shipped templates, or those in DIR")
+    p.add_argument("dir", nargs="?", metavar="DIR")
+
+
+def referrals(parsers: Parsers) -> None:
+    p = parsers.command("verify", "check a referral PDF's signature (exit 0 valid, 1 not)")
+    p.add_argument("file", metavar="FILE.pdf")
+    p.add_argument("--trust", metavar="CERT.pem", help="the studio certificate to trust")
+    referral = parsers.group("referral", "referral packets")
+    p = referral.command("export", "sign a case's referral and deliver it to the outbox "
+                         "(drafts it first if there is no draft for that agency and purpose)")
+    p.add_argument("case_no", metavar="CASE_NO")
+    p.add_argument("--to", required=True, choices=sorted(vocab.AGENCIES), metavar="AGENCY",
+                   help="receiving agency: " + ", ".join(vocab.AGENCIES))
+    p.add_argument("--purpose", required=True, choices=sorted(vocab.CONSENT_PURPOSES),
+                   metavar="P", help="purpose: " + ", ".join(vocab.CONSENT_PURPOSES))
+    p.add_argument("--out", metavar="DIR", help="outbox folder (default: the one set by the "
+                   "administrator)")
+    p.add_argument("--urgency", choices=sorted(vocab.URGENCIES), help="normal, urgent or "
+                   "emergency")
+    p.add_argument("--summary", metavar="TEXT", help="the situation summary")
+    p = referral.command("deliver", "deliver a signed referral again (after the outbox was "
+                         "unreachable)")
+    p.add_argument("referral_no", metavar="REFERRAL_NO")
+    p.add_argument("--out", metavar="DIR", help="outbox folder (default: the configured one)")
+    p = referral.command("list", "list the referrals you may see, with their status")
+    p.add_argument("--status", choices=("draft", "signed", "delivered", "acknowledged"))
+    p = referral.command("policy", "print the per-agency field policy (JSON); admin: "
+                         "--set FILE or --reset")
+    change = p.add_mutually_exclusive_group()
+    change.add_argument("--set", metavar="FILE", help="validate FILE and make it the policy")
+    change.add_argument("--reset", action="store_true", help="go back to the shipped policy")
+
+
+def signing(parsers: Parsers) -> None:
+    group = parsers.group("signing-identity", "the studio's signing certificate")
+    group.command("show", "show the certificate referrals are signed with")
+    p = group.command("export", "write the certificate (PEM) for receivers to trust")
+    p.add_argument("file", metavar="FILE")
+    p = group.command("import", "admin: adopt a PKCS#12 (.p12/.pfx) certificate "
+                      "(stdin: your password, then the file's password)")
+    p.add_argument("file", metavar="FILE")
+    p = group.command("generate", "admin: make a new self-signed studio certificate")
+    p.add_argument("--years", type=int, default=5, choices=range(1, 11), metavar="N",
+                   help="years of validity (1–10, default 5)")
+
+
+def stats(parsers: Parsers) -> None:
+    p = parsers.command("stats", "period statistics: text, JSON, CSV or a signed PDF "
+                        "(aggregates only)")
+    p.add_argument("--from", dest="start", metavar="DATE", help="first day, YYYY-MM-DD")
+    p.add_argument("--to", dest="end", metavar="DATE", help="last day, YYYY-MM-DD")
+    p.add_argument("--preset", choices=PRESETS,
+                   help="instead of --from/--to: this or last month or quarter, or the year "
+                   "to date")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--csv", metavar="FILE", help="write the figures as CSV (UTF-8 with BOM)")
+    out.add_argument("--pdf", metavar="FILE", help="write the report as a signed PDF")
+    p.add_argument("--counsellor", metavar="LOGIN", help="one counsellor's cases "
+                   "(supervisor only)")
+    p.add_argument("--community", metavar="NAME", help="clients of one community")
+
+
+def maintenance(parsers: Parsers) -> None:
+    p = parsers.command("backup", "make a verified, encrypted backup of the whole vault "
+                        "(admin), and set the reminder and automatic backups; without FILE, "
+                        "show when the last backup was made")
+    p.add_argument("file", nargs="?", metavar="FILE", help="the backup file to write")
+    p.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
+    p.add_argument("--remind-days", type=int, metavar="N",
+                   help="remind when the last backup is older than N days")
+    p.add_argument("--auto-folder", metavar="DIR",
+                   help="folder for automatic backups ('' to switch them off)")
+    p.add_argument("--auto-keep", type=int, metavar="N", help="keep the last N automatic ones")
+    p.add_argument("--auto-on-lock", choices=("yes", "no"), help="back up when the app locks")
+    p.add_argument("--auto-on-exit", choices=("yes", "no"), help="back up when the app exits")
+    p = parsers.command("restore", "restore a vault from a backup file "
+                        "(stdin: the recovery key)")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--replace", action="store_true",
+                   help="replace the vault at --vault; the old one is kept aside")
+    p.add_argument("--check", action="store_true",
+                   help="only check the backup with the recovery key; change nothing")
+    group = parsers.group("retention", "closed cases past their retention period")
+    group.command("list", "list the cases due for purge (supervisor)")
+    p = group.command("purge", "delete cases past their retention period for good "
+                      "(supervisor; stdin: your password)")
+    p.add_argument("case_no", nargs="+", metavar="CASE_NO")
+    p.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
+    p = group.command("policy", "show or change the retention periods (supervisor)")
+    p.add_argument("--years", action="append", default=[], metavar="CATEGORY=N",
+                   help=f"years after closure for a category ({', '.join(vocab.CATEGORIES)})")
+    p.add_argument("--intake-only-years", type=int, metavar="N",
+                   help="years for cases that never went past intake")
+
+
+# (module under xinhe.cli whose handlers run the commands, its parsers); in --help order
+BUILDERS: tuple[tuple[str, Callable[[Parsers], None]], ...] = (
+    ("accounts", accounts), ("casework", casework), ("referrals", referrals),
+    ("signing", signing), ("stats", stats), ("maintenance", maintenance))
