@@ -123,7 +123,6 @@ def start() -> Cluster:
     as_root = os.geteuid() == 0
     owner = "postgres" if as_root else None
     folder = Path(tempfile.mkdtemp(prefix="xinhe-pg-"))
-    os.chmod(folder, 0o755)
     data, run = folder / "data", folder / "run"
     run.mkdir()
     ca_crt, crt, key = _make_ca_and_server_cert(folder)
