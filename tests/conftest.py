@@ -168,3 +168,15 @@ def dv_intake_answers(*yes: str, **extra: object) -> dict[str, object]:
                    wants_protection_order=False)
     answers.update(extra)
     return answers
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():  # noqa: ANN201
+    """One throwaway PostgreSQL cluster (TLS, hostssl + SCRAM) for the whole test run."""
+    import pg_cluster as cluster_module
+
+    cluster = cluster_module.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
