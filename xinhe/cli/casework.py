@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from xinhe.cli import Context, Parsers, command
+from xinhe.errors import InvalidInput
 from xinhe.export.demo import create_full_demo
 from xinhe.i18n import pick
 from xinhe.records import templates as tpl
@@ -24,8 +25,11 @@ def add_parsers(parsers: Parsers) -> None:
     p.add_argument("--risk", choices=("high", "medium", "low"))
     p.add_argument("--status", choices=("intake", "active", "followup", "closed"))
     p.add_argument("--overdue", action="store_true", help="only cases with overdue items")
-    p = parsers.command("search", "full-text search of what you may read")
-    p.add_argument("text")
+    p = parsers.command("search", "full-text search of what you may read (stdin: your "
+                        "password, then, with TEXT '-', the search words on the next line)")
+    p.add_argument("text", metavar="TEXT", help="the search words, or '-' to read them from "
+                   "standard input (after the password line), so they stay out of the "
+                   "process list and the shell history")
     p.add_argument("--limit", type=int, default=20)
     p = parsers.group("templates", "structured templates").command(
         "check", "validate the shipped templates, or those in DIR")
@@ -91,7 +95,17 @@ def cmd_cases_list(ctx: Context) -> int:
 def cmd_search(ctx: Context) -> int:
     vault = ctx.unlock()
     try:
-        hits = services(ctx, vault).search(ctx.args.text, limit=ctx.args.limit)
+        query = ctx.args.text
+        if query == "-":  # unlock() has read the password line; the query is the next one
+            try:
+                query = ctx.io.secret("搜索内容", "Search words")
+            except InvalidInput:
+                query = ""
+            if not query.strip():
+                raise InvalidInput("标准输入中缺少搜索内容那一行（应在密码行之后）。",
+                                   "The line with the search words (after the password "
+                                   "line) is missing on standard input.")
+        hits = services(ctx, vault).search(query, limit=ctx.args.limit)
     finally:
         vault.close("logout")
 

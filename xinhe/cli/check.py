@@ -1,0 +1,26 @@
+"""`xinhe check`: read the whole vault file and say, in one line, whether it is damaged."""
+
+from __future__ import annotations
+
+from xinhe.cli import Context, Parsers, command
+from xinhe.records.integrity import check_vault
+
+
+def add_parsers(parsers: Parsers) -> None:
+    parsers.command("check", "admin: check every page of the vault (SQLCipher's page HMACs "
+                    "and SQLite's integrity check); exit 0 intact, 1 damaged "
+                    "(stdin: your password)")
+
+
+@command("check")
+def cmd_check(ctx: Context) -> int:
+    vault = ctx.unlock()
+    try:
+        report = check_vault(vault)
+    finally:
+        vault.close("logout")
+    ctx.emit(report.to_json(), lambda: ctx.io.out(report.message()) if report.ok else None)
+    if not report.ok:
+        ctx.io.err(report.message())
+        return 1
+    return 0
