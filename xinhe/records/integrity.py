@@ -74,10 +74,11 @@ def daily_check_due(vault: Vault) -> bool:
 
 def daily_check(vault: Vault) -> IntegrityReport | None:
     """Today's check, for whoever is signed in; None when it was already made today.
-    The date is remembered in the vault's settings."""
+    The date of a clean check is remembered in the vault's settings; a damaged vault is
+    checked (and reported) again at every unlock until it is restored."""
     if not daily_check_due(vault):
         return None
     report = _run(vault, "daily")
-    with contextlib.suppress(XinheError):
+    if report.ok:
         vault.set_setting(S_LAST_CHECK, vault.now().astimezone().date().isoformat())
     return report
