@@ -260,7 +260,7 @@ def _lockouts(data: Any) -> dict[str, Lockout]:
         raise ValueError("lockout is not an object")
     out = {}
     for user, entry in data.items():
-        until = entry["locked_until"] if "locked_until" in entry else None
+        until = entry.get("locked_until")
         # Compared with an aware "now" at unlock: a naive or odd time is damage.
         if until is not None and (not isinstance(until, str)
                                   or datetime.fromisoformat(until).tzinfo is None):

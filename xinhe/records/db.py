@@ -32,6 +32,8 @@ def _disk_full() -> StorageError:
     return StorageError("磁盘已满或无法写入", "the disk is full or not writable")
 
 
+# One SQLCipher page: no vault file is smaller.
+MIN_FILE_BYTES = 4096
 # SQLITE_CORRUPT and SQLITE_NOTADB: what SQLCipher reports when a page fails its HMAC.
 _DAMAGE_CODES = (11, 26)
 
@@ -76,6 +78,10 @@ class Database:
         # Once a page failed its check, SQLCipher refuses writes on this connection too.
         self.damage_seen = False
         self.threads_seen: set[int] = {self._owner}
+        if self.path.is_file() and self.path.stat().st_size < MIN_FILE_BYTES:
+            # SQLite would take a (nearly) empty file for a new database and build one in it.
+            raise VaultDamaged("数据库文件 vault.db 是空的或被截断了",
+                               "vault.db is empty or cut short")
         try:
             self._conn = sqlcipher3.connect(str(self.path), isolation_level=None,
                                             check_same_thread=True)
