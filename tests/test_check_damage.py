@@ -265,3 +265,17 @@ def test_the_daily_check_runs_once_a_day(qtbot: QtBot, studio: Studio) -> None:
     finally:
         vault.close()
     assert checks == [("admin", "daily", "ok"), ("wang", "daily", "ok")]
+
+
+def test_after_damage_is_found_saves_say_damaged(damaged: VaultFolder) -> None:
+    from xinhe.errors import DamageFound
+    from xinhe.records.integrity import check_vault
+
+    vault = damaged.unlock("admin", ADMIN_PASSWORD)
+    try:
+        assert not check_vault(vault).ok
+        with pytest.raises(DamageFound) as caught:
+            vault.set_setting("backup.remind_days", "3")
+        assert "备份恢复" in caught.value.message()
+    finally:
+        vault.close()
