@@ -160,3 +160,19 @@ class StorageError(XinheError):
 
 class WrongThread(RuntimeError):
     """A database call from a thread that does not own the connection (a programming error)."""
+
+
+class DamageFound(VaultDamaged):
+    """Damage found in a vault that did open: by `xinhe check`, the daily check, or a read
+    that met a page failing its check (a backup, a search, a list)."""
+
+    code = "vault_damaged"
+
+    def __init__(self, zh_detail: str = "有数据页未通过校验",
+                 en_detail: str = "pages of vault.db fail their check") -> None:
+        XinheError.__init__(
+            self,
+            f"数据库已损坏：{zh_detail}。请从最近一次的备份恢复，或联系技术人员。",
+            f"The vault is damaged: {en_detail}. Restore it from the latest backup or "
+            "contact your IT person.",
+        )

@@ -1358,6 +1358,25 @@
     </message>
 </context>
 <context>
+    <name>IntegrityNotice</name>
+    <message>
+        <source>Today&apos;s check of the records file found no damage.</source>
+        <translation>今天对数据库文件的检查未发现损坏。</translation>
+    </message>
+    <message>
+        <source>The records file is damaged. Restore it from the latest backup, or call your IT person.</source>
+        <translation>数据库文件已损坏。请从最近一次的备份恢复，或联系技术人员。</translation>
+    </message>
+    <message>
+        <source>Today&apos;s check found damage in the records file (vault.db). Do not enter new records until it is repaired: they may not be saved.</source>
+        <translation>今天的检查发现数据库文件（vault.db）已损坏。修复之前请不要录入新记录：它们可能无法保存。</translation>
+    </message>
+    <message>
+        <source>The records file on this computer is damaged. Please tell the administrator now, and do not enter new records until it is repaired: they may not be saved.</source>
+        <translation>本机的数据库文件已损坏。请立即告知管理员；修复之前请不要录入新记录：它们可能无法保存。</translation>
+    </message>
+</context>
+<context>
     <name>KeysTab</name>
     <message>
         <source>Re-encrypting puts the whole vault under a new key and rewraps every account&apos;s key slot; nobody&apos;s password changes. Do it when you suspect a copy of the key got out (removing a user does it by itself).</source>

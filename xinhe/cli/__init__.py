@@ -172,6 +172,29 @@ def run(args: argparse.Namespace, io: Io | None = None,
     except KeyboardInterrupt:
         io.err(pick("已取消。", "Cancelled."))
         return 1
+    except BrokenPipeError:
+        raise  # output piped into `head`: the caller ends quietly
+    except Exception as exc:  # noqa: BLE001 (one line, never a traceback)
+        io.err(unexpected_message(exc))
+        return 1
+
+
+def unexpected_message(exc: BaseException) -> str:
+    """One line for an error nobody foresaw. Only the exception's type: its message could
+    quote client text or a secret."""
+    from xinhe.records.db import is_damage
+
+    if is_damage(exc):
+        from xinhe.errors import DamageFound
+
+        return DamageFound().message()
+    kind = type(exc).__name__
+    if isinstance(exc, OSError):
+        return pick(f"无法读取或写入文件（{kind}），命令没有完成。",
+                    f"A file could not be read or written ({kind}); the command did not finish.")
+    return pick(f"发生了意外错误（{kind}），操作未完成，原有数据未受影响。请把此行报告给技术人员。",
+                f"An unexpected error occurred ({kind}); the command did not finish and "
+                "nothing saved before is lost. Please report this line to your IT person.")
 
 
 # Only the parsers are imported here; the command modules register their handlers when

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from xinhe.cli import Context, command
+from xinhe.errors import InvalidInput
 from xinhe.i18n import pick
 from xinhe.records import templates as tpl
 from xinhe.records import vocab
@@ -74,7 +75,17 @@ def cmd_cases_list(ctx: Context) -> int:
 def cmd_search(ctx: Context) -> int:
     vault = ctx.unlock()
     try:
-        hits = services(ctx, vault).search(ctx.args.text, limit=ctx.args.limit)
+        query = ctx.args.text
+        if query == "-":  # unlock() has read the password line; the query is the next one
+            try:
+                query = ctx.io.secret("搜索内容", "Search words")
+            except InvalidInput:
+                query = ""
+            if not query.strip():
+                raise InvalidInput("标准输入中缺少搜索内容那一行（应在密码行之后）。",
+                                   "The line with the search words (after the password "
+                                   "line) is missing on standard input.")
+        hits = services(ctx, vault).search(query, limit=ctx.args.limit)
     finally:
         vault.close("logout")
 

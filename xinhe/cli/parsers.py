@@ -56,8 +56,11 @@ def casework(parsers: Parsers) -> None:
     p.add_argument("--risk", choices=("high", "medium", "low"))
     p.add_argument("--status", choices=("intake", "active", "followup", "closed"))
     p.add_argument("--overdue", action="store_true", help="only cases with overdue items")
-    p = parsers.command("search", "full-text search of what you may read")
-    p.add_argument("text")
+    p = parsers.command("search", "full-text search of what you may read (stdin: your "
+                        "password, then, with TEXT '-', the search words on the next line)")
+    p.add_argument("text", metavar="TEXT", help="the search words, or '-' to read them from "
+                   "standard input (after the password line), so they stay out of the "
+                   "process list and the shell history")
     p.add_argument("--limit", type=int, default=20)
     p = parsers.group("templates", "structured templates").command(
         "check", "validate the shipped templates, or those in DIR")
@@ -156,7 +159,13 @@ def maintenance(parsers: Parsers) -> None:
                    help="years for cases that never went past intake")
 
 
+def check(parsers: Parsers) -> None:
+    parsers.command("check", "admin: check every page of the vault (SQLCipher's page HMACs "
+                    "and SQLite's integrity check); exit 0 intact, 1 damaged "
+                    "(stdin: your password)")
+
+
 # (module under xinhe.cli whose handlers run the commands, its parsers); in --help order
 BUILDERS: tuple[tuple[str, Callable[[Parsers], None]], ...] = (
     ("accounts", accounts), ("casework", casework), ("referrals", referrals),
-    ("signing", signing), ("stats", stats), ("maintenance", maintenance))
+    ("signing", signing), ("stats", stats), ("maintenance", maintenance), ("check", check))

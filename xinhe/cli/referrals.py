@@ -131,7 +131,7 @@ def cmd_referral_policy(ctx: Context) -> int:
     if ctx.args.set:
         try:
             doc = json.loads(Path(ctx.args.set).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # RecursionError: nested too deep
             raise InvalidInput(f"无法读取 {ctx.args.set}，或它不是 JSON 文件。",
                                f"Cannot read {ctx.args.set}, or it is not JSON.") from None
     vault = ctx.unlock()

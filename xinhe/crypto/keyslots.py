@@ -19,6 +19,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,8 @@ from xinhe.errors import BadRecoveryKey, InvalidInput, VaultDamaged, WrongPasswo
 FORMAT = "xinhe-keyslots"
 FORMAT_VERSION = 1
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
+# Far above any real file (a slot is about 1 KB); a bigger one is damage, not a vault.
+MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
 def canonical_json(value: Any) -> bytes:
@@ -45,10 +48,13 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def _unb64(text: Any) -> bytes:
+def _unb64(text: Any, size: int | None = None) -> bytes:
     if not isinstance(text, str):
         raise ValueError("expected base64 text")
-    return base64.b64decode(text, validate=True)
+    data = base64.b64decode(text, validate=True)
+    if size is not None and len(data) != size:
+        raise ValueError("wrong length")
+    return data
 
 
 def _hkdf(ikm: bytes, salt: bytes, info: bytes) -> bytes:
@@ -96,8 +102,8 @@ class Sealed:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Sealed:
-        return cls(int(data["generation"]), _unb64(data["ephemeral_public"]),
-                   _unb64(data["nonce"]), _unb64(data["ciphertext"]))
+        return cls(int(data["generation"]), _unb64(data["ephemeral_public"], 32),
+                   _unb64(data["nonce"], 12), _unb64(data["ciphertext"]))
 
 
 def _seal_aad(vault_id: str, slot_id: str, public: bytes, generation: int) -> bytes:
@@ -149,9 +155,9 @@ class UserSlot:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> UserSlot:
         nxt = data.get("next_db_key")
-        return cls(str(data["user"]), _unb64(data["public_key"]),
-                   kdf.KdfParams.from_json(data["kdf"]), _unb64(data["salt"]),
-                   bool(data["device_bound"]), _unb64(data["nonce"]),
+        return cls(str(data["user"]), _unb64(data["public_key"], 32),
+                   kdf.KdfParams.from_json(data["kdf"]), _unb64(data["salt"], 16),
+                   bool(data["device_bound"]), _unb64(data["nonce"], 12),
                    _unb64(data["wrapped_private"]), Sealed.from_json(data["db_key"]),
                    Sealed.from_json(nxt) if nxt else None)
 
@@ -172,7 +178,7 @@ class RecoverySlot:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RecoverySlot:
         nxt = data.get("next_db_key")
-        return cls(_unb64(data["public_key"]), Sealed.from_json(data["db_key"]),
+        return cls(_unb64(data["public_key"], 32), Sealed.from_json(data["db_key"]),
                    Sealed.from_json(nxt) if nxt else None)
 
 
@@ -265,9 +271,13 @@ class KeySlotFile:
     def load(cls, path: Path) -> KeySlotFile:
         damaged = VaultDamaged("密钥文件 keyslots.json 已损坏", "keyslots.json is damaged")
         try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise damaged
             raw = path.read_bytes()
         except FileNotFoundError:
             raise VaultDamaged("缺少密钥文件 keyslots.json", "keyslots.json is missing") from None
+        except IsADirectoryError:
+            raise damaged from None
         try:
             body = json.loads(raw.decode("utf-8"))
             if not isinstance(body, dict) or body.get("format") != FORMAT:
@@ -286,16 +296,40 @@ class KeySlotFile:
                 generation=int(body["generation"]),
                 users={s.user: s for s in users},
                 recovery=RecoverySlot.from_json(body["recovery"]),
-                lockout={u: Lockout(int(v["failures"]), v.get("locked_until"))
-                         for u, v in body.get("lockout", {}).items()},
-                pending_audit=list(body.get("pending_audit", [])),
+                lockout=_lockouts(body.get("lockout", {})),
+                pending_audit=_pending_audit(body.get("pending_audit", [])),
                 audit_head=AuditHeadWitness.from_json(body["audit_head"])
                 if body.get("audit_head") is not None else None,
             )
         except VaultDamaged:
             raise
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        # RecursionError: JSON nested deeper than Python's parser goes.
+        except (ValueError, KeyError, TypeError, AttributeError, OverflowError,
+                RecursionError, UnicodeDecodeError) as exc:
             raise damaged from exc
+
+
+def _lockouts(data: Any) -> dict[str, Lockout]:
+    if not isinstance(data, dict):
+        raise ValueError("lockout is not an object")
+    out = {}
+    for user, entry in data.items():
+        until = entry.get("locked_until")
+        # Compared with an aware "now" at unlock: a naive or odd time is damage.
+        if until is not None and (not isinstance(until, str)
+                                  or datetime.fromisoformat(until).tzinfo is None):
+            raise ValueError("locked_until is malformed")
+        out[str(user)] = Lockout(int(entry["failures"]), until)
+    return out
+
+
+def _pending_audit(data: Any) -> list[dict[str, Any]]:
+    """Events waiting for the audit chain: objects of plain strings only."""
+    if not isinstance(data, list) or not all(
+            isinstance(e, dict) and all(isinstance(v, str) for v in e.values())
+            and {"ts", "user", "workstation", "action", "outcome"} <= e.keys() for e in data):
+        raise ValueError("pending_audit is malformed")
+    return list(data)
 
 
 def _user_secret_aad(vault_id: str, user: str, public: bytes, params: kdf.KdfParams,

@@ -110,6 +110,8 @@ def load_trust(path: str | Path) -> list[asn1_x509.Certificate]:
     """Trust anchors from a PEM (one or more certificates) or DER file."""
     try:
         certs = list(load_certs_from_pemder([str(path)]))  # type: ignore[no-untyped-call]
+        for cert in certs:
+            cert.native  # noqa: B018 (asn1crypto parses lazily: find junk now, not mid-check)
     except Exception as exc:  # pyHanko/asn1crypto raise many kinds on junk
         raise TrustFileError(str(path)) from exc
     if not certs:

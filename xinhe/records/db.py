@@ -9,12 +9,13 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlcipher3
 
-from xinhe.errors import StorageError, VaultDamaged, WrongThread
+from xinhe.errors import DamageFound, StorageError, VaultDamaged, WrongThread
 from xinhe.records.migrations import MIGRATIONS
 
 Row = sqlcipher3.Row
@@ -31,6 +32,37 @@ def _disk_full() -> StorageError:
     return StorageError("磁盘已满或无法写入", "the disk is full or not writable")
 
 
+# One SQLCipher page: no vault file is smaller.
+MIN_FILE_BYTES = 4096
+# SQLITE_CORRUPT and SQLITE_NOTADB: what SQLCipher reports when a page fails its HMAC.
+_DAMAGE_CODES = (11, 26)
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether a database error means the file is damaged (not busy, full or misused)."""
+    if not isinstance(exc, sqlcipher3.DatabaseError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int) and (code & 0xFF) in _DAMAGE_CODES:
+        return True
+    # sqlcipher_export() passes the inner error on as a plain SQLITE_ERROR with its text.
+    text = str(exc).lower()
+    return "malformed" in text or "not a database" in text
+
+
+
+@dataclass(frozen=True)
+class IntegrityResult:
+    """What the two checks of the whole file found (counts only; nothing of the content)."""
+
+    damaged_pages: int  # pages failing SQLCipher's HMAC check
+    problems: int  # findings of SQLite's integrity check
+
+    @property
+    def ok(self) -> bool:
+        return self.damaged_pages == 0 and self.problems == 0
+
+
 class Database:
     """An open, keyed vault database. Create it on the thread that will own it."""
 
@@ -43,7 +75,13 @@ class Database:
         self.path = Path(path)
         self._owner = threading.get_ident()
         self._depth = 0
+        # Once a page failed its check, SQLCipher refuses writes on this connection too.
+        self.damage_seen = False
         self.threads_seen: set[int] = {self._owner}
+        if self.path.is_file() and self.path.stat().st_size < MIN_FILE_BYTES:
+            # SQLite would take a (nearly) empty file for a new database and build one in it.
+            raise VaultDamaged("数据库文件 vault.db 是空的或被截断了",
+                               "vault.db is empty or cut short")
         try:
             self._conn = sqlcipher3.connect(str(self.path), isolation_level=None,
                                             check_same_thread=True)
@@ -73,6 +111,19 @@ class Database:
                        "secure_delete = ON", "temp_store = MEMORY", "busy_timeout = 5000"):
             self._conn.execute(f"PRAGMA {pragma}")
 
+    @contextlib.contextmanager
+    def translated_errors(self) -> Iterator[None]:
+        """Errors a user can act on become XinheErrors: a full disk, a damaged file."""
+        try:
+            yield
+        except sqlcipher3.DatabaseError as exc:
+            if is_damage(exc) or self.damage_seen:
+                self.damage_seen = True
+                raise DamageFound() from exc
+            if isinstance(exc, sqlcipher3.OperationalError) and _is_disk_full(exc):
+                raise _disk_full() from exc
+            raise
+
     # -- thread discipline -------------------------------------------------------------
     def _check(self) -> None:
         me = threading.get_ident()
@@ -82,31 +133,26 @@ class Database:
 
     def execute(self, sql: str, params: Params = ()) -> sqlcipher3.Cursor:
         self._check()
-        try:
+        with self.translated_errors():
             return self._conn.execute(sql, params)
-        except sqlcipher3.OperationalError as exc:
-            if _is_disk_full(exc):
-                raise _disk_full() from exc
-            raise
 
     def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         self._check()
-        try:
+        with self.translated_errors():
             self._conn.executemany(sql, rows)
-        except sqlcipher3.OperationalError as exc:
-            if _is_disk_full(exc):
-                raise _disk_full() from exc
-            raise
 
     def all(self, sql: str, params: Params = ()) -> list[sqlcipher3.Row]:
-        return list(self.execute(sql, params).fetchall())
+        with self.translated_errors():
+            return list(self.execute(sql, params).fetchall())
 
     def one(self, sql: str, params: Params = ()) -> sqlcipher3.Row | None:
-        row: sqlcipher3.Row | None = self.execute(sql, params).fetchone()
+        with self.translated_errors():
+            row: sqlcipher3.Row | None = self.execute(sql, params).fetchone()
         return row
 
     def scalar(self, sql: str, params: Params = ()) -> Any:
-        row = self.execute(sql, params).fetchone()
+        with self.translated_errors():
+            row = self.execute(sql, params).fetchone()
         return None if row is None else row[0]
 
     @contextlib.contextmanager
@@ -191,12 +237,28 @@ class Database:
                 raise
             finally:
                 self._depth -= 1
-        except sqlcipher3.OperationalError as exc:
-            if _is_disk_full(exc):
-                raise _disk_full() from exc
-            raise
+        except sqlcipher3.DatabaseError as exc:
+            with self.translated_errors():
+                raise exc
         finally:
             self._conn.execute("DETACH DATABASE export_target")
+        return result
+
+    def check_integrity(self) -> IntegrityResult:
+        """Read every page: SQLCipher's HMAC check, then SQLite's integrity check.
+
+        Slow on a large vault (it reads the whole file); run it on the database thread."""
+        self._check()
+        with self.translated_errors():
+            pages = len(self._conn.execute("PRAGMA cipher_integrity_check").fetchall())
+        try:
+            with self.translated_errors():
+                rows = self._conn.execute("PRAGMA integrity_check").fetchall()
+            problems = sum(1 for r in rows if str(r[0]) != "ok")
+        except DamageFound:
+            problems = 1  # the check itself could not read the file
+        result = IntegrityResult(pages, problems)
+        self.damage_seen = self.damage_seen or not result.ok
         return result
 
     def close(self) -> None:

@@ -34,6 +34,7 @@ from xinhe.records.services import Services
 from xinhe.ui import operations
 from xinhe.ui.backup_reminder import BackupReminder
 from xinhe.ui.context import AppContext
+from xinhe.ui.integrity_notice import IntegrityNotice
 from xinhe.ui.roles import role_label
 from xinhe.ui.widgets import label
 
@@ -65,6 +66,8 @@ class MainWindow(QMainWindow):
         self.backup_line = QLabel("")
         self.backup_reminder = BackupReminder(ctx, self.backup_line)
         outer.addWidget(self.backup_reminder)
+        self.integrity_notice = IntegrityNotice(ctx)
+        outer.addWidget(self.integrity_notice)
         body = QHBoxLayout()
         body.setSpacing(0)
         self.nav = QListWidget()
