@@ -77,7 +77,7 @@ def push_button(parent: QWidget, text: str) -> QPushButton:
 
 def answer(qtbot: QtBot, form: Any, field: str, value: Any) -> None:
     widget = form.inputs[field]
-    form.scroll.ensureWidgetVisible(widget, 0, 60)
+    form.page_scroll.ensureWidgetVisible(widget, 0, 60)
     click(qtbot, widget.button_for(value))
 
 
@@ -92,7 +92,7 @@ def test_the_form_holds_still_while_it_is_answered(qtbot: QtBot, studio: VaultFo
         form = open_intake_page(qtbot, main).form
         order = list(form.inputs)
         for field, value in steps:
-            form.scroll.ensureWidgetVisible(form.inputs[field], 0, 60)
+            form.page_scroll.ensureWidgetVisible(form.inputs[field], 0, 60)
             qtbot.wait(20)
             before, shown_before = row_positions(form), set(form.shown)
             panel = form.score_panel.mapToGlobal(QPoint(0, 0)), form.score_panel.size()
@@ -261,7 +261,7 @@ class Steps:
 
     def scroll_to(self, form: Any, widget: QWidget) -> None:
         self.count += 1  # a turn of the wheel
-        form.scroll.ensureWidgetVisible(widget, 0, 60)
+        form.page_scroll.ensureWidgetVisible(widget, 0, 60)
 
 
 def test_t2_a_walk_in_reaches_the_supervisor_in_fifteen_steps(qtbot: QtBot,

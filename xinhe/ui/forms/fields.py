@@ -115,8 +115,8 @@ class ChoiceButtons(FieldInput):
         # Answers too long for one line (English) go on two, so the form fits its dialog.
         wide = sum(b.sizeHint().width() + 12 for b in buttons) > MULTI_CHOICE_WIDTH
         columns = (len(buttons) + 1) // 2 if wide else len(buttons)
-        for index, button in enumerate(buttons):
-            layout.addWidget(button, index // columns, index % columns)
+        for index, choice in enumerate(buttons):
+            layout.addWidget(choice, index // columns, index % columns)
         layout.setColumnStretch(columns, 1)
         self.group.idToggled.connect(self._toggled)
 

@@ -30,7 +30,7 @@ from xinhe.records.templates_summary import pending_text, summarize_result
 from xinhe.ui.forms.fields import AnswerInput, ChoiceButtons, align_top, make_input
 from xinhe.ui.style import RISK_COLOURS
 
-LABEL_WIDTH = 250  # one width for every question label, so none re-wraps another
+LABEL_WIDTH = 236  # one width for every question label, so none re-wraps another
 SCORE_PANEL_HEIGHT = 104  # room for the score, the checklist's progress and two warnings
 KEYBOARD_HINT_FROM = 3  # a section with this many yes/no questions says how to key them
 
@@ -55,10 +55,10 @@ class TemplateForm(QWidget):
         lang = language()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.page_scroll = QScrollArea()
+        self.page_scroll.setWidgetResizable(True)
+        self.page_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.page_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
         column = QVBoxLayout(body)
         if template.description:
@@ -69,8 +69,8 @@ class TemplateForm(QWidget):
         for section in template.sections:
             column.addWidget(self._section(section, lang))
         column.addStretch()
-        self.scroll.setWidget(body)
-        outer.addWidget(self.scroll, 1)
+        self.page_scroll.setWidget(body)
+        outer.addWidget(self.page_scroll, 1)
         self.show_score = show_score and bool(template.scoring.totals or template.scoring.rules)
         self.score_panel = QFrame()
         self.score_panel.setObjectName("scorePanel")
@@ -160,7 +160,7 @@ class TemplateForm(QWidget):
             else:
                 next((w for w in widget.findChildren(QWidget)
                       if w.focusPolicy() & Qt.FocusPolicy.TabFocus), widget).setFocus()
-            self.scroll.ensureWidgetVisible(widget, 0, 40)
+            self.page_scroll.ensureWidgetVisible(widget, 0, 40)
 
     # -- display ---------------------------------------------------------------------------
     def _refresh(self) -> None:
