@@ -121,12 +121,16 @@ def test_creating_a_case_shows_duplicates_and_records_the_intake(qtbot: QtBot,
         click(qtbot, dialog.next)
         dialog.category.setCurrentIndex(dialog.category.findData("other"))
         assert dialog.form.template.id == "general_intake"
-        click(qtbot, dialog.next)  # nothing typed yet: the required question is marked
-        qtbot.waitUntil(dialog.error.isVisible)
-        assert "presenting_issue" in dialog.error.text()
-        assert "b00020" in dialog.form.labels["presenting_issue"].styleSheet()
+        click(qtbot, dialog.next)  # nothing typed yet: opening says what is still to ask
+        ask = find_dialog(qtbot, QMessageBox)
+        assert "待补充 1 项" in ask.text() and "签名并锁定" in ask.text()
+        click(qtbot, [b for b in ask.buttons() if b.text() == "返回修改"][0])
+        qtbot.waitUntil(lambda: not ask.isVisible())
         type_into(qtbot, dialog.form.inputs["presenting_issue"].edit, "与丈夫长期冷战")
         click(qtbot, dialog.next)
+        ask = find_dialog(qtbot, QMessageBox)
+        assert "待补充" not in ask.text()
+        click(qtbot, ask.defaultButton())
         qtbot.waitUntil(lambda: isinstance(cases.tabs.currentWidget(), CaseView), timeout=5000)
         view = cases.tabs.currentWidget()
         qtbot.waitUntil(lambda: view.data is not None)
@@ -536,6 +540,7 @@ def test_the_birth_date_is_typed_as_people_write_it(qtbot: QtBot, seeded: dict, 
         dialog.category.setCurrentIndex(dialog.category.findData("other"))
         type_into(qtbot, dialog.form.inputs["presenting_issue"].edit, "失眠")
         click(qtbot, dialog.next)
+        click(qtbot, find_dialog(qtbot, QMessageBox).defaultButton())  # sign and open
         qtbot.waitUntil(lambda: isinstance(cases.tabs.currentWidget(), CaseView), timeout=5000)
         view = cases.tabs.currentWidget()
         qtbot.waitUntil(lambda: view.data is not None)

@@ -428,6 +428,10 @@
         <translation>添加补充说明……</translation>
     </message>
     <message>
+        <source>Complete it…</source>
+        <translation>补充完成…</translation>
+    </message>
+    <message>
         <source>Record the visit…</source>
         <translation>记录回访……</translation>
     </message>
@@ -450,6 +454,10 @@
     <message>
         <source>Which form?</source>
         <translation>选择表单</translation>
+    </message>
+    <message>
+        <source>Complete: %1</source>
+        <translation>补充完成：%1</translation>
     </message>
     <message>
         <source>Addendum</source>
@@ -865,6 +873,10 @@
     <message>
         <source>Shared with %1</source>
         <translation>共享给 %1</translation>
+    </message>
+    <message>
+        <source>Complete it…</source>
+        <translation>补充完成…</translation>
     </message>
     <message>
         <source>No risk changes yet.</source>
@@ -1651,6 +1663,26 @@
         <source>This person may already have a file with another counsellor. Contact them first, or tick the box to create a new client anyway.</source>
         <translation>此人可能已在其他咨询师处建档。请先联系对方；如确需新建，请勾选“仍然新建当事人”。</translation>
     </message>
+    <message>
+        <source>The intake form will be signed and locked (later changes are added as addenda), and the case will be opened.</source>
+        <translation>开案后，这份接案登记将签名并锁定（之后的更正以补充说明的形式追加），个案随即开立。</translation>
+    </message>
+    <message>
+        <source>The answers make this a high-risk case: it goes to the supervisor&apos;s review queue, to be reviewed within 24 hours.</source>
+        <translation>根据已填答案，这是高风险个案：将进入督导审核队列，须在 24 小时内审核。</translation>
+    </message>
+    <message>
+        <source>Not yet complete: %1. You can complete it later from the case.</source>
+        <translation>尚未完成：%1。之后可以在个案中“补充完成”。</translation>
+    </message>
+    <message>
+        <source>Sign and open the case</source>
+        <translation>签名并开案</translation>
+    </message>
+    <message>
+        <source>Go back</source>
+        <translation>返回修改</translation>
+    </message>
 </context>
 <context>
     <name>Operations</name>
@@ -1771,6 +1803,10 @@
     <message>
         <source>Save</source>
         <translation>保存</translation>
+    </message>
+    <message>
+        <source>Draft saved %1</source>
+        <translation>草稿已保存 %1</translation>
     </message>
     <message>
         <source>Unsaved changes</source>
@@ -2856,18 +2892,16 @@
 <context>
     <name>TemplateForm</name>
     <message>
+        <source>Keyboard: Y yes · N no · ? don&apos;t know · Delete not yet asked · ↑ ↓ previous / next question</source>
+        <translation>键盘：Y 是 · N 否 · ? 不清楚 · Delete 还没问 · ↑ ↓ 上一题 / 下一题</translation>
+    </message>
+    <message>
         <source>Score: finish the highlighted answers</source>
         <translation>得分：请先完成标红的题目</translation>
     </message>
     <message>
-        <source>Score: %1</source>
-        <translation>得分：%1</translation>
-    </message>
-    <message numerus="yes">
-        <source>(%n question(s) still unanswered)</source>
-        <translation>
-            <numerusform>（还有 %n 题未答）</numerusform>
-        </translation>
+        <source>Not yet assessed</source>
+        <translation>未评估</translation>
     </message>
 </context>
 <context>

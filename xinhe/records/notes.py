@@ -102,6 +102,8 @@ def score_json(result: tpl.ScoreResult) -> dict[str, Any]:
                    "label": {"zh": b.label.zh, "en": b.label.en}} for b in result.bands],
         "reasons": [{"rule": r.rule_id, "level": r.level,
                      "text": {"zh": r.text.zh, "en": r.text.en}} for r in result.reasons],
+        "progress": {k: list(v) for k, v in result.progress.items()},
+        "pending": list(result.pending),
     }
 
 
@@ -293,10 +295,12 @@ class NoteService:
     def record_assessment(self, case_id: int, *, template_id: str, answers: dict[str, Any],
                           assessed_at: datetime | None = None,
                           template_version: int | None = None) -> Assessment:
-        """Score and record an assessment (signed at once) and update the case's risk."""
+        """Score and record an assessment (signed at once) and update the case's risk. An
+        intake may leave questions unanswered (kept as "pending" in its score); completing
+        it later is a new assessment of the same template, which then drives the level."""
         case = require_case(self.vault, case_id, "write")
         template = self.templates.get(template_id, template_version)
-        cleaned = tpl.validate_answers(template, answers)
+        cleaned = tpl.validate_answers(template, answers, partial=template.saves_incomplete)
         result = tpl.score(template, cleaned)
         score = score_json(result)
         when = iso(assessed_at or self.vault.now())

@@ -276,6 +276,12 @@ class Template:
     def key(self) -> tuple[str, int]:
         return (self.id, self.version)
 
+    @property
+    def saves_incomplete(self) -> bool:
+        """An intake is saved with what the person told at first contact: its required
+        questions left unanswered are marked to complete later (待补充), not refused."""
+        return self.kind == "intake"
+
 
 def higher(a: Level | None, b: Level | None) -> Level | None:
     """The higher of two levels (None is below low)."""

@@ -1,7 +1,9 @@
 """Scoring answers: totals, the band each total falls in, the rules that fire, and the level.
 
 The level is the highest of every band reached and every rule fired; None when the template
-gives no level for these answers (no bands, and no rule with a level fired).
+gives no level for these answers (no bands, and no rule with a level fired). A total none of
+whose questions is answered yet reaches no band: an unasked checklist is not "low". A partly
+answered total is banded by what was answered, so answering more can only raise the level.
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ class ScoreResult:
     reasons: tuple[Reason, ...]
     unanswered: tuple[str, ...]  # shown questions that count for scoring but have no answer
     unknown: tuple[str, ...]  # scored yes/no questions answered "unknown" (they add nothing)
+    progress: dict[str, tuple[int, int]]  # per total: questions answered, questions shown
+    pending: tuple[str, ...] = ()  # required questions shown but not yet answered (待补充)
 
     @property
     def band_label(self) -> Text | None:
@@ -60,6 +64,11 @@ class ScoreResult:
     @property
     def complete(self) -> bool:
         return not self.unanswered
+
+    @property
+    def assessed(self) -> bool:
+        """Whether anything counted for scoring was answered (else there is no level)."""
+        return any(done for done, _ in self.progress.values()) or self.level is not None
 
 
 def points(fld: Field, answer: Answer | None) -> int:
@@ -79,10 +88,16 @@ def score(template: Template, answers: Mapping[str, object]) -> ScoreResult:
     totals: dict[str, int] = {}
     bands: list[BandHit] = []
     level: Level | None = None
+    shown_ids = {fld.id for _, fld in checked.shown}
+    progress: dict[str, tuple[int, int]] = {}
     for total in scoring.totals:
         value = sum(points(fld, clean.get(fld.id)) for fld in map(template.field, total.fields)
                     if fld is not None)
         totals[total.id] = value
+        asked = [name for name in total.fields if name in shown_ids]
+        progress[total.id] = (sum(name in clean for name in asked), len(asked))
+        if not progress[total.id][0]:
+            continue
         for band in total.bands:
             if band.minimum <= value and (band.maximum is None or value <= band.maximum):
                 bands.append(BandHit(total.id, value, band.level, band.label))
@@ -99,4 +114,6 @@ def score(template: Template, answers: Mapping[str, object]) -> ScoreResult:
         bands=tuple(bands), reasons=reasons,
         unanswered=tuple(f for f in shown if f not in clean),
         unknown=tuple(f for f in shown if clean.get(f) == UNKNOWN),
+        progress=progress,
+        pending=tuple(fld.id for _, fld in checked.shown if fld.required and fld.id not in clean),
     )

@@ -10,7 +10,7 @@ from PySide6.QtCore import QCoreApplication
 
 from xinhe.records import vocab
 from xinhe.records.attachments import Attachment
-from xinhe.records.notes import CRISIS_TEMPLATE, SESSION_TEMPLATE, SessionNote
+from xinhe.records.notes import CRISIS_TEMPLATE, SESSION_TEMPLATE, Assessment, SessionNote
 from xinhe.records.planning import FollowUp
 from xinhe.records.timeline import TimelineEntry
 from xinhe.ui import operations
@@ -101,6 +101,11 @@ def record_actions(view: CaseView, entry: TimelineEntry) -> list[Action]:
         actions.append(
             (translate("CaseActions", "Add an addendum…"), lambda: addendum(view, entry))
         )
+    if entry.kind == "assessment" and writer and view.data and any(
+            i.assessment_id == entry.record_id and not i.summary.complete
+            for i in view.data.instruments):
+        actions.insert(0, (translate("CaseActions", "Complete it…"),
+                           lambda: complete_assessment(view, entry.record_id)))
     if entry.kind == "followup" and entry.status == "due" and writer:
         actions.append(
             (translate("CaseActions", "Record the visit…"), lambda: complete_followup(view, entry))
@@ -169,6 +174,22 @@ def new_assessment(view: CaseView) -> None:
 
     form.buttons.accepted.connect(chosen)
     form.open()
+
+
+def complete_assessment(view: CaseView, assessment_id: int) -> None:
+    """The same instrument again, filled in with the earlier answers; saving it records a
+    new assessment, which then drives the case's level."""
+
+    def opened(item: Assessment) -> None:
+        template = view.ctx.services.templates.get(item.template_id, item.template_version)
+        dialog = AssessmentDialog(view.ctx, view.case_id, template, answers=item.answers,
+                                  parent=view)
+        dialog.setWindowTitle(translate("CaseActions", "Complete: %1").replace(
+            "%1", template.label.get()))
+        dialog.open()
+
+    operations.run(view.ctx, lambda s: s.notes.assessment(assessment_id), parent=view,
+                   on_done=opened)
 
 
 def new_crisis(view: CaseView) -> None:

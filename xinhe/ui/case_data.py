@@ -4,12 +4,12 @@ record rendered to (escaped) HTML for the detail pane."""
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from xinhe.errors import AccessDenied
+from xinhe.errors import AccessDenied, NotFound
 from xinhe.i18n import language
 from xinhe.records import templates as tpl
 from xinhe.records import vocab
@@ -19,6 +19,7 @@ from xinhe.records.planning import Clock
 from xinhe.records.reviews import ReviewItem
 from xinhe.records.risk import RiskChange
 from xinhe.records.services import Services
+from xinhe.records.templates_summary import ScoreSummary, pending_text, summarize_stored
 from xinhe.records.timeline import TimelineEntry
 
 translate = QCoreApplication.translate
@@ -32,6 +33,31 @@ class CaseData:
     risk_history: list[RiskChange]
     reviews: list[ReviewItem]
     latest_safety_plan: dict[str, object] | None
+    instruments: list[InstrumentState] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class InstrumentState:
+    """The latest assessment of one instrument (the one that counts for the case's level),
+    in the instrument's own words."""
+
+    assessment_id: int
+    template_id: str
+    summary: ScoreSummary
+
+
+def latest_instruments(services: Services, case_id: int) -> list[InstrumentState]:
+    """The latest assessment of each instrument, oldest instrument first."""
+    latest = {a.template_id: a for a in services.notes.assessments(case_id)}
+    states = []
+    for item in latest.values():
+        try:
+            template = services.templates.get(item.template_id, item.template_version)
+        except NotFound:
+            continue  # a template no longer shipped: its detail pane still shows the record
+        states.append(InstrumentState(item.id, item.template_id,
+                                      summarize_stored(template, item.score, language())))
+    return states
 
 
 def load_case(services: Services, case_id: int, opening: bool = False) -> CaseData:
@@ -40,10 +66,12 @@ def load_case(services: Services, case_id: int, opening: bool = False) -> CaseDa
     header = services.cases.view(case_id) if opening else services.cases.header(case_id)
     reviews: list[ReviewItem] = []
     plan = None
+    instruments: list[InstrumentState] = []
     if header.can_read_notes:
         reviews = services.reviews.for_case(case_id)
         plans = services.planning.safety_plans(case_id)
         plan = plans[-1].answers if plans else None
+        instruments = latest_instruments(services, case_id)
     return CaseData(
         header,
         services.timeline(case_id),
@@ -51,6 +79,7 @@ def load_case(services: Services, case_id: int, opening: bool = False) -> CaseDa
         services.cases.risk_history(case_id),
         reviews,
         plan,
+        instruments,
     )
 
 
@@ -193,10 +222,12 @@ def detail_html(services: Services, entry: TimelineEntry) -> str:
             reasons = "".join(
                 f"<li>{html.escape(r['text'][lang])}</li>" for r in score.get("reasons", [])
             )
-            totals = " · ".join(f"{k} {v}" for k, v in score.get("totals", {}).items())
+            summary = summarize_stored(template, score, language())
+            said = " · ".join(summary.totals + summary.incomplete + (
+                (pending_text(summary.pending, language()),) if summary.pending else ()))
             body = (
                 f"<p><b>{html.escape(vocab.label(vocab.RISK_LEVELS, level) or '—')}</b>"
-                f" {html.escape(totals)}</p>"
+                f" {html.escape(said)}</p>"
                 + (f"<ul>{reasons}</ul>" if reasons else "")
                 + _rows_html(template, item.answers)
                 + _addenda_html(services, "assessment", item.id)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from xinhe.i18n import language
 from xinhe.records import vocab
+from xinhe.records.templates_summary import pending_text
 from xinhe.records.timeline import TimelineEntry
 from xinhe.ui import case_actions, operations
 from xinhe.ui.case_data import (
@@ -57,6 +58,7 @@ class CaseView(QWidget):
         self.header = label("", wrap=True)
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.header.setObjectName("caseHeader")
+        self.header.linkActivated.connect(self._header_link)
         layout.addWidget(self.header)
         self.clocks = label("", wrap=True)
         self.clocks.setTextFormat(Qt.TextFormat.RichText)
@@ -162,7 +164,7 @@ class CaseView(QWidget):
                  f"{'*' if h.risk_overridden else ''}&nbsp;</span>" if risk else
                  html.escape(self.tr("Risk not yet assessed")))
         parts = [f"<span style='font-size:15pt; font-weight:bold'>{html.escape(h.case_no)} · "
-                 f"{who}</span> &nbsp; {badge}",
+                 f"{who}</span> &nbsp; {badge}{self._instruments_html(data)}",
                  " · ".join(html.escape(x) for x in (
                      vocab.label(vocab.CATEGORIES, h.category),
                      vocab.label(vocab.STATUSES, h.status),
@@ -182,6 +184,29 @@ class CaseView(QWidget):
             parts.append(html.escape(" · ".join(x for x in (client.street, client.community,
                                                             client.phone) if x)))
         return "<br>".join(parts)
+
+    def _instruments_html(self, data: CaseData) -> str:
+        """What the level rests on, in each instrument's own words ("危险因素得分 19 · 严重
+        危险"), and what is still to ask, with the way to complete it."""
+        out = ""
+        for state in data.instruments:
+            summary = state.summary
+            if summary.totals:
+                out += " &nbsp; " + html.escape(" · ".join(summary.totals))
+            todo = list(summary.incomplete) + (
+                [pending_text(summary.pending, language())] if summary.pending else [])
+            if todo:
+                action = html.escape(self.tr("Complete it…"))
+                link = (f" <a href='complete:{state.assessment_id}'>{action}</a>"
+                        if self.can_write() else "")
+                out += (" &nbsp; <span style='color:#8a5300'>" +
+                        html.escape(" · ".join(todo)) + f"</span>{link}")
+        return out
+
+    def _header_link(self, link: str) -> None:
+        kind, _, record = link.partition(":")
+        if kind == "complete" and record.isdigit():
+            case_actions.complete_assessment(self, int(record))
 
     def _risk_history_text(self, data: CaseData) -> str:
         if not data.risk_history:

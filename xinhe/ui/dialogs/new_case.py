@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -28,6 +29,7 @@ from xinhe.records import templates as tpl
 from xinhe.records import vocab
 from xinhe.records.clients import DuplicateMatch
 from xinhe.records.services import Services
+from xinhe.records.templates_summary import pending_text, summarize_result
 from xinhe.records.typed_dates import TypedDate
 from xinhe.ui import operations
 from xinhe.ui.context import AppContext
@@ -262,6 +264,48 @@ class NewCaseDialog(QDialog):
                 "address": self.address.text(), "guardian_name": self.guardian.text()}
 
     def submit(self) -> None:
+        """Ask once what opening does (the intake signed and locked, the case opened, a
+        high-risk case to the supervisor), then open it. Values that do not fit are refused
+        first, with the field named; questions not yet asked are not."""
+        assert self.form is not None
+        template, answers = self.form.template, self.form.answers()
+        try:
+            cleaned = tpl.validate_answers(template, answers, partial=template.saves_incomplete)
+        except tpl.InvalidAnswer as exc:
+            self.form.mark_problems(exc)
+            self.error.say(exc)
+            return
+        self.confirm_open(tpl.score(template, cleaned))
+
+    def confirm_open(self, result: tpl.ScoreResult) -> QMessageBox:
+        """The one question before opening (not blocking: the app may lock meanwhile)."""
+        assert self.form is not None
+        lines = [self.tr("The intake form will be signed and locked (later changes are added "
+                         "as addenda), and the case will be opened.")]
+        if result.level == "high":
+            lines.append(self.tr("The answers make this a high-risk case: it goes to the "
+                                 "supervisor's review queue, to be reviewed within 24 "
+                                 "hours."))
+        summary = summarize_result(self.form.template, result)
+        todo = list(summary.incomplete) + (
+            [pending_text(summary.pending)] if summary.pending else [])
+        if todo:
+            lines.append(self.tr("Not yet complete: %1. You can complete it later from the "
+                                 "case.").replace("%1", "；".join(todo) if _zh() else
+                                                  "; ".join(todo)))
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Open the case"),
+                          "\n\n".join(lines), QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("confirmOpen")
+        yes = box.addButton(self.tr("Sign and open the case"),
+                            QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Go back"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(yes)
+        box.finished.connect(lambda _r: self._open_case() if box.clickedButton() is yes
+                             else None)
+        box.open()
+        return box
+
+    def _open_case(self) -> None:
         assert self.form is not None
         existing, details = self.existing_client, self.client_details()
         template, answers = self.form.template, self.form.answers()
@@ -269,7 +313,8 @@ class NewCaseDialog(QDialog):
         reference = self.platform_ref.text()
 
         def work(s: Services) -> int:
-            tpl.validate_answers(template, answers)  # before anything is written
+            # before anything is written
+            tpl.validate_answers(template, answers, partial=template.saves_incomplete)
             client_id = existing or s.clients.create(**details).id
             case = s.cases.open(client_id=client_id, category=category, source=source,
                                 platform_ref=reference)

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
@@ -33,6 +35,7 @@ from xinhe.ui.forms.template_form import TemplateForm
 from xinhe.ui.widgets import ErrorLine
 
 AUTOSAVE_MS = 20_000
+SAVED_LINE_MS = 6_000
 
 
 class RecordDialog(QDialog):
@@ -66,6 +69,10 @@ class RecordDialog(QDialog):
         self.error = ErrorLine()
         layout.addWidget(self.error)
         self.buttons = QHBoxLayout()
+        self.saved_line = QLabel()  # "草稿已保存 14:05", for a few seconds after a draft save
+        self.saved_line.setObjectName("savedLine")
+        self.saved_line.hide()
+        self.buttons.addWidget(self.saved_line)
         self.buttons.addStretch()
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self.reject)
@@ -150,6 +157,8 @@ class RecordDialog(QDialog):
             self.dirty = False  # saved (a session draft is saved too, as a draft note)
             self._discard_draft()
             self.saved.emit(result)
+            if not final:
+                self.say_saved()
             if after is not None:
                 after(result)
             if final:
@@ -163,6 +172,13 @@ class RecordDialog(QDialog):
         operations.run(self.ctx, lambda s: self.save_work(s, answers, meta, final),
                        parent=self, on_done=done, on_failure=failed,
                        changed={"case", self.kind, "review", "risk"})
+
+    def say_saved(self) -> None:
+        """A short-lived line saying the draft is kept (not a dialog: nothing to dismiss)."""
+        self.saved_line.setText(self.tr("Draft saved %1").replace(
+            "%1", datetime.now().strftime("%H:%M")))
+        self.saved_line.show()
+        QTimer.singleShot(SAVED_LINE_MS, self.saved_line, self.saved_line.hide)
 
     def reject(self) -> None:
         """Cancel, Esc and the window's close button all come here."""

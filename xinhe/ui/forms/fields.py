@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
-from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, Signal
-from PySide6.QtGui import QDoubleValidator, QIntValidator
+from PySide6.QtCore import QDate, QDateTime, QEvent, QLocale, QObject, Qt, Signal
+from PySide6.QtGui import QDoubleValidator, QIntValidator, QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -26,6 +26,8 @@ from xinhe.records import templates as tpl
 from xinhe.ui.forms.date_field import DateField
 
 RADIO_LIMIT = 4  # up to this many options show as radio buttons, more as a drop-down
+MULTI_CHOICE_WIDTH = 560  # the room for check boxes beside a label, at 1366×768
+_CLEAR = object()  # a key that takes an answer back
 
 
 class AnswerInput(Protocol):
@@ -87,12 +89,18 @@ class TextInput(FieldInput):
 
 
 class ChoiceButtons(FieldInput):
-    """Radio buttons for yes/no, scales and short single choices; unanswered is possible."""
+    """Radio buttons for yes/no, scales and short single choices; unanswered is possible.
+
+    By keyboard: ↑ ↓ move to the previous / next question (`step`), ← → between the answers;
+    a yes/no takes Y, N and ? (don't know, where allowed) and then moves on; a scale takes
+    its digits; Delete or Backspace takes the answer back (not yet asked)."""
+
+    step = Signal(int)
 
     def __init__(self, field: tpl.Field, choices: list[tuple[Any, str]],
                  parent: QWidget | None = None) -> None:
         super().__init__(field, parent)
-        layout = QHBoxLayout(self)
+        layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
@@ -100,15 +108,57 @@ class ChoiceButtons(FieldInput):
         for index, (value, text) in enumerate(choices):
             button = QRadioButton(text)
             button.setObjectName(f"choice_{field.id}_{index}")
+            button.installEventFilter(self)
             self.group.addButton(button, index)
             self.values.append(value)
-            layout.addWidget(button)
-        layout.addStretch()
+        buttons = self.group.buttons()
+        # Answers too long for one line (English) go on two, so the form fits its dialog.
+        wide = sum(b.sizeHint().width() + 12 for b in buttons) > MULTI_CHOICE_WIDTH
+        columns = (len(buttons) + 1) // 2 if wide else len(buttons)
+        for index, choice in enumerate(buttons):
+            layout.addWidget(choice, index // columns, index % columns)
+        layout.setColumnStretch(columns, 1)
         self.group.idToggled.connect(self._toggled)
 
     def _toggled(self, _index: int, on: bool) -> None:
         if on:
             self.changed.emit()
+
+    def focus_answer(self) -> None:
+        """Give the keyboard to this question (its chosen answer, else the first)."""
+        (self.group.checkedButton() or self.group.buttons()[0]).setFocus(
+            Qt.FocusReason.TabFocusReason)
+
+    def _keyed(self, key: int, text: str) -> Any:
+        """The answer a key stands for, `_CLEAR` to take it back, or None."""
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            return _CLEAR
+        if self.field.type == "yes_no":
+            keyed = {"y": True, "n": False, "?": tpl.UNKNOWN, "/": tpl.UNKNOWN,
+                     "？": tpl.UNKNOWN}.get(text.lower())
+            return keyed if keyed in self.values else None
+        if self.field.type == "scale" and text.isdigit() and int(text) in self.values:
+            return int(text)
+        return None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent) or \
+                not self.isEnabled() or not self.group.buttons()[0].isEnabled():
+            return super().eventFilter(watched, event)
+        if event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            self.step.emit(-1 if event.key() == Qt.Key.Key_Up else 1)
+            return True
+        answer = self._keyed(event.key(), event.text())
+        if answer is None:
+            return super().eventFilter(watched, event)
+        if answer is _CLEAR:
+            self.set_value(None)
+            self.changed.emit()
+            return True
+        self.button_for(answer).setChecked(True)
+        self.button_for(answer).setFocus(Qt.FocusReason.OtherFocusReason)
+        self.step.emit(1)
+        return True
 
     def value(self) -> Any:
         index = self.group.checkedId()
@@ -132,6 +182,9 @@ class ChoiceList(FieldInput):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.combo = QComboBox()
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setMinimumContentsLength(16)  # a long option must not widen the form
         self.combo.addItem("—", None)
         for option in field.options:
             self.combo.addItem(option.label.get(language()), option.id)
@@ -153,12 +206,16 @@ class MultiChoice(FieldInput):
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.boxes: dict[str, QCheckBox] = {}
-        for index, option in enumerate(field.options):
+        for option in field.options:
             box = QCheckBox(option.label.get(language()))
             box.setObjectName(f"option_{field.id}_{option.id}")
             box.toggled.connect(lambda _on: self.changed.emit())
             self.boxes[option.id] = box
-            layout.addWidget(box, index // 3, index % 3)
+        # Long labels (English) take fewer columns, so the form never outgrows its dialog.
+        widest = max((b.sizeHint().width() for b in self.boxes.values()), default=0)
+        columns = max(1, min(3, MULTI_CHOICE_WIDTH // max(widest, 1)))
+        for index, box in enumerate(self.boxes.values()):
+            layout.addWidget(box, index // columns, index % columns)
 
     def value(self) -> Any:
         picked = [key for key, box in self.boxes.items() if box.isChecked()]
