@@ -219,6 +219,61 @@ def test_admin_can_clear_a_lockout(folder: VaultFolder, vault: Vault) -> None:
     folder.unlock("zhao", "zhao-pass-1").close()
 
 
+def test_the_right_password_at_the_fifth_attempt_still_opens(folder: VaultFolder,
+                                                              vault: Vault) -> None:
+    vault.close()
+    for _ in range(4):
+        with pytest.raises(WrongPassword):
+            folder.unlock("admin", "wrong-wrong")
+    # The fifth attempt is counted before its KDF runs, and was no failure after all.
+    opened = folder.unlock("admin", ADMIN_PASSWORD)
+    actions = [(e.action, e.outcome) for e in opened.audit.events(limit=20)]
+    assert actions.count(("login", "failed")) == 4
+    assert not [a for a, _ in actions if a == "account.locked"]
+    opened.close()
+    assert folder.lockout_until("admin") is None
+    assert "admin" not in folder.load_slots().lockout
+
+
+def test_a_change_never_writes_back_slots_read_before_another_programs_change(
+        folder: VaultFolder, vault: Vault, binding: DeviceBinding, clock: Clock) -> None:
+    # Another program on the same folder records a wrong password while this vault is
+    # open with the key slots it read at unlock.
+    other = VaultFolder(folder.path, binding, kdf=KdfParams.cheap_for_tests(), clock=clock,
+                        workstation="ws-2")
+    with pytest.raises(WrongPassword):
+        other.unlock("admin", "not-the-password")
+    vault.new_recovery_key()
+    AccountService(vault).add_user("zhao", "赵某", "counsellor", "zhao-pass-1")
+    slots = folder.load_slots()
+    assert slots.lockout["admin"].failures == 1
+    assert [(e["workstation"], e["outcome"]) for e in slots.pending_audit] == [
+        ("ws-2", "failed")]
+    assert set(slots.users) == {"admin", "zhao"}
+
+
+def test_a_rekey_needs_the_vault_alone(folder: VaultFolder, vault: Vault) -> None:
+    from xinhe.errors import VaultInUse
+
+    AccountService(vault).add_user("wang", "王某", "counsellor", "wang-password")
+    other = folder.unlock("wang", "wang-password")
+    with pytest.raises(VaultInUse) as info:
+        vault.rekey()
+    assert "另一个窗口或程序" in info.value.message("zh_CN")
+    with pytest.raises(VaultInUse):
+        AccountService(vault).remove_user("wang")
+    assert folder.load_slots().generation == 1
+    other.set_setting("written", "by the other window")  # which still works as it was
+    assert other.setting("written") == "by the other window"
+    assert [u.username for u in AccountService(vault).users()] == ["admin", "wang"]
+    other.close()
+    # A session file left by a program that died holds no lock, and does not count.
+    (folder.path / "session-left-by-a-crash.lock").write_bytes(b"")
+    vault.rekey()
+    assert folder.load_slots().generation == 2
+    assert not (folder.path / "session-left-by-a-crash.lock").exists()
+
+
 def test_recovery_key_opens_the_vault_and_sets_a_new_password(folder: VaultFolder,
                                                               created: tuple[Vault, str]) -> None:
     vault, recovery_key = created
@@ -347,6 +402,9 @@ def test_device_bound_slot_needs_this_workstation(tmp_path: Path, folder: VaultF
                             kdf=KdfParams.cheap_for_tests())
     with pytest.raises(DeviceBindingUnavailable):
         elsewhere.unlock("admin", ADMIN_PASSWORD)
+    # The password could not be tried there, so it is not counted as a wrong one.
+    lockout = elsewhere.load_slots().lockout.get("admin")
+    assert lockout is None or lockout.failures == 0
     # The recovery slot is not device-bound: it works there, and binds the new password.
     moved = elsewhere.recover(recovery_key, "admin", "new-machine-pass")
     assert moved.binding_on

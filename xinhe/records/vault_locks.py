@@ -25,7 +25,7 @@ from typing import IO
 
 import portalocker
 
-from xinhe.errors import VaultBusy, VaultInUse
+from xinhe.errors import StorageError, VaultBusy, VaultInUse
 
 SLOTS_LOCK = "keyslots.lock"
 GATE = "sessions.lock"
@@ -41,6 +41,14 @@ _FLAGS = portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING
 def _open(path: Path, *, create: bool = True) -> IO[bytes]:
     fd = os.open(path, os.O_RDWR | (os.O_CREAT if create else 0), 0o600)
     return os.fdopen(fd, "r+b")
+
+
+def _open_lock_file(path: Path) -> IO[bytes]:
+    try:
+        return _open(path)
+    except OSError as exc:  # the folder went away or is not writable
+        raise StorageError(f"{path.name}（{exc.strerror}）",
+                           f"{path.name} ({exc.strerror})") from exc
 
 
 def _try_lock(handle: IO[bytes]) -> bool:
@@ -64,6 +72,8 @@ def _still_at(handle: IO[bytes], path: Path) -> bool:
     except FileNotFoundError:
         return False
     mine = os.fstat(handle.fileno())
+    if not (here.st_ino and mine.st_ino):  # a file system without file ids
+        return True
     return (here.st_dev, here.st_ino) == (mine.st_dev, mine.st_ino)
 
 
@@ -72,7 +82,7 @@ def acquire(path: Path, wait: float) -> IO[bytes] | None:
     Returns the locked handle, or None when another holder kept it that long."""
     deadline = time.monotonic() + wait
     while True:
-        handle = _open(path)
+        handle = _open_lock_file(path)
         if _try_lock(handle):
             if _still_at(handle, path):
                 return handle
@@ -121,6 +131,8 @@ def _others_open(folder: Path, own: Path | None) -> bool:
             handle = _open(path, create=False)
         except FileNotFoundError:
             continue  # closed meanwhile
+        except OSError:
+            return True  # cannot tell: take it for open
         if not _try_lock(handle):
             handle.close()
             return True
@@ -163,7 +175,7 @@ class SessionLock:
             raise VaultBusy()
         try:
             path = folder / f"{SESSION_PREFIX}{uuid.uuid4().hex}{LOCK_SUFFIX}"
-            handle = _open(path)
+            handle = _open_lock_file(path)
             if not _try_lock(handle):  # a fresh random name: nobody else can hold it
                 handle.close()
                 raise VaultBusy()

@@ -113,7 +113,10 @@ class Vault:
 
     def _save_slots(self, change: SlotChange) -> None:
         """Apply `change` to keyslots.json as it is on disk now (under its writer lock),
-        then adopt the result: a failed write leaves the file and these slots as they were."""
+        then adopt the result: a failed write leaves the file and these slots as they were.
+        Not from inside a database transaction: take `folder.slots_lock.held()` before
+        the transaction instead (one lock order everywhere, so no two programs wait on
+        each other in a circle)."""
         self.slots = self.folder.update_slots(change)
 
     def _key(self) -> bytes:
