@@ -116,7 +116,8 @@ class Attempt:
 def reserve_attempt(slots: ks.KeySlotFile, attempt: Attempt, now: datetime,
                     workstation: str) -> None:
     """Count `attempt` as a wrong password now (queued for the audit as one), unless the
-    account is unknown or locked: then refuse it, queued too."""
+    account is unknown or locked: then refuse it, queued too. A program killed during
+    the KDF leaves its attempt counted and audited as failed."""
     name = attempt.username
     if name not in slots.users:
         pending(slots, now, name, workstation, "login", "failed")
