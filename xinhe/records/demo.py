@@ -24,6 +24,7 @@ from xinhe.records.accounts import AccountService
 from xinhe.records.demo_text import long_text_for, paragraph, person_name, phone
 from xinhe.records.services import Services
 from xinhe.records.vault import Actor, Vault, VaultFolder
+from xinhe.records.vault_locks import exclusive
 
 MARKER = "DEMO-VAULT.txt"
 DEMO_ORG = "馨和家园工作室（演示）"
@@ -140,7 +141,8 @@ def create_demo_vault(folder: VaultFolder, cases: int = 150, seed: int = 2019,
         if not replace:
             raise InvalidInput("这里已经有一个演示数据库。要重建请加 --replace。",
                                "A demo vault already exists here. Add --replace to rebuild it.")
-        _clear(folder)
+        with exclusive(folder.path):  # not under a window that has it open
+            _clear(folder)
     elif folder.path.exists() and any(folder.path.iterdir()):
         raise VaultExists(str(folder.path))
     registry = templates or tpl.TemplateRegistry.default()

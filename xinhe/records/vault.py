@@ -42,7 +42,7 @@ from xinhe.records import accounts
 from xinhe.records.accounts import User, check_password, user_from_row
 from xinhe.records.audit import AuditLog, iso, utcnow
 from xinhe.records.db import Database
-from xinhe.records.vault_locks import SLOTS_LOCK, FolderLock, SessionLock
+from xinhe.records.vault_locks import SLOTS_LOCK, FolderLock, SessionLock, is_lock_file
 from xinhe.records.vault_session import Actor as Actor
 from xinhe.records.vault_session import SlotChange, drop_next_keys, promote_next_keys
 from xinhe.records.vault_session import Vault as Vault
@@ -113,7 +113,7 @@ class VaultFolder:
         (shown once, never stored)."""
         if self.exists():
             raise VaultExists(str(self.path))
-        if self.path.exists() and any(self.path.iterdir()):
+        if self.path.exists() and any(not is_lock_file(p.name) for p in self.path.iterdir()):
             raise VaultExists(str(self.path))
         org_name = org_name.strip()
         if not org_name:

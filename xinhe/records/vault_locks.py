@@ -38,6 +38,12 @@ _POLL = 0.02
 _FLAGS = portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING
 
 
+def is_lock_file(name: str) -> bool:
+    """Whether `name` is one of these lock files (empty; left behind on purpose)."""
+    return name in (SLOTS_LOCK, GATE) or (name.startswith(SESSION_PREFIX)
+                                          and name.endswith(LOCK_SUFFIX))
+
+
 def _open(path: Path, *, create: bool = True) -> IO[bytes]:
     fd = os.open(path, os.O_RDWR | (os.O_CREAT if create else 0), 0o600)
     return os.fdopen(fd, "r+b")
