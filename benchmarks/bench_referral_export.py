@@ -26,6 +26,7 @@ from xinhe.crypto.binding import DeviceBinding  # noqa: E402
 from xinhe.crypto.kdf import KdfParams  # noqa: E402
 from xinhe.export.pipeline import export_referral  # noqa: E402
 from xinhe.records import templates as tpl  # noqa: E402
+from xinhe.records.accounts import AccountService  # noqa: E402
 from xinhe.records.services import Services  # noqa: E402
 from xinhe.records.vault import VaultFolder  # noqa: E402
 
@@ -42,8 +43,8 @@ def main(n: int) -> None:
         folder = VaultFolder(Path(tmp) / "vault", DeviceBinding.off("benchmark"),
                              kdf=KdfParams.cheap_for_tests())
         admin, _key = folder.create("馨和家园工作室", "admin", "管理员", "admin-pass-1")
-        admin.add_user("wang", "王丽", "counsellor", "wang-pass-1")
-        admin.add_user("huang", "黄敏", "staff", "huang-pass-1")
+        AccountService(admin).add_user("wang", "王丽", "counsellor", "wang-pass-1")
+        AccountService(admin).add_user("huang", "黄敏", "staff", "huang-pass-1")
         templates = tpl.TemplateRegistry.default()
         start = time.perf_counter()
         Services(admin, templates).signing.generate()

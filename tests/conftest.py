@@ -18,6 +18,7 @@ import pytest  # noqa: E402
 
 from xinhe.crypto.binding import DeviceBinding  # noqa: E402
 from xinhe.crypto.kdf import KdfParams  # noqa: E402
+from xinhe.records.accounts import AccountService  # noqa: E402
 from xinhe.records.vault import Vault, VaultFolder  # noqa: E402
 
 ADMIN_PASSWORD = "admin-pass-1"
@@ -119,10 +120,11 @@ class Studio:
 
         self.folder = folder
         self.templates = tpl.TemplateRegistry.default()
-        admin.add_user("sup", "周督导", "supervisor", self.PASSWORDS["sup"])
-        admin.add_user("wang", "王丽", "counsellor", self.PASSWORDS["wang"])
-        admin.add_user("chen", "陈芳", "counsellor", self.PASSWORDS["chen"])
-        admin.add_user("staff", "黄敏", "staff", self.PASSWORDS["staff"])
+        accounts = AccountService(admin)
+        accounts.add_user("sup", "周督导", "supervisor", self.PASSWORDS["sup"])
+        accounts.add_user("wang", "王丽", "counsellor", self.PASSWORDS["wang"])
+        accounts.add_user("chen", "陈芳", "counsellor", self.PASSWORDS["chen"])
+        accounts.add_user("staff", "黄敏", "staff", self.PASSWORDS["staff"])
         self.vaults = [admin]
         self.admin = Services(admin, self.templates)
         self.sup = self.login("sup")

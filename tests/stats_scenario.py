@@ -34,6 +34,7 @@ from conftest import Clock, InMemoryKeyring
 from xinhe.crypto.binding import DeviceBinding
 from xinhe.crypto.kdf import KdfParams
 from xinhe.records import templates as tpl
+from xinhe.records.accounts import AccountService
 from xinhe.records.services import Services
 from xinhe.records.stats_period import Period
 from xinhe.records.vault import Vault, VaultFolder
@@ -82,8 +83,9 @@ def build(path: Path) -> Scenario:
                          clock=clock, workstation="stats-ws")
     admin, _ = folder.create("馨和家园工作室", "admin", "管理员", PASSWORDS["admin"])
     scenario = Scenario(folder, clock, tpl.TemplateRegistry.default())
+    accounts = AccountService(admin)
     for login, (name, role) in NAMES.items():
-        scenario.users[login] = admin.add_user(login, name, role, PASSWORDS[login]).id
+        scenario.users[login] = accounts.add_user(login, name, role, PASSWORDS[login]).id
     admin.close()
     sup, wang, chen = (scenario.login(n) for n in ("sup", "wang", "chen"))
     names = iter(CLIENT_NAMES)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlcipher3
 
+from xinhe.records.accounts import AccountService
 from xinhe.records.vault import Vault
 
 FIELDS_FOR_SWAP = ("ts", "user", "role", "workstation", "action", "object_type", "object_id",
@@ -88,6 +89,6 @@ def test_verify_detects_reordered_entries(vault: Vault) -> None:
 
 
 def test_no_client_text_reaches_the_audit(vault: Vault) -> None:
-    vault.add_user("wang", "王小丽", "counsellor", "wang-password")
+    AccountService(vault).add_user("wang", "王小丽", "counsellor", "wang-password")
     texts = [str(v) for e in vault.audit.events(limit=100) for v in e.__dict__.values()]
     assert not any("王小丽" in t for t in texts)

@@ -26,6 +26,7 @@ from xinhe.errors import (
 )
 from xinhe.records import backup, restore
 from xinhe.records import backup_file as bf
+from xinhe.records.accounts import AccountService
 from xinhe.records.services import Services
 from xinhe.records.vault import Vault, VaultFolder
 
@@ -110,8 +111,8 @@ def test_backup_then_restore_on_another_machine(studio: Studio, recovery_key: st
     # The administrator sets a new password with the recovery key, then gives one to wang.
     admin2 = folder2.recover(recovery_key, "admin", "admin-on-machine-2")
     assert admin2.binding_on
-    admin2.reset_password("wang", "wang-on-machine-2")
-    admin2.reset_password("sup", "sup-on-machine-2")
+    AccountService(admin2).reset_password("wang", "wang-on-machine-2")
+    AccountService(admin2).reset_password("sup", "sup-on-machine-2")
     assert admin2.audit.verify().ok
     admin2.close()
     sup = folder2.unlock("sup", "sup-on-machine-2")

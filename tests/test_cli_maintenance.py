@@ -12,6 +12,7 @@ from conftest import Clock, InMemoryKeyring
 from test_cli import KEY_RE, Run
 from xinhe.crypto.binding import DeviceBinding
 from xinhe.crypto.kdf import KdfParams
+from xinhe.records.accounts import AccountService
 from xinhe.records.services import Services
 from xinhe.records.templates import TemplateRegistry
 from xinhe.records.vault import VaultFolder
@@ -118,7 +119,7 @@ def test_retention_list_and_purge(run: Run, key: str, binding: DeviceBinding,
                                   clock: Clock) -> None:
     folder = VaultFolder(run.vault_dir, binding, kdf=KdfParams.cheap_for_tests(), clock=clock)
     admin = folder.unlock("admin", "admin-pass-1")
-    admin.add_user("wang", "王丽", "counsellor", "wang-pass-1")
+    AccountService(admin).add_user("wang", "王丽", "counsellor", "wang-pass-1")
     admin.close()
     templates = TemplateRegistry.default()
     wang = Services(folder.unlock("wang", "wang-pass-1"), templates)

@@ -18,6 +18,7 @@ from ui_helpers import click, find_dialog, signed_in, type_into, wait_idle
 from xinhe.crypto.binding import DeviceBinding
 from xinhe.crypto.kdf import KdfParams
 from xinhe.records import templates as tpl
+from xinhe.records.accounts import AccountService
 from xinhe.records.services import Services
 from xinhe.records.vault import VaultFolder
 
@@ -29,8 +30,8 @@ CHECKLIST = 18
 def studio(tmp_path: Path, binding: DeviceBinding) -> VaultFolder:
     folder = VaultFolder(tmp_path / "vault", binding, kdf=KdfParams.cheap_for_tests())
     admin, _ = folder.create("馨和家园", "admin", "管理员", ADMIN_PASSWORD)
-    admin.add_user("sup", "周督导", "supervisor", PASSWORDS["sup"])
-    admin.add_user("wang", "王丽", "counsellor", PASSWORDS["wang"])
+    AccountService(admin).add_user("sup", "周督导", "supervisor", PASSWORDS["sup"])
+    AccountService(admin).add_user("wang", "王丽", "counsellor", PASSWORDS["wang"])
     admin.close()
     return folder
 

@@ -17,6 +17,7 @@ from xinhe.crypto.binding import DeviceBinding
 from xinhe.crypto.kdf import KdfParams
 from xinhe.errors import AccessDenied
 from xinhe.records import templates as tpl
+from xinhe.records.accounts import AccountService
 from xinhe.records.services import Services
 from xinhe.records.vault import VaultFolder
 
@@ -51,8 +52,8 @@ def two_desks(tmp_path: Path, binding: DeviceBinding) -> dict[str, Any]:
     """wang has a case of her own; chen has 赵雪梅's case."""
     folder = VaultFolder(tmp_path / "vault", binding, kdf=KdfParams.cheap_for_tests())
     admin, _ = folder.create("馨和家园", "admin", "管理员", ADMIN_PASSWORD)
-    admin.add_user("wang", "王丽", "counsellor", PASSWORDS["wang"])
-    admin.add_user("chen", "陈芳", "counsellor", PASSWORDS["chen"])
+    AccountService(admin).add_user("wang", "王丽", "counsellor", PASSWORDS["wang"])
+    AccountService(admin).add_user("chen", "陈芳", "counsellor", PASSWORDS["chen"])
     admin.close()
     made: dict[str, Any] = {"folder": folder}
     for user, details in (("wang", {"name": "林晓燕", "phone": "13800138000"}),

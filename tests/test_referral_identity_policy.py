@@ -102,9 +102,9 @@ def test_import_accepts_a_district_certificate_and_refuses_unfit_ones(studio: St
 
 
 def test_confirm_password_is_the_acting_users_own(studio: Studio) -> None:
-    studio.staff.vault.verify_password("staff-password", "referral.sign")
+    studio.staff.accounts.verify_password("staff-password", "referral.sign")
     with pytest.raises(WrongPassword):
-        studio.staff.vault.verify_password("wang-password", "referral.sign")
+        studio.staff.accounts.verify_password("wang-password", "referral.sign")
     outcomes = [e.outcome for e in studio.sup.vault.audit.events(action_prefix="reauth")]
     assert outcomes == ["failed:referral.sign", "referral.sign"]
 

@@ -17,6 +17,7 @@ from conftest import InMemoryKeyring
 from xinhe.crypto.binding import DeviceBinding
 from xinhe.crypto.kdf import KdfParams
 from xinhe.records import vocab
+from xinhe.records.accounts import AccountService
 from xinhe.records.demo import DemoSummary, create_demo_vault
 from xinhe.records.stats import ReportScope, StatsService, compute_report
 from xinhe.records.stats_period import Period, instant
@@ -165,7 +166,7 @@ def test_the_report_equals_a_recount_from_the_rows(demo: tuple[Vault, DemoSummar
 def test_a_counsellors_and_a_communitys_report_equal_a_recount(
         demo: tuple[Vault, DemoSummary]) -> None:
     vault, _ = demo
-    wang = vault.user("wangli").id
+    wang = AccountService(vault).user("wangli").id
     community = vault.db.scalar("SELECT community FROM clients GROUP BY community"
                                 " ORDER BY count(*) DESC LIMIT 1")
     for counsellor, place in ((wang, None), (None, community), (wang, community)):

@@ -12,14 +12,15 @@ from ui_helpers import click, find_dialog, press_ok, signed_in, type_into, wait_
 from xinhe.crypto.binding import DeviceBinding
 from xinhe.crypto.kdf import KdfParams
 from xinhe.errors import BadRecoveryKey, WrongPassword
+from xinhe.records.accounts import AccountService
 from xinhe.records.vault import VaultFolder
 
 
 def studio(tmp_path: Path, binding: DeviceBinding) -> tuple[VaultFolder, str]:
     folder = VaultFolder(tmp_path / "vault", binding, kdf=KdfParams.cheap_for_tests())
     admin, recovery_key = folder.create("馨和家园", "admin", "管理员", ADMIN_PASSWORD)
-    admin.add_user("leaver", "离职者", "counsellor", "leaver-pass")
-    admin.add_user("staff", "黄敏", "staff", "staff-pass")
+    AccountService(admin).add_user("leaver", "离职者", "counsellor", "leaver-pass")
+    AccountService(admin).add_user("staff", "黄敏", "staff", "staff-pass")
     admin.close()
     return folder, recovery_key
 

@@ -16,6 +16,7 @@ from ui_helpers import click, running_app, type_into
 from xinhe.crypto.binding import DeviceBinding
 from xinhe.crypto.kdf import KdfParams
 from xinhe.records import backup, restore
+from xinhe.records.accounts import AccountService
 from xinhe.records.vault import VaultFolder
 from xinhe.ui.main_window import MainWindow
 from xinhe.ui.screens import backup_panel
@@ -191,7 +192,7 @@ def test_a_supervisor_purges_a_case_past_its_time(qtbot: QtBot, studio: Studio,
 def test_the_wizard_restores_on_a_new_computer_and_sets_an_admin_password(
         qtbot: QtBot, keyed: VaultFolder, usb: Path, tmp_path: Path) -> None:
     vault = keyed.unlock("admin", ADMIN_PASSWORD)
-    vault.add_user("wang", "王丽", "counsellor", "wang-password")
+    AccountService(vault).add_user("wang", "王丽", "counsellor", "wang-password")
     backup.make_backup(vault, usb / "b.xhbak")
     vault.close()
     key = _key_of(keyed)

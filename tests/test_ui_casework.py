@@ -25,6 +25,7 @@ from ui_helpers import (
 from xinhe.crypto.binding import DeviceBinding
 from xinhe.crypto.kdf import KdfParams
 from xinhe.records import templates as tpl
+from xinhe.records.accounts import AccountService
 from xinhe.records.services import Services
 from xinhe.records.vault import VaultFolder
 
@@ -36,9 +37,9 @@ def seeded(tmp_path: Path, binding: DeviceBinding) -> dict[str, Any]:
     """A studio: wang's case A (an overdue follow-up, a signed note), chen's case B."""
     folder = VaultFolder(tmp_path / "vault", binding, kdf=KdfParams.cheap_for_tests())
     admin, _ = folder.create("馨和家园", "admin", "管理员", ADMIN_PASSWORD)
-    admin.add_user("sup", "周督导", "supervisor", PASSWORDS["sup"])
-    admin.add_user("wang", "王丽", "counsellor", PASSWORDS["wang"])
-    admin.add_user("chen", "陈芳", "counsellor", PASSWORDS["chen"])
+    AccountService(admin).add_user("sup", "周督导", "supervisor", PASSWORDS["sup"])
+    AccountService(admin).add_user("wang", "王丽", "counsellor", PASSWORDS["wang"])
+    AccountService(admin).add_user("chen", "陈芳", "counsellor", PASSWORDS["chen"])
     admin.close()
     templates = tpl.TemplateRegistry.default()
     ids: dict[str, Any] = {"folder": folder}

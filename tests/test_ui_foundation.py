@@ -13,6 +13,7 @@ from conftest import ADMIN_PASSWORD
 from ui_helpers import click, running_app, type_into
 from xinhe.crypto.binding import DeviceBinding
 from xinhe.crypto.kdf import KdfParams
+from xinhe.records.accounts import AccountService
 from xinhe.records.vault import VaultFolder
 from xinhe.ui.main_window import MainWindow
 from xinhe.ui.setup_wizard import SetupWizard
@@ -96,7 +97,7 @@ def test_unlock_window_shows_errors_inline_and_opens_the_main_window(
         qtbot: QtBot, tmp_path: Path, binding: DeviceBinding) -> None:
     folder = new_folder(tmp_path, binding)
     vault, _ = folder.create("馨和家园", "admin", "管理员", ADMIN_PASSWORD)
-    vault.add_user("wang", "王丽", "counsellor", "wang-password")
+    AccountService(vault).add_user("wang", "王丽", "counsellor", "wang-password")
     vault.close()
     with running_app(folder) as app:
         window = app.window

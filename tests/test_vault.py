@@ -25,7 +25,8 @@ from xinhe.errors import (
     VaultExists,
     WrongPassword,
 )
-from xinhe.records.vault import Vault, VaultFolder, lockout_delay
+from xinhe.records.accounts import AccountService, lockout_delay
+from xinhe.records.vault import Vault, VaultFolder
 
 
 def vault_files(folder: VaultFolder) -> list[Path]:
@@ -81,7 +82,7 @@ def test_init_refuses_a_folder_with_other_files(tmp_path: Path, binding: DeviceB
 
 def test_marker_never_in_plaintext_on_disk(folder: VaultFolder, vault: Vault) -> None:
     marker = "标记MARKER-7f3a9c"
-    vault.add_user("li", f"李{marker}", "counsellor", "counsellor-pass")
+    AccountService(vault).add_user("li", f"李{marker}", "counsellor", "counsellor-pass")
     vault.set_setting("probe", marker)
     # Look at the files while the vault is open (WAL and SHM present) and after closing.
     for stage in ("open", "closed"):
@@ -210,12 +211,67 @@ def test_lockout_delay_grows_and_is_capped() -> None:
 
 
 def test_admin_can_clear_a_lockout(folder: VaultFolder, vault: Vault) -> None:
-    vault.add_user("zhao", "赵某", "counsellor", "zhao-pass-1")
+    AccountService(vault).add_user("zhao", "赵某", "counsellor", "zhao-pass-1")
     for _ in range(5):
         with pytest.raises((WrongPassword, AccountLocked)):
             folder.unlock("zhao", "bad-bad-bad")
-    vault.unlock_account("zhao")
+    AccountService(vault).unlock_account("zhao")
     folder.unlock("zhao", "zhao-pass-1").close()
+
+
+def test_the_right_password_at_the_fifth_attempt_still_opens(folder: VaultFolder,
+                                                              vault: Vault) -> None:
+    vault.close()
+    for _ in range(4):
+        with pytest.raises(WrongPassword):
+            folder.unlock("admin", "wrong-wrong")
+    # The fifth attempt is counted before its KDF runs, and was no failure after all.
+    opened = folder.unlock("admin", ADMIN_PASSWORD)
+    actions = [(e.action, e.outcome) for e in opened.audit.events(limit=20)]
+    assert actions.count(("login", "failed")) == 4
+    assert not [a for a, _ in actions if a == "account.locked"]
+    opened.close()
+    assert folder.lockout_until("admin") is None
+    assert "admin" not in folder.load_slots().lockout
+
+
+def test_a_change_never_writes_back_slots_read_before_another_programs_change(
+        folder: VaultFolder, vault: Vault, binding: DeviceBinding, clock: Clock) -> None:
+    # Another program on the same folder records a wrong password while this vault is
+    # open with the key slots it read at unlock.
+    other = VaultFolder(folder.path, binding, kdf=KdfParams.cheap_for_tests(), clock=clock,
+                        workstation="ws-2")
+    with pytest.raises(WrongPassword):
+        other.unlock("admin", "not-the-password")
+    vault.new_recovery_key()
+    AccountService(vault).add_user("zhao", "赵某", "counsellor", "zhao-pass-1")
+    slots = folder.load_slots()
+    assert slots.lockout["admin"].failures == 1
+    assert [(e["workstation"], e["outcome"]) for e in slots.pending_audit] == [
+        ("ws-2", "failed")]
+    assert set(slots.users) == {"admin", "zhao"}
+
+
+def test_a_rekey_needs_the_vault_alone(folder: VaultFolder, vault: Vault) -> None:
+    from xinhe.errors import VaultInUse
+
+    AccountService(vault).add_user("wang", "王某", "counsellor", "wang-password")
+    other = folder.unlock("wang", "wang-password")
+    with pytest.raises(VaultInUse) as info:
+        vault.rekey()
+    assert "另一个窗口或程序" in info.value.message("zh_CN")
+    with pytest.raises(VaultInUse):
+        AccountService(vault).remove_user("wang")
+    assert folder.load_slots().generation == 1
+    other.set_setting("written", "by the other window")  # which still works as it was
+    assert other.setting("written") == "by the other window"
+    assert [u.username for u in AccountService(vault).users()] == ["admin", "wang"]
+    other.close()
+    # A session file left by a program that died holds no lock, and does not count.
+    (folder.path / "session-left-by-a-crash.lock").write_bytes(b"")
+    vault.rekey()
+    assert folder.load_slots().generation == 2
+    assert not (folder.path / "session-left-by-a-crash.lock").exists()
 
 
 def test_recovery_key_opens_the_vault_and_sets_a_new_password(folder: VaultFolder,
@@ -249,11 +305,11 @@ def test_recovery_key_typo_and_wrong_key_are_told_apart(folder: VaultFolder,
 
 def test_password_change_invalidates_the_old_password(folder: VaultFolder, vault: Vault) -> None:
     other_slot_before = None
-    vault.add_user("chen", "陈某", "counsellor", "chen-pass-1")
+    AccountService(vault).add_user("chen", "陈某", "counsellor", "chen-pass-1")
     other_slot_before = vault.slots.users["chen"].to_json()
     with pytest.raises(WrongPassword):
-        vault.change_password("not-my-password", "new-admin-pass")
-    vault.change_password(ADMIN_PASSWORD, "new-admin-pass")
+        AccountService(vault).change_password("not-my-password", "new-admin-pass")
+    AccountService(vault).change_password(ADMIN_PASSWORD, "new-admin-pass")
     # Only the user's own slot was rewrapped.
     assert vault.slots.users["chen"].to_json() == other_slot_before
     vault.close()
@@ -264,46 +320,47 @@ def test_password_change_invalidates_the_old_password(folder: VaultFolder, vault
 
 def test_weak_passwords_are_refused(folder: VaultFolder, vault: Vault) -> None:
     with pytest.raises(InvalidInput):
-        vault.add_user("x", "某", "counsellor", "longenough")  # one-character login name
+        # a one-character login name
+        AccountService(vault).add_user("x", "某", "counsellor", "longenough")
     from xinhe.errors import WeakPassword
 
     with pytest.raises(WeakPassword):
-        vault.add_user("sun", "孙某", "counsellor", "short")
+        AccountService(vault).add_user("sun", "孙某", "counsellor", "short")
 
 
 def test_roles_and_user_management(folder: VaultFolder, vault: Vault) -> None:
     for name, role in (("sup", "supervisor"), ("wang", "counsellor"), ("staff1", "staff")):
-        vault.add_user(name, f"{name}-显示名", role, f"{name}-password")
-    assert {u.username: u.role for u in vault.users()} == {
+        AccountService(vault).add_user(name, f"{name}-显示名", role, f"{name}-password")
+    assert {u.username: u.role for u in AccountService(vault).users()} == {
         "admin": "admin", "sup": "supervisor", "wang": "counsellor", "staff1": "staff"}
-    vault.set_user_active("wang", False)
+    AccountService(vault).set_user_active("wang", False)
     vault.close()
     with pytest.raises(AccountDisabled):
         folder.unlock("wang", "wang-password")
     counsellor_vault = folder.unlock("sup", "sup-password")
     with pytest.raises(AccessDenied):
-        counsellor_vault.add_user("evil", "坏人", "admin", "evil-password")
+        AccountService(counsellor_vault).add_user("evil", "坏人", "admin", "evil-password")
     counsellor_vault.close()
     admin = folder.unlock("admin", ADMIN_PASSWORD)
     events = [(e.action, e.object_id, e.outcome) for e in admin.audit.events(limit=50)]
     assert ("login", "wang", "refused:disabled") in events
     assert ("access.denied", "supervisor", "refused") in events
-    admin.set_user_active("wang", True)
+    AccountService(admin).set_user_active("wang", True)
     admin.close()
     folder.unlock("wang", "wang-password").close()
 
 
 def test_last_admin_cannot_be_disabled_or_removed(vault: Vault) -> None:
-    vault.add_user("admin2", "二号管理员", "admin", "admin2-pass")
+    AccountService(vault).add_user("admin2", "二号管理员", "admin", "admin2-pass")
     with pytest.raises(InvalidInput):
-        vault.set_user_active("admin", False)  # oneself
-    vault.set_user_active("admin2", False)
-    vault.set_user_active("admin2", True)
+        AccountService(vault).set_user_active("admin", False)  # oneself
+    AccountService(vault).set_user_active("admin2", False)
+    AccountService(vault).set_user_active("admin2", True)
 
 
 def test_removed_user_loses_access_and_old_key_stops_working(folder: VaultFolder,
                                                              vault: Vault) -> None:
-    vault.add_user("leaver", "离职者", "counsellor", "leaver-pass")
+    AccountService(vault).add_user("leaver", "离职者", "counsellor", "leaver-pass")
     vault.close()
     # The leaver unlocks once, and could have kept the database key.
     theirs = folder.unlock("leaver", "leaver-pass")
@@ -312,11 +369,11 @@ def test_removed_user_loses_access_and_old_key_stops_working(folder: VaultFolder
     assert raw_key_opens(folder.db_path, old_key)
     admin = folder.unlock("admin", ADMIN_PASSWORD)
     generation = admin.slots.generation
-    admin.remove_user("leaver")
+    AccountService(admin).remove_user("leaver")
     assert admin.slots.generation == generation + 1
     assert "leaver" not in admin.slots.users
-    assert [u.username for u in admin.users()] == ["admin"]
-    assert admin.users(include_removed=True)[1].removed_at is not None
+    assert [u.username for u in AccountService(admin).users()] == ["admin"]
+    assert AccountService(admin).users(include_removed=True)[1].removed_at is not None
     admin.close()
     assert not raw_key_opens(folder.db_path, old_key)
     with pytest.raises(WrongPassword):
@@ -345,6 +402,9 @@ def test_device_bound_slot_needs_this_workstation(tmp_path: Path, folder: VaultF
                             kdf=KdfParams.cheap_for_tests())
     with pytest.raises(DeviceBindingUnavailable):
         elsewhere.unlock("admin", ADMIN_PASSWORD)
+    # The password could not be tried there, so it is not counted as a wrong one.
+    lockout = elsewhere.load_slots().lockout.get("admin")
+    assert lockout is None or lockout.failures == 0
     # The recovery slot is not device-bound: it works there, and binds the new password.
     moved = elsewhere.recover(recovery_key, "admin", "new-machine-pass")
     assert moved.binding_on
@@ -384,13 +444,13 @@ def test_disk_full_while_writing_keyslots_keeps_the_old_file(
 
     monkeypatch.setattr(os, "write", full_disk)
     with pytest.raises(StorageError) as info:
-        vault.add_user("new", "新同事", "counsellor", "new-user-pass")
+        AccountService(vault).add_user("new", "新同事", "counsellor", "new-user-pass")
     monkeypatch.undo()
     assert "磁盘已满" in info.value.message("zh_CN")
     assert folder.slots_path.read_bytes() == before
     assert not [p for p in folder.path.iterdir() if p.name.startswith(".keyslots")]
     # The failed add left no half-made user behind, and the vault still opens.
-    assert [u.username for u in vault.users()] == ["admin"]
+    assert [u.username for u in AccountService(vault).users()] == ["admin"]
     vault.close()
     folder.unlock("admin", ADMIN_PASSWORD).close()
 
@@ -427,7 +487,7 @@ def test_an_interrupted_rekey_leaves_a_usable_vault(folder: VaultFolder, vault: 
                                                     recovery_key: str, step: str,
                                                     monkeypatch: pytest.MonkeyPatch,
                                                     binding: DeviceBinding) -> None:
-    vault.add_user("wang", "王某", "counsellor", "wang-password")
+    AccountService(vault).add_user("wang", "王某", "counsellor", "wang-password")
     vault.set_setting("kept", "值")
     from xinhe.crypto import keyslots
     from xinhe.records import db as dbmod
@@ -479,8 +539,8 @@ def test_an_interrupted_rekey_leaves_a_usable_vault(folder: VaultFolder, vault: 
 
 def test_reauthentication_checks_the_acting_users_password(vault: Vault) -> None:
     with pytest.raises(WrongPassword):
-        vault.verify_password("not-it")
-    vault.verify_password(ADMIN_PASSWORD)
+        AccountService(vault).verify_password("not-it")
+    AccountService(vault).verify_password(ADMIN_PASSWORD)
     assert [(e.action, e.outcome) for e in vault.audit.events(limit=2)] == [
         ("reauth", "ok"), ("reauth", "failed")]
 

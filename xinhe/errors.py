@@ -176,3 +176,29 @@ class DamageFound(VaultDamaged):
             f"The vault is damaged: {en_detail}. Restore it from the latest backup or "
             "contact your IT person.",
         )
+
+
+class VaultInUse(XinheError):
+    """A re-key or restore needs the vault alone, and another program has it open."""
+
+    code = "vault_in_use"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "数据库正在另一个窗口或程序中打开（例如正在备份），请先关闭它再试。",
+            "The vault is open in another window or program (for example a backup); "
+            "close it and try again.",
+        )
+
+
+class VaultBusy(XinheError):
+    """Another program kept the vault's lock too long (for example a long re-key)."""
+
+    code = "vault_busy"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "数据库正被另一个窗口或程序占用（例如正在更换密钥），请稍候再试。",
+            "The vault is busy in another window or program (for example a re-key); "
+            "try again in a moment.",
+        )

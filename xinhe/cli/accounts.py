@@ -10,6 +10,7 @@ from xinhe.cli import Context, command
 from xinhe.crypto.binding import DeviceBinding
 from xinhe.errors import InvalidInput
 from xinhe.i18n import pick
+from xinhe.records.accounts import AccountService
 from xinhe.records.signing_store import SigningStore
 from xinhe.records.vault import Vault
 
@@ -64,8 +65,8 @@ def cmd_users_add(ctx: Context) -> int:
     try:
         password = ctx.io.secret(f"为 {ctx.args.name} 设置初始密码",
                                  f"Initial password for {ctx.args.name}", confirm=True)
-        user = vault.add_user(ctx.args.name, ctx.args.display_name or ctx.args.name,
-                              ctx.args.role, password)
+        user = AccountService(vault).add_user(
+            ctx.args.name, ctx.args.display_name or ctx.args.name, ctx.args.role, password)
     finally:
         vault.close("logout")
     ctx.emit(_user_json(user), lambda: ctx.io.out(
@@ -78,8 +79,9 @@ def cmd_users_add(ctx: Context) -> int:
 def cmd_users_list(ctx: Context) -> int:
     vault = ctx.unlock()
     try:
-        users = vault.users()
-        locked = {u.username for u in users if vault.folder.lockout_until(u.username)}
+        accounts = AccountService(vault)
+        users = accounts.users()
+        locked = {u.username for u in users if accounts.locked_until(u.username)}
     finally:
         vault.close("logout")
 
@@ -104,7 +106,7 @@ def _user_action(ctx: Context, action: Callable[[Vault], None], zh: str, en: str
 
 
 def _set_active(vault: Vault, name: str, active: bool) -> None:
-    vault.set_user_active(name, active)
+    AccountService(vault).set_user_active(name, active)
 
 
 @command("users disable")
@@ -121,13 +123,13 @@ def cmd_users_enable(ctx: Context) -> int:
 
 @command("users unlock")
 def cmd_users_unlock(ctx: Context) -> int:
-    return _user_action(ctx, lambda v: v.unlock_account(ctx.args.name),
+    return _user_action(ctx, lambda v: AccountService(v).unlock_account(ctx.args.name),
                         f"已解除 {ctx.args.name} 的锁定。", f"Unlocked {ctx.args.name}.")
 
 
 @command("users remove")
 def cmd_users_remove(ctx: Context) -> int:
-    return _user_action(ctx, lambda v: v.remove_user(ctx.args.name),
+    return _user_action(ctx, lambda v: AccountService(v).remove_user(ctx.args.name),
                         f"已删除 {ctx.args.name} 并更换了数据库密钥。",
                         f"Removed {ctx.args.name} and re-keyed the vault.")
 
@@ -137,7 +139,7 @@ def cmd_users_reset(ctx: Context) -> int:
     def reset(vault: Vault) -> None:
         password = ctx.io.secret(f"{ctx.args.name} 的新密码", f"New password for {ctx.args.name}",
                                  confirm=True)
-        vault.reset_password(ctx.args.name, password)
+        AccountService(vault).reset_password(ctx.args.name, password)
     return _user_action(ctx, reset, f"已为 {ctx.args.name} 设置新密码。",
                         f"Set a new password for {ctx.args.name}.")
 
@@ -237,7 +239,7 @@ def cmd_passwd(ctx: Context) -> int:
     new = ctx.io.secret("新密码", "New password", confirm=True)
     vault = folder.unlock(ctx.args.user, old)
     try:
-        vault.change_password(old, new)
+        AccountService(vault).change_password(old, new)
     finally:
         vault.close("logout")
     ctx.emit({"user": ctx.args.user, "done": True},

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from xinhe.records import vocab
 from xinhe.records.stats_period import PRESETS
-from xinhe.records.vault import ROLES
+from xinhe.records.accounts import ROLES
 
 if TYPE_CHECKING:
     from xinhe.cli import Parsers

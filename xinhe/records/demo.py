@@ -20,9 +20,11 @@ from typing import Any
 from xinhe.errors import InvalidInput, VaultExists
 from xinhe.records import templates as tpl
 from xinhe.records import vocab
+from xinhe.records.accounts import AccountService
 from xinhe.records.demo_text import long_text_for, paragraph, person_name, phone
 from xinhe.records.services import Services
 from xinhe.records.vault import Actor, Vault, VaultFolder
+from xinhe.records.vault_locks import exclusive
 
 MARKER = "DEMO-VAULT.txt"
 DEMO_ORG = "馨和家园工作室（演示）"
@@ -139,7 +141,8 @@ def create_demo_vault(folder: VaultFolder, cases: int = 150, seed: int = 2019,
         if not replace:
             raise InvalidInput("这里已经有一个演示数据库。要重建请加 --replace。",
                                "A demo vault already exists here. Add --replace to rebuild it.")
-        _clear(folder)
+        with exclusive(folder.path):  # not under a window that has it open
+            _clear(folder)
     elif folder.path.exists() and any(folder.path.iterdir()):
         raise VaultExists(str(folder.path))
     registry = templates or tpl.TemplateRegistry.default()
@@ -156,12 +159,13 @@ def create_demo_vault(folder: VaultFolder, cases: int = 150, seed: int = 2019,
             "馨和演示数据库：全部为虚构数据。\nXinhe demo vault: all records are synthetic.\n\n"
             + "\n".join(summary.logins()) + "\n", encoding="utf-8")
         for role, login, name, password in DEMO_USERS[1:]:
-            admin.add_user(login, name, role, password)
+            AccountService(admin).add_user(login, name, role, password)
         admin.set_setting("demo", "1")
         from xinhe.records.signing_store import SigningStore
 
         SigningStore(admin).ensure_at_setup()
-        actors = {u.username: Services(_as(admin, u.username), registry) for u in admin.users()}
+        actors = {u.username: Services(_as(admin, u.username), registry)
+                  for u in AccountService(admin).users()}
         counsellors = ["wangli", "chenfang", "wangli", "chenfang", "zhoujing"]
         # The supervisor works through the review queue twice a week.
         sup = actors["zhoujing"]
@@ -185,7 +189,7 @@ def create_demo_vault(folder: VaultFolder, cases: int = 150, seed: int = 2019,
 
 def _as(vault: Vault, username: str) -> Vault:
     """The same open vault acting as another demo user (the generator plays every role)."""
-    user = vault.user(username)
+    user = AccountService(vault).user(username)
     return Vault(vault.folder, vault.db, vault.slots, vault._key(),
                  Actor(user.id, user.username, user.display_name, user.role))
 

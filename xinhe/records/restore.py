@@ -44,6 +44,7 @@ from xinhe.records.backup import (
 )
 from xinhe.records.db import Database
 from xinhe.records.vault import Clock, VaultFolder
+from xinhe.records.vault_locks import exclusive
 
 READY = "restore-ready.json"
 
@@ -169,12 +170,22 @@ def restore_backup(path: Path, recovery_key: str, target: Path, binding: DeviceB
     """Restore the vault in backup file `path` into the folder `target`.
 
     A vault (or anything else) already at `target` is never overwritten: without
-    `replace` this raises VaultExists; with it, the old folder is kept aside."""
+    `replace` this raises VaultExists; with it, the old folder is kept aside. A vault
+    there that is open in another window or program is not replaced (VaultInUse)."""
     target = Path(target).expanduser().absolute()
     finish_interrupted_restore(target)
     state = target_state(target)
     if state in ("vault", "other") and not replace:
         raise VaultExists(str(target))
+    with contextlib.ExitStack() as alone:
+        if state == "vault":  # refused at once if open elsewhere; none opens until swapped
+            alone.enter_context(exclusive(target))
+        return _restore(path, recovery_key, target, state, binding, clock, workstation, alone)
+
+
+def _restore(path: Path, recovery_key: str, target: Path, state: str, binding: DeviceBinding,
+             clock: Clock, workstation: str | None,
+             alone: contextlib.ExitStack) -> RestoreResult:
     opened = open_backup(path, recovery_key)
     staging = staging_dir(target)
     shutil.rmtree(staging, ignore_errors=True)
@@ -209,6 +220,8 @@ def restore_backup(path: Path, recovery_key: str, target: Path, binding: DeviceB
     except BaseException:
         _discard(staging)
         raise
+    if os.name == "nt":
+        alone.close()  # Windows renames no folder with a file open in it
     _swap(target, staging, aside)
     snap = opened.snapshot
     return RestoreResult(target, aside, opened.info.created_at, snap.org_name, snap.counts,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from xinhe.records import search_index
 from xinhe.records import templates as tpl
+from xinhe.records.accounts import AccountService
 from xinhe.records.attachments import AttachmentService
 from xinhe.records.cases import CaseService
 from xinhe.records.clients import ClientService
@@ -22,6 +23,7 @@ class Services:
     def __init__(self, vault: Vault, templates: tpl.TemplateRegistry) -> None:
         self.vault = vault
         self.templates = templates
+        self.accounts = AccountService(vault)
         self.clients = ClientService(vault)
         self.cases = CaseService(vault)
         self.notes = NoteService(vault, templates)

@@ -211,7 +211,7 @@ class MainWindow(QMainWindow):
                 from xinhe.errors import InvalidInput
 
                 raise InvalidInput("两次输入的新密码不一致。", "The two new passwords differ.")
-            services.vault.change_password(v["old"], v["new"])
+            services.accounts.change_password(v["old"], v["new"])
         form.run(work, set(), on_done=lambda _r: self.status.showMessage(
             self.tr("Password changed."), 5000))
 

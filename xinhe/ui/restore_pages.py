@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from xinhe.errors import VaultExists
+from xinhe.records.accounts import MIN_PASSWORD
 from xinhe.records.backup_file import SUFFIX
 from xinhe.records.restore import RestoreResult
-from xinhe.records.vault import MIN_PASSWORD, VaultFolder
+from xinhe.records.vault import VaultFolder
 from xinhe.ui.operations import maintenance, session
 from xinhe.ui.operations.session import Opened
 from xinhe.ui.screens.backup_panel import local_time

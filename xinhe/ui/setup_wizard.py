@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
 
 from xinhe.crypto.keyslots import validate_username
 from xinhe.errors import XinheError
+from xinhe.records.accounts import MIN_PASSWORD
 from xinhe.records.restore import RestoreResult
-from xinhe.records.vault import MIN_PASSWORD, VaultFolder
+from xinhe.records.vault import VaultFolder
 from xinhe.ui.clipboard import copy_sensitive
 from xinhe.ui.operations import session
 from xinhe.ui.operations.session import Opened

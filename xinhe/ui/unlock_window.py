@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from xinhe.errors import AccountLocked, DeviceBindingUnavailable, VaultDamaged
-from xinhe.records.vault import MIN_PASSWORD, VaultFolder
+from xinhe.records.accounts import MIN_PASSWORD
+from xinhe.records.vault import VaultFolder
 from xinhe.ui.operations import session
 from xinhe.ui.operations.session import Opened
 from xinhe.ui.setup_wizard import LANGUAGES

@@ -93,7 +93,7 @@ class IdentityDialog(QDialog):
 
         def work(services: Services) -> IdentityInfo:
             act = "signing_identity.import" if path else "signing_identity.generate"
-            services.vault.verify_password(password, act)
+            services.accounts.verify_password(password, act)
             if path is None:
                 return services.signing.generate()
             return services.signing.import_pkcs12(_read(path), file_password or None)

@@ -148,7 +148,7 @@ def choose_user(ctx: AppContext, parent: QWidget, title: str, field: str,
         form.add_choice("user", field, items, current)
         form.run(lambda s, v: work(s, v["user"]), changed)
 
-    operations.run(ctx, lambda s: s.vault.users(), parent=parent, on_done=chosen)
+    operations.run(ctx, lambda s: s.accounts.users(), parent=parent, on_done=chosen)
 
 
 def confirm(parent: QWidget | None, title: str, question: str,
@@ -175,7 +175,7 @@ def reauthenticate(ctx: AppContext, reason: str, then: Callable[[], None],
     field = password_field()
     dialog.add("password", QCoreApplication.translate("Reauth", "Your password"), field,
                field.text)
-    dialog.run(lambda s, v: s.vault.verify_password(v["password"]), set(),
+    dialog.run(lambda s, v: s.accounts.verify_password(v["password"]), set(),
                on_done=lambda _r: then())
     field.setFocus()
     return dialog

@@ -55,7 +55,7 @@ def check_password(*, ctx: AppContext, password: str, act: str, parent: QWidget 
                    on_done: Callable[[None], None],
                    on_failure: Callable[[BaseException], None]) -> None:
     """Ask again before a dangerous act: the acting user's own password (audited)."""
-    run(ctx, lambda s: s.vault.verify_password(password, act), parent=parent,
+    run(ctx, lambda s: s.accounts.verify_password(password, act), parent=parent,
         on_done=on_done, on_failure=on_failure)
 
 

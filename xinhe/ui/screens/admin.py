@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 
 from xinhe import __version__
 from xinhe.records import templates as tpl
+from xinhe.records.accounts import ROLES, User
 from xinhe.records.services import Services
-from xinhe.records.vault import ROLES, User
 from xinhe.ui import operations
 from xinhe.ui.case_data import local_time
 from xinhe.ui.context import AppContext
@@ -41,10 +41,9 @@ class UserLine:
 
 
 def load_users(services: Services) -> list[UserLine]:
-    folder = services.vault.folder
     lines = []
-    for user in services.vault.users():
-        until = folder.lockout_until(user.username)
+    for user in services.accounts.users():
+        until = services.accounts.locked_until(user.username)
         lines.append(UserLine(user, until.isoformat() if until else None))
     return lines
 
@@ -131,7 +130,7 @@ class UsersTab(QWidget):
                 from xinhe.errors import InvalidInput
 
                 raise InvalidInput("两次输入的密码不一致。", "The two passwords do not match.")
-            return s.vault.add_user(v["login"], v["name"], v["role"], v["password"])
+            return s.accounts.add_user(v["login"], v["name"], v["role"], v["password"])
         form.run(work, {"user"})
 
     def toggle(self) -> None:
@@ -139,13 +138,13 @@ class UsersTab(QWidget):
         if line is None:
             return
         active = not line.user.active
-        operations.run(self.ctx, lambda s: s.vault.set_user_active(line.user.username, active),
+        operations.run(self.ctx, lambda s: s.accounts.set_user_active(line.user.username, active),
                        parent=self, changed={"user"})
 
     def unlock(self) -> None:
         line = self.current()
         if line is not None:
-            operations.run(self.ctx, lambda s: s.vault.unlock_account(line.user.username),
+            operations.run(self.ctx, lambda s: s.accounts.unlock_account(line.user.username),
                            parent=self, changed={"user"})
 
     def reset(self) -> None:
@@ -165,7 +164,7 @@ class UsersTab(QWidget):
                     from xinhe.errors import InvalidInput
 
                     raise InvalidInput("两次输入的密码不一致。", "The two passwords do not match.")
-                s.vault.reset_password(line.user.username, v["password"])
+                s.accounts.reset_password(line.user.username, v["password"])
             form.run(work, {"user"})
         reauthenticate(self.ctx, self.tr("Setting someone's password is a key change."),
                        ask_new, self)
@@ -175,7 +174,7 @@ class UsersTab(QWidget):
         if line is None:
             return
         def remove() -> None:
-            operations.run(self.ctx, lambda s: s.vault.remove_user(line.user.username),
+            operations.run(self.ctx, lambda s: s.accounts.remove_user(line.user.username),
                            parent=self, changed={"user"})
         confirm(self, self.tr("Remove a user"),
                 self.tr("Remove %1? They will no longer be able to sign in, and the vault is "
