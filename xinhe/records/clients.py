@@ -45,6 +45,10 @@ class Client:
 # Why a client may be the same person, the strongest evidence first.
 RANK = {"id_number": 0, "phone": 1, "name_birth_year": 2, "name": 3, "name_sound": 4}
 NAME_LIMIT = 20  # a common name matches many: the likeliest first, enough to tell
+# Both read only an index (clients_name_year, clients_name_sound), never a row of the table.
+_NEAREST_YEAR = " ORDER BY coalesce(birth_year = ?, 0.5) DESC, id LIMIT ?"
+SAME_NAME_SQL = "SELECT id, birth_year FROM clients WHERE name_key = ?" + _NEAREST_YEAR
+SAME_SOUND_SQL = "SELECT id FROM clients WHERE name_sound = ? AND name_key <> ?" + _NEAREST_YEAR
 
 
 @dataclass(frozen=True)
@@ -161,19 +165,15 @@ class ClientService:
                    birth_year: int | None) -> None:
         """Clients of the same name (with the year of birth told, whatever it is: it is shown
         to tell people apart) and of the same sound; the same year first, then unknown."""
-        order = " ORDER BY coalesce(birth_year = ?, 0.5) DESC, id LIMIT ?"
         year = int(birth_year) if birth_year else None
         key = text_key(name)
-        for row in self.vault.db.all("SELECT id, birth_year FROM clients WHERE name_key = ?"
-                                     + order, (key, year, NAME_LIMIT)):
+        for row in self.vault.db.all(SAME_NAME_SQL, (key, year, NAME_LIMIT)):
             same_year = year is not None and row["birth_year"] == year
             found.setdefault(int(row["id"]), set()).add(
                 "name_birth_year" if same_year else "name")
         sound = sound_key(name)
         if sound:
-            for row in self.vault.db.all(
-                    "SELECT id FROM clients WHERE name_sound = ? AND name_key <> ?" + order,
-                    (sound, key, year, NAME_LIMIT)):
+            for row in self.vault.db.all(SAME_SOUND_SQL, (sound, key, year, NAME_LIMIT)):
                 found.setdefault(int(row["id"]), set()).add("name_sound")
 
     def _match(self, client_id: int, reasons: tuple[str, ...]) -> DuplicateMatch:

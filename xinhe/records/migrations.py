@@ -482,7 +482,7 @@ CREATE INDEX clients_community ON clients (community)
 V5_NAME_SOUND = """
 ALTER TABLE clients ADD COLUMN name_sound TEXT
 ;;
-CREATE INDEX clients_name_sound ON clients (name_sound, birth_year)
+CREATE INDEX clients_name_sound ON clients (name_sound, birth_year, name_key)
 """
 
 
