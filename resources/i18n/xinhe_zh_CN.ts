@@ -2397,6 +2397,10 @@
         <translation>意见</translation>
     </message>
     <message>
+        <source>Choose an item to read what it is about here.</source>
+        <translation>选择一项，即可在这里阅读它的内容。</translation>
+    </message>
+    <message>
         <source>Open the case</source>
         <translation>打开个案</translation>
     </message>

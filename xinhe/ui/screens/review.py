@@ -50,6 +50,7 @@ class ReviewScreen(QWidget):
         self.note = QTextBrowser()  # read-only: what is co-signed is read first
         self.note.setObjectName("reviewNote")
         self.note.setOpenLinks(False)
+        self.note.setPlaceholderText(self.tr("Choose an item to read what it is about here."))
         self.shown: int | None = None  # the item whose text the pane holds
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.list)
