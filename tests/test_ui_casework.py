@@ -148,6 +148,12 @@ def open_case(qtbot: QtBot, app: Any, main: Any, case_id: int) -> Any:
     return view
 
 
+def answer(qtbot: QtBot, which: QMessageBox.StandardButton) -> None:
+    """Answer the question the app asks (signing, co-signing)."""
+    box = find_dialog(qtbot, QMessageBox)
+    click(qtbot, box.button(which))
+
+
 def more_menu(view: Any) -> dict[str, Any]:
     """The case view's "More…" menu, by action text."""
     from PySide6.QtWidgets import QToolButton
@@ -174,6 +180,7 @@ def test_a_session_signed_and_locked_then_an_addendum(qtbot: QtBot, seeded: dict
         type_into(qtbot, dialog.form.inputs["data"].edit, "当事人说这周对方没有再动手")
         dialog.persons.setValue(2)
         click(qtbot, dialog.sign_button)
+        answer(qtbot, QMessageBox.StandardButton.Yes)
         qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
         notes = in_vault(app, lambda s: s.notes.sessions(case_id))
         signed = notes[-1]
@@ -249,6 +256,7 @@ def test_a_supervisor_cosigns_a_note_on_a_high_risk_case(qtbot: QtBot, seeded: d
                    if review.list.topLevelItem(i).text(1) == "记录待督导会签")
         review.list.setCurrentItem(row)
         click(qtbot, review.buttons["cosign"])
+        answer(qtbot, QMessageBox.StandardButton.Yes)
         qtbot.waitUntil(lambda: review.list.topLevelItemCount() == 1)
         cosigned = in_vault(app, lambda s: s.notes.session(note.id))
         assert cosigned.cosigned_by == "周督导" and cosigned.cosigned_at is not None
@@ -321,6 +329,7 @@ def test_auto_lock_keeps_a_draft_and_brings_it_back(qtbot: QtBot, seeded: dict) 
         assert restored.form.inputs["data"].value() == marker
         assert restored.duration.value() == 75 and restored.dirty
         click(qtbot, restored.sign_button)
+        answer(qtbot, QMessageBox.StandardButton.Yes)
         qtbot.waitUntil(lambda: not restored.isVisible(), timeout=5000)
         notes = in_vault(app, lambda s: s.notes.sessions(case_id))
         assert notes[-1].answers["data"] == marker and notes[-1].signed

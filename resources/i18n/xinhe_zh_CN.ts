@@ -424,6 +424,10 @@
         <translation>继续编辑</translation>
     </message>
     <message>
+        <source>Only its author can continue a draft note. Once it is signed, anyone on the case can add an addendum.</source>
+        <translation>只有作者本人可以继续编辑草稿。签名后，负责这个个案的人员都可以添加补充说明。</translation>
+    </message>
+    <message>
         <source>Add an addendum…</source>
         <translation>添加补充说明……</translation>
     </message>
@@ -2399,6 +2403,13 @@
     </message>
 </context>
 <context>
+    <name>ReviewPreview</name>
+    <message>
+        <source>Asked by %1 on %2</source>
+        <translation>%1 于 %2 提交</translation>
+    </message>
+</context>
+<context>
     <name>ReviewScreen</name>
     <message>
         <source>Review queue</source>
@@ -2441,6 +2452,10 @@
         <translation>意见</translation>
     </message>
     <message>
+        <source>Choose an item to read what it is about here.</source>
+        <translation>选择一项，即可在这里阅读它的内容。</translation>
+    </message>
+    <message>
         <source>Open the case</source>
         <translation>打开个案</translation>
     </message>
@@ -2463,6 +2478,54 @@
     <message>
         <source>Nothing is waiting for you.</source>
         <translation>没有等待您处理的事项。</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在载入……</translation>
+    </message>
+    <message>
+        <source>the crisis intervention record of %1</source>
+        <translation>%1 的危机干预记录</translation>
+    </message>
+    <message>
+        <source>the session note of %1</source>
+        <translation>%1 的咨询记录</translation>
+    </message>
+    <message>
+        <source>the high-risk review of %1</source>
+        <translation>%1 的高风险个案审核</translation>
+    </message>
+    <message>
+        <source>the review request of %1</source>
+        <translation>%1 的督导审阅请求</translation>
+    </message>
+    <message>
+        <source>Co-sign %1? You confirm that you have read it; it is kept with your name and the time.</source>
+        <translation>会签 %1？会签表示您已阅读这份记录，会签将记下您的姓名和时间。</translation>
+    </message>
+    <message>
+        <source>Co-signed %1.</source>
+        <translation>已会签 %1。</translation>
+    </message>
+    <message>
+        <source>Mark %1 as reviewed?</source>
+        <translation>将 %1标记为已审核？</translation>
+    </message>
+    <message>
+        <source>Reviewed: %1.</source>
+        <translation>已审核 %1。</translation>
+    </message>
+    <message>
+        <source>Co-sign</source>
+        <translation>会签</translation>
+    </message>
+    <message>
+        <source>Mark reviewed</source>
+        <translation>标记为已审核</translation>
+    </message>
+    <message>
+        <source>Returned %1 to the counsellor with your comment.</source>
+        <translation>已将 %1退回咨询师，并附上您的意见。</translation>
     </message>
     <message>
         <source>Return with a comment</source>
@@ -2554,6 +2617,18 @@
     <message>
         <source>A signed note can no longer be changed; corrections are added as addenda.</source>
         <translation>签名后的记录不能再修改，更正以补充说明的方式添加。</translation>
+    </message>
+    <message>
+        <source>Once signed, this note is locked: it can no longer be changed, and corrections are added as addenda.</source>
+        <translation>签名后这份记录即锁定，不能再修改；如需更正，请添加补充说明。</translation>
+    </message>
+    <message>
+        <source>This is a high-risk case: the signed note goes to the supervisor for co-signing.</source>
+        <translation>这是高风险个案：签名后，记录将送交督导会签。</translation>
+    </message>
+    <message>
+        <source>Sign and lock the note?</source>
+        <translation>签名并锁定这份记录？</translation>
     </message>
 </context>
 <context>

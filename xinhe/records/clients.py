@@ -10,6 +10,7 @@ from xinhe.errors import AccessDenied, InvalidInput, NotFound
 from xinhe.records import vocab
 from xinhe.records.access import client_readable, require_client
 from xinhe.records.common import digits_key, iso, parse_date, required, stale, text_key
+from xinhe.records.names import sound_key
 from xinhe.records.vault import Vault
 
 EDITABLE = ("name", "gender", "birth_date", "birth_year", "phone", "id_number", "street",
@@ -41,6 +42,15 @@ class Client:
         return None
 
 
+# Why a client may be the same person, the strongest evidence first.
+RANK = {"id_number": 0, "phone": 1, "name_birth_year": 2, "name": 3, "name_sound": 4}
+NAME_LIMIT = 20  # a common name matches many: the likeliest first, enough to tell
+# Both read only an index (clients_name_year, clients_name_sound), never a row of the table.
+_NEAREST_YEAR = " ORDER BY coalesce(birth_year = ?, 0.5) DESC, id LIMIT ?"
+SAME_NAME_SQL = "SELECT id, birth_year FROM clients WHERE name_key = ?" + _NEAREST_YEAR
+SAME_SOUND_SQL = "SELECT id FROM clients WHERE name_sound = ? AND name_key <> ?" + _NEAREST_YEAR
+
+
 @dataclass(frozen=True)
 class DuplicateMatch:
     """An existing client who may be the person being entered. `client` holds the full
@@ -49,7 +59,7 @@ class DuplicateMatch:
 
     name: str  # the full name when readable, else masked (武*怡, W***)
     birth_year: int | None
-    reasons: tuple[str, ...]  # "name_birth_year", "phone", "id_number"
+    reasons: tuple[str, ...]  # see RANK
     case_numbers: tuple[str, ...] = field(default=())
     contacts: tuple[str, ...] = field(default=())  # responsible counsellors, or the creator
     client: Client | None = None
@@ -118,8 +128,9 @@ class ClientService:
     def find_duplicates(self, *, name: str = "", birth_year: int | None = None,
                         phone: str | None = None, id_number: str | None = None,
                         birth_date: str | None = None) -> list[DuplicateMatch]:
-        """Likely existing records of the same person: same name and birth year, same
-        phone, or same ID number. Shown before a new client is created.
+        """Likely existing records of the same person: same ID number, same phone, same
+        name (with or without the same birth year), or a name of the same sound (王丽 for
+        王莉). Shown before a new client is created; every lookup uses an index.
 
         Full details only for clients the actor may read (`client_readable`); the others
         come masked. A lookup with matches is audited with the matched client ids (never
@@ -132,10 +143,9 @@ class ClientService:
             born = parse_date(birth_date, "出生日期", "Date of birth")
             birth_year = born.year if born else None
         found: dict[int, set[str]] = {}
+        if name.strip():
+            self._same_name(found, name, birth_year)
         checks: list[tuple[str, str, list[Any]]] = []
-        if name.strip() and birth_year:
-            checks.append(("name_birth_year", "name_key = ? AND birth_year = ?",
-                           [text_key(name), int(birth_year)]))
         if digits_key(phone):
             checks.append(("phone", "phone_key = ?", [digits_key(phone)]))
         if digits_key(id_number):
@@ -143,13 +153,28 @@ class ClientService:
         for reason, where, params in checks:
             for row in self.vault.db.all(f"SELECT id FROM clients WHERE {where}", params):
                 found.setdefault(int(row["id"]), set()).add(reason)
-        ids = sorted(found)
+        ids = sorted(found, key=lambda i: (min(RANK[r] for r in found[i]), i))
         matches = [self._match(client_id, tuple(sorted(found[client_id]))) for client_id in ids]
         if matches:
             masked = [str(i) for i, m in zip(ids, matches, strict=True) if not m.readable]
             self.vault.audit_event("client.duplicates", "client", ",".join(map(str, ids)),
                                    "masked:" + ",".join(masked) if masked else "ok")
         return matches
+
+    def _same_name(self, found: dict[int, set[str]], name: str,
+                   birth_year: int | None) -> None:
+        """Clients of the same name (with the year of birth told, whatever it is: it is shown
+        to tell people apart) and of the same sound; the same year first, then unknown."""
+        year = int(birth_year) if birth_year else None
+        key = text_key(name)
+        for row in self.vault.db.all(SAME_NAME_SQL, (key, year, NAME_LIMIT)):
+            same_year = year is not None and row["birth_year"] == year
+            found.setdefault(int(row["id"]), set()).add(
+                "name_birth_year" if same_year else "name")
+        sound = sound_key(name)
+        if sound:
+            for row in self.vault.db.all(SAME_SOUND_SQL, (sound, key, year, NAME_LIMIT)):
+                found.setdefault(int(row["id"]), set()).add("name_sound")
 
     def _match(self, client_id: int, reasons: tuple[str, ...]) -> DuplicateMatch:
         client = load_client(self.vault, client_id)
@@ -176,7 +201,7 @@ class ClientService:
         if "name" not in values:
             values["name"] = required(None, "当事人姓名", "the client's name")
         now = iso(self.vault.now())
-        values.update(name_key=text_key(values["name"]),
+        values.update(name_key=text_key(values["name"]), name_sound=sound_key(values["name"]),
                       phone_key=digits_key(values.get("phone")),
                       id_key=digits_key(values.get("id_number")),
                       created_by=self.vault.actor.user_id, created_at=now, updated_at=now)
@@ -205,6 +230,7 @@ class ClientService:
         values = _clean(data)
         if "name" in values:
             values["name_key"] = text_key(values["name"])
+            values["name_sound"] = sound_key(values["name"])
         if "phone" in values:
             values["phone_key"] = digits_key(values["phone"])
         if "id_number" in values:

@@ -203,6 +203,8 @@ class Database:
             with self.transaction():
                 for statement in migration.statements():
                     self.execute(statement)
+                if migration.fill is not None:
+                    migration.fill(self)
                 self.execute(f"PRAGMA user_version = {int(migration.version)}")
             applied.append(migration.version)
         return applied

@@ -6,7 +6,9 @@ tests/fixtures prove that each one still upgrades.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -14,6 +16,7 @@ class Migration:
     version: int
     name: str
     sql: str
+    fill: Callable[[Any], None] | None = None  # fills new columns (in the same transaction)
 
     def statements(self) -> list[str]:
         # Statements are separated by a line holding only ";;" so triggers can hold ";".
@@ -474,10 +477,29 @@ CREATE INDEX cases_client ON cases (client_id)
 CREATE INDEX clients_community ON clients (community)
 """
 
+# The duplicate check finds names of the same sound (王丽 / 王莉 / 王立): a pinyin key per
+# client, indexed so the lookup never reads the table.
+V5_NAME_SOUND = """
+ALTER TABLE clients ADD COLUMN name_sound TEXT
+;;
+CREATE INDEX clients_name_sound ON clients (name_sound, birth_year, name_key)
+"""
+
+
+def fill_name_sound(db: Any) -> None:
+    """The sound key of every existing client (the code that writes clients keeps it after)."""
+    from xinhe.records.names import sound_key
+
+    for row in db.all("SELECT id, name FROM clients"):
+        db.execute("UPDATE clients SET name_sound = ? WHERE id = ?",
+                   (sound_key(row["name"]), row["id"]))
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "foundation: meta, users, audit chain, settings", V1_FOUNDATION),
     Migration(2, "casework: clients, cases, notes, assessments, clocks, referrals, search",
               V2_CASEWORK + V2_SEARCH),
     Migration(3, "referral packets: the studio's signing identity", V3_SIGNING),
     Migration(4, "statistics: covering indexes for period figures", V4_STATISTICS),
+    Migration(5, "duplicate check: the sound of client names", V5_NAME_SOUND, fill_name_sound),
 ]

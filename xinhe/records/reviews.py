@@ -102,6 +102,14 @@ class ReviewService:
             raise NotFound("找不到该审核事项。", "The review item was not found.")
         return _item(row)
 
+    def read(self, review_id: int) -> ReviewItem:
+        """Supervisor: open an item to read what it is about (the note, the case); the read
+        is audited as one of the case by someone other than its counsellor."""
+        self.vault.require_role("supervisor")
+        item = self.get(review_id)
+        require_case(self.vault, item.case_id, "supervise", audit_read=True)
+        return item
+
     def _decide(self, review_id: int, status: str, comment: str) -> ReviewItem:
         self.vault.require_role("supervisor")
         item = self.get(review_id)

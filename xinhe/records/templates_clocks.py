@@ -28,10 +28,12 @@ def _trigger(r: Reader, fields: dict[str, Field], read_condition: ReadCondition,
     obj: dict[str, Any] | None = r.obj(raw, where, ("start", "when"), ("since", "urgent_if"))
     if obj is None:
         return None
-    start = obj.get("start")
-    if start not in CLOCK_KINDS:
-        r.problem(at(where, "start"), f"未知的时限“{start}”；可用：{'、'.join(CLOCK_KINDS)}。",
-                  f'unknown clock "{start}"; use one of: {", ".join(CLOCK_KINDS)}.')
+    raw_start = obj.get("start")
+    start = raw_start if isinstance(raw_start, str) and raw_start in CLOCK_KINDS else None
+    if start is None:
+        shown = raw_start if isinstance(raw_start, str) else "?"
+        r.problem(at(where, "start"), f"未知的时限“{shown}”；可用：{'、'.join(CLOCK_KINDS)}。",
+                  f'unknown clock "{shown}"; use one of: {", ".join(CLOCK_KINDS)}.')
     when = read_condition(obj["when"], at(where, "when"), None) if "when" in obj else None
     urgent = read_condition(obj["urgent_if"], at(where, "urgent_if"), None) \
         if "urgent_if" in obj else None
@@ -41,6 +43,6 @@ def _trigger(r: Reader, fields: dict[str, Field], read_condition: ReadCondition,
         r.problem(at(where, "since"), "“since”应为本模板中一个日期题的标识。",
                   '"since" should name a date question of this template.')
         return None
-    if start not in CLOCK_KINDS or when is None or ("urgent_if" in obj and urgent is None):
+    if start is None or when is None or ("urgent_if" in obj and urgent is None):
         return None
-    return ClockTrigger(str(start), when, since, urgent)
+    return ClockTrigger(start, when, since, urgent)

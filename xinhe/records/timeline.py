@@ -20,6 +20,7 @@ class TimelineEntry:
     level: str | None = None
     detail: str = ""  # a code: modality, crisis kind, agency, attachment kind …
     addenda: int = 0
+    author_id: int | None = None  # who may continue a draft (only its author)
 
 
 def timeline(vault: Vault, case_id: int) -> list[TimelineEntry]:
@@ -48,7 +49,8 @@ def timeline(vault: Vault, case_id: int) -> list[TimelineEntry]:
                 "cosign_pending" if r["cosign_required"] else "signed")
             entries.append(TimelineEntry("session", r["id"], r["started_at"], r["who"],
                                          r["template_id"], status, None, r["modality"],
-                                         addenda.get(("session", r["id"]), 0)))
+                                         addenda.get(("session", r["id"]), 0),
+                                         r["author_id"]))
         for r in db.all(f"SELECT a.*, {name.format('a.author_id')} AS who FROM assessments a"
                         " WHERE case_id = ?", (case_id,)):
             entries.append(TimelineEntry("assessment", r["id"], r["assessed_at"], r["who"],

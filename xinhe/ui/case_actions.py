@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QCoreApplication
 
@@ -87,47 +87,56 @@ def more_actions(view: CaseView) -> list[Action]:
     return actions
 
 
-def record_actions(view: CaseView, entry: TimelineEntry) -> list[Action]:
-    actions: list[Action] = []
+class RecordAction(NamedTuple):
+    """An action on one record; `refused` says why the acting user may not take it (the
+    records layer would refuse it), and the button is shown disabled with that reason."""
+
+    text: str
+    handler: Callable[[], None]
+    refused: str = ""
+
+
+def record_actions(view: CaseView, entry: TimelineEntry) -> list[RecordAction]:
+    actions: list[RecordAction] = []
     writer = view.can_write()
     if entry.kind == "session" and entry.status == "draft" and writer:
-        actions.append(
-            (
-                translate("CaseActions", "Continue writing"),
-                lambda: edit_session(view, entry.record_id),
-            )
-        )
+        theirs = entry.author_id is not None and entry.author_id != view.ctx.actor.user_id
+        actions.append(RecordAction(
+            translate("CaseActions", "Continue writing"),
+            lambda: edit_session(view, entry.record_id),
+            translate("CaseActions", "Only its author can continue a draft note. Once it is "
+                                     "signed, anyone on the case can add an addendum.")
+            if theirs else ""))
     if entry.kind in ("session", "crisis", "assessment") and entry.status != "draft" and writer:
-        actions.append(
-            (translate("CaseActions", "Add an addendum…"), lambda: addendum(view, entry))
-        )
+        actions.append(RecordAction(translate("CaseActions", "Add an addendum…"),
+                                    lambda: addendum(view, entry)))
     if entry.kind == "assessment" and writer and view.data and any(
             i.assessment_id == entry.record_id and not i.summary.complete
             for i in view.data.instruments):
-        actions.insert(0, (translate("CaseActions", "Complete it…"),
-                           lambda: complete_assessment(view, entry.record_id)))
+        actions.insert(0, RecordAction(translate("CaseActions", "Complete it…"),
+                                       lambda: complete_assessment(view, entry.record_id)))
     if entry.kind == "followup" and entry.status == "due" and writer:
-        actions.append(
-            (translate("CaseActions", "Record the visit…"), lambda: complete_followup(view, entry))
-        )
+        actions.append(RecordAction(translate("CaseActions", "Record the visit…"),
+                                    lambda: complete_followup(view, entry)))
     if entry.kind == "referral" and entry.status == "draft" and view.ctx.has_role(
             "counsellor", "supervisor", "staff"):
-        actions.append((translate("CaseActions", "Continue the referral…"),
-                        lambda: referral(view, entry.record_id)))
+        actions.append(RecordAction(translate("CaseActions", "Continue the referral…"),
+                                    lambda: referral(view, entry.record_id)))
     if entry.kind == "consent" and entry.status == "in_force" and writer:
-        actions.append((translate("CaseActions", "Withdraw this consent…"),
-                        lambda: withdraw_consent(view, entry.record_id)))
+        actions.append(RecordAction(translate("CaseActions", "Withdraw this consent…"),
+                                    lambda: withdraw_consent(view, entry.record_id)))
     if entry.kind == "attachment" and view.data and view.data.header.can_read_notes:
-        actions.append(
-            (translate("CaseActions", "View"), lambda: view_attachment(view, entry.record_id))
-        )
+        actions.append(RecordAction(translate("CaseActions", "View"),
+                                    lambda: view_attachment(view, entry.record_id)))
     return actions
 
 
 # -- record dialogs ------------------------------------------------------------------------
 def new_session(view: CaseView) -> None:
     template = view.ctx.services.templates.get(SESSION_TEMPLATE)
-    SessionDialog(view.ctx, view.case_id, template, parent=view).open()
+    dialog = SessionDialog(view.ctx, view.case_id, template, parent=view)
+    dialog.saved.connect(view.show_saved_session)  # the preview follows the note written
+    dialog.open()
 
 
 def edit_session(view: CaseView, note_id: int) -> None:
@@ -139,16 +148,11 @@ def edit_session(view: CaseView, note_id: int) -> None:
             "modality": note.modality,
             "persons_served": note.persons_served,
         }
-        SessionDialog(
-            view.ctx,
-            view.case_id,
-            template,
-            note_id=note.id,
-            version=note.version,
-            answers=note.answers,
-            meta=meta,
-            parent=view,
-        ).open()
+        dialog = SessionDialog(view.ctx, view.case_id, template, note_id=note.id,
+                               version=note.version, answers=note.answers, meta=meta,
+                               parent=view)
+        dialog.saved.connect(view.show_saved_session)
+        dialog.open()
 
     operations.run(view.ctx, lambda s: s.notes.session(note_id), parent=view, on_done=opened)
 

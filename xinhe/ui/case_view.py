@@ -54,6 +54,7 @@ class CaseView(QWidget):
         self.data: CaseData | None = None
         self.entries: list[TimelineEntry] = []
         self.open_audited = False
+        self.wanted: Any = None  # the record to show after the next load
         layout = QVBoxLayout(self)
         self.header = label("", wrap=True)
         self.header.setTextFormat(Qt.TextFormat.RichText)
@@ -115,7 +116,7 @@ class CaseView(QWidget):
         self.header.setToolTip(self._risk_history_text(data))
         self.clocks.setText(self._clocks_html(data))
         self._build_actions()
-        selected = self._selected_key()
+        selected, self.wanted = self.wanted or self._selected_key(), None
         self.tree.clear()
         self.entries = data.timeline
         templates = self.ctx.services.templates
@@ -130,7 +131,7 @@ class CaseView(QWidget):
             if entry.status in ("draft", "cosign_pending", "due"):
                 item.setForeground(2, Qt.GlobalColor.darkYellow)
             self.tree.addTopLevelItem(item)
-            if (entry.kind, entry.record_id) == selected:
+            if (entry.kind, entry.record_id) == tuple(selected or ()):
                 self.tree.setCurrentItem(item)
         first = self.tree.topLevelItem(0)
         if self.tree.currentItem() is None and first is not None:
@@ -138,6 +139,13 @@ class CaseView(QWidget):
         if not self.tree.topLevelItemCount():
             empty = self.tr("Nothing recorded yet.")
             self.detail.setHtml(f"<p>{html.escape(empty)}</p>")
+
+    def show_saved_session(self, note: object) -> None:
+        """After a note is saved or signed from this case, the preview shows that note (the
+        save's change notice has already asked for the reload that brings it)."""
+        note_id = getattr(note, "id", None)
+        if note_id is not None:
+            self.wanted = ("session", int(note_id))
 
     def _selected_key(self) -> Any:
         item = self.tree.currentItem()
@@ -281,18 +289,21 @@ class CaseView(QWidget):
             return
         operations.run(self.ctx, lambda s: detail_html(s, entry), parent=self,
                        on_done=self.detail.setHtml)
-        for text, handler in case_actions.record_actions(self, entry):
-            button = QPushButton(text)
-            button.clicked.connect(handler)
+        for action in case_actions.record_actions(self, entry):
+            button = QPushButton(action.text)
+            button.clicked.connect(action.handler)
+            if action.refused:  # offered only as far as the records layer would allow
+                button.setEnabled(False)
+                button.setToolTip(action.refused)
             self.detail_actions.addWidget(button)
         self.detail_actions.addStretch()
 
     def _primary(self, item: QTreeWidgetItem | None) -> None:
         entry = self._entry(item)
         if entry is not None:
-            actions = case_actions.record_actions(self, entry)
-            if actions:
-                actions[0][1]()
+            allowed = [a for a in case_actions.record_actions(self, entry) if not a.refused]
+            if allowed:
+                allowed[0].handler()
 
     def choose_file(self) -> str:
         path, _ = QFileDialog.getOpenFileName(

@@ -38,7 +38,8 @@ from xinhe.ui.forms.template_form import TemplateForm
 from xinhe.ui.widgets import ErrorLine, label
 
 REASONS = {"name_birth_year": ("同名且同一出生年份", "same name and year of birth"),
-           "phone": ("同一电话", "same phone"), "id_number": ("同一身份证号", "same ID number")}
+           "phone": ("同一电话", "same phone"), "id_number": ("同一身份证号", "same ID number"),
+           "name": ("同名", "same name"), "name_sound": ("同音姓名", "name of the same sound")}
 
 
 class NewCaseDialog(QDialog):
@@ -149,7 +150,9 @@ class NewCaseDialog(QDialog):
                 self.matches.addItem(self._masked_item(match, why))
                 continue
             cases = ", ".join(match.case_numbers) or self.tr("no case yet")
-            item = QListWidgetItem(f"{match.name}  {match.client.birth_date or ''}  "
+            born = match.client.birth_date or (self.tr("born %1").replace(
+                "%1", str(match.birth_year)) if match.birth_year else "")
+            item = QListWidgetItem(f"{match.name}  {born}  "
                                    f"{match.client.phone or ''}  —  {why}  ({cases})")
             item.setData(Qt.ItemDataRole.UserRole, match.client.id)
             self.matches.addItem(item)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime
+from PySide6.QtCore import QDate, QDateTime, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QWidget,
@@ -24,6 +25,7 @@ from xinhe.records import templates as tpl
 from xinhe.records import vocab
 from xinhe.records.notes import SESSION_TEMPLATE
 from xinhe.records.services import Services
+from xinhe.ui import operations
 from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs.record_dialog import RecordDialog
 from xinhe.ui.forms.fields import qt_datetime_utc
@@ -57,6 +59,7 @@ class SessionDialog(RecordDialog):
                  parent: QWidget | None = None) -> None:
         self.note_id = note_id
         self.version = version
+        self.sign_question: QMessageBox | None = None
         super().__init__(ctx, case_id, template,
                          draft_key=f"session:{note_id or f'new:{case_id}'}",
                          title=self.tr("Session note"), answers=answers, meta=meta,
@@ -113,9 +116,55 @@ class SessionDialog(RecordDialog):
         sign.setObjectName("primary")
         sign.setToolTip(self.tr("A signed note can no longer be changed; corrections are "
                                 "added as addenda."))
-        sign.clicked.connect(lambda: self.submit(final=True))
+        sign.clicked.connect(self.ask_to_sign)
         row.addWidget(sign)
         self.sign_button = sign
+
+    def primary_action(self) -> None:
+        self.ask_to_sign()
+
+    def ask_to_sign(self) -> None:
+        """Every required answer first (said at once, no question asked); then ask once,
+        saying what signing means on this case, and sign on Yes."""
+        try:
+            tpl.validate_answers(self.template, self.form.answers())
+        except tpl.InvalidAnswer as exc:
+            self.form.mark_problems(exc)
+            self.error.say(exc)
+            return
+        if self.sign_question is not None:
+            return  # already asking
+        case_id = self.case_id
+        self.sign_button.setEnabled(False)
+        operations.run(self.ctx, lambda s: s.cases.header(case_id).risk_level, parent=self,
+                       on_done=self._confirm_sign, on_failure=self._not_asked)
+
+    def _not_asked(self, exc: BaseException) -> None:
+        self.sign_button.setEnabled(True)
+        self.error.say(exc)
+
+    def _confirm_sign(self, risk_level: object) -> None:
+        self.sign_button.setEnabled(True)
+        text = self.tr("Once signed, this note is locked: it can no longer be changed, and "
+                       "corrections are added as addenda.")
+        if risk_level == "high" and not self.ctx.has_role("supervisor"):
+            text += "\n\n" + self.tr("This is a high-risk case: the signed note goes to the "
+                                      "supervisor for co-signing.")
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Sign and lock the note?"), text,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                          self)
+        box.setObjectName("confirmSign")
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Sign and lock"))
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.sign_question = box
+
+        def answered(button: int) -> None:
+            self.sign_question = None
+            if button == QMessageBox.StandardButton.Yes:
+                self.submit(final=True)
+        box.finished.connect(answered)
+        box.open()
 
     def save_work(self, services: Services, answers: dict[str, Any], meta: dict[str, Any],
                   final: bool) -> object:

@@ -1,10 +1,20 @@
-"""督导审核: the supervisor's queue, most urgent first — open the case, co-sign, return
-with a comment, reassign, change the risk with a reason."""
+"""督导审核: the supervisor's queue, most urgent first, with the selected item's note shown
+beside it to read before deciding — open the case, co-sign (asked once, the result said),
+return with a comment, reassign, change the risk with a reason."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from xinhe.i18n import pick
 from xinhe.records import vocab
@@ -15,6 +25,7 @@ from xinhe.ui.case_data import local_time
 from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs.simple import SimpleForm
 from xinhe.ui.screens.common import add_row, item_list, time_left
+from xinhe.ui.screens.review_preview import review_html
 from xinhe.ui.widgets import label
 
 
@@ -34,9 +45,21 @@ class ReviewScreen(QWidget):
         self.list = item_list([self.tr("Time left"), self.tr("What"), self.tr("Case"),
                                self.tr("Client"), self.tr("Risk"), self.tr("Asked by"),
                                self.tr("Comment")])
-        self.list.currentItemChanged.connect(lambda *_: self._enable())
+        self.list.currentItemChanged.connect(lambda *_: self._selected())
         self.list.itemDoubleClicked.connect(lambda *_: self.open_case())
-        layout.addWidget(self.list, 1)
+        self.note = QTextBrowser()  # read-only: what is co-signed is read first
+        self.note.setObjectName("reviewNote")
+        self.note.setOpenLinks(False)
+        self.note.setPlaceholderText(self.tr("Choose an item to read what it is about here."))
+        self.shown: int | None = None  # the item whose text the pane holds
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.list)
+        split.addWidget(self.note)
+        split.setSizes([560, 620])
+        layout.addWidget(split, 1)
+        self.status = label("", "hint")
+        self.status.setObjectName("reviewStatus")
+        layout.addWidget(self.status)
         row = QHBoxLayout()
         self.buttons = {
             "open": QPushButton(self.tr("Open the case")),
@@ -68,6 +91,9 @@ class ReviewScreen(QWidget):
                        on_done=self._loaded)
 
     def _loaded(self, items: list[ReviewItem]) -> None:
+        current = self.current()
+        if self._wanted is None and current is not None:
+            self._wanted = current.id  # a refresh keeps what is being read
         self.list.clear()
         self.items = {i.id: i for i in items}
         for item in items:
@@ -81,6 +107,7 @@ class ReviewScreen(QWidget):
                             overdue=overdue, risk=item.risk_level, risk_column=4)
             if item.id == self._wanted:
                 self.list.setCurrentItem(added)
+        self._wanted = None
         if not items:
             add_row(self.list, [self.tr("Nothing is waiting for you.")], None).\
                 setFirstColumnSpanned(True)
@@ -103,26 +130,87 @@ class ReviewScreen(QWidget):
         for key in ("risk", "reassign"):
             self.buttons[key].setEnabled(item is not None)
 
+    def _selected(self) -> None:
+        self._enable()
+        item = self.current()
+        if item is None:
+            self.shown = None
+            self.note.clear()
+            return
+        if item.id == self.shown:
+            return
+        self.shown = item.id
+        self.note.setHtml("<p>" + self.tr("Loading…") + "</p>")
+        review_id = item.id
+
+        def show(text: str) -> None:
+            if self.shown == review_id:  # not an answer for an item no longer selected
+                self.note.setHtml(text)
+        operations.run(self.ctx, lambda s: review_html(s, review_id), parent=self,
+                       on_done=show)
+
+    def _what(self, item: ReviewItem) -> str:
+        """The item's subject, as the status line and the question name it."""
+        if item.kind == "cosign":
+            subject = (self.tr("the crisis intervention record of %1")
+                       if item.target_type == "crisis" else
+                       self.tr("the session note of %1"))
+        elif item.kind == "high_risk":
+            subject = self.tr("the high-risk review of %1")
+        else:
+            subject = self.tr("the review request of %1")
+        return subject.replace("%1", item.case_no)
+
+    def say(self, text: str) -> None:
+        self.status.setText(text)
+
     def open_case(self) -> None:
         item = self.current()
         if item is not None:
             self.ctx.bus.open_case.emit(item.case_id)
 
     def cosign(self) -> None:
+        """Ask once (naming what is co-signed); on Yes co-sign and say so."""
         item = self.current()
         if item is None:
             return
-        operations.run(self.ctx, lambda s: s.reviews.cosign(item.id), parent=self,
-                       changed={"review", "session", "crisis"})
+        what = self._what(item)
+        if item.kind == "cosign":
+            question = self.tr("Co-sign %1? You confirm that you have read it; it is kept "
+                               "with your name and the time.").replace("%1", what)
+            done = self.tr("Co-signed %1.").replace("%1", what)
+        else:
+            question = self.tr("Mark %1 as reviewed?").replace("%1", what)
+            done = self.tr("Reviewed: %1.").replace("%1", what)
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Co-sign"), question,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                          self)
+        box.setObjectName("confirmCosign")
+        box.button(QMessageBox.StandardButton.Yes).setText(
+            self.tr("Co-sign") if item.kind == "cosign" else self.tr("Mark reviewed"))
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        review_id = item.id
+
+        def answered(button: int) -> None:
+            if button != QMessageBox.StandardButton.Yes:
+                return
+            operations.run(self.ctx, lambda s: s.reviews.cosign(review_id), parent=self,
+                           on_done=lambda _r: self.say(done),
+                           changed={"review", "session", "crisis"})
+        box.finished.connect(answered)
+        box.open()
 
     def send_back(self) -> None:
         item = self.current()
         if item is None:
             return
+        done = self.tr("Returned %1 to the counsellor with your comment.").replace(
+            "%1", self._what(item))
         form = SimpleForm(self.ctx, self.tr("Return with a comment"), parent=self)
         form.add_text("comment", self.tr("Comment for the counsellor"))
         form.run(lambda s, v: s.reviews.return_with_comment(item.id, v["comment"]),
-                 {"review"})
+                 {"review"}, on_done=lambda _r: self.say(done))
 
     def change_risk(self) -> None:
         item = self.current()
