@@ -17,6 +17,7 @@ import pytest
 from pg_cluster import Cluster
 from xinhe.records.audit import GENESIS, entry_hash
 from xinhe.records.storage import pg_policies, pg_setup
+from xinhe.records.vault import Vault
 
 NOW = "2025-03-01T09:00:00.000000+00:00"
 PEOPLE = {"admin": "admin", "sup": "supervisor", "anna": "counsellor", "bo": "counsellor",
@@ -25,7 +26,7 @@ NOTE_TABLES = ("sessions", "assessments", "crisis_interventions", "safety_plans"
 
 
 @dataclass
-class Studio:
+class StudioServer:
     cluster: Cluster
     dbname: str
     tag: str = field(default_factory=lambda: secrets.token_hex(3))
@@ -78,27 +79,27 @@ def _open_case(conn: psycopg.Connection[Any], case_no: str) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def studio(pg_cluster: Cluster) -> Iterator[Studio]:
-    studio = Studio(pg_cluster, "studio_" + secrets.token_hex(4))
-    pg_setup.init_database(pg_cluster.dsn(), studio.dbname)
-    with studio.setup() as conn:
+def server(pg_cluster: Cluster) -> Iterator[StudioServer]:
+    server = StudioServer(pg_cluster, "studio_" + secrets.token_hex(4))
+    pg_setup.init_database(pg_cluster.dsn(), server.dbname)
+    with server.setup() as conn:
         for username, role in PEOPLE.items():
-            studio.passwords[username] = secrets.token_urlsafe(16)
-            studio.ids[username] = pg_setup.add_user(conn, studio.username(username), role,
-                                                     studio.passwords[username])
+            server.passwords[username] = secrets.token_urlsafe(16)
+            server.ids[username] = pg_setup.add_user(conn, server.username(username), role,
+                                                     server.passwords[username])
     for username in ("anna", "bo"):
-        with studio.connect(username) as conn:
-            studio.rows[username] = _open_case(conn, f"2025-{username}")
-    yield studio
+        with server.connect(username) as conn:
+            server.rows[username] = _open_case(conn, f"2025-{username}")
+    yield server
 
 
-def test_a_counsellor_sees_nothing_of_anothers_case(studio: Studio) -> None:
-    anna = studio.rows["anna"]
-    with studio.connect("bo") as bo:
+def test_a_counsellor_sees_nothing_of_anothers_case(server: StudioServer) -> None:
+    anna = server.rows["anna"]
+    with server.connect("bo") as bo:
         for table, key in (("cases", "case"), ("clients", "client"), ("sessions", "session"),
                            ("assessments", "assessment"), ("referrals", "referral")):
             mine = bo.execute(f"SELECT id FROM xinhe.{table}").fetchall()
-            assert mine == [(studio.rows["bo"][key],)], table
+            assert mine == [(server.rows["bo"][key],)], table
             assert bo.execute(f"SELECT * FROM xinhe.{table} WHERE id = %s",
                               (anna[key],)).fetchall() == [], table
         changed = bo.execute("UPDATE xinhe.cases SET summary = 'x' WHERE id = %s",
@@ -108,26 +109,26 @@ def test_a_counsellor_sees_nothing_of_anothers_case(studio: Studio) -> None:
             bo.execute("INSERT INTO xinhe.sessions (case_id, started_at, duration_min,"
                        " modality, template_id, template_version, answers, author_id,"
                        " created_at, updated_at) VALUES (%s, %s, 5, 'phone', 'dap', 1, 'x',"
-                       " %s, %s, %s)", (anna["case"], NOW, studio.ids["bo"], NOW, NOW))
+                       " %s, %s, %s)", (anna["case"], NOW, server.ids["bo"], NOW, NOW))
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
             bo.execute("INSERT INTO xinhe.case_shares (case_id, user_id, shared_by, shared_at)"
                        " VALUES (%s, %s, %s, %s)",
-                       (anna["case"], studio.ids["bo"], studio.ids["bo"], NOW))
+                       (anna["case"], server.ids["bo"], server.ids["bo"], NOW))
         assert _one(bo, "SELECT xinhe.can_see_case(%s, 'notes')", anna["case"]) is False
-    with studio.connect("anna") as conn:
+    with server.connect("anna") as conn:
         assert _one(conn, "SELECT summary FROM xinhe.cases WHERE id = %s", anna["case"]) \
             is None
 
 
-def test_a_shared_case_opens_to_the_colleague(studio: Studio) -> None:
-    with studio.connect("anna") as anna:
+def test_a_shared_case_opens_to_the_colleague(server: StudioServer) -> None:
+    with server.connect("anna") as anna:
         rows = _open_case(anna, "2025-shared")
-        with studio.connect("bo") as bo:
+        with server.connect("bo") as bo:
             assert bo.execute("SELECT 1 FROM xinhe.sessions WHERE id = %s",
                               (rows["session"],)).fetchall() == []
             anna.execute("INSERT INTO xinhe.case_shares (case_id, user_id, shared_by,"
                          " shared_at) VALUES (%s, %s, %s, %s)",
-                         (rows["case"], studio.ids["bo"], studio.ids["anna"], NOW))
+                         (rows["case"], server.ids["bo"], server.ids["anna"], NOW))
             for table, key in (("cases", "case"), ("clients", "client"),
                                ("sessions", "session"), ("assessments", "assessment")):
                 assert bo.execute(f"SELECT id FROM xinhe.{table} WHERE id = %s",
@@ -137,18 +138,18 @@ def test_a_shared_case_opens_to_the_colleague(studio: Studio) -> None:
                 is False
             with pytest.raises(psycopg.errors.InsufficientPrivilege, match="reassign"):
                 bo.execute("UPDATE xinhe.cases SET counsellor_id = %s WHERE id = %s",
-                           (studio.ids["bo"], rows["case"]))
+                           (server.ids["bo"], rows["case"]))
 
 
-def test_staff_see_headers_and_referrals_but_no_notes(studio: Studio) -> None:
-    cases = {studio.rows[u]["case"] for u in ("anna", "bo")}
-    referrals = {studio.rows[u]["referral"] for u in ("anna", "bo")}
-    with studio.connect("staff1") as staff:
+def test_staff_see_headers_and_referrals_but_no_notes(server: StudioServer) -> None:
+    cases = {server.rows[u]["case"] for u in ("anna", "bo")}
+    referrals = {server.rows[u]["referral"] for u in ("anna", "bo")}
+    with server.connect("staff1") as staff:
         assert cases <= {r[0] for r in staff.execute("SELECT id FROM xinhe.cases")}
         assert referrals <= {r[0] for r in staff.execute("SELECT id FROM xinhe.referrals")}
         done = staff.execute("UPDATE xinhe.referrals SET status = 'delivered',"
                              " delivered_at = %s WHERE id = %s",
-                             (NOW, studio.rows["anna"]["referral"]))
+                             (NOW, server.rows["anna"]["referral"]))
         assert done.rowcount == 1
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             staff.execute("UPDATE xinhe.referrals SET summary = 'x'")
@@ -159,8 +160,8 @@ def test_staff_see_headers_and_referrals_but_no_notes(studio: Studio) -> None:
             staff.execute("SELECT data FROM xinhe.attachments")
 
 
-def test_admin_sees_users_and_audit_but_no_case_content(studio: Studio) -> None:
-    with studio.connect("admin") as admin:
+def test_admin_sees_users_and_audit_but_no_case_content(server: StudioServer) -> None:
+    with server.connect("admin") as admin:
         assert _one(admin, "SELECT count(*) FROM xinhe.users") >= len(PEOPLE)
         assert _one(admin, "SELECT count(*) FROM xinhe.audit_event") > 0
         for table in ("cases", "clients", "sessions", "referrals", "case_shares"):
@@ -168,36 +169,36 @@ def test_admin_sees_users_and_audit_but_no_case_content(studio: Studio) -> None:
                 admin.execute(f"SELECT * FROM xinhe.{table}")
 
 
-def test_row_security_holds_even_if_a_grant_slips_in(studio: Studio) -> None:
+def test_row_security_holds_even_if_a_grant_slips_in(server: StudioServer) -> None:
     tables = ", ".join(f"xinhe.{t}" for t in (*NOTE_TABLES, "cases", "clients"))
-    studio.cluster.superuser_sql(f"GRANT SELECT ON {tables} TO xinhe_staff, xinhe_admin",
-                                 studio.dbname)
+    server.cluster.superuser_sql(f"GRANT SELECT ON {tables} TO xinhe_staff, xinhe_admin",
+                                 server.dbname)
     try:
-        with studio.connect("staff1") as staff, studio.connect("admin") as admin:
+        with server.connect("staff1") as staff, server.connect("admin") as admin:
             for table in NOTE_TABLES:
                 assert staff.execute(f"SELECT * FROM xinhe.{table}").fetchall() == [], table
             for table in ("cases", "clients", "sessions"):
                 assert admin.execute(f"SELECT * FROM xinhe.{table}").fetchall() == [], table
     finally:
-        studio.cluster.superuser_sql(f"REVOKE SELECT ON {tables} FROM xinhe_staff,"
-                                     " xinhe_admin", studio.dbname)
+        server.cluster.superuser_sql(f"REVOKE SELECT ON {tables} FROM xinhe_staff,"
+                                     " xinhe_admin", server.dbname)
 
 
-def test_the_supervisor_reads_every_case(studio: Studio) -> None:
-    with studio.connect("sup") as sup:
+def test_the_supervisor_reads_every_case(server: StudioServer) -> None:
+    with server.connect("sup") as sup:
         for table, key in (("cases", "case"), ("clients", "client"), ("sessions", "session"),
                            ("assessments", "assessment")):
             seen = {r[0] for r in sup.execute(f"SELECT id FROM xinhe.{table}")}
-            assert {studio.rows[u][key] for u in ("anna", "bo")} <= seen, table
-        case = studio.rows["bo"]["case"]
+            assert {server.rows[u][key] for u in ("anna", "bo")} <= seen, table
+        case = server.rows["bo"]["case"]
         assert _one(sup, "SELECT xinhe.can_see_case(%s, 'supervise')", case) is True
         sup.execute("UPDATE xinhe.cases SET supervisor_id = %s WHERE id = %s",
-                    (studio.ids["sup"], case))
+                    (server.ids["sup"], case))
 
 
-def test_nobody_can_put_another_name_on_a_record(studio: Studio) -> None:
-    anna, bo_id = studio.rows["anna"], studio.ids["bo"]
-    with studio.connect("anna") as conn:
+def test_nobody_can_put_another_name_on_a_record(server: StudioServer) -> None:
+    anna, bo_id = server.rows["anna"], server.ids["bo"]
+    with server.connect("anna") as conn:
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
             conn.execute("INSERT INTO xinhe.sessions (case_id, started_at, duration_min,"
                          " modality, template_id, template_version, answers, author_id,"
@@ -216,20 +217,20 @@ def test_nobody_can_put_another_name_on_a_record(studio: Studio) -> None:
             conn.execute("UPDATE xinhe.users SET role = 'supervisor', pg_role = 'x'")
 
 
-def test_signed_notes_are_locked_and_drafts_stay_private(studio: Studio) -> None:
-    session = studio.rows["anna"]["session"]
-    with studio.connect("anna") as anna, studio.connect("sup") as sup:
+def test_signed_notes_are_locked_and_drafts_stay_private(server: StudioServer) -> None:
+    session = server.rows["anna"]["session"]
+    with server.connect("anna") as anna, server.connect("sup") as sup:
         anna.execute("UPDATE xinhe.sessions SET signed_at = %s WHERE id = %s", (NOW, session))
         with pytest.raises(psycopg.errors.IntegrityConstraintViolation, match="locked"):
             anna.execute("UPDATE xinhe.sessions SET answers = 'y' WHERE id = %s", (session,))
         anna.execute("INSERT INTO xinhe.drafts (user_id, draft_key, payload, updated_at)"
-                     " VALUES (%s, 'note', 'sealed', %s)", (studio.ids["anna"], NOW))
+                     " VALUES (%s, 'note', 'sealed', %s)", (server.ids["anna"], NOW))
         assert _one(anna, "SELECT count(*) FROM xinhe.drafts") == 1
         assert _one(sup, "SELECT count(*) FROM xinhe.drafts") == 0
 
 
-def test_the_audit_table_is_append_only_for_everyone(studio: Studio) -> None:
-    connections = [studio.connect(u) for u in PEOPLE] + [studio.setup()]
+def test_the_audit_table_is_append_only_for_everyone(server: StudioServer) -> None:
+    connections = [server.connect(u) for u in PEOPLE] + [server.setup()]
     try:
         before = _one(connections[0], "SELECT count(*) FROM xinhe.audit_event")
         for conn in connections:
@@ -244,14 +245,14 @@ def test_the_audit_table_is_append_only_for_everyone(studio: Studio) -> None:
     for statement in ("UPDATE xinhe.audit_event SET outcome = 'x'",
                       "DELETE FROM xinhe.audit_event", "TRUNCATE xinhe.audit_event"):
         with pytest.raises(subprocess.CalledProcessError) as refused:
-            studio.cluster.superuser_sql(statement, studio.dbname)
+            server.cluster.superuser_sql(statement, server.dbname)
         assert "append-only" in refused.value.stderr
-    with studio.connect("admin") as admin:
+    with server.connect("admin") as admin:
         assert _one(admin, "SELECT count(*) FROM xinhe.audit_event") >= before
 
 
-def _chain(studio: Studio) -> list[dict[str, Any]]:
-    with studio.connect("admin") as admin:
+def _chain(server: StudioServer) -> list[dict[str, Any]]:
+    with server.connect("admin") as admin:
         cursor = admin.execute("SELECT * FROM xinhe.audit_event ORDER BY seq")
         names = [c.name for c in cursor.description or ()]
         return [dict(zip(names, row, strict=True)) for row in cursor]
@@ -266,33 +267,33 @@ def _assert_chain_intact(entries: list[dict[str, Any]]) -> None:
         previous = entry["hash"]
 
 
-def test_triggers_and_audit_append_chain_as_python_verifies(studio: Studio) -> None:
+def test_triggers_and_audit_append_chain_as_python_verifies(server: StudioServer) -> None:
     awkward = '第1条 "quoted" back\\slash\nnew line\ttab \x01 \u2028 é 😀'
-    with studio.connect("bo") as bo:
+    with server.connect("bo") as bo:
         bo.execute("SET xinhe.workstation = 'desk-2'")
         appended = bo.execute("SELECT seq, hash, \"user\", role, workstation FROM"
                               " xinhe.audit_append('case.read', 'case', %s, 'notes')",
                               (awkward,)).fetchone()
         assert bo.execute("SELECT * FROM xinhe.audit_head()").fetchone() == appended[:2]
-    entries = _chain(studio)
+    entries = _chain(server)
     _assert_chain_intact(entries)
-    assert appended[2:] == (studio.username("bo"), "counsellor", "desk-2")
+    assert appended[2:] == (server.username("bo"), "counsellor", "desk-2")
     assert entries[appended[0] - 1]["object_id"] == awkward
     written = {(e["user"], e["action"], e["object_id"]) for e in entries}
     for user in ("anna", "bo"):
-        rows = studio.rows[user]
+        rows = server.rows[user]
         for action, key in (("cases.insert", "case"), ("sessions.insert", "session"),
                             ("assessments.insert", "assessment"),
                             ("clients.insert", "client"), ("referrals.insert", "referral")):
-            assert (studio.username(user), action, str(rows[key])) in written
+            assert (server.username(user), action, str(rows[key])) in written
 
 
-def test_concurrent_writers_never_fork_the_chain(studio: Studio) -> None:
+def test_concurrent_writers_never_fork_the_chain(server: StudioServer) -> None:
     errors: list[BaseException] = []
 
     def append_many(username: str) -> None:
         try:
-            with studio.connect(username) as conn:
+            with server.connect(username) as conn:
                 for number in range(20):
                     with conn.transaction():
                         conn.execute("SELECT xinhe.audit_append('race', 'test', %s, 'ok')",
@@ -307,14 +308,14 @@ def test_concurrent_writers_never_fork_the_chain(studio: Studio) -> None:
     for worker in workers:
         worker.join()
     assert errors == []
-    entries = _chain(studio)
+    entries = _chain(server)
     _assert_chain_intact(entries)
     assert sum(e["action"] == "race" for e in entries) == 80
 
 
 def test_daily_roles_own_nothing_and_every_case_table_forces_row_security(
-        studio: Studio) -> None:
-    with studio.setup() as conn:
+        server: StudioServer) -> None:
+    with server.setup() as conn:
         owners = conn.execute(
             "SELECT DISTINCT pg_get_userbyid(c.relowner) FROM pg_class c JOIN pg_namespace n"
             " ON n.oid = c.relnamespace WHERE n.nspname = 'xinhe'").fetchall()
@@ -329,7 +330,7 @@ def test_daily_roles_own_nothing_and_every_case_table_forces_row_security(
         for name, superuser, bypass, createrole, createdb, groups in daily:
             assert not (superuser or bypass or createrole or createdb), name
             if name.startswith("xinhe_u_"):
-                short = name.removeprefix("xinhe_u_").removesuffix(f"-{studio.tag}")
+                short = name.removeprefix("xinhe_u_").removesuffix(f"-{server.tag}")
                 assert groups == [pg_policies.GROUPS[PEOPLE[short]]], name
             else:
                 assert groups == [], name
@@ -341,23 +342,73 @@ def test_daily_roles_own_nothing_and_every_case_table_forces_row_security(
             assert flags[table] == (True, True), table
 
 
-def test_setting_up_twice_is_refused_and_users_can_be_shut_out(studio: Studio) -> None:
+def test_setting_up_twice_is_refused_and_users_can_be_shut_out(server: StudioServer) -> None:
     with pytest.raises(pg_setup.StudioServerError) as twice:
-        pg_setup.init_database(studio.cluster.dsn(), studio.dbname)
+        pg_setup.init_database(server.cluster.dsn(), server.dbname)
     assert "already holds a Xinhe studio" in twice.value.en
     assert "已经是一个馨和工作室数据库" in twice.value.zh
-    with studio.setup() as conn:
-        studio.passwords["leaver"] = "a-passphrase"
-        pg_setup.add_user(conn, studio.username("leaver"), "counsellor", "a-passphrase")
-        with studio.connect("leaver") as leaver:
+    with server.setup() as conn:
+        server.passwords["leaver"] = "a-passphrase"
+        pg_setup.add_user(conn, server.username("leaver"), "counsellor", "a-passphrase")
+        with server.connect("leaver") as leaver:
             assert _one(leaver, "SELECT xinhe.current_role()") == "counsellor"
-            pg_setup.disable_user(conn, studio.username("leaver"))
+            pg_setup.disable_user(conn, server.username("leaver"))
             assert _one(leaver, "SELECT xinhe.current_role()") is None
             assert leaver.execute("SELECT * FROM xinhe.sessions").fetchall() == []
         with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
-            studio.connect("leaver")
-        pg_setup.remove_user(conn, studio.username("leaver"))
+            server.connect("leaver")
+        pg_setup.remove_user(conn, server.username("leaver"))
         assert conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s",
-                            (pg_setup.login_role(studio.username("leaver")),)).fetchall() == []
+                            (pg_setup.login_role(server.username("leaver")),)).fetchall() == []
         assert _one(conn, "SELECT removed_at IS NOT NULL FROM xinhe.users WHERE username = %s",
-                    studio.username("leaver")) is True
+                    server.username("leaver")) is True
+
+
+
+def test_key_slots_are_each_users_own_and_the_admins(server: StudioServer) -> None:
+    anna, bo = server.username("anna"), server.username("bo")
+    slot = '{"wrapped": "sealed"}'
+    with server.connect("admin") as admin:
+        for username in (anna, bo):
+            admin.execute("INSERT INTO xinhe.key_slots (username, slot, updated_at)"
+                          " VALUES (%s, %s, %s)", (username, slot, NOW))
+        admin.execute("INSERT INTO xinhe.recovery_slot (slot, updated_at) VALUES (%s, %s)",
+                      (slot, NOW))
+    with server.connect("anna") as conn:
+        assert conn.execute("SELECT username FROM xinhe.key_slots").fetchall() == [(anna,)]
+        assert conn.execute("UPDATE xinhe.key_slots SET updated_at = 'x' WHERE username = %s",
+                            (bo,)).rowcount == 0
+        assert conn.execute("UPDATE xinhe.key_slots SET updated_at = 'x' WHERE username = %s",
+                            (anna,)).rowcount == 1
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("SELECT * FROM xinhe.recovery_slot")
+
+
+SQLITE_ONLY = {"search_tri", "search_gram", "sqlite_sequence"}
+SERVER_ONLY = {"key_slots", "recovery_slot", "search_token"}
+TYPES = {"TEXT": {"text"}, "INTEGER": {"integer", "bigint"}, "BLOB": {"bytea"}}
+
+
+def test_the_server_has_the_vaults_tables_and_columns(server: StudioServer,
+                                                      vault: Vault) -> None:
+    local: dict[str, dict[str, tuple[str, bool]]] = {}
+    for (table,) in vault.db.all("SELECT name FROM sqlite_master WHERE type = 'table'"):
+        if table in SQLITE_ONLY or table.startswith(("search_tri_", "search_gram_")):
+            continue
+        local[table] = {r["name"]: (r["type"], bool(r["notnull"] or r["pk"]))
+                        for r in vault.db.all(f"PRAGMA table_info({table})")}
+    remote: dict[str, dict[str, tuple[str, bool]]] = {}
+    with server.setup() as conn:
+        for table, column, data_type, nullable in conn.execute(
+                "SELECT table_name, column_name, data_type, is_nullable FROM"
+                " information_schema.columns WHERE table_schema = 'xinhe'"):
+            remote.setdefault(table, {})[column] = (data_type, nullable == "NO")
+    assert set(remote) - set(local) == SERVER_ONLY
+    assert set(local) - set(remote) == set()
+    for table, columns in local.items():
+        extra = {"pg_role"} if table == "users" else set()
+        assert set(remote[table]) == set(columns) | extra, table
+        for column, (sqlite_type, not_null) in columns.items():
+            data_type, required = remote[table][column]
+            assert data_type in TYPES[sqlite_type], (table, column)
+            assert required == not_null, (table, column)
