@@ -1,0 +1,1 @@
+"""Where the records live: the local SQLCipher vault or the studio PostgreSQL server."""

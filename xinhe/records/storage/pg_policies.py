@@ -1,0 +1,226 @@
+"""Who may see and do what on the studio server, enforced by PostgreSQL itself: helper
+functions, forced row-level security on every case-scoped table, and per-role grants.
+
+Mirrors xinhe/records/access.py. A session's Xinhe user is the `users` row whose `pg_role`
+is the login (`session_user`); its Xinhe role is the one group role that login belongs to
+(never the `users.role` text, which an administrator can edit).
+"""
+
+from __future__ import annotations
+
+GROUPS = {"admin": "xinhe_admin", "supervisor": "xinhe_supervisor",
+          "counsellor": "xinhe_counsellor", "staff": "xinhe_staff"}
+OWNER = "xinhe_owner"
+CASE_ROLES = ("xinhe_supervisor", "xinhe_counsellor", "xinhe_staff")
+
+# Helpers run as the owner (SECURITY DEFINER), which the owner_access policies let through,
+# so a policy may ask about other tables without recursing into their policies.
+HELPERS = """
+CREATE FUNCTION xinhe.current_user_id() RETURNS bigint LANGUAGE sql STABLE
+SECURITY DEFINER SET search_path = pg_catalog, xinhe AS $$
+    SELECT u.id FROM xinhe.users u
+    WHERE u.pg_role = session_user AND u.active = 1 AND u.removed_at IS NULL $$;
+CREATE FUNCTION xinhe.current_username() RETURNS text LANGUAGE sql STABLE
+SECURITY DEFINER SET search_path = pg_catalog, xinhe AS $$
+    SELECT u.username FROM xinhe.users u
+    WHERE u.pg_role = session_user AND u.active = 1 AND u.removed_at IS NULL $$;
+CREATE FUNCTION xinhe.current_role() RETURNS text LANGUAGE sql STABLE
+SECURITY DEFINER SET search_path = pg_catalog, xinhe AS $$
+    SELECT CASE WHEN count(*) = 1 THEN min(g.role) END
+    FROM (VALUES ('admin'), ('supervisor'), ('counsellor'), ('staff')) AS g(role)
+    WHERE xinhe.current_user_id() IS NOT NULL
+      AND pg_has_role(session_user, 'xinhe_' || g.role, 'MEMBER') $$;
+CREATE FUNCTION xinhe.my_case_ids() RETURNS SETOF bigint LANGUAGE sql STABLE
+SECURITY DEFINER SET search_path = pg_catalog, xinhe AS $$
+    SELECT c.id FROM xinhe.cases c WHERE c.counsellor_id = xinhe.current_user_id()
+    UNION SELECT s.case_id FROM xinhe.case_shares s WHERE s.user_id = xinhe.current_user_id()
+$$;
+CREATE FUNCTION xinhe.client_has_case(p_client_id bigint) RETURNS boolean LANGUAGE sql
+STABLE SECURITY DEFINER SET search_path = pg_catalog, xinhe AS $$
+    SELECT EXISTS (SELECT 1 FROM xinhe.cases c WHERE c.client_id = p_client_id) $$;
+CREATE FUNCTION xinhe.can_see_case(p_case_id bigint, p_need text) RETURNS boolean
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, xinhe AS $$
+DECLARE
+    who text := xinhe.current_role();
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM xinhe.cases c WHERE c.id = p_case_id) THEN
+        RETURN false;
+    END IF;
+    RETURN CASE who
+        WHEN 'supervisor' THEN p_need IN ('header', 'notes', 'write', 'supervise')
+        WHEN 'staff' THEN p_need = 'header'
+        WHEN 'counsellor' THEN p_need IN ('header', 'notes', 'write')
+            AND p_case_id IN (SELECT xinhe.my_case_ids())
+        ELSE false END;
+END $$;
+CREATE FUNCTION xinhe.keep_column() RETURNS trigger LANGUAGE plpgsql
+SET search_path = pg_catalog AS $$
+BEGIN
+    IF to_jsonb(NEW) -> TG_ARGV[0] IS DISTINCT FROM to_jsonb(OLD) -> TG_ARGV[0] THEN
+        RAISE EXCEPTION 'the column % of % cannot be changed', TG_ARGV[0], TG_TABLE_NAME
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE FUNCTION xinhe.supervisor_only_change() RETURNS trigger LANGUAGE plpgsql
+SET search_path = pg_catalog AS $$
+BEGIN
+    IF (NEW.counsellor_id, NEW.supervisor_id) IS DISTINCT FROM
+            (OLD.counsellor_id, OLD.supervisor_id)
+            AND xinhe.current_role() IS DISTINCT FROM 'supervisor'
+            AND xinhe.current_user_id() IS NOT NULL THEN
+        RAISE EXCEPTION 'only a supervisor can reassign a case'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER cases_reassign BEFORE UPDATE OF counsellor_id, supervisor_id ON xinhe.cases
+    FOR EACH ROW EXECUTE FUNCTION xinhe.supervisor_only_change();
+"""
+
+R = "(SELECT xinhe.current_role())"
+U = "(SELECT xinhe.current_user_id())"
+MINE = "case_id IN (SELECT xinhe.my_case_ids())"
+NOTES = f"({R} = 'supervisor' OR ({R} = 'counsellor' AND {MINE}))"
+HEADER = f"({R} IN ('supervisor', 'staff') OR ({R} = 'counsellor' AND {MINE}))"
+SUPERVISOR = f"({R} = 'supervisor')"
+CASE_OWN = (f"({R} = 'counsellor' AND (counsellor_id = {U}"
+            " OR id IN (SELECT xinhe.my_case_ids())))")
+CLIENT_SEEN = (f"({R} = 'supervisor' OR ({R} IN ('counsellor', 'staff') AND EXISTS"
+               " (SELECT 1 FROM xinhe.cases c WHERE c.client_id = clients.id))"
+               f" OR ({R} = 'counsellor' AND created_by = {U}"
+               " AND NOT xinhe.client_has_case(clients.id)))")
+CLIENT_WRITE = (f"({R} = 'supervisor' OR ({R} = 'counsellor' AND (EXISTS"
+                " (SELECT 1 FROM xinhe.cases c WHERE c.client_id = clients.id)"
+                f" OR (created_by = {U} AND NOT xinhe.client_has_case(clients.id)))))")
+
+# table: (select, insert check, update, delete, the author column set to the writer).
+POLICIES: dict[str, tuple[str, str, str, str, str]] = {
+    "cases": (f"({R} IN ('supervisor', 'staff') OR {CASE_OWN})",
+              f"({SUPERVISOR} OR ({R} = 'counsellor' AND counsellor_id = {U}))",
+              f"({SUPERVISOR} OR {CASE_OWN})", SUPERVISOR, "created_by"),
+    "clients": (CLIENT_SEEN, f"({R} IN ('supervisor', 'counsellor'))", CLIENT_WRITE,
+                SUPERVISOR, "created_by"),
+    "case_shares": (HEADER, f"({SUPERVISOR} OR ({R} = 'counsellor' AND case_id IN"
+                    f" (SELECT c.id FROM xinhe.cases c WHERE c.counsellor_id = {U})))",
+                    "false", f"({SUPERVISOR} OR ({R} = 'counsellor' AND case_id IN"
+                    f" (SELECT c.id FROM xinhe.cases c WHERE c.counsellor_id = {U})))",
+                    "shared_by"),
+    "risk_history": (NOTES, NOTES, "false", SUPERVISOR, "changed_by"),
+    "sessions": (NOTES, NOTES, NOTES,
+                 f"({SUPERVISOR} OR ({NOTES} AND signed_at IS NULL AND author_id = {U}))",
+                 "author_id"),
+    "crisis_interventions": (NOTES, NOTES, NOTES, SUPERVISOR, "author_id"),
+    "assessments": (NOTES, NOTES, NOTES, SUPERVISOR, "author_id"),
+    "addenda": (NOTES, NOTES, NOTES, SUPERVISOR, "author_id"),
+    "safety_plans": (NOTES, NOTES, NOTES, SUPERVISOR, "author_id"),
+    "followups": (NOTES, NOTES, NOTES, SUPERVISOR, "created_by"),
+    "clocks": (NOTES, NOTES, NOTES, SUPERVISOR, "created_by"),
+    "reviews": (NOTES, NOTES, NOTES, SUPERVISOR, "requested_by"),
+    "attachments": (HEADER, NOTES, NOTES,
+                    f"({SUPERVISOR} OR ({NOTES} AND added_by = {U}))", "added_by"),
+    "consents": (HEADER, NOTES, NOTES, SUPERVISOR, "recorded_by"),
+    "referrals": (HEADER, NOTES, f"({NOTES} OR {R} = 'staff')", SUPERVISOR, "created_by"),
+    "drafts": ("true", "true", "true", "true", "user_id"),
+    "search_doc": (f"({NOTES} OR ({R} = 'staff' AND kind = 'case'))", NOTES, NOTES, NOTES,
+                   ""),
+    "search_token": ("doc_id IN (SELECT d.id FROM xinhe.search_doc d)",
+                     f"doc_id IN (SELECT d.id FROM xinhe.search_doc d WHERE {NOTES})",
+                     "false",
+                     f"doc_id IN (SELECT d.id FROM xinhe.search_doc d WHERE {NOTES})", ""),
+}
+# Drafts are their writer's alone, whatever the role.
+OWN_ROW = {"drafts": f"user_id = {U}"}
+CASE_SCOPED = tuple(POLICIES)
+
+# Grants beyond the case-scoped tables' (which follow from POLICIES): (privilege, table,
+# groups). Admins get no privilege at all on case content.
+NOTE_TABLES = ("risk_history", "sessions", "crisis_interventions", "assessments", "addenda",
+               "safety_plans", "followups", "clocks", "reviews", "drafts")
+STAFF_ATTACHMENT_COLUMNS = "id, case_id, kind, media_type, size, sha256, added_by, added_at"
+STAFF_REFERRAL_COLUMNS = ("status, status_note, signed_by, signed_at, file_sha256, pdf,"
+                          " delivered_at, delivered_to, acknowledged_at, acknowledgement,"
+                          " version")
+
+
+def grants() -> list[str]:
+    """GRANT statements, each group getting only what its work needs."""
+    every = ", ".join(GROUPS.values())
+    workers = "xinhe_supervisor, xinhe_counsellor"
+    out = [f"GRANT USAGE ON SCHEMA xinhe TO {every}",
+           f"GRANT SELECT ON xinhe.users, xinhe.meta, xinhe.settings,"
+           f" xinhe.signing_identities TO {every}",
+           "GRANT UPDATE (display_name, active, last_login_at, removed_at) ON xinhe.users"
+           " TO xinhe_admin",
+           f"GRANT UPDATE (last_login_at) ON xinhe.users TO {', '.join(CASE_ROLES)}",
+           "GRANT INSERT, UPDATE, DELETE ON xinhe.meta, xinhe.settings TO xinhe_admin",
+           "GRANT INSERT, UPDATE (retired_at, private_key) ON xinhe.signing_identities"
+           " TO xinhe_admin",
+           f"GRANT SELECT, INSERT, UPDATE, DELETE ON xinhe.key_slots TO {every}",
+           "GRANT SELECT, INSERT, UPDATE ON xinhe.recovery_slot TO xinhe_admin",
+           "GRANT SELECT ON xinhe.audit_event TO xinhe_admin",
+           f"GRANT SELECT, INSERT, UPDATE ON xinhe.counters TO {', '.join(CASE_ROLES)}",
+           f"GRANT SELECT, INSERT, UPDATE, DELETE ON xinhe.search_meta TO {workers}",
+           f"GRANT SELECT, INSERT, UPDATE, DELETE ON xinhe.cases, xinhe.clients,"
+           f" xinhe.case_shares, xinhe.consents, xinhe.referrals, xinhe.attachments,"
+           f" xinhe.search_doc, xinhe.search_token TO {workers}",
+           f"GRANT SELECT, INSERT, UPDATE, DELETE ON {', '.join(f'xinhe.{t}' for t in NOTE_TABLES)}"
+           f" TO {workers}",
+           "GRANT SELECT ON xinhe.cases, xinhe.clients, xinhe.case_shares, xinhe.consents,"
+           " xinhe.referrals, xinhe.search_doc, xinhe.search_token TO xinhe_staff",
+           "GRANT SELECT, INSERT, UPDATE, DELETE ON xinhe.drafts TO xinhe_staff",
+           f"GRANT SELECT ({STAFF_ATTACHMENT_COLUMNS}) ON xinhe.attachments TO xinhe_staff",
+           f"GRANT UPDATE ({STAFF_REFERRAL_COLUMNS}) ON xinhe.referrals TO xinhe_staff"]
+    functions = ("current_user_id()", "current_username()", "current_role()",
+                 "my_case_ids()", "client_has_case(bigint)", "can_see_case(bigint, text)",
+                 "audit_append(text, text, text, text)", "audit_head()")
+    for function in functions:
+        out.append(f"GRANT EXECUTE ON FUNCTION xinhe.{function} TO {every}")
+    return out
+
+
+def revokes() -> list[str]:
+    """Functions are executable by PUBLIC unless revoked; nothing may change the chain."""
+    return ["REVOKE ALL ON SCHEMA xinhe FROM PUBLIC",
+            "REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA xinhe FROM PUBLIC",
+            f"REVOKE UPDATE, DELETE, TRUNCATE ON xinhe.audit_event FROM PUBLIC, {OWNER}"]
+
+
+def row_security() -> list[str]:
+    """ENABLE and FORCE row-level security with per-command policies on every case-scoped
+    table, plus users, key slots and the recovery slot."""
+    out: list[str] = []
+    for table, (select, insert, update, delete, author) in POLICIES.items():
+        own = OWN_ROW.get(table, "true")
+        check_author = f" AND {author} = {U}" if author else ""
+        out += [f"ALTER TABLE xinhe.{table} ENABLE ROW LEVEL SECURITY",
+                f"ALTER TABLE xinhe.{table} FORCE ROW LEVEL SECURITY",
+                f"CREATE POLICY owner_access ON xinhe.{table} TO {OWNER}"
+                " USING (true) WITH CHECK (true)",
+                f"CREATE POLICY read ON xinhe.{table} FOR SELECT USING ({select} AND {own})",
+                f"CREATE POLICY add ON xinhe.{table} FOR INSERT"
+                f" WITH CHECK ({insert} AND {own}{check_author})",
+                f"CREATE POLICY change ON xinhe.{table} FOR UPDATE USING ({update} AND {own})"
+                f" WITH CHECK ({update} AND {own})",
+                f"CREATE POLICY remove ON xinhe.{table} FOR DELETE USING ({delete} AND {own})"]
+        if author:
+            out.append(f"CREATE TRIGGER {table}_keep_author BEFORE UPDATE OF {author}"
+                       f" ON xinhe.{table} FOR EACH ROW"
+                       f" EXECUTE FUNCTION xinhe.keep_column('{author}')")
+    me = "(SELECT xinhe.current_username())"
+    admin = f"({R} = 'admin')"
+    out += ["ALTER TABLE xinhe.users ENABLE ROW LEVEL SECURITY",
+            "ALTER TABLE xinhe.users FORCE ROW LEVEL SECURITY",
+            f"CREATE POLICY owner_access ON xinhe.users TO {OWNER} USING (true)"
+            " WITH CHECK (true)",
+            "CREATE POLICY read ON xinhe.users FOR SELECT USING (true)",
+            f"CREATE POLICY change ON xinhe.users FOR UPDATE USING ({admin} OR id = {U})"
+            f" WITH CHECK ({admin} OR id = {U})"]
+    for table, rule in (("key_slots", f"({admin} OR username = {me})"),
+                        ("recovery_slot", admin)):
+        out += [f"ALTER TABLE xinhe.{table} ENABLE ROW LEVEL SECURITY",
+                f"ALTER TABLE xinhe.{table} FORCE ROW LEVEL SECURITY",
+                f"CREATE POLICY owner_access ON xinhe.{table} TO {OWNER} USING (true)"
+                " WITH CHECK (true)",
+                f"CREATE POLICY mine ON xinhe.{table} USING ({rule}) WITH CHECK ({rule})"]
+    return out
