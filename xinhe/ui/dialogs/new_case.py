@@ -28,6 +28,7 @@ from xinhe.records.services import Services
 from xinhe.ui import operations
 from xinhe.ui.context import AppContext
 from xinhe.ui.forms.template_form import TemplateForm
+from xinhe.ui.locking import lock_button
 from xinhe.ui.widgets import ErrorLine, label
 
 REASONS = {"name_birth_year": ("同名且同一出生年份", "same name and year of birth"),
@@ -55,6 +56,7 @@ class NewCaseDialog(QDialog):
         self.next.clicked.connect(self._next)
         cancel = QPushButton(self.tr("Cancel"))
         cancel.clicked.connect(self.reject)
+        buttons.addWidget(lock_button(ctx))
         buttons.addWidget(self.back)
         buttons.addStretch()
         buttons.addWidget(cancel)

@@ -30,6 +30,7 @@ from xinhe.records.services import Services
 from xinhe.ui import operations
 from xinhe.ui.context import AppContext
 from xinhe.ui.forms.template_form import TemplateForm
+from xinhe.ui.locking import lock_button
 from xinhe.ui.widgets import ErrorLine
 
 AUTOSAVE_MS = 20_000
@@ -66,6 +67,7 @@ class RecordDialog(QDialog):
         self.error = ErrorLine()
         layout.addWidget(self.error)
         self.buttons = QHBoxLayout()
+        self.buttons.addWidget(lock_button(ctx))
         self.buttons.addStretch()
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self.reject)
