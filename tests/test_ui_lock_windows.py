@@ -62,6 +62,7 @@ class Opened:
     window: QWidget
     draft_kind: type | None = None  # a form whose draft must come back
     draft_check: Callable[[Any], bool] | None = None
+    after_lock: Callable[[], bool] | None = None  # what must (not) have happened meanwhile
 
 
 def open_case(qtbot: QtBot, app: Any, main: Any, case_id: int) -> Any:
@@ -172,9 +173,11 @@ def reauthentication(qtbot: QtBot, app: Any, main: Any, case_id: int) -> Opened:
 def confirmation(qtbot: QtBot, app: Any, main: Any, case_id: int) -> Opened:
     from xinhe.ui.dialogs.simple import confirm
 
-    done: list[bool] = []
-    confirm(open_case(qtbot, app, main, case_id), "撤回同意", "确定撤回吗？", lambda: done.append(True))
-    return Opened(find_dialog(qtbot, QMessageBox))
+    confirmed: list[bool] = []
+    confirm(open_case(qtbot, app, main, case_id), "撤回同意", "确定撤回吗？",
+            lambda: confirmed.append(True))
+    # Locking is no answer: the act asked about does not happen.
+    return Opened(find_dialog(qtbot, QMessageBox), after_lock=lambda: confirmed == [])
 
 
 def attach_file_dialog(qtbot: QtBot, app: Any, main: Any, case_id: int) -> Opened:
@@ -244,6 +247,7 @@ def test_locking_closes_every_window_and_keeps_drafts(qtbot: QtBot, studio: dict
             assert lock is not None and lock.text() == "锁定"
             click(qtbot, lock)
         assert_locked(qtbot, app, vault, opened.window)
+        assert opened.after_lock is None or opened.after_lock()
         for path in studio["folder"].path.iterdir():
             if path.is_file():
                 assert MARK.encode() not in path.read_bytes()

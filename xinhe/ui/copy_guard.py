@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, Qt
-from PySide6.QtGui import QContextMenuEvent, QKeyEvent, QKeySequence
+from PySide6.QtGui import QContextMenuEvent, QKeyEvent, QKeySequence, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
@@ -105,6 +105,16 @@ class CopyGuard(QObject):
         return False
 
 
+def select_all_of(label: QLabel) -> None:
+    """A label's positions count its shown text, not its HTML source."""
+    document = QTextDocument()
+    if label.textFormat() == Qt.TextFormat.PlainText:
+        document.setPlainText(label.text())
+    else:
+        document.setHtml(label.text())
+    label.setSelection(0, document.characterCount() - 1)
+
+
 def context_menu(widget: QWidget, where: QPoint) -> QMenu:
     """The widget's usual menu, with Copy and Cut going through the concealed copy. Shown
     with popup(), not exec(): a lock closes it without an event loop to unwind."""
@@ -120,7 +130,7 @@ def context_menu(widget: QWidget, where: QPoint) -> QMenu:
         select_all = menu.addAction(QCoreApplication.translate("CopyGuard", "Select All"))
         select_all.setObjectName("select-all")
         if isinstance(widget, QLabel):
-            select_all.triggered.connect(lambda: widget.setSelection(0, len(widget.text())))
+            select_all.triggered.connect(lambda: select_all_of(widget))
     menu.setObjectName("copyGuardMenu")
     menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     for action in menu.actions():
