@@ -134,7 +134,16 @@ def new_case(qtbot: QtBot, app: Any, main: Any, case_id: int) -> Opened:
     click(qtbot, main.show_section("cases").list_panel.new_case)
     dialog = find_dialog(qtbot, NewCaseDialog)
     type_into(qtbot, dialog.name, "黄小梅")
-    return Opened(dialog)
+    type_into(qtbot, dialog.phone, "13711112222")
+    click(qtbot, dialog.next)
+    dialog.category.setCurrentIndex(dialog.category.findData("other"))
+    type_into(qtbot, dialog.form.inputs["presenting_issue"].edit, MARK)
+
+    def restored(again: Any) -> bool:
+        return (again.name.text() == "黄小梅" and again.phone.text() == "13711112222"
+                and again.category.currentData() == "other"
+                and again.form.inputs["presenting_issue"].value() == MARK)
+    return Opened(dialog, NewCaseDialog, restored)
 
 
 def referral_wizard(qtbot: QtBot, app: Any, main: Any, case_id: int) -> Opened:
@@ -255,9 +264,13 @@ def test_locking_closes_every_window_and_keeps_drafts(qtbot: QtBot, studio: dict
         if opened.draft_kind is not None:
             restored = find_dialog(qtbot, opened.draft_kind)
             assert opened.draft_check is not None and opened.draft_check(restored)
-            assert restored.dirty
-            restored.dirty = False
-            restored.close()
+            if hasattr(restored, "dirty"):
+                assert restored.dirty
+                restored.dirty = False
+            restored.reject()
+            if kind == "new_case":  # cancelled: its draft is gone
+                wait_idle(qtbot, app)
+                assert app.worker.call(lambda: app.ctx.services.drafts.all()) == []
         else:
             wait_idle(qtbot, app)
             assert [w for w in visible_windows() if isinstance(w, QDialog)] == []

@@ -27,6 +27,7 @@ from xinhe.records.clients import DuplicateMatch
 from xinhe.records.services import Services
 from xinhe.ui import operations
 from xinhe.ui.context import AppContext
+from xinhe.ui.dialogs import new_case_draft
 from xinhe.ui.forms.template_form import TemplateForm
 from xinhe.ui.locking import lock_button
 from xinhe.ui.widgets import ErrorLine, label
@@ -66,6 +67,7 @@ class NewCaseDialog(QDialog):
         self._case_page()
         self._go(0)
         self.resize(880, 720)
+        new_case_draft.keep_drafts(self)
 
     # -- page 1: who ------------------------------------------------------------------------
     def _client_page(self) -> None:
