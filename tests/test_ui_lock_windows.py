@@ -329,3 +329,25 @@ def test_a_lock_while_a_context_menu_is_open_closes_it(qtbot: QtBot, studio: dic
         app.idle.start(100)
         assert_locked(qtbot, app, vault, view)
         assert not shiboken6.isValid(menu) or not menu.isVisible()
+
+
+def test_attaching_through_the_non_blocking_chooser(qtbot: QtBot, studio: dict,
+                                                     tmp_path: Path) -> None:
+    """The file chooser no longer blocks; choosing a file still leads to the attachment."""
+    from xinhe.ui.dialogs.simple import SimpleForm
+
+    scan = tmp_path / "同意书扫描.txt"
+    scan.write_text("consent scan", encoding="utf-8")
+    with signed_in(qtbot, studio["folder"], "wang", PASSWORD) as (app, main):
+        opened = attach_file_dialog(qtbot, app, main, studio["case"])
+        chooser = opened.window
+        assert isinstance(chooser, QFileDialog)
+        chooser.selectFile(str(scan))
+        chooser.accept()
+        form = find_dialog(qtbot, SimpleForm)
+        press_ok(qtbot, form)
+        qtbot.waitUntil(lambda: not form.isVisible(), timeout=5000)
+        wait_idle(qtbot, app)
+        case_id = studio["case"]
+        attached = app.worker.call(lambda: app.ctx.services.attachments.for_case(case_id))
+        assert [a.filename for a in attached] == ["同意书扫描.txt"]
