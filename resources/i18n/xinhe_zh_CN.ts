@@ -1026,6 +1026,17 @@
     </message>
 </context>
 <context>
+    <name>CopyGuard</name>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>复制(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Select All</source>
+        <translation>全选</translation>
+    </message>
+</context>
+<context>
     <name>CrisisDialog</name>
     <message>
         <source>When it happened</source>
@@ -1460,6 +1471,17 @@
     <message>
         <source>Saved. It applies from the next sign-in.</source>
         <translation>已保存，下次登录时生效。</translation>
+    </message>
+</context>
+<context>
+    <name>Locking</name>
+    <message>
+        <source>Lock</source>
+        <translation>锁定</translation>
+    </message>
+    <message>
+        <source>Lock now (Ctrl+L): this window closes, what you typed is kept as an encrypted draft, and the records open again when you sign in.</source>
+        <translation>立即锁定（Ctrl+L）：此窗口关闭，已填写的内容加密保存为草稿，重新登录后记录再次打开。</translation>
     </message>
 </context>
 <context>

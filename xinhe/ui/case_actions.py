@@ -244,9 +244,10 @@ def addendum(view: CaseView, entry: TimelineEntry) -> None:
 
 
 def attach(view: CaseView) -> None:
-    path = view.choose_file()
-    if not path:
-        return
+    view.choose_file(lambda path: attach_file(view, path))
+
+
+def attach_file(view: CaseView, path: str) -> None:
     form = SimpleForm(view.ctx, translate("CaseActions", "Attach a file"), Path(path).name, view)
     from xinhe.i18n import pick
     from xinhe.records.attachments import KINDS
@@ -272,7 +273,7 @@ def view_attachment(view: CaseView, attachment_id: int) -> None:
     from xinhe.ui.dialogs.attachment_viewer import AttachmentViewer
 
     def show(result: tuple[Attachment, bytes]) -> None:
-        AttachmentViewer(result[0], result[1], view).open()
+        AttachmentViewer(view.ctx, result[0], result[1], view).open()
 
     operations.run(
         view.ctx,

@@ -4,13 +4,13 @@ of everything in it, the selected record, and the actions the role may take."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QMenu,
     QPushButton,
@@ -305,11 +305,12 @@ class CaseView(QWidget):
             if allowed:
                 allowed[0].handler()
 
-    def choose_file(self) -> str:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Attach a file"), "",
-            self.tr("Photos, scans and documents (*.jpg *.jpeg *.png *.pdf *.txt)"))
-        return path
+    def choose_file(self, then: Callable[[str], object]) -> QWidget:
+        """The file to attach; `then(path)` once chosen (never after a lock)."""
+        from xinhe.ui.asking import choose_file
+
+        return choose_file(self, self.tr("Attach a file"), "", self.tr(
+            "Photos, scans and documents (*.jpg *.jpeg *.png *.pdf *.txt)"), then)
 
     def may_close(self) -> bool:
         return True

@@ -27,6 +27,8 @@ class ChangeBus(QObject):
     # … and a follow-up in the dialog that records it, a review item in the review queue.
     open_followup = Signal(int, int)  # case id, follow-up id
     open_review = Signal(int)
+    # Any window may ask for the session to lock now (its lock button).
+    lock_requested = Signal()
 
 
 @dataclass
@@ -37,6 +39,8 @@ class AppContext:
     org_name: str
     binding_on: bool
     bus: ChangeBus
+    # Set when the session locks: code still holding this context finds the vault gone.
+    locked: bool = False
 
     @property
     def vault(self) -> Vault:

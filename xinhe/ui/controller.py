@@ -11,8 +11,9 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 from xinhe.crypto.binding import DeviceBinding
 from xinhe.errors import XinheError
 from xinhe.records.vault import VaultFolder
-from xinhe.ui import i18n
+from xinhe.ui import clipboard, i18n
 from xinhe.ui.idle import IdleMonitor
+from xinhe.ui.locking import LockKeys, close_windows
 from xinhe.ui.operations import maintenance, session
 from xinhe.ui.operations.session import Opened
 from xinhe.ui.prefs import Prefs
@@ -41,9 +42,13 @@ class AppController(QObject):
         self.ctx: AppContext | None = None
         self.idle = IdleMonitor(self)
         self.idle.idle.connect(lambda: self.lock("lock.idle"))
+        self.lock_keys = LockKeys(self)
+        self.lock_keys.pressed.connect(lambda: self.lock("lock"))
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.idle)
+            app.installEventFilter(self.lock_keys)
+            clipboard.install(app)
 
     # -- windows -----------------------------------------------------------------------
     def start(self) -> None:
@@ -109,10 +114,12 @@ class AppController(QObject):
         self.prefs.save(self.folder.path)
         window = MainWindow(self.ctx)
         window.lock_requested.connect(lambda: self.lock("lock"))
+        self.ctx.bus.lock_requested.connect(lambda: self.lock("lock"))
         window.quit_requested.connect(self.quit)
         self._replace_window(window)
         window.restore_drafts()
         self.idle.start(opened.idle_minutes * 60_000)
+        self.lock_keys.enabled = True
 
     def set_language(self, language: str) -> None:
         if language == self.prefs.language:
@@ -128,16 +135,21 @@ class AppController(QObject):
 
     # -- locking -----------------------------------------------------------------------
     def lock(self, reason: str = "lock") -> None:
-        """Lock: screens save drafts, the vault closes on its thread, windows with
-        decrypted data are destroyed, and the unlock window comes back."""
+        """Lock: forms save drafts, the vault closes on its thread, every window with
+        decrypted data (dialogs, wizards, file choosers, message boxes too) is destroyed,
+        record text we put on the clipboard is cleared, and the unlock window comes back."""
         if self.ctx is None:
             return
         ctx, self.ctx = self.ctx, None
         self.idle.stop()
+        self.lock_keys.enabled = False
         ctx.bus.locking.emit()  # draft saves are queued before the close on the one thread
+        ctx.locked = True
+        clipboard.clear_if_ours()
         maintenance.auto_backup(worker=self.worker, vault=ctx.vault, when="lock")
         session.lock(worker=self.worker, vault=ctx.vault, reason=reason)
         self.show_unlock()
+        close_windows(keep=self.window)
         self.locked.emit()
 
     def quit(self) -> None:
@@ -148,7 +160,10 @@ class AppController(QObject):
             return
         ctx, self.ctx = self.ctx, None
         self.idle.stop()
+        self.lock_keys.enabled = False
         ctx.bus.locking.emit()
+        ctx.locked = True
+        clipboard.clear_if_ours()
         if isinstance(self.window, QMainWindow):
             self.window.statusBar().showMessage(QCoreApplication.translate(
                 "Controller", "Closing the records (and making the automatic backup, if it is "
@@ -169,6 +184,8 @@ class AppController(QObject):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.idle)
+            app.removeEventFilter(self.lock_keys)
+            clipboard.uninstall(app)
         self.idle.stop()
         if self.window is not None:
             self.window.hide()

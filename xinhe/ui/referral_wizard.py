@@ -22,6 +22,7 @@ from xinhe.records.referrals import Referral
 from xinhe.records.services import Services
 from xinhe.ui import operations
 from xinhe.ui.context import AppContext
+from xinhe.ui.locking import lock_button
 from xinhe.ui.referral_wizard_pages import AgencyPage, ConsentPage, FieldsPage, SummaryPage
 from xinhe.ui.referral_wizard_signing import PreviewPage, ProgressPage, SignPage
 
@@ -77,6 +78,8 @@ class ReferralWizard(QWizard):
                      self.preview_page, self.sign_page, self.progress_page):
             self.addPage(page)
         self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("Sign and deliver"))
+        self.setButton(QWizard.WizardButton.CustomButton1, lock_button(ctx))
+        self.setOption(QWizard.WizardOption.HaveCustomButton1, True)
         self.resize(820, 720)
         ctx.bus.locking.connect(self._close_for_lock)
 

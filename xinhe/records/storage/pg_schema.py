@@ -44,8 +44,9 @@ CREATE TABLE xinhe.clients (
     birth_year integer, phone text, phone_key text, id_number text, id_key text,
     street text, community text, address text, guardian_name text, guardian_phone text,
     created_by {USER_REF}, created_at text NOT NULL, updated_at text NOT NULL,
-    version integer NOT NULL DEFAULT 1);
+    version integer NOT NULL DEFAULT 1, name_sound text);
 CREATE INDEX clients_name_year ON xinhe.clients (name_key, birth_year);
+CREATE INDEX clients_name_sound ON xinhe.clients (name_sound, birth_year, name_key);
 CREATE INDEX clients_phone ON xinhe.clients (phone_key);
 CREATE INDEX clients_id ON xinhe.clients (id_key);
 CREATE INDEX clients_community ON xinhe.clients (community);

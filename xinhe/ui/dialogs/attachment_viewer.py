@@ -16,11 +16,13 @@ from PySide6.QtWidgets import (
 )
 
 from xinhe.records.attachments import Attachment
+from xinhe.ui.context import AppContext
+from xinhe.ui.locking import lock_button
 from xinhe.ui.widgets import label
 
 
 class AttachmentViewer(QDialog):
-    def __init__(self, attachment: Attachment, data: bytes,
+    def __init__(self, ctx: AppContext, attachment: Attachment, data: bytes,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(attachment.filename)
@@ -56,5 +58,6 @@ class AttachmentViewer(QDialog):
             layout.addWidget(text, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        buttons.addButton(lock_button(ctx), QDialogButtonBox.ButtonRole.ActionRole)
         layout.addWidget(buttons)
         self.resize(820, 680)

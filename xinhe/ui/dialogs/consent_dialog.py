@@ -26,6 +26,7 @@ from xinhe.records.consent import Consent
 from xinhe.records.services import Services
 from xinhe.ui import operations
 from xinhe.ui.context import AppContext
+from xinhe.ui.locking import lock_button
 from xinhe.ui.widgets import ErrorLine, label
 
 
@@ -103,6 +104,7 @@ class ConsentDialog(QDialog):
                                         QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        self.buttons.addButton(lock_button(ctx), QDialogButtonBox.ButtonRole.ActionRole)
         layout.addWidget(self.buttons)
         self.by_consent.toggled.connect(self._switch)
         self._switch()

@@ -33,8 +33,10 @@ from xinhe.records.templates_summary import pending_text, summarize_result
 from xinhe.records.typed_dates import TypedDate
 from xinhe.ui import operations
 from xinhe.ui.context import AppContext
+from xinhe.ui.dialogs import new_case_draft
 from xinhe.ui.forms.date_field import DateField
 from xinhe.ui.forms.template_form import TemplateForm
+from xinhe.ui.locking import lock_button
 from xinhe.ui.widgets import ErrorLine, label
 
 REASONS = {"name_birth_year": ("同名且同一出生年份", "same name and year of birth"),
@@ -63,6 +65,7 @@ class NewCaseDialog(QDialog):
         self.next.clicked.connect(self._next)
         cancel = QPushButton(self.tr("Cancel"))
         cancel.clicked.connect(self.reject)
+        buttons.addWidget(lock_button(ctx))
         buttons.addWidget(self.back)
         buttons.addStretch()
         buttons.addWidget(cancel)
@@ -72,6 +75,7 @@ class NewCaseDialog(QDialog):
         self._case_page()
         self._go(0)
         self.resize(880, 720)
+        new_case_draft.keep_drafts(self)
 
     # -- page 1: who ------------------------------------------------------------------------
     def _client_page(self) -> None:

@@ -32,6 +32,7 @@ from xinhe.records.services import Services
 from xinhe.ui import operations
 from xinhe.ui.context import AppContext
 from xinhe.ui.forms.template_form import TemplateForm
+from xinhe.ui.locking import lock_button
 from xinhe.ui.widgets import ErrorLine
 
 AUTOSAVE_MS = 20_000
@@ -69,6 +70,7 @@ class RecordDialog(QDialog):
         self.error = ErrorLine()
         layout.addWidget(self.error)
         self.buttons = QHBoxLayout()
+        self.buttons.addWidget(lock_button(ctx))
         self.saved_line = QLabel()  # "草稿已保存 14:05", for a few seconds after a draft save
         self.saved_line.setObjectName("savedLine")
         self.saved_line.hide()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDateTimeEdit,
+    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -313,9 +314,17 @@ class FollowupDialog(RecordDialog):
 
 
 def reopen_draft(ctx: AppContext, templates: tpl.TemplateRegistry, payload: dict[str, Any],
-                 parent: QWidget) -> RecordDialog | None:
+                 parent: QWidget) -> QDialog | None:
     """The dialog a draft was saved from, with its content, after an unlock."""
     kind = payload.get("kind")
+    if kind == "new_case":
+        from xinhe.ui.dialogs import new_case_draft
+        from xinhe.ui.dialogs.new_case import NewCaseDialog
+
+        new_case = NewCaseDialog(ctx, parent)
+        new_case_draft.restore(new_case, payload)
+        new_case.created.connect(ctx.bus.open_case.emit)
+        return new_case
     case_id = int(payload.get("case_id", 0))
     template = templates.get(str(payload.get("template_id") or SESSION_TEMPLATE),
                              payload.get("template_version"))

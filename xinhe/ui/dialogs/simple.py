@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from xinhe.ui import operations
 from xinhe.ui.context import AppContext
 from xinhe.ui.forms.fields import qt_date, qt_datetime_utc
+from xinhe.ui.locking import lock_button
 from xinhe.ui.widgets import ErrorLine, label, password_field
 
 
@@ -49,6 +50,7 @@ class SimpleForm(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
                                         QDialogButtonBox.StandardButton.Cancel)
         self.buttons.rejected.connect(self.reject)
+        self.buttons.addButton(lock_button(ctx), QDialogButtonBox.ButtonRole.ActionRole)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(460)
 

@@ -40,7 +40,10 @@ def run(ctx: AppContext, work: Callable[[Services], T], *, parent: QWidget | Non
         on_done: Callable[[T], None] | None = None,
         on_failure: Callable[[BaseException], None] | None = None,
         changed: Iterable[str] = ()) -> None:
-    """Run `work(services)` on the database thread."""
+    """Run `work(services)` on the database thread (nothing, once the session locked:
+    a window's code may still run after the lock closed it)."""
+    if ctx.locked:
+        return
     kinds = set(changed)
 
     def gone() -> bool:

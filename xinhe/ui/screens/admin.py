@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -26,6 +25,7 @@ from xinhe.records import templates as tpl
 from xinhe.records.accounts import ROLES, User
 from xinhe.records.services import Services
 from xinhe.ui import operations
+from xinhe.ui.asking import inform
 from xinhe.ui.case_data import local_time
 from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs.simple import SimpleForm, confirm, reauthenticate
@@ -231,7 +231,7 @@ class TemplatesTab(QWidget):
                        parent=self, on_done=self._saved)
 
     def _saved(self, _result: object) -> None:
-        QMessageBox.information(self, self.tr("Templates"), self.tr(
+        inform(self, self.tr("Templates"), self.tr(
             "Saved. The forms are read again at the next sign-in."))
 
 
@@ -259,7 +259,7 @@ class LockTab(QWidget):
                        parent=self, on_done=self._saved)
 
     def _saved(self, _result: object) -> None:
-        QMessageBox.information(self, self.tr("Lock"), self.tr(
+        inform(self, self.tr("Lock"), self.tr(
             "Saved. It applies from the next sign-in."))
 
 

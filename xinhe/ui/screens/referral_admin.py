@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -253,9 +252,9 @@ class ReferralAdminPanel(QWidget):
                        changed={"settings"})
 
     def reset_policy(self) -> None:
-        answer = QMessageBox.question(self, self.tr("Shipped policy"), self.tr(
-            "Replace the studio's policy with the shipped one?"))
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        operations.run(self.ctx, lambda s: reset_policy(s.vault), parent=self,
-                       changed={"settings"})
+        from xinhe.ui.dialogs.simple import confirm
+
+        confirm(self, self.tr("Shipped policy"), self.tr(
+            "Replace the studio's policy with the shipped one?"),
+            lambda: operations.run(self.ctx, lambda s: reset_policy(s.vault), parent=self,
+                                   changed={"settings"}))
