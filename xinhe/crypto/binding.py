@@ -9,7 +9,9 @@ When none is available, binding is off and the app says so.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import secrets
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -26,6 +28,30 @@ SECURE_BACKENDS = frozenset({
     "keyring.backends.macOS.Keyring",
     "keyring.backends.kwallet.DBusKeyring",
 })
+
+
+# Where this platform's secure backends live: asked for by name, because keyring's own
+# search loads every plugin (its macOS backend runs ldconfig twice on Linux, ~60 ms).
+PLATFORM_BACKENDS: dict[str, tuple[str, ...]] = {
+    "linux": ("keyring.backends.SecretService.Keyring", "keyring.backends.libsecret.Keyring",
+              "keyring.backends.kwallet.DBusKeyring"),
+    "win32": ("keyring.backends.Windows.WinVaultKeyring",),
+    "darwin": ("keyring.backends.macOS.Keyring",),
+}
+
+
+def platform_keyrings(platform: str = sys.platform) -> list[keyring.backend.KeyringBackend]:
+    """This platform's secure keyrings that can work here (none is a plaintext one)."""
+    found = []
+    for name in PLATFORM_BACKENDS.get("linux" if platform.startswith("linux") else platform,
+                                      ()):
+        module_name, _, class_name = name.rpartition(".")
+        # A missing library or session bus makes the import or `priority` raise: not viable.
+        with contextlib.suppress(Exception):
+            backend_class = getattr(importlib.import_module(module_name), class_name)
+            backend_class.priority  # noqa: B018 -- raises when the backend cannot work here
+            found.append(backend_class())
+    return found
 
 
 def _qualified_name(backend: object) -> str:
@@ -47,10 +73,8 @@ class DeviceBinding:
     @classmethod
     def from_system(cls) -> DeviceBinding:
         """The best secure keyring this workstation offers, or binding off with the reason."""
-        import keyring.backend
-
         try:
-            candidates = keyring.backend.get_all_keyring()
+            candidates = platform_keyrings()
         except Exception as exc:  # a broken keyring install must not stop the app
             return cls(None, f"keyring error: {type(exc).__name__}")
         secure = [b for b in candidates if is_secure_backend(b) and b.priority > 0]

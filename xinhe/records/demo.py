@@ -129,9 +129,12 @@ class _Run:
 
 def create_demo_vault(folder: VaultFolder, cases: int = 150, seed: int = 2019,
                       replace: bool = False, today: datetime | None = None,
-                      templates: tpl.TemplateRegistry | None = None) -> DemoSummary:
+                      templates: tpl.TemplateRegistry | None = None,
+                      then: Callable[[dict[str, Services], Any], None] | None = None,
+                      ) -> DemoSummary:
     """Create a demo vault in `folder`. Refuses any existing vault that is not a demo
-    vault; an existing demo vault is rebuilt only with `replace`."""
+    vault; an existing demo vault is rebuilt only with `replace`. `then(actors, run)`
+    continues the story with every demo user's services before the vault is closed."""
     if cases < 1 or cases > 20_000:
         raise InvalidInput("演示个案数应在 1 到 20000 之间。",
                            "The number of demo cases must be between 1 and 20000.")
@@ -173,14 +176,20 @@ def create_demo_vault(folder: VaultFolder, cases: int = 150, seed: int = 2019,
         while day < end - timedelta(days=8):  # the last week's items are still waiting
             run.at(day, _review_queue(sup))
             day += timedelta(days=rng.choice((3, 4)))
-        for index in range(cases):
-            opened = start + timedelta(seconds=rng.randint(0, 364 * 86400))
-            opened = opened.replace(hour=rng.randint(9, 17), minute=rng.choice((0, 15, 30, 45)))
-            _plan_case(run, rng, actors, counsellors[index % len(counsellors)], opened, end,
-                       summary)
-        run.drain(end - timedelta(days=3))
-        _recent_sessions(run, rng, actors, end, summary)
-        run.drain(end)
+        # One transaction for the whole year (every act inside is a savepoint): one sync
+        # to disk instead of one per act, about 9,000 for the default size.
+        with admin.db.transaction():
+            for index in range(cases):
+                opened = start + timedelta(seconds=rng.randint(0, 364 * 86400))
+                opened = opened.replace(hour=rng.randint(9, 17),
+                                        minute=rng.choice((0, 15, 30, 45)))
+                _plan_case(run, rng, actors, counsellors[index % len(counsellors)], opened,
+                           end, summary)
+            run.drain(end - timedelta(days=3))
+            _recent_sessions(run, rng, actors, end, summary)
+            run.drain(end)
+            if then is not None:
+                then(actors, run)
     finally:
         folder.clock = lambda: datetime.now(UTC)
         admin.close("logout")

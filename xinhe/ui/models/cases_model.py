@@ -1,4 +1,4 @@
-"""The case list: rows of CaseRow, sorted and filtered by a proxy."""
+"""The case list: rows of CaseRow, sorted and filtered in the model, shown a page at a time."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from PySide6.QtCore import (
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor
@@ -25,9 +24,14 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 Index = QModelIndex | QPersistentModelIndex
 
 
+PAGE = 200  # rows made ready for the view at a time; more as the person scrolls
+DEFAULT_SORT = (8, Qt.SortOrder.DescendingOrder)  # newest first, as CaseService.find returns
+
+
 class CaseTableModel(QAbstractTableModel):
-    """Display texts and sort keys are computed once per load, so showing, sorting and
-    filtering 10,000 rows never waits on Python per cell."""
+    """All the rows the person may see are held as plain data, sorted and filtered here;
+    the view gets them a page at a time (canFetchMore/fetchMore), so opening, sorting and
+    filtering 10,000 or 100,000 cases formats and lays out only what is on screen."""
 
     COLUMNS = (
         "case_no",
@@ -44,8 +48,11 @@ class CaseTableModel(QAbstractTableModel):
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[CaseRow] = []
-        self.texts: list[tuple[str, ...]] = []
+        self.rows: list[CaseRow] = []  # every loaded row, in the current sort order
+        self.matching: list[CaseRow] = []  # those the filter accepts, in that order
+        self.texts: list[tuple[str, ...]] = []  # display texts of the rows handed out so far
+        self.filter = CaseFilter()
+        self.sort_column, self.sort_order = DEFAULT_SORT
         self.headers = [
             translate("CaseTable", "Case no."),
             translate("CaseTable", "Client"),
@@ -59,29 +66,80 @@ class CaseTableModel(QAbstractTableModel):
             translate("CaseTable", "Next due"),
         ]
 
+    @property
+    def default_sorted(self) -> bool:
+        return (self.sort_column, self.sort_order) == DEFAULT_SORT
+
     def set_rows(self, rows: list[CaseRow]) -> None:
+        """Show `rows` (as CaseService.find returns them, newest first) from the top."""
         self.beginResetModel()
-        self.rows = list(rows)
-        self.texts = [row_texts(r) for r in self.rows]
+        self.rows = list(rows) if self.default_sorted else self._sorted(rows)
+        self._refilter()
         self.endResetModel()
+
+    def extend_rows(self, rows: list[CaseRow]) -> None:
+        """All rows, after a first page was shown: when the page shown is their start, it
+        stays as it is (no reset, no jump) and the rest is fetched on scroll."""
+        if not self.default_sorted:
+            self.set_rows(rows)
+            return
+        matching = self.filter.select(rows)
+        shown = len(self.texts)
+        if matching[:shown] != self.matching[:shown]:  # a write came in between
+            self.set_rows(rows)
+            return
+        self.rows, self.matching = list(rows), matching
+        if shown < PAGE and self.canFetchMore():
+            self.fetchMore()
 
     def clear(self) -> None:
         self.set_rows([])
 
+    def set_filter(self, **values: Any) -> None:
+        for key, value in values.items():
+            setattr(self.filter, key, value)
+        self.beginResetModel()
+        self._refilter()
+        self.endResetModel()
+
+    def _refilter(self) -> None:
+        self.matching = self.filter.select(self.rows)
+        self.texts = [row_texts(r) for r in self.matching[:PAGE]]
+
+    def _sorted(self, rows: list[CaseRow]) -> list[CaseRow]:
+        return sorted(rows, key=lambda row: sort_key(row, self.sort_column),
+                      reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sort the rows themselves (the proxy keeps this order and only filters)."""
-        self.layoutAboutToBeChanged.emit()
-        pairs = sorted(
-            zip(self.rows, self.texts, strict=True),
-            key=lambda pair: sort_key(pair[0], pair[1], column),
-            reverse=order == Qt.SortOrder.DescendingOrder,
-        )
-        self.rows = [p[0] for p in pairs]
-        self.texts = [p[1] for p in pairs]
-        self.layoutChanged.emit()
+        """Sort all rows by keys computed once each, then show the first page again."""
+        if (column, order) == (self.sort_column, self.sort_order):
+            return
+        self.sort_column, self.sort_order = column, order
+        self.beginResetModel()
+        self.rows = self._sorted(self.rows)
+        self._refilter()
+        self.endResetModel()
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008, N802
+        return not parent.isValid() and len(self.texts) < len(self.matching)
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008, N802
+        if parent.isValid():
+            return
+        first = len(self.texts)
+        last = min(first + PAGE, len(self.matching)) - 1
+        if last < first:
+            return
+        self.beginInsertRows(QModelIndex(), first, last)
+        self.texts.extend(row_texts(r) for r in self.matching[first:last + 1])
+        self.endInsertRows()
+
+    def shown_count(self) -> int:
+        """How many loaded cases pass the filter (handed to the view or not yet)."""
+        return len(self.matching)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
+        return 0 if parent.isValid() else len(self.texts)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.COLUMNS)
@@ -99,7 +157,7 @@ class CaseTableModel(QAbstractTableModel):
         row, column = index.row(), index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self.texts[row][column]
-        case = self.rows[row]
+        case = self.matching[row]
         if role == ROW_ROLE:
             return case
         if role == RISK_ROLE and column == 5:
@@ -127,21 +185,23 @@ def row_texts(row: CaseRow) -> tuple[str, ...]:
     )
 
 
-def sort_key(row: CaseRow, texts: tuple[str, ...], column: int) -> Any:
+def sort_key(row: CaseRow, column: int) -> Any:
     if column == 5:
         return vocab.RISK_RANK[row.risk_level]
     if column == 8:
         return row.opened_at
     if column == 9:
         return row.next_due or "~"
-    return texts[column]
+    if column in (2, 3, 4):
+        return row_texts(row)[column]
+    return (row.case_no, row.client_name, "", "", "", "", row.counsellor_name,
+            row.community or "")[column]
 
 
-class CaseFilter(QSortFilterProxyModel):
+class CaseFilter:
     """Filters: risk, status, category, counsellor, overdue only, and text (number/name)."""
 
     def __init__(self) -> None:
-        super().__init__()
         self.risk: str | None = None
         self.status: str | None = None
         self.category: str | None = None
@@ -150,32 +210,18 @@ class CaseFilter(QSortFilterProxyModel):
         self.text = ""
         self.hide_closed = True
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sorting happens in the source model (fast); the proxy only filters."""
-        source = self.sourceModel()
-        if source is not None:
-            source.sort(column, order)
-
-    def set(self, **values: Any) -> None:
-        for key, value in values.items():
-            setattr(self, key, value)
-        self.invalidateFilter()
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
-        model = self.sourceModel()
-        assert isinstance(model, CaseTableModel)
-        row = model.rows[source_row]
-        if self.hide_closed and self.status is None and row.status == "closed":
-            return False
-        checks = (
-            (self.risk, row.risk_level),
-            (self.status, row.status),
-            (self.category, row.category),
-            (self.counsellor_id, row.counsellor_id),
-        )
-        if any(wanted is not None and wanted != actual for wanted, actual in checks):
-            return False
-        if self.overdue_only and not row.overdue:
-            return False
+    def select(self, rows: list[CaseRow]) -> list[CaseRow]:
+        """The rows this filter accepts, in their order (one pass, the tests set up once)."""
+        wanted = [(name, value) for name, value in (
+            ("risk_level", self.risk), ("status", self.status), ("category", self.category),
+            ("counsellor_id", self.counsellor_id)) if value is not None]
+        hide_closed = self.hide_closed and self.status is None
         needle = self.text.strip().lower()
-        return not needle or needle in row.case_no.lower() or needle in row.client_name.lower()
+        if not wanted and not hide_closed and not self.overdue_only and not needle:
+            return list(rows)
+        return [r for r in rows
+                if not (hide_closed and r.status == "closed")
+                and all(getattr(r, name) == value for name, value in wanted)
+                and (r.overdue or not self.overdue_only)
+                and (not needle or needle in r.case_no.lower()
+                     or needle in r.client_name.lower())]

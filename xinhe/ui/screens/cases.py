@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,10 +22,12 @@ from xinhe.records import vocab
 from xinhe.records.cases import CaseRow
 from xinhe.ui import operations
 from xinhe.ui.context import AppContext
-from xinhe.ui.models.cases_model import ROW_ROLE, CaseFilter, CaseTableModel
+from xinhe.ui.models.cases_model import DEFAULT_SORT, PAGE, ROW_ROLE, CaseTableModel
 from xinhe.ui.models.risk import RiskBadgeDelegate
 from xinhe.ui.widgets import label
 
+SIZE_SAMPLE = 50  # rows measured for the column widths
+MAX_COLUMN_WIDTH = 320
 REFRESH_ON = {"case", "client", "session", "assessment", "crisis", "followup", "clock",
               "review", "risk"}
 
@@ -67,12 +69,10 @@ class CaseListPanel(QWidget):
         bar.addWidget(self.new_case)
         layout.addLayout(bar)
         self.model = CaseTableModel()
-        self.proxy = CaseFilter()
-        self.proxy.setSourceModel(self.model)
         self.table = QTableView()
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
+        self.table.horizontalHeader().setSortIndicator(*DEFAULT_SORT)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(8, Qt.SortOrder.DescendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -80,8 +80,8 @@ class CaseListPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setResizeContentsPrecision(200)  # fast at 10,000 rows
         self.sized = False
+        self.first_page_only = False  # the newest page is shown, the full list still coming
         self.table.setItemDelegateForColumn(5, RiskBadgeDelegate(self.table))
         self.table.doubleClicked.connect(self._open)
         self.table.activated.connect(self._open)
@@ -104,39 +104,65 @@ class CaseListPanel(QWidget):
         self.reload()
 
     def _filter(self, **values: object) -> None:
-        self.proxy.set(**values)
+        self.model.set_filter(**values)
         self._count()
 
     def _count(self) -> None:
         self.count.setText(self.tr("%1 of %2 cases shown").replace(
-            "%1", str(self.proxy.rowCount())).replace("%2", str(self.model.rowCount())))
+            "%1", str(self.model.shown_count())).replace("%2", str(len(self.model.rows))))
 
     def _changed(self, kinds: object) -> None:
         if isinstance(kinds, set) and kinds & REFRESH_ON:
             self.reload()
 
     def reload(self) -> None:
-        """Rows come from the database thread; the table never waits for it."""
+        """Rows come from the database thread; the table never waits for it. On first
+        opening, the newest page comes first so the screen fills before all rows are read."""
+        if not self.model.rows and self.model.default_sorted:
+            operations.run(self.ctx, lambda s: s.cases.find(limit=PAGE), parent=self,
+                           on_done=self._first_page)
         operations.run(self.ctx, lambda s: s.cases.find(), parent=self, on_done=self._loaded)
 
+    def _first_page(self, rows: list[CaseRow]) -> None:
+        if not self.model.rows:  # the full list may have come first
+            self.model.set_rows(rows)
+            self.first_page_only = True
+            self._size_columns()
+
     def _loaded(self, rows: list[CaseRow]) -> None:
-        self.model.set_rows(rows)
-        if rows and not self.sized:  # once: later the person's own widths stay
-            self.table.resizeColumnsToContents()
-            self.sized = True
-        names = sorted({(r.counsellor_id, r.counsellor_name) for r in rows}, key=lambda x: x[1])
+        if self.first_page_only:
+            self.model.extend_rows(rows)
+        else:
+            self.model.set_rows(rows)
+        self.first_page_only = False
+        self._size_columns()
+        names = {r.counsellor_id: r.counsellor_name for r in rows}
         current = self.counsellor.currentData()
         self.counsellor.blockSignals(True)
         self.counsellor.clear()
         self.counsellor.addItem(self.tr("Any counsellor"), None)
-        for user_id, name in names:
+        for user_id, name in sorted(names.items(), key=lambda x: x[1]):
             self.counsellor.addItem(name, user_id)
         self.counsellor.setCurrentIndex(max(0, self.counsellor.findData(current)))
         self.counsellor.blockSignals(False)
         self._count()
 
+    def _size_columns(self) -> None:
+        """Widths from the header and a sample of the first rows, once (later the person's
+        own widths stay): measuring every row's text would take a visible pause."""
+        texts = self.model.texts[:SIZE_SAMPLE]
+        if self.sized or not texts:
+            return
+        self.sized = True
+        header = self.table.horizontalHeader()
+        metrics, header_metrics = self.table.fontMetrics(), header.fontMetrics()
+        for column, title in enumerate(self.model.headers):
+            widest = max(metrics.horizontalAdvance(t[column]) for t in texts)
+            width = max(widest + 24, header_metrics.horizontalAdvance(title) + 32)
+            header.resizeSection(column, min(width, MAX_COLUMN_WIDTH))
+
     def _open(self, index: QModelIndex) -> None:
-        row = self.proxy.data(index, ROW_ROLE)
+        row = self.model.data(index, ROW_ROLE)
         if isinstance(row, CaseRow):
             self.ctx.bus.open_case.emit(row.id)
 
