@@ -40,12 +40,6 @@ from xinhe.records.demo import DEMO_USERS  # noqa: E402
 from xinhe.records.vault import VaultFolder  # noqa: E402
 
 BIG_CASE_SESSIONS = 300
-# PySide6 6.12 on Python 3.11 drops one reference to None at every item setData
-# (QTreeWidgetItem, QListWidgetItem, QTableWidgetItem, QStandardItem); None starts with
-# ~5,000, so the app aborts ("deallocating None") after ~5,000 such calls, which this
-# vault's dashboard reaches. Reported to the lead; held here only so the stalls can be
-# measured, and said so in the output.
-NONE_BALLAST = [None] * 1_000_000  # 8 MB of the memory figures
 SUPERVISOR = next(u for u in DEMO_USERS if u[0] == "supervisor")
 ADMIN = DEMO_USERS[0]
 
@@ -275,8 +269,7 @@ def main() -> int:
     print(f"{os.cpu_count()} CPUs; load average (1/5/15 min) before "
           f"{'/'.join(f'{x:.2f}' for x in load_before)}, after "
           f"{'/'.join(f'{x:.2f}' for x in load_after)}; vault {int(cases):,} cases "
-          f"(built in {build_s} s, cached); None kept alive by a ballast list "
-          f"(PySide6 setData defect, see NONE_BALLAST)\n")
+          f"(built in {build_s} s, cached)\n")
     print("| action | worst gap (ms) | gaps > 50 ms: wall / UI-thread CPU (ms) |")
     print("|---|---:|---|")
     for action, worst in probe.worst.items():
