@@ -59,8 +59,10 @@ def ask_backup_file(parent: QWidget | None, last_path: str) -> Path | None:
 
 
 def result_text(result: backup.BackupResult) -> str:
-    text = QCoreApplication.translate("BackupPanel", "Backup written and verified: %1 (%2, %n "
-                                      "case(s)).", "", result.counts.get("cases", 0))
+    cases = result.counts.get("cases", 0)
+    # One literal and a plain count: the lupdate of PySide6 6.11 skips anything fancier.
+    text = QCoreApplication.translate(
+        "BackupPanel", "Backup written and verified: %1 (%2, %n case(s)).", "", cases)
     text = text.replace("%1", str(result.path)).replace("%2", size_text(result.size))
     if result.same_disk:
         text += " " + QCoreApplication.translate(

@@ -25,7 +25,8 @@ def time_left(due_at: str, now: datetime | None = None) -> tuple[str, bool]:
     elif hours:
         span = QCoreApplication.translate("Time", "%n hour(s)", "", hours)
     else:
-        span = QCoreApplication.translate("Time", "%n minute(s)", "", max(minutes, 1))
+        minutes = max(minutes, 1)  # lupdate (PySide6 6.11) skips a call in the arguments
+        span = QCoreApplication.translate("Time", "%n minute(s)", "", minutes)
     text = (QCoreApplication.translate("Time", "%1 overdue") if overdue else
             QCoreApplication.translate("Time", "%1 left")).replace("%1", span)
     return text, overdue
