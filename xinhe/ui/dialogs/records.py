@@ -45,8 +45,8 @@ def to_utc(edit: QDateTimeEdit) -> datetime:
 
 def from_iso(edit: QDateTimeEdit, text: str | None) -> None:
     if text:
-        local = datetime.fromisoformat(text).astimezone()
-        edit.setDateTime(QDateTime(local.replace(tzinfo=None)))
+        moment = datetime.fromisoformat(text)
+        edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(moment.timestamp())))  # local time
 
 
 class SessionDialog(RecordDialog):

@@ -91,7 +91,7 @@ class SimpleForm(QDialog):
         return box
 
     def add_datetime(self, key: str, text: str, value: datetime | None = None) -> QDateTimeEdit:
-        edit = QDateTimeEdit(QDateTime(value.astimezone().replace(tzinfo=None)) if value
+        edit = QDateTimeEdit(QDateTime.fromSecsSinceEpoch(int(value.timestamp())) if value
                              else QDateTime.currentDateTime())
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("yyyy-MM-dd HH:mm")
