@@ -201,8 +201,7 @@ def test_the_wizard_restores_on_a_new_computer_and_sets_an_admin_password(
     with running_app(new_machine) as app:
         wizard = app.window
         assert isinstance(wizard, SetupWizard)
-        click(qtbot, wizard.welcome.from_backup)
-        click(qtbot, wizard.button(QWizard.WizardButton.NextButton))
+        click(qtbot, wizard.admin.restore_button)
         page = wizard.restore_page
         assert wizard.currentPage() is page
         assert wizard.button(QWizard.WizardButton.CommitButton).text() == "恢复"
@@ -233,8 +232,7 @@ def test_the_wizard_restore_on_the_same_computer_leads_to_the_unlock_window(
     again = VaultFolder(tmp_path / "again", keyed.binding, kdf=KdfParams.cheap_for_tests())
     with running_app(again) as app:
         wizard = app.window
-        click(qtbot, wizard.welcome.from_backup)
-        click(qtbot, wizard.button(QWizard.WizardButton.NextButton))
+        click(qtbot, wizard.admin.restore_button)
         type_into(qtbot, wizard.restore_page.file, str(usb / "b.xhbak"))
         type_into(qtbot, wizard.restore_page.key, _key_of(keyed))
         click(qtbot, wizard.button(QWizard.WizardButton.CommitButton))

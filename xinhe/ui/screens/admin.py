@@ -303,7 +303,8 @@ class KeysTab(QWidget):
 
         def run() -> None:
             operations.run(self.ctx, lambda s: s.vault.new_recovery_key(), parent=self,
-                           on_done=lambda key: RecoveryKeyDialog(key, self).open())
+                           on_done=lambda key: RecoveryKeyDialog(
+                               key, self.ctx.org_name, self).open())
         confirm(self, self.tr("Keys"), self.tr(
             "Make a new recovery key? The one on paper now will stop working."),
             lambda: reauthenticate(self.ctx, self.tr("A new recovery key is a key change."),
