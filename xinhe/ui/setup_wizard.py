@@ -6,7 +6,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -104,8 +105,11 @@ class AdminPage(QWizardPage):
         # pypinyin's dictionaries take ~0.2 s to load: not on the UI thread at a keystroke.
         threading.Thread(target=sound_key, args=("张",), daemon=True).start()
 
-    def initializePage(self) -> None:  # noqa: N802 (Qt API)
-        self.display_name.setFocus()
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        # After the wizard has put focus on the first widget (the language): typing starts
+        # with the person's name.
+        QTimer.singleShot(0, self, self.display_name.setFocus)
 
     def _suggest_username(self) -> None:
         """The login name follows the full name in pinyin until the person types one."""
@@ -202,8 +206,9 @@ class RecoveryPage(QWizardPage):
             "Next, add the accounts of your supervisors, counsellors and staff under Admin."),
             "hint"))
 
-    def initializePage(self) -> None:  # noqa: N802 (Qt API)
-        self.print_button.setFocus()
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        QTimer.singleShot(0, self, self.print_button.setFocus)
 
     def print_key(self) -> None:
         def printed() -> None:
