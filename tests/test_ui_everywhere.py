@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from everyday import open_case
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QHeaderView
 from pytestqt.qtbot import QtBot
 
 from conftest import ADMIN_PASSWORD
-from everyday import open_case
 from ui_helpers import find_dialog, signed_in, top_level, type_into, wait_idle
 from xinhe.crypto.binding import DeviceBinding
 from xinhe.crypto.kdf import KdfParams
@@ -171,3 +171,74 @@ def test_save_dialogs_open_in_the_documents_folder_with_the_files_name(
     assert chosen == documents_folder() / "统计_2026年第1季度.csv"
     QTimer.singleShot(300, answer)
     assert ask_folder(None, "Folder") == str(documents_folder())
+
+
+def test_opening_a_case_names_the_clocks_it_starts_and_then_they_show(
+        qtbot: QtBot, studio: dict[str, Any]) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui_helpers import click
+    from xinhe.ui.case_view import CaseView
+    from xinhe.ui.dialogs.new_case import NewCaseDialog
+
+    with signed_in(qtbot, studio["folder"], "wang", PASSWORD) as (app, main):
+        cases = main.show_section("cases")
+        click(qtbot, cases.list_panel.new_case)
+        dialog = find_dialog(qtbot, NewCaseDialog)
+        type_into(qtbot, dialog.name, "赵静")
+        click(qtbot, dialog.next)
+        qtbot.waitUntil(lambda: dialog.form is not None and dialog.form.isVisible())
+        form = dialog.form
+        for field in ("wants_protection_order", "protection_order_urgent"):
+            form.page_scroll.ensureWidgetVisible(form.inputs[field], 0, 60)
+            qtbot.waitUntil(lambda f=field: form.inputs[f].isVisible())
+            click(qtbot, form.inputs[field].button_for(True))
+        click(qtbot, dialog.next)
+        ask = find_dialog(qtbot, QMessageBox)
+        assert ask.objectName() == "confirmOpen"
+        assert "签名后将开始计算以下法定时限" in ask.text()
+        assert "人身安全保护令申请（紧急，24 小时）：" in ask.text()
+        click(qtbot, ask.defaultButton())
+        qtbot.waitUntil(lambda: isinstance(cases.tabs.currentWidget(), CaseView),
+                        timeout=5000)
+        view = cases.tabs.currentWidget()
+        wait_idle(qtbot, app)
+        qtbot.waitUntil(lambda: "人身安全保护令申请（紧急，24 小时）" in view.clocks.text(),
+                        timeout=5000)
+        dashboard = main.show_section("dashboard")
+        wait_idle(qtbot, app)
+        whats = [dashboard.due.topLevelItem(i).text(1)
+                 for i in range(dashboard.due.topLevelItemCount())]
+        assert "人身安全保护令申请（紧急，24 小时）" in whats
+
+
+def test_signing_a_mandatory_report_names_the_clock_first(
+        qtbot: QtBot, studio: dict[str, Any]) -> None:
+    from everyday import in_vault
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui_helpers import click
+    from xinhe.ui.dialogs.records import AssessmentDialog
+
+    answers = {"child_age": 9, "harm_kinds": ["physical"], "how_discovered": "school",
+               "discovery_details": "老师发现孩子手臂有淤青。", "child_in_danger_now": False,
+               "reported_to_police": False, "not_reported_reason": "家长不同意，今天下午陪同报案"}
+    with signed_in(qtbot, studio["folder"], "wang", PASSWORD) as (app, main):
+        view = open_case(qtbot, app, main, studio["high"])
+        template = app.ctx.services.templates.get("minor_mandatory_report")
+        dialog = AssessmentDialog(app.ctx, studio["high"], template, answers=answers,
+                                  parent=view)
+        dialog.open()
+        click(qtbot, dialog.save_button)
+        box = find_dialog(qtbot, QMessageBox)
+        assert box.objectName() == "confirmClocks"
+        assert "向公安机关报告（未成年人受侵害）：应立即办理" in box.text()
+        click(qtbot, box.button(QMessageBox.StandardButton.Cancel))
+        wait_idle(qtbot, app)
+        assert dialog.isVisible()
+        assert in_vault(app, lambda s: s.planning.clocks(studio["high"])) == []
+        click(qtbot, dialog.save_button)
+        click(qtbot, find_dialog(qtbot, QMessageBox).button(QMessageBox.StandardButton.Yes))
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+        kinds = [c.kind for c in in_vault(app, lambda s: s.planning.clocks(studio["high"]))]
+        assert kinds == ["minor_report"]

@@ -172,6 +172,14 @@
         <translation>保存并签名</translation>
     </message>
     <message>
+        <source>Sign and start the clocks?</source>
+        <translation>签名并开始计时？</translation>
+    </message>
+    <message>
+        <source>Once saved, this record is signed and locked.</source>
+        <translation>保存后，这份记录即签名并锁定。</translation>
+    </message>
+    <message>
         <source>Assessed at</source>
         <translation>评估时间</translation>
     </message>
@@ -946,6 +954,17 @@
     <message>
         <source>Case list</source>
         <translation>个案列表</translation>
+    </message>
+</context>
+<context>
+    <name>ClockNotice</name>
+    <message>
+        <source>Signing starts these legal clocks (they show on the case and the dashboard until done):</source>
+        <translation>签名后将开始计算以下法定时限（办结前会显示在个案和工作台上）：</translation>
+    </message>
+    <message>
+        <source> (urgent, 24 h)</source>
+        <translation>（紧急，24 小时）</translation>
     </message>
 </context>
 <context>
@@ -2911,6 +2930,15 @@
     <message>
         <source>statistics</source>
         <translation>统计</translation>
+    </message>
+    <message>
+        <source>%1 Q%2</source>
+        <translation>%1年第%2季度</translation>
+    </message>
+    <message>
+        <source>%1-%2</source>
+        <comment>year and month</comment>
+        <translation>%1年%2月</translation>
     </message>
     <message>
         <source>Export statistics as CSV</source>
