@@ -9,11 +9,11 @@ import subprocess
 from datetime import date
 from pathlib import Path
 
+from everyday import Steps, pdf_text, print_to_pdf
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
-from everyday import Steps, pdf_text, print_to_pdf
 from ui_helpers import running_app
 from xinhe.crypto.binding import DeviceBinding
 from xinhe.crypto.kdf import KdfParams

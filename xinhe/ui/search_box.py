@@ -97,8 +97,9 @@ class SearchBox(QLineEdit):
         width = max(self.width(), 520)
         self.popup.resize(width, 360 if hits else 60)
         self.popup.move(self.mapToGlobal(QPoint(self.width() - width, self.height())))
-        if not self.popup.isVisible():
-            QApplication.instance().installEventFilter(self)  # a click elsewhere closes it
+        app = QApplication.instance()
+        if app is not None and not self.popup.isVisible():
+            app.installEventFilter(self)  # a click elsewhere closes it
         self.popup.show()
         if hits:
             self.results.setCurrentRow(0)
@@ -115,7 +116,9 @@ class SearchBox(QLineEdit):
             self.ctx.bus.open_case.emit(int(case_id))
 
     def hide_popup(self) -> None:
-        QApplication.instance().removeEventFilter(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
         self.popup.hide()
 
     def _outside(self, point: QPoint) -> bool:
