@@ -18,8 +18,8 @@ from xinhe.crypto.kdf import KdfParams
 from xinhe.records import backup, restore
 from xinhe.records.accounts import AccountService
 from xinhe.records.vault import VaultFolder
+from xinhe.ui import save_dialogs
 from xinhe.ui.main_window import MainWindow
-from xinhe.ui.screens import backup_panel
 from xinhe.ui.screens.backup_panel import BackupPanel
 from xinhe.ui.setup_wizard import SetupWizard
 from xinhe.ui.unlock_window import UnlockWindow
@@ -90,7 +90,7 @@ def test_backing_up_from_the_banner(qtbot: QtBot, keyed: VaultFolder, usb: Path,
                                    monkeypatch: pytest.MonkeyPatch) -> None:
     folder = keyed
     target = usb / "from-banner.xhbak"
-    monkeypatch.setattr(backup_panel.QFileDialog, "getSaveFileName",
+    monkeypatch.setattr(save_dialogs.QFileDialog, "getSaveFileName",
                         lambda *a, **k: (str(target), ""))
     with running_app(folder) as app:
         main = sign_in(qtbot, app, "admin", ADMIN_PASSWORD)
@@ -140,7 +140,7 @@ def test_the_panel_sets_automatic_backups_which_run_on_lock_and_exit(
 def test_the_panel_backs_up_now_and_shows_a_failure_plainly(
         qtbot: QtBot, keyed: VaultFolder, usb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     chosen = {"path": str(usb / "gone" / "b.xhbak")}
-    monkeypatch.setattr(backup_panel.QFileDialog, "getSaveFileName",
+    monkeypatch.setattr(save_dialogs.QFileDialog, "getSaveFileName",
                         lambda *a, **k: (chosen["path"], ""))
     with running_app(keyed) as app:
         sign_in(qtbot, app, "admin", ADMIN_PASSWORD)
@@ -201,8 +201,7 @@ def test_the_wizard_restores_on_a_new_computer_and_sets_an_admin_password(
     with running_app(new_machine) as app:
         wizard = app.window
         assert isinstance(wizard, SetupWizard)
-        click(qtbot, wizard.welcome.from_backup)
-        click(qtbot, wizard.button(QWizard.WizardButton.NextButton))
+        click(qtbot, wizard.admin.restore_button)
         page = wizard.restore_page
         assert wizard.currentPage() is page
         assert wizard.button(QWizard.WizardButton.CommitButton).text() == "恢复"
@@ -233,8 +232,7 @@ def test_the_wizard_restore_on_the_same_computer_leads_to_the_unlock_window(
     again = VaultFolder(tmp_path / "again", keyed.binding, kdf=KdfParams.cheap_for_tests())
     with running_app(again) as app:
         wizard = app.window
-        click(qtbot, wizard.welcome.from_backup)
-        click(qtbot, wizard.button(QWizard.WizardButton.NextButton))
+        click(qtbot, wizard.admin.restore_button)
         type_into(qtbot, wizard.restore_page.file, str(usb / "b.xhbak"))
         type_into(qtbot, wizard.restore_page.key, _key_of(keyed))
         click(qtbot, wizard.button(QWizard.WizardButton.CommitButton))

@@ -104,11 +104,8 @@ def main() -> int:
     wizard = first.window
     settle(app)
     shoot(app, out, f"setup-welcome{suffix}", wizard)
-    wizard.next()  # type: ignore[union-attr]
-    wizard.next()  # type: ignore[union-attr]
-    page = wizard.admin  # type: ignore[union-attr]
-    page.display_name.setText("张敏")
-    page.username.setText("zhangmin")
+    page = wizard.admin  # type: ignore[union-attr]  # one page: studio and administrator
+    page.display_name.setText("张敏")  # the login name follows, in pinyin
     page.password.setText("a-long-password")
     page.confirm.setText("a-long-password")
     shoot(app, out, f"setup-admin{suffix}", wizard)

@@ -27,12 +27,28 @@
 <context>
     <name>AdminPage</name>
     <message>
-        <source>Administrator account</source>
-        <translation>管理员账户</translation>
+        <source>Welcome to Xinhe</source>
+        <translation>欢迎使用馨和</translation>
     </message>
     <message>
-        <source>The administrator manages accounts, templates and backups. They cannot read case records.</source>
-        <translation>管理员负责账户、模板和备份，但不能查看个案记录。</translation>
+        <source>Xinhe keeps the studio&apos;s case records on this computer, encrypted. Create the administrator account: they manage accounts, templates and backups, and cannot read case records.</source>
+        <translation>馨和把工作室的个案记录加密保存在这台电脑上。请创建管理员账户：管理员负责账户、模板和备份，但不能查看个案记录。</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>语言：</translation>
+    </message>
+    <message>
+        <source>Restore from a backup file…</source>
+        <translation>从备份文件恢复……</translation>
+    </message>
+    <message>
+        <source>A new computer, or after a disk failure: bring the records back from a backup.</source>
+        <translation>换了新电脑或硬盘损坏后：从备份中找回记录。</translation>
+    </message>
+    <message>
+        <source>Xinhe Home Studio</source>
+        <translation>馨和家园工作室</translation>
     </message>
     <message>
         <source>e.g. 张敏</source>
@@ -41,6 +57,14 @@
     <message>
         <source>e.g. zhangmin</source>
         <translation>例如：zhangmin</translation>
+    </message>
+    <message>
+        <source>Studio name</source>
+        <translation>机构名称</translation>
+    </message>
+    <message>
+        <source>It appears on referral documents and reports.</source>
+        <translation>该名称会出现在转介文书和报表上。</translation>
     </message>
     <message>
         <source>Full name</source>
@@ -148,6 +172,14 @@
         <translation>保存并签名</translation>
     </message>
     <message>
+        <source>Sign and start the clocks?</source>
+        <translation>签名并开始计时？</translation>
+    </message>
+    <message>
+        <source>Once saved, this record is signed and locked.</source>
+        <translation>保存后，这份记录即签名并锁定。</translation>
+    </message>
+    <message>
         <source>Assessed at</source>
         <translation>评估时间</translation>
     </message>
@@ -200,12 +232,6 @@
     <message>
         <source>Xinhe backups (*%1)</source>
         <translation>馨和备份文件 (*%1)</translation>
-    </message>
-    <message numerus="yes">
-        <source>Backup written and verified: %1 (%2, %n case(s)).</source>
-        <translation>
-            <numerusform>备份已写入并验证：%1（%2，%n 个个案）。</numerusform>
-        </translation>
     </message>
     <message>
         <source>It is on the same disk as the vault, so a disk failure would take both: copy it to a USB stick or another computer too.</source>
@@ -288,6 +314,12 @@
     <message>
         <source>Saved.</source>
         <translation>已保存。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Backup written and verified: %1 (%2, %n case(s)).</source>
+        <translation>
+            <numerusform>备份已写入并验证：%1（%2，%n 个个案）。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -925,6 +957,17 @@
     </message>
 </context>
 <context>
+    <name>ClockNotice</name>
+    <message>
+        <source>Signing starts these legal clocks (they show on the case and the dashboard until done):</source>
+        <translation>签名后将开始计算以下法定时限（办结前会显示在个案和工作台上）：</translation>
+    </message>
+    <message>
+        <source> (urgent, 24 h)</source>
+        <translation>（紧急，24 小时）</translation>
+    </message>
+</context>
+<context>
     <name>ConsentDialog</name>
     <message>
         <source>Record consent</source>
@@ -1149,17 +1192,6 @@
     <message>
         <source>Calendar</source>
         <translation>日历</translation>
-    </message>
-</context>
-<context>
-    <name>DonePage</name>
-    <message>
-        <source>Ready</source>
-        <translation>设置完成</translation>
-    </message>
-    <message>
-        <source>The vault is ready. Next, add the accounts of your supervisors, counsellors and staff under Admin.</source>
-        <translation>数据库已就绪。下一步，请在“管理”中为督导、咨询师和工作人员添加账户。</translation>
     </message>
 </context>
 <context>
@@ -1891,24 +1923,24 @@
         <translation>新的恢复密钥</translation>
     </message>
     <message>
-        <source>This is the new recovery key. It is shown only now, and the old one no longer works. Write it on paper and keep it in the studio&apos;s safe or a locked drawer.</source>
-        <translation>这是新的恢复密钥，只在此时显示一次，旧的已经失效。请抄在纸上，放进工作室的保险柜或上锁的抽屉。</translation>
+        <source>This is the new recovery key. It is shown only now, and the old one no longer works. Print it and lock the sheet in the studio&apos;s safe; do not keep it on this computer.</source>
+        <translation>这是新的恢复密钥，只在此时显示一次，旧的已经失效。请打印出来，把这张纸锁进工作室的保险柜；不要保存在这台电脑上。</translation>
     </message>
     <message>
-        <source>Copy</source>
-        <translation>复制</translation>
+        <source>Print…</source>
+        <translation>打印……</translation>
     </message>
     <message>
-        <source>The clipboard is cleared again after 30 seconds.</source>
-        <translation>30 秒后会自动清空剪贴板。</translation>
+        <source>No printer: I have written the recovery key down by hand and stored it safely</source>
+        <translation>没有打印机：我已手抄恢复密钥并妥善保管</translation>
+    </message>
+    <message>
+        <source>Printed. Check that the key is clearly readable, then lock the sheet away.</source>
+        <translation>已打印。请核对密钥清晰可读，然后把这张纸锁好。</translation>
     </message>
     <message>
         <source>Close</source>
         <translation>关闭</translation>
-    </message>
-    <message>
-        <source>I have written the recovery key down and stored it safely</source>
-        <translation>我已抄写恢复密钥并妥善保管</translation>
     </message>
 </context>
 <context>
@@ -1922,20 +1954,55 @@
         <translation>它只在此时显示一次。没有它，忘记的密码将无法重设。</translation>
     </message>
     <message>
-        <source>Copy</source>
-        <translation>复制</translation>
+        <source>Print…</source>
+        <translation>打印……</translation>
     </message>
     <message>
-        <source>The clipboard is cleared again after 30 seconds.</source>
-        <translation>30 秒后会自动清空剪贴板。</translation>
+        <source>Print it and lock the sheet in the studio&apos;s safe. Do not store it on this computer or send it by WeChat or e-mail.</source>
+        <translation>请打印出来，把这张纸锁进工作室的保险柜。不要存在这台电脑上，也不要通过微信或电子邮件发送。</translation>
     </message>
     <message>
-        <source>Write it on paper and keep it in the studio&apos;s safe or a locked drawer. Do not store it on this computer or send it by WeChat or e-mail.</source>
-        <translation>请把它抄在纸上，放进工作室的保险柜或上锁的抽屉。不要存在这台电脑上，也不要通过微信或电子邮件发送。</translation>
+        <source>No printer: I have written the recovery key down by hand and stored it safely</source>
+        <translation>没有打印机：我已手抄恢复密钥并妥善保管</translation>
     </message>
     <message>
-        <source>I have written the recovery key down and stored it safely</source>
-        <translation>我已抄写恢复密钥并妥善保管</translation>
+        <source>Next, add the accounts of your supervisors, counsellors and staff under Admin.</source>
+        <translation>下一步，请在“管理”中为督导、咨询师和工作人员添加账户。</translation>
+    </message>
+    <message>
+        <source>Printed. Check that the key is clearly readable, then lock the sheet away.</source>
+        <translation>已打印。请核对密钥清晰可读，然后把这张纸锁好。</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryPrint</name>
+    <message>
+        <source>Xinhe recovery key</source>
+        <translation>馨和恢复密钥</translation>
+    </message>
+    <message>
+        <source>Printed on %1</source>
+        <translation>打印日期：%1</translation>
+    </message>
+    <message>
+        <source>Keep this sheet locked in the studio&apos;s safe. With it an administrator can set a new password when every password is forgotten, and restore a backup on a new computer.</source>
+        <translation>请把这张纸锁在工作室的保险柜里。所有密码都忘记时，管理员凭它可以重新设置密码，也可以在新电脑上恢复备份。</translation>
+    </message>
+    <message>
+        <source>Do not photograph it, keep it on a computer, or send it by WeChat or e-mail. If it is lost, the administrator makes a new key (Admin → Keys) and the old one stops working.</source>
+        <translation>不要拍照，不要存在电脑上，也不要通过微信或电子邮件发送。如果遗失，请管理员生成新的密钥（管理 → 密钥），旧密钥随即失效。</translation>
+    </message>
+    <message>
+        <source>Recovery key</source>
+        <translation>恢复密钥</translation>
+    </message>
+    <message>
+        <source>Print the recovery key</source>
+        <translation>打印恢复密钥</translation>
+    </message>
+    <message>
+        <source>The printer could not be reached, or the file could not be written. Check the printer and try again, or write the key down by hand.</source>
+        <translation>无法连接打印机，或无法写入文件。请检查打印机后重试，或手抄密钥。</translation>
     </message>
 </context>
 <context>
@@ -2676,8 +2743,8 @@
         <translation>恢复密钥</translation>
     </message>
     <message>
-        <source>The vault has been created. Please write down the recovery key and tick the box before leaving: it cannot be shown again.</source>
-        <translation>数据库已创建。离开前请抄下恢复密钥并勾选确认：它不会再次显示。</translation>
+        <source>The vault has been created. Please print the recovery key (or write it down and tick the box) before leaving: it cannot be shown again.</source>
+        <translation>数据库已创建。离开前请打印恢复密钥（或手抄后勾选确认）：它不会再次显示。</translation>
     </message>
 </context>
 <context>
@@ -2865,6 +2932,15 @@
         <translation>统计</translation>
     </message>
     <message>
+        <source>%1 Q%2</source>
+        <translation>%1年第%2季度</translation>
+    </message>
+    <message>
+        <source>%1-%2</source>
+        <comment>year and month</comment>
+        <translation>%1年%2月</translation>
+    </message>
+    <message>
         <source>Export statistics as CSV</source>
         <translation>导出统计（CSV）</translation>
     </message>
@@ -2942,25 +3018,6 @@
     <message>
         <source>Withdrawn</source>
         <translation>已撤回</translation>
-    </message>
-</context>
-<context>
-    <name>StudioPage</name>
-    <message>
-        <source>Your studio</source>
-        <translation>您的工作室</translation>
-    </message>
-    <message>
-        <source>The name appears on referral documents and reports.</source>
-        <translation>该名称会出现在转介文书和报表上。</translation>
-    </message>
-    <message>
-        <source>Xinhe Home Studio</source>
-        <translation>馨和家园工作室</translation>
-    </message>
-    <message>
-        <source>Studio name</source>
-        <translation>机构名称</translation>
     </message>
 </context>
 <context>
@@ -3046,12 +3103,6 @@
             <numerusform>%n 小时</numerusform>
         </translation>
     </message>
-    <message numerus="yes">
-        <source>%n minute(s)</source>
-        <translation>
-            <numerusform>%n 分钟</numerusform>
-        </translation>
-    </message>
     <message>
         <source>%1 overdue</source>
         <translation>逾期 %1</translation>
@@ -3059,6 +3110,12 @@
     <message>
         <source>%1 left</source>
         <translation>还剩 %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n minute(s)</source>
+        <translation>
+            <numerusform>%n 分钟</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -3205,33 +3262,6 @@
     <message>
         <source>Removing a user changes the vault&apos;s key.</source>
         <translation>删除用户会更换数据库密钥。</translation>
-    </message>
-</context>
-<context>
-    <name>WelcomePage</name>
-    <message>
-        <source>Welcome to Xinhe</source>
-        <translation>欢迎使用馨和</translation>
-    </message>
-    <message>
-        <source>Xinhe keeps the studio&apos;s case records on this computer, encrypted. Only the people you give an account can open them.</source>
-        <translation>馨和把工作室的个案记录加密保存在这台电脑上，只有您分配了账户的人才能打开。</translation>
-    </message>
-    <message>
-        <source>In the next steps you name the studio, create the administrator account, and receive a recovery key. Keep the recovery key on paper in a locked place: it is the only way back in if every password is forgotten.</source>
-        <translation>接下来您将填写机构名称、创建管理员账户，并获得一个恢复密钥。请把恢复密钥抄在纸上锁好：所有密码都忘记时，只有它能打开数据库。</translation>
-    </message>
-    <message>
-        <source>Language:</source>
-        <translation>语言：</translation>
-    </message>
-    <message>
-        <source>Set up a new vault</source>
-        <translation>建立新的数据库</translation>
-    </message>
-    <message>
-        <source>Restore the records from a backup file (a new computer, or after a disk failure)</source>
-        <translation>从备份文件恢复记录（新电脑，或磁盘损坏之后）</translation>
     </message>
 </context>
 </TS>

@@ -37,6 +37,7 @@ from xinhe.ui.case_data import (
     status_text,
 )
 from xinhe.ui.context import AppContext
+from xinhe.ui.dialogs.clock_notice import clock_name
 from xinhe.ui.style import RISK_COLOURS
 from xinhe.ui.widgets import label
 
@@ -236,7 +237,7 @@ class CaseView(QWidget):
         for clock in data.clocks:
             late = datetime.fromisoformat(clock.due_at) < now
             due_text = self.tr("due %1").replace("%1", local_time(clock.due_at))
-            text = f"{vocab.label(vocab.CLOCK_KINDS, clock.kind)}: {due_text}"
+            text = f"{clock_name(clock.kind, clock.urgent)}: {due_text}"
             if late:
                 text += self.tr(" (overdue)")
             colour = "#b00020" if late else "#8a5300"

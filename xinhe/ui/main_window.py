@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
         ctx.bus.open_followup.connect(self.open_followup)
         ctx.bus.open_review.connect(self.open_review)
         QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self.lock_requested)
+        QShortcut(QKeySequence("Ctrl+N"), self).activated.connect(self.new_case)
         for index in range(min(len(self.sections), 9)):
             QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self).activated.connect(
                 lambda i=index: self.nav.setCurrentRow(i))
@@ -140,6 +141,14 @@ class MainWindow(QMainWindow):
             return None
         view: QWidget = screen.open_case(case_id)
         return view
+
+    def new_case(self) -> None:
+        """Ctrl+N from any section or tab: the new-case dialog over the case list."""
+        if not self.ctx.has_role("counsellor", "supervisor"):
+            return
+        screen = self.show_section("cases")
+        if screen is not None and hasattr(screen, "list_panel"):
+            screen.list_panel.create_case()
 
     def open_followup(self, case_id: int, followup_id: int) -> None:
         from xinhe.ui.screens.followups import open_followup_dialog

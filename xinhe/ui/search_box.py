@@ -6,8 +6,9 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QCursor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QLabel,
     QLineEdit,
@@ -44,6 +45,7 @@ class SearchBox(QLineEdit):
         layout.setContentsMargins(2, 2, 2, 2)
         self.results = QListWidget()
         self.results.setWordWrap(True)
+        self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # typing stays in the box
         self.results.itemActivated.connect(self._open)
         self.results.itemClicked.connect(self._open)
         layout.addWidget(self.results)
@@ -69,7 +71,7 @@ class SearchBox(QLineEdit):
         self.generation += 1
         generation = self.generation
         if not query:
-            self.popup.hide()
+            self.hide_popup()
             return
         operations.run(self.ctx, lambda s: s.search(query, limit=20), parent=self,
                        on_done=lambda hits: self._show(generation, hits))
@@ -95,6 +97,9 @@ class SearchBox(QLineEdit):
         width = max(self.width(), 520)
         self.popup.resize(width, 360 if hits else 60)
         self.popup.move(self.mapToGlobal(QPoint(self.width() - width, self.height())))
+        app = QApplication.instance()
+        if app is not None and not self.popup.isVisible():
+            app.installEventFilter(self)  # a click elsewhere closes it
         self.popup.show()
         if hits:
             self.results.setCurrentRow(0)
@@ -106,12 +111,31 @@ class SearchBox(QLineEdit):
 
     def _open(self, item: QListWidgetItem) -> None:
         case_id = item.data(Qt.ItemDataRole.UserRole)
-        self.popup.hide()
+        self.hide_popup()
         if case_id:
             self.ctx.bus.open_case.emit(int(case_id))
 
+    def hide_popup(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        self.popup.hide()
+
+    def _outside(self, point: QPoint) -> bool:
+        return not self.popup.frameGeometry().contains(point) and \
+            not self.rect().contains(self.mapFromGlobal(point))
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
-        if watched is self and event.type() == QEvent.Type.KeyPress and \
+        kind = event.type()
+        if kind == QEvent.Type.MouseButtonPress and self.popup.isVisible() and \
+                self._outside(event.globalPosition().toPoint()):  # type: ignore[attr-defined]
+            self.hide_popup()
+            return False
+        if watched is self and kind == QEvent.Type.FocusOut and self.popup.isVisible() \
+                and self._outside(QCursor.pos()):
+            self.hide_popup()
+            return False
+        if watched is self and kind == QEvent.Type.KeyPress and \
                 self.popup.isVisible():
             key = event.key()  # type: ignore[attr-defined]
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
@@ -119,6 +143,6 @@ class SearchBox(QLineEdit):
                 self.results.setCurrentRow(max(0, min(row, self.results.count() - 1)))
                 return True
             if key == Qt.Key.Key_Escape:
-                self.popup.hide()
+                self.hide_popup()
                 return True
         return False

@@ -1,11 +1,13 @@
-"""First run: the studio's name, the admin account, and the recovery key — or restoring
-the vault from a backup file (restore_pages.py)."""
+"""First run on two pages: the studio's name and the admin account, then the recovery key
+printed for the safe — or restoring the vault from a backup file (restore_pages.py)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -14,7 +16,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QRadioButton,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -24,11 +25,12 @@ from PySide6.QtWidgets import (
 from xinhe.crypto.keyslots import validate_username
 from xinhe.errors import XinheError
 from xinhe.records.accounts import MIN_PASSWORD
+from xinhe.records.names import sound_key
 from xinhe.records.restore import RestoreResult
 from xinhe.records.vault import VaultFolder
-from xinhe.ui.clipboard import copy_sensitive
 from xinhe.ui.operations import session
 from xinhe.ui.operations.session import Opened
+from xinhe.ui.recovery_print import print_recovery_key
 from xinhe.ui.restore_pages import RestoredPage, RestorePage
 from xinhe.ui.widgets import error_text, label, password_field
 from xinhe.ui.worker import DbWorker
@@ -36,18 +38,24 @@ from xinhe.ui.worker import DbWorker
 LANGUAGES = (("zh_CN", "中文"), ("en", "English"))
 
 
-class WelcomePage(QWizardPage):
-    def __init__(self, language: str, on_language: Callable[[str], None]) -> None:
+class AdminPage(QWizardPage):
+    """Everything a first run asks on one page: the language, the studio's name and the
+    administrator account (or the road to restoring a backup). Creating the vault happens
+    when this page is left, on the database thread."""
+
+    def __init__(self, language: str, on_language: Callable[[str], None],
+                 create: Callable[[AdminPage], None], restore: Callable[[], None]) -> None:
         super().__init__()
+        self._create = create
+        self.created = False
+        self.restoring = False
+        self.setCommitPage(True)  # once the vault exists there is no going back
         self.setTitle(self.tr("Welcome to Xinhe"))
+        self.setSubTitle(self.tr(
+            "Xinhe keeps the studio's case records on this computer, encrypted. Create the "
+            "administrator account: they manage accounts, templates and backups, and cannot "
+            "read case records."))
         layout = QVBoxLayout(self)
-        layout.addWidget(label(self.tr(
-            "Xinhe keeps the studio's case records on this computer, encrypted. Only the "
-            "people you give an account can open them.")))
-        layout.addWidget(label(self.tr(
-            "In the next steps you name the studio, create the administrator account, and "
-            "receive a recovery key. Keep the recovery key on paper in a locked place: it is "
-            "the only way back in if every password is forgotten.")))
         row = QHBoxLayout()
         row.addWidget(label(self.tr("Language:"), wrap=False))
         self.language = QComboBox()
@@ -58,52 +66,28 @@ class WelcomePage(QWizardPage):
             lambda _i: on_language(self.language.currentData()))
         row.addWidget(self.language)
         row.addStretch()
+        self.restore_button = QPushButton(self.tr("Restore from a backup file…"))
+        self.restore_button.setToolTip(self.tr(
+            "A new computer, or after a disk failure: bring the records back from a backup."))
+        self.restore_button.setAutoDefault(False)
+        self.restore_button.clicked.connect(restore)
+        row.addWidget(self.restore_button)
         layout.addLayout(row)
-        self.new_vault = QRadioButton(self.tr("Set up a new vault"))
-        self.new_vault.setChecked(True)
-        self.from_backup = QRadioButton(self.tr(
-            "Restore the records from a backup file (a new computer, or after a disk failure)"))
-        layout.addWidget(self.new_vault)
-        layout.addWidget(self.from_backup)
-        layout.addStretch()
-
-
-class StudioPage(QWizardPage):
-    def __init__(self) -> None:
-        super().__init__()
-        self.setTitle(self.tr("Your studio"))
-        self.setSubTitle(self.tr("The name appears on referral documents and reports."))
-        form = QFormLayout(self)
+        form = QFormLayout()
+        layout.addLayout(form)
         self.org = QLineEdit(self.tr("Xinhe Home Studio"))
         self.org.setMaxLength(80)
-        form.addRow(self.tr("Studio name"), self.org)
-        self.registerField("org", self.org)
-        self.org.textChanged.connect(self.completeChanged)
-
-    def isComplete(self) -> bool:
-        # Not a "mandatory" field: Qt would then demand a change from the suggested name.
-        return bool(self.org.text().strip())
-
-
-class AdminPage(QWizardPage):
-    """Creating the vault happens when this page is left, on the database thread."""
-
-    def __init__(self, create: Callable[[AdminPage], None]) -> None:
-        super().__init__()
-        self._create = create
-        self.created = False
-        self.setCommitPage(True)  # once the vault exists there is no going back
-        self.setTitle(self.tr("Administrator account"))
-        self.setSubTitle(self.tr(
-            "The administrator manages accounts, templates and backups. They cannot read "
-            "case records."))
-        form = QFormLayout(self)
         self.display_name = QLineEdit()
         self.display_name.setPlaceholderText(self.tr("e.g. 张敏"))
         self.username = QLineEdit()
         self.username.setPlaceholderText(self.tr("e.g. zhangmin"))
+        self._suggested = ""
+        self.display_name.textChanged.connect(self._suggest_username)
         self.password = password_field()
         self.confirm = password_field()
+        form.addRow(self.tr("Studio name"), self.org)
+        form.addRow("", label(self.tr("It appears on referral documents and reports."),
+                              "hint"))
         form.addRow(self.tr("Full name"), self.display_name)
         form.addRow(self.tr("Login name"), self.username)
         form.addRow(self.tr("Password"), self.password)
@@ -115,18 +99,38 @@ class AdminPage(QWizardPage):
         self.status = label("", "hint")  # progress is not an error: never red
         form.addRow(self.error)
         form.addRow(self.status)
-        for field in (self.display_name, self.username, self.password, self.confirm):
+        for field in (self.org, self.display_name, self.username, self.password,
+                      self.confirm):
             field.textChanged.connect(self.completeChanged)
+        # pypinyin's dictionaries take ~0.2 s to load: not on the UI thread at a keystroke.
+        threading.Thread(target=sound_key, args=("张",), daemon=True).start()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        # After the wizard has put focus on the first widget (the language): typing starts
+        # with the person's name.
+        QTimer.singleShot(0, self, self.display_name.setFocus)
+
+    def _suggest_username(self) -> None:
+        """The login name follows the full name in pinyin until the person types one."""
+        current = self.username.text()
+        if current and current != self._suggested:
+            return
+        self._suggested = "".join(c for c in sound_key(self.display_name.text())
+                                  if c.isascii() and (c.isalnum() or c in "._-"))
+        self.username.setText(self._suggested)
 
     def isComplete(self) -> bool:
-        return all(f.text().strip() for f in (self.display_name, self.username, self.password,
-                                              self.confirm)) and not self.busy
+        return all(f.text().strip() for f in (self.org, self.display_name, self.username,
+                                              self.password, self.confirm)) \
+            and not self.busy
 
     busy = False
 
     def set_busy(self, busy: bool) -> None:
         self.busy = busy
-        for field in (self.display_name, self.username, self.password, self.confirm):
+        for field in (self.org, self.display_name, self.username, self.password,
+                      self.confirm, self.language, self.restore_button):
             field.setEnabled(not busy)
         if busy:
             self.error.setText("")
@@ -137,9 +141,15 @@ class AdminPage(QWizardPage):
         self.status.setText("")
         self.error.setText(text)
 
-    def validatePage(self) -> bool:
-        if self.created:
+    def validatePage(self) -> bool:  # noqa: N802 (Qt API)
+        if self.created or self.restoring:
             return True
+        if not self._valid():
+            return False
+        self._create(self)
+        return False
+
+    def _valid(self) -> bool:
         try:
             validate_username(self.username.text())
         except XinheError as exc:
@@ -156,13 +166,17 @@ class AdminPage(QWizardPage):
             self.confirm.selectAll()
             self.confirm.setFocus()
             return False
-        self._create(self)
-        return False
+        return True
 
 
 class RecoveryPage(QWizardPage):
-    def __init__(self) -> None:
+    """The last page: the key once, printed for the safe (or written down by hand)."""
+
+    def __init__(self, org_name: Callable[[], str]) -> None:
         super().__init__()
+        self._org_name = org_name
+        self.printed = False
+        self.setFinalPage(True)
         self.setTitle(self.tr("Your recovery key"))
         self.setSubTitle(self.tr("It is shown only now. Without it, a forgotten password "
                                  "cannot be replaced."))
@@ -171,36 +185,50 @@ class RecoveryPage(QWizardPage):
         self.key.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.key)
         row = QHBoxLayout()
-        copy = QPushButton(self.tr("Copy"))
-        copy.setToolTip(self.tr("The clipboard is cleared again after 30 seconds."))
-        copy.clicked.connect(lambda: copy_sensitive(self.key.text()))
-        row.addWidget(copy)
-        row.addStretch()
+        self.print_button = QPushButton(self.tr("Print…"))
+        self.print_button.setObjectName("primary")
+        self.print_button.clicked.connect(self.print_key)
+        row.addWidget(self.print_button)
+        self.print_status = label("", "ok")
+        row.addWidget(self.print_status, 1)
         layout.addLayout(row)
         layout.addWidget(label(self.tr(
-            "Write it on paper and keep it in the studio's safe or a locked drawer. Do not "
-            "store it on this computer or send it by WeChat or e-mail.")))
-        self.stored = QCheckBox(self.tr("I have written the recovery key down and stored it "
-                                        "safely"))
+            "Print it and lock the sheet in the studio's safe. Do not store it on this "
+            "computer or send it by WeChat or e-mail.")))
+        self.stored = QCheckBox(self.tr("No printer: I have written the recovery key down "
+                                        "by hand and stored it safely"))
         self.stored.toggled.connect(self.completeChanged)
         layout.addWidget(self.stored)
         layout.addStretch()
-
-    def isComplete(self) -> bool:
-        return self.stored.isChecked()
-
-
-class DonePage(QWizardPage):
-    def __init__(self) -> None:
-        super().__init__()
-        self.setTitle(self.tr("Ready"))
-        layout = QVBoxLayout(self)
-        layout.addWidget(label(self.tr(
-            "The vault is ready. Next, add the accounts of your supervisors, counsellors "
-            "and staff under Admin.")))
         self.binding = label("", "hint")
         layout.addWidget(self.binding)
-        layout.addStretch()
+        layout.addWidget(label(self.tr(
+            "Next, add the accounts of your supervisors, counsellors and staff under Admin."),
+            "hint"))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        QTimer.singleShot(0, self, self.print_button.setFocus)
+
+    def print_key(self) -> None:
+        def printed() -> None:
+            self.printed = True
+            self.print_status.setText(self.tr(
+                "Printed. Check that the key is clearly readable, then lock the sheet away."))
+            self.completeChanged.emit()
+            wizard = self.wizard()
+            if wizard is not None:
+                wizard.button(QWizard.WizardButton.FinishButton).setFocus()
+
+        print_recovery_key(self, org_name=self._org_name(), key=self.key.text(),
+                           on_printed=printed)
+
+    @property
+    def secured(self) -> bool:
+        return self.printed or self.stored.isChecked()
+
+    def isComplete(self) -> bool:  # noqa: N802 (Qt API)
+        return self.secured
 
 
 class SetupWizard(QWizard):
@@ -220,12 +248,10 @@ class SetupWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
-        self.welcome = WelcomePage(language, self.language_changed.emit)
-        self.studio = StudioPage()
-        self.admin = AdminPage(self._create)
-        self.recovery = RecoveryPage()
-        self.done_page = DonePage()
-        for page in (self.welcome, self.studio, self.admin, self.recovery, self.done_page):
+        self.admin = AdminPage(language, self.language_changed.emit, self._create,
+                               self._to_restore)
+        self.recovery = RecoveryPage(lambda: self.admin.org.text().strip())
+        for page in (self.admin, self.recovery):
             self.addPage(page)
         self.restore_result: RestoreResult | None = None
         self.restore_page = RestorePage(worker, folder, self._restored)
@@ -233,7 +259,8 @@ class SetupWizard(QWizard):
         self.restore_id = self.addPage(self.restore_page)
         self.restored_id = self.addPage(self.restored_page)
         self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("Create the vault"))
-        self.resize(640, 520)
+        self.currentIdChanged.connect(self._back_on_first_page)
+        self.resize(640, 560)
 
     def _create(self, page: AdminPage) -> None:
         page.set_busy(True)
@@ -245,7 +272,7 @@ class SetupWizard(QWizard):
             page.set_busy(False)
             page.error.setText("")
             self.recovery.key.setText(key)
-            self.done_page.binding.setText(
+            self.recovery.binding.setText(
                 self.tr("Workstation binding is on: a copy of the vault taken to another "
                         "computer cannot be opened with a password alone.")
                 if self.opened.binding_on else
@@ -258,20 +285,29 @@ class SetupWizard(QWizard):
             page.show_error(error_text(exc))
 
         session.create_vault(worker=self.worker, folder=self.folder,
-                             org_name=self.field("org"),
+                             org_name=page.org.text().strip(),
                              admin_username=page.username.text(),
                              admin_display_name=page.display_name.text(),
                              password=page.password.text(), on_success=created,
                              on_failure=failed)
 
+    def _to_restore(self) -> None:
+        self.admin.restoring = True
+        self.admin.setCommitPage(False)  # the restore page may go back to this one
+        self.next()
+
+    def _back_on_first_page(self, page_id: int) -> None:
+        if self.page(page_id) is self.admin:
+            self.admin.restoring = False
+            self.admin.setCommitPage(True)
+
     def nextId(self) -> int:  # noqa: N802 (Qt API)
         page = self.currentPage()
-        if page is self.welcome:
-            return self.restore_id if self.welcome.from_backup.isChecked() else \
-                super().nextId()
+        if page is self.admin:
+            return self.restore_id if self.admin.restoring else super().nextId()
         if page is self.restore_page:
             return self.restored_id
-        if page in (self.done_page, self.restored_page):
+        if page in (self.recovery, self.restored_page):
             return -1
         return super().nextId()
 
@@ -293,10 +329,10 @@ class SetupWizard(QWizard):
             self.restored.emit()
 
     def reject(self) -> None:
-        if self.opened is not None and not self.recovery.stored.isChecked():
+        if self.opened is not None and not self.recovery.secured:
             QMessageBox.warning(self, self.tr("Recovery key"), self.tr(
-                "The vault has been created. Please write down the recovery key and tick the "
-                "box before leaving: it cannot be shown again."))
+                "The vault has been created. Please print the recovery key (or write it down "
+                "and tick the box) before leaving: it cannot be shown again."))
             return
         if self.opened is not None or self.restore_result is not None:
             self.accept()

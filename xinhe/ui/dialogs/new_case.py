@@ -34,6 +34,7 @@ from xinhe.records.typed_dates import TypedDate
 from xinhe.ui import operations
 from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs import new_case_draft
+from xinhe.ui.dialogs.clock_notice import clock_lines, clocks_paragraph
 from xinhe.ui.forms.date_field import DateField
 from xinhe.ui.forms.template_form import TemplateForm
 from xinhe.ui.locking import lock_button
@@ -282,10 +283,12 @@ class NewCaseDialog(QDialog):
             self.form.mark_problems(exc)
             self.error.say(exc)
             return
-        self.confirm_open(tpl.score(template, cleaned))
+        self.confirm_open(tpl.score(template, cleaned), clock_lines(template, cleaned))
 
-    def confirm_open(self, result: tpl.ScoreResult) -> QMessageBox:
-        """The one question before opening (not blocking: the app may lock meanwhile)."""
+    def confirm_open(self, result: tpl.ScoreResult,
+                     clocks: list[str] | None = None) -> QMessageBox:
+        """The one question before opening (not blocking: the app may lock meanwhile),
+        naming the legal clocks that signing the intake starts."""
         assert self.form is not None
         lines = [self.tr("The intake form will be signed and locked (later changes are added "
                          "as addenda), and the case will be opened.")]
@@ -300,6 +303,8 @@ class NewCaseDialog(QDialog):
             lines.append(self.tr("Not yet complete: %1. You can complete it later from the "
                                  "case.").replace("%1", "；".join(todo) if _zh() else
                                                   "; ".join(todo)))
+        if clocks:
+            lines.append(clocks_paragraph(clocks))
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("Open the case"),
                           "\n\n".join(lines), QMessageBox.StandardButton.NoButton, self)
         box.setObjectName("confirmOpen")

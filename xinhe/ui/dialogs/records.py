@@ -28,6 +28,7 @@ from xinhe.records.notes import SESSION_TEMPLATE
 from xinhe.records.services import Services
 from xinhe.ui import operations
 from xinhe.ui.context import AppContext
+from xinhe.ui.dialogs.clock_notice import clock_lines, clocks_paragraph
 from xinhe.ui.dialogs.record_dialog import RecordDialog
 from xinhe.ui.forms.fields import qt_datetime_utc
 
@@ -204,6 +205,43 @@ class AssessmentDialog(RecordDialog):
                          draft_key=f"assessment:{case_id}:{template.id}",
                          title=template.label.get(), answers=answers, meta=meta, parent=parent)
         self.save_button.setText(self.tr("Save and sign"))
+        self.save_button.clicked.disconnect()
+        self.save_button.clicked.connect(self.primary_action)
+        self.clock_question: QMessageBox | None = None
+
+    def primary_action(self) -> None:
+        """Signed on saving; when that starts a legal clock (a protection order, a report
+        for a minor), ask once, naming each clock and its deadline."""
+        try:  # every required answer first, said at once, before any question
+            tpl.validate_answers(self.template, self.form.answers(),
+                                 partial=self.template.saves_incomplete)
+        except tpl.InvalidAnswer as exc:
+            self.form.mark_problems(exc)
+            self.error.say(exc)
+            return
+        lines = clock_lines(self.template, self.form.answers())
+        if not lines:
+            self.submit(final=True)
+            return
+        if self.clock_question is not None:
+            return  # already asking
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Sign and start the clocks?"),
+                          self.tr("Once saved, this record is signed and locked.") + "\n\n" +
+                          clocks_paragraph(lines),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                          self)
+        box.setObjectName("confirmClocks")
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Save and sign"))
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.clock_question = box
+
+        def answered(button: int) -> None:
+            self.clock_question = None
+            if button == QMessageBox.StandardButton.Yes:
+                self.submit(final=True)
+        box.finished.connect(answered)
+        box.open()
 
     def meta_fields(self, form: QFormLayout) -> None:
         self.when = now_edit()

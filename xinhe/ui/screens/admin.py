@@ -8,7 +8,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -30,6 +29,7 @@ from xinhe.ui.case_data import local_time
 from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs.simple import SimpleForm, confirm, reauthenticate
 from xinhe.ui.roles import role_label
+from xinhe.ui.save_dialogs import ask_folder
 from xinhe.ui.screens.common import add_row, item_list
 from xinhe.ui.widgets import label, password_field
 
@@ -215,7 +215,7 @@ class TemplatesTab(QWidget):
         self.check()
 
     def _browse(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, self.tr("Template folder"))
+        path = ask_folder(self, self.tr("Template folder"), self.folder.text().strip())
         if path:
             self.folder.setText(path)
             self.check()
@@ -303,7 +303,8 @@ class KeysTab(QWidget):
 
         def run() -> None:
             operations.run(self.ctx, lambda s: s.vault.new_recovery_key(), parent=self,
-                           on_done=lambda key: RecoveryKeyDialog(key, self).open())
+                           on_done=lambda key: RecoveryKeyDialog(
+                               key, self.ctx.org_name, self).open())
         confirm(self, self.tr("Keys"), self.tr(
             "Make a new recovery key? The one on paper now will stop working."),
             lambda: reauthenticate(self.ctx, self.tr("A new recovery key is a key change."),

@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -24,6 +23,7 @@ from xinhe.records import backup
 from xinhe.records.backup_file import SUFFIX
 from xinhe.ui.context import AppContext
 from xinhe.ui.operations import maintenance
+from xinhe.ui.save_dialogs import ask_folder, ask_save_path
 from xinhe.ui.widgets import error_text, label
 
 
@@ -47,15 +47,11 @@ def last_backup_text(status: backup.BackupStatus) -> str:
 
 def ask_backup_file(parent: QWidget | None, last_path: str) -> Path | None:
     """Where to write a backup: the Save dialog (it asks before replacing a file)."""
-    folder = Path(last_path).parent if last_path else Path.home()
     name = f"xinhe-backup-{datetime.now().strftime('%Y%m%d-%H%M')}{SUFFIX}"
-    chosen, _ = QFileDialog.getSaveFileName(
-        parent, QCoreApplication.translate("BackupPanel", "Save the backup"), str(folder / name),
-        QCoreApplication.translate("BackupPanel", "Xinhe backups (*%1)").replace("%1", SUFFIX))
-    if not chosen:
-        return None
-    path = Path(chosen)
-    return path if path.suffix else path.with_suffix(SUFFIX)
+    return ask_save_path(
+        parent, QCoreApplication.translate("BackupPanel", "Save the backup"), name,
+        QCoreApplication.translate("BackupPanel", "Xinhe backups (*%1)").replace("%1", SUFFIX),
+        folder=Path(last_path).parent if last_path else None, suffix=SUFFIX)
 
 
 def result_text(result: backup.BackupResult) -> str:
@@ -185,8 +181,8 @@ class BackupPanel(QWidget):
                                 on_done=done, on_failure=failed)
 
     def _choose_folder(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, self.tr("Folder for automatic backups"),
-                                                  self.auto_folder.text() or str(Path.home()))
+        chosen = ask_folder(self, self.tr("Folder for automatic backups"),
+                            self.auto_folder.text().strip())
         if chosen:
             self.auto_folder.setText(chosen)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -11,7 +11,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QProxyStyle,
     QPushButton,
+    QStyle,
+    QStyleOption,
+    QStyleOptionHeader,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -23,13 +27,33 @@ from xinhe.records.cases import CaseRow
 from xinhe.ui import operations
 from xinhe.ui.context import AppContext
 from xinhe.ui.models.cases_model import DEFAULT_SORT, PAGE, ROW_ROLE, CaseTableModel
-from xinhe.ui.models.risk import RiskBadgeDelegate
+from xinhe.ui.models.risk import RiskBadgeDelegate, badge_width
 from xinhe.ui.widgets import label
 
 SIZE_SAMPLE = 50  # rows measured for the column widths
+RISK_COLUMN = 5
 MAX_COLUMN_WIDTH = 320
 REFRESH_ON = {"case", "client", "session", "assessment", "crisis", "followup", "clock",
               "review", "risk"}
+
+
+class SortArrowStyle(QProxyStyle):
+    """Qt draws ▼ for ascending and ▲ for descending; people read the arrow the other way
+    round (▲ smallest first, ▼ largest or newest first), so the header shows theirs."""
+
+    def drawPrimitive(self, element: QStyle.PrimitiveElement, option: QStyleOption,  # noqa: N802
+                      painter: QPainter, widget: QWidget | None = None) -> None:
+        if element == QStyle.PrimitiveElement.PE_IndicatorHeaderArrow and \
+                isinstance(option, QStyleOptionHeader):
+            flipped = QStyleOptionHeader(option)
+            flipped.sortIndicator = {
+                QStyleOptionHeader.SortIndicator.SortUp:
+                    QStyleOptionHeader.SortIndicator.SortDown,
+                QStyleOptionHeader.SortIndicator.SortDown:
+                    QStyleOptionHeader.SortIndicator.SortUp,
+            }.get(option.sortIndicator, option.sortIndicator)
+            option = flipped
+        super().drawPrimitive(element, option, painter, widget)
 
 
 def combo(items: list[tuple[str | int | None, str]]) -> QComboBox:
@@ -82,7 +106,10 @@ class CaseListPanel(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.sized = False
         self.first_page_only = False  # the newest page is shown, the full list still coming
-        self.table.setItemDelegateForColumn(5, RiskBadgeDelegate(self.table))
+        self.table.setItemDelegateForColumn(RISK_COLUMN, RiskBadgeDelegate(self.table))
+        self.sort_style = SortArrowStyle()  # held here: the header does not own its style
+        self.sort_style.setParent(self.table)
+        self.table.horizontalHeader().setStyle(self.sort_style)
         self.table.doubleClicked.connect(self._open)
         self.table.activated.connect(self._open)
         layout.addWidget(self.table, 1)
@@ -98,7 +125,6 @@ class CaseListPanel(QWidget):
         self.counsellor.currentIndexChanged.connect(lambda _i: self._filter(
             counsellor_id=self.counsellor.currentData()))
         self.overdue.toggled.connect(lambda on: self._filter(overdue_only=on))
-        QShortcut(QKeySequence("Ctrl+N"), self).activated.connect(self.create_case)
         QShortcut(QKeySequence("F5"), self).activated.connect(self.reload)
         ctx.bus.changed.connect(self._changed)
         self.reload()
@@ -159,6 +185,8 @@ class CaseListPanel(QWidget):
         for column, title in enumerate(self.model.headers):
             widest = max(metrics.horizontalAdvance(t[column]) for t in texts)
             width = max(widest + 24, header_metrics.horizontalAdvance(title) + 32)
+            if column == RISK_COLUMN:  # room for any level, not only those in the sample
+                width = max(width, badge_width(metrics))
             header.resizeSection(column, min(width, MAX_COLUMN_WIDTH))
 
     def _open(self, index: QModelIndex) -> None:

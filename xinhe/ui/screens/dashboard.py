@@ -20,6 +20,7 @@ from xinhe.records.services import Services
 from xinhe.ui import operations
 from xinhe.ui.case_data import local_time
 from xinhe.ui.context import AppContext
+from xinhe.ui.dialogs.clock_notice import clock_name
 from xinhe.ui.screens.common import add_row, item_list, time_left
 from xinhe.ui.widgets import label
 
@@ -106,7 +107,7 @@ class DashboardScreen(QWidget):
         for item in data.due:
             left, overdue = time_left(item.due_at)
             what = (self.tr("Follow-up visit") if item.kind == "followup"
-                    else vocab.label(vocab.CLOCK_KINDS, item.kind))
+                    else clock_name(item.kind, item.urgent))
             add_row(self.due, [local_time(item.due_at), what, item.case_no, item.client_name,
                                left], (item.kind, item.case_id, item.item_id),
                     overdue=overdue)

@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -38,6 +37,7 @@ from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs.identity_dialog import IdentityDialog
 from xinhe.ui.operations import referrals as ops
 from xinhe.ui.policy_grid import PolicyGrid
+from xinhe.ui.save_dialogs import ask_folder, ask_save_path
 from xinhe.ui.widgets import label
 
 
@@ -213,17 +213,16 @@ class ReferralAdminPanel(QWidget):
         dialog.open()
 
     def export_certificate(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(
-            self, self.tr("Export the studio certificate"),
-            str(Path.home() / "studio-certificate.pem"), self.tr("Certificates (*.pem)"))
-        if path:
-            ops.export_certificate(ctx=self.ctx, path=Path(path), parent=self, on_done=lambda fp:
-                                   self.say(self.identity_message,
-                                            self.tr("Certificate saved: %1").replace("%1", path)))
+        path = ask_save_path(self, self.tr("Export the studio certificate"),
+                             "studio-certificate.pem", self.tr("Certificates (*.pem)"),
+                             suffix=".pem")
+        if path is not None:
+            ops.export_certificate(ctx=self.ctx, path=path, parent=self, on_done=lambda _fp:
+                                   self.say(self.identity_message, self.tr(
+                                       "Certificate saved: %1").replace("%1", str(path))))
 
     def choose_outbox(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, self.tr("Outbox folder"),
-                                                self.outbox.text() or str(Path.home()))
+        path = ask_folder(self, self.tr("Outbox folder"), self.outbox.text().strip())
         if path:
             self.outbox.setText(path)
 

@@ -3,14 +3,12 @@ was not delivered), delivered, acknowledged — and what can be done with it nex
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QPushButton,
@@ -26,6 +24,7 @@ from xinhe.ui.context import AppContext
 from xinhe.ui.models.referrals_model import STATUS_COLUMN, ReferralsModel, StatusFilter, status_text
 from xinhe.ui.operations import referrals as ops
 from xinhe.ui.referral_wizard import open_referral_wizard
+from xinhe.ui.save_dialogs import ask_save_path
 from xinhe.ui.widgets import label
 
 
@@ -199,21 +198,21 @@ class ReferralsScreen(QWidget):
         if referral is None:
             return
         name = outbox_file_name(referral.referral_no, referral.agency)
-        path, _filter = QFileDialog.getSaveFileName(
-            self, self.tr("Save a copy of the signed PDF"), str(Path.home() / name),
-            self.tr("PDF files (*.pdf)"))
-        if not path:
+        path = ask_save_path(self, self.tr("Save a copy of the signed PDF"), name,
+                             self.tr("PDF files (*.pdf)"), suffix=".pdf")
+        if path is None:
             return
-        ops.save_signed_copy(ctx=self.ctx, referral_id=referral.id, path=Path(path),
+        ops.save_signed_copy(ctx=self.ctx, referral_id=referral.id, path=path,
                              parent=self, on_done=lambda _r: self.say(
-                                 self.tr("Saved: %1").replace("%1", path)))
+                                 self.tr("Saved: %1").replace("%1", str(path))))
 
     def export_certificate(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(
-            self, self.tr("Export the studio certificate"),
-            str(Path.home() / "studio-certificate.pem"), self.tr("Certificates (*.pem)"))
-        if not path:
+        path = ask_save_path(self, self.tr("Export the studio certificate"),
+                             "studio-certificate.pem", self.tr("Certificates (*.pem)"),
+                             suffix=".pem")
+        if path is None:
             return
-        ops.export_certificate(ctx=self.ctx, path=Path(path), parent=self, on_done=lambda fp:
+        ops.export_certificate(ctx=self.ctx, path=path, parent=self, on_done=lambda fp:
                                self.say(self.tr("Certificate saved: %1 — fingerprint (SHA-256) "
-                                                "%2").replace("%1", path).replace("%2", fp)))
+                                                "%2").replace("%1", str(path))
+                                        .replace("%2", fp)))

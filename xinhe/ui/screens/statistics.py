@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from datetime import date, tzinfo
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QStandardPaths, Qt, QTimer
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -40,6 +39,7 @@ from xinhe.records.stats_period import Period, local_zone
 from xinhe.records.stats_table import RISK_LABELS, to_csv
 from xinhe.ui import operations
 from xinhe.ui.context import AppContext
+from xinhe.ui.save_dialogs import ask_save_path
 from xinhe.ui.screens import statistics_charts as charts
 from xinhe.ui.screens.statistics_model import FiguresModel
 from xinhe.ui.widgets import error_text, label
@@ -308,16 +308,18 @@ class StatisticsScreen(QWidget):
     def _ask_path(self, title: str, suffix: str, filter_text: str) -> Path | None:
         report = self.report
         assert report is not None
-        folder = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation)
-        name = self.tr("statistics") + f"_{report.period.start}_{report.period.end}.{suffix}"
-        path, _ = QFileDialog.getSaveFileName(self, title, str(Path(folder) / name),
-                                              filter_text)
-        if not path:
-            return None
-        chosen = Path(path)
-        return chosen if chosen.suffix.lower() == f".{suffix}" else \
-            chosen.with_name(chosen.name + f".{suffix}")
+        name = self.tr("statistics") + f"_{self._period_name(report.period)}.{suffix}"
+        return ask_save_path(self, title, name, filter_text, suffix=f".{suffix}")
+
+    def _period_name(self, period: Period) -> str:
+        """统计_2026年第1季度, 统计_2026年3月: the period as people name it, in a file name."""
+        if period == Period.quarter_of(period.start):
+            return self.tr("%1 Q%2").replace("%1", str(period.start.year)).replace(
+                "%2", str((period.start.month - 1) // 3 + 1))
+        if period == Period.month_of(period.start):
+            return self.tr("%1-%2", "year and month").replace(
+                "%1", str(period.start.year)).replace("%2", f"{period.start.month:02d}")
+        return f"{period.start}_{period.end}"
 
     def export_csv(self) -> None:
         report = self.report
