@@ -199,6 +199,7 @@ def test_t4_the_supervisor_reads_the_note_and_cosigns_in_four_steps(
         steps = Steps(qtbot)
         keys = main.section_keys()
         steps.click_row(main.nav, main.nav.item(keys.index("review")))
+        qtbot.waitUntil(lambda: "review" in main._built)  # built on the next turn
         review = main._built["review"]
         qtbot.waitUntil(lambda: review.list.topLevelItemCount() == 2)
         items = [review.list.topLevelItem(i) for i in range(2)]

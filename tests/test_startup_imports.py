@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 NOT_AT_START = ("pyhanko", "reportlab", "aiohttp", "PySide6.QtCharts", "PySide6.QtPdf",
                 "xinhe.export", "xinhe.cli.accounts", "xinhe.cli.casework",
                 "xinhe.cli.referrals", "xinhe.cli.signing", "xinhe.cli.stats",
-                "xinhe.cli.maintenance")
+                "xinhe.cli.maintenance",
+                "portalocker")  # file locks load at the first lock (unlocking), not before
 
 # Runs the real entry point; when the first window is up, reports it and what is loaded.
 DESKTOP_PROBE = """

@@ -73,18 +73,28 @@ class CaseHeader:
 
 # Columns in CaseRow's order (the rows are built positionally: 10,000 of them must come
 # back fast). "next_due" is the earliest open follow-up or legal clock.
-LIST_SQL = """
+LIST_COLUMNS = """
 SELECT c.id, c.case_no, cl.name, c.category, c.source, c.status, c.risk_level,
-       c.counsellor_id, u.display_name, cl.community, c.opened_at, c.closed_at,
-       (SELECT min(due) FROM (
-            SELECT min(f.due_at) AS due FROM followups f
-            WHERE f.case_id = c.id AND f.status = 'due'
-            UNION ALL
-            SELECT min(k.due_at) FROM clocks k WHERE k.case_id = c.id AND k.status = 'open'))
+       c.counsellor_id, u.display_name, cl.community, c.opened_at, c.closed_at"""
+LIST_FROM = """
 FROM cases c
 JOIN clients cl ON cl.id = c.client_id
 JOIN users u ON u.id = c.counsellor_id
 """
+# A page: each case's next due date by two index look-ups.
+NEXT_DUE_PER_CASE = """,
+       (SELECT min(due) FROM (
+            SELECT min(f.due_at) AS due FROM followups f
+            WHERE f.case_id = c.id AND f.status = 'due'
+            UNION ALL
+            SELECT min(k.due_at) FROM clocks k WHERE k.case_id = c.id AND k.status = 'open'))"""
+LIST_SQL = LIST_COLUMNS + NEXT_DUE_PER_CASE + LIST_FROM
+# The whole list: every case's next due date from one grouped pass over each table
+# (per-case look-ups cost ~4 µs a case, 0.4 s at 100,000 cases).
+OPEN_DUE_SQL = ("SELECT case_id, min(due_at) FROM followups WHERE status = 'due'"
+                " GROUP BY case_id",
+                "SELECT case_id, min(due_at) FROM clocks WHERE status = 'open'"
+                " GROUP BY case_id")
 
 
 class CaseService:
@@ -154,19 +164,35 @@ class CaseService:
                 params.append(value)
         if not include_closed and status is None:
             where.append("c.status != 'closed'")
-        sql = LIST_SQL + " WHERE " + " AND ".join(where) + " ORDER BY c.opened_at DESC, c.id DESC"
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
+        order = " WHERE " + " AND ".join(where) + " ORDER BY c.opened_at DESC, c.id DESC"
         now = iso(self.vault.now())
         rows = []
-        for r in self.vault.db.execute(sql, params):
-            next_due, status = r[12], r[5]
+        # The grouped pass pays off only when (nearly) every case is listed.
+        if limit is not None or clause != "1" or len(where) > 1:
+            sql = LIST_SQL + order + ("" if limit is None else f" LIMIT {int(limit)}")
+            cursor = self.vault.db.execute(sql, params)
+            listed = ((r, r[12]) for r in cursor)
+        else:
+            due = self._open_due()
+            cursor = self.vault.db.execute(LIST_COLUMNS + LIST_FROM + order, params)
+            listed = ((r, due.get(r[0])) for r in cursor)
+        for r, next_due in listed:
+            status = r[5]
             overdue = next_due is not None and next_due < now and status != "closed"
             if overdue_only and not overdue:
                 continue
             rows.append(CaseRow(r[0], r[1], r[2], r[3], r[4], status, r[6], r[7], r[8], r[9],
                                 r[10], r[11], next_due, overdue))
         return rows
+
+    def _open_due(self) -> dict[int, str]:
+        """Every case's earliest open follow-up or clock, by case id."""
+        due: dict[int, str] = {}
+        for sql in OPEN_DUE_SQL:
+            for case_id, when in self.vault.db.execute(sql):
+                if case_id not in due or when < due[case_id]:
+                    due[case_id] = when
+        return due
 
     def find_by_number(self, case_no: str) -> int:
         row = self.vault.db.one("SELECT id FROM cases WHERE case_no = ?", (case_no.strip(),))

@@ -23,8 +23,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-import portalocker
-
 from xinhe.errors import StorageError, VaultBusy, VaultInUse
 
 SLOTS_LOCK = "keyslots.lock"
@@ -35,7 +33,6 @@ SLOTS_WAIT = 15.0  # writers hold it for milliseconds; a pending-audit flush for
 UNLOCK_WAIT = 10.0  # how long an unlock waits for a re-key or restore to finish
 GATE_TRY = 2.0  # a registering session holds the gate for milliseconds
 _POLL = 0.02
-_FLAGS = portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING
 
 
 def is_lock_file(name: str) -> bool:
@@ -58,14 +55,21 @@ def _open_lock_file(path: Path) -> IO[bytes]:
 
 
 def _try_lock(handle: IO[bytes]) -> bool:
+    # Imported at the first lock: portalocker reads its package metadata (~20 ms), which
+    # the unlock window does not need before it shows.
+    import portalocker
+
     try:
-        portalocker.lock(handle, _FLAGS)
+        portalocker.lock(handle, portalocker.LockFlags.EXCLUSIVE |
+                         portalocker.LockFlags.NON_BLOCKING)
     except portalocker.AlreadyLocked:
         return False
     return True
 
 
 def _release(handle: IO[bytes]) -> None:
+    import portalocker
+
     with contextlib.suppress(OSError, portalocker.LockException):
         portalocker.unlock(handle)
     handle.close()

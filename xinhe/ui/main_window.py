@@ -118,7 +118,10 @@ class MainWindow(QMainWindow):
         self.resize(1280, 760)
         self.setMinimumSize(1024, 640)
         if self.sections:
+            self.nav.blockSignals(True)
             self.nav.setCurrentRow(0)
+            self.nav.blockSignals(False)
+            self._build(0)  # the first screen is there when the window first shows
 
     def _show_busy(self, busy: bool) -> None:
         if busy:
@@ -164,9 +167,11 @@ class MainWindow(QMainWindow):
 
     def restore_drafts(self) -> None:
         """Forms left unsaved when the session locked come back, with their content."""
-        from xinhe.ui.dialogs.records import reopen_draft
-
         def reopen(drafts: list[Draft]) -> None:
+            if not drafts:
+                return
+            from xinhe.ui.dialogs.records import reopen_draft  # the forms: only if needed
+
             for draft in drafts:
                 try:
                     dialog = reopen_draft(self.ctx, self.ctx.services.templates,
@@ -255,23 +260,38 @@ class MainWindow(QMainWindow):
         ]
 
     def show_section_at(self, row: int) -> None:
+        """A section chosen in the list: its place shows at once; a screen not yet built
+        is built on the next turn of the event loop, so the click is answered first and
+        the building and the first showing (style polish, layout) are separate turns."""
         if row < 0:
             return
+        self.stack.setCurrentIndex(row)
+        if self.sections[row].key not in self._built:
+            QTimer.singleShot(0, self, lambda: self._build(row, show_now=False))
+
+    def _build(self, row: int, *, show_now: bool = True) -> QWidget:
+        """The section's screen, built if it was not yet. Added to a place already on
+        screen it shows on a later turn, unless `show_now`."""
         section = self.sections[row]
-        if section.key not in self._built:
+        page = self._built.get(section.key)
+        if page is None:
             page = section.build(self.ctx)
             holder = self.stack.widget(row)
             assert holder is not None and holder.layout() is not None
             holder.layout().addWidget(page)  # type: ignore[union-attr]
             self._built[section.key] = page
-        self.stack.setCurrentIndex(row)
+            if show_now and holder.isVisible():
+                page.show()
+        return page
 
     def show_section(self, key: str) -> QWidget | None:
+        """Show a section and return its screen, built now if it was not yet."""
         for row, section in enumerate(self.sections):
             if section.key == key:
+                page = self._build(row)  # before its place shows: it shows with it
                 self.nav.setCurrentRow(row)
-                self.show_section_at(row)
-                return self._built.get(key)
+                self.stack.setCurrentIndex(row)
+                return page
         return None
 
     def section_keys(self) -> list[str]:

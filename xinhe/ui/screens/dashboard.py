@@ -21,6 +21,7 @@ from xinhe.ui import operations
 from xinhe.ui.case_data import local_time
 from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs.clock_notice import clock_name
+from xinhe.ui.screens.chunked import ChunkedFill, Shown
 from xinhe.ui.screens.common import add_row, item_list, time_left
 from xinhe.ui.widgets import label
 
@@ -83,6 +84,10 @@ class DashboardScreen(QWidget):
         box = self._box(self.tr("Review queue"), self.reviews)
         box.setVisible(ctx.has_role("supervisor"))
         layout.addWidget(box)
+        # Thousands of due items on a big vault: filled a chunk per turn, never all at once.
+        self.due_fill = ChunkedFill(self.due, self._due_row)
+        self.high_fill = ChunkedFill(self.high, self._high_row)
+        self.reviews_fill = ChunkedFill(self.reviews, self._review_row)
         refresh = QPushButton(self.tr("Refresh (F5)"))
         refresh.setShortcut("F5")
         refresh.clicked.connect(self.reload)
@@ -102,31 +107,31 @@ class DashboardScreen(QWidget):
     def reload(self) -> None:
         operations.run(self.ctx, load, parent=self, on_done=self._loaded)
 
+    def _due_row(self, item: DueItem) -> Shown:
+        left, overdue = time_left(item.due_at)
+        what = (self.tr("Follow-up visit") if item.kind == "followup"
+                else clock_name(item.kind, item.urgent))
+        return ([local_time(item.due_at), what, item.case_no, item.client_name, left],
+                (item.kind, item.case_id, item.item_id), overdue)
+
+    def _high_row(self, case: CaseRow) -> Shown:
+        return ([case.case_no, case.client_name, vocab.label(vocab.CATEGORIES, case.category),
+                 case.counsellor_name, local_time(case.next_due)], ("case", case.id, 0),
+                case.overdue)
+
+    def _review_row(self, review: ReviewItem) -> Shown:
+        left, overdue = time_left(review.due_at)
+        kind = REVIEW_KINDS.get(review.kind, (review.kind, review.kind))
+        return ([left, pick(*kind), review.case_no, review.client_name, review.requested_by],
+                ("review", review.case_id, review.id), overdue)
+
     def _loaded(self, data: DashboardData) -> None:
-        self.due.clear()
-        for item in data.due:
-            left, overdue = time_left(item.due_at)
-            what = (self.tr("Follow-up visit") if item.kind == "followup"
-                    else clock_name(item.kind, item.urgent))
-            add_row(self.due, [local_time(item.due_at), what, item.case_no, item.client_name,
-                               left], (item.kind, item.case_id, item.item_id),
-                    overdue=overdue)
+        self.due_fill.fill(data.due)
         if not data.due:
             add_row(self.due, [self.tr("Nothing due. Well done.")], None).\
                 setFirstColumnSpanned(True)
-        self.high.clear()
-        for case in data.high_risk:
-            add_row(self.high, [case.case_no, case.client_name,
-                                vocab.label(vocab.CATEGORIES, case.category),
-                                case.counsellor_name, local_time(case.next_due)],
-                    ("case", case.id, 0), overdue=case.overdue)
-        self.reviews.clear()
-        for review in data.reviews:
-            left, overdue = time_left(review.due_at)
-            kind = REVIEW_KINDS.get(review.kind, (review.kind, review.kind))
-            add_row(self.reviews, [left, pick(*kind), review.case_no, review.client_name,
-                                   review.requested_by], ("review", review.case_id, review.id),
-                    overdue=overdue)
+        self.high_fill.fill(data.high_risk)
+        self.reviews_fill.fill(data.reviews)
         self.returned.clear()
         for back in data.returned:
             add_row(self.returned, [local_time(back.decided_at), back.case_no,

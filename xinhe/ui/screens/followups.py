@@ -10,7 +10,8 @@ from xinhe.records.planning import FollowUp
 from xinhe.ui import operations
 from xinhe.ui.case_data import local_time, status_text
 from xinhe.ui.context import AppContext
-from xinhe.ui.screens.common import add_row, item_list, time_left
+from xinhe.ui.screens.chunked import ChunkedFill, Shown
+from xinhe.ui.screens.common import item_list, time_left
 from xinhe.ui.widgets import label
 
 translate = QCoreApplication.translate
@@ -52,6 +53,7 @@ class FollowupsScreen(QWidget):
             ]
         )
         self.list.itemDoubleClicked.connect(lambda *_: self.record_visit())
+        self.fill = ChunkedFill(self.list, self._row)  # thousands due on a big vault
         layout.addWidget(self.list, 1)
         self.rows: dict[int, FollowUp] = {}
         ctx.bus.changed.connect(self._changed)
@@ -71,32 +73,32 @@ class FollowupsScreen(QWidget):
         )
 
     def _loaded(self, rows: list[FollowUp]) -> None:
-        self.list.clear()
         self.rows = {r.id: r for r in rows}
-        for row in rows:
-            if row.status == "due":
-                state, overdue = time_left(row.due_at)
-            elif row.done_late():
-                state, overdue = (
-                    self.tr("Done late (%1)").replace("%1", local_time(row.done_at)),
-                    False,
-                )
-            else:
-                state, overdue = local_time(row.done_at) or status_text(row.status), False
-            add_row(
-                self.list,
-                [
-                    local_time(row.due_at),
-                    row.case_no,
-                    row.client_name,
-                    translate("Followups", str(REASONS.get(row.reason, REASONS["routine"]))),
-                    vocab.label(vocab.FOLLOWUP_METHODS, row.planned_method),
-                    state,
-                ],
-                row.id,
-                overdue=overdue,
-            )
+        self.fill.fill(rows)
         self.record.setEnabled(self.which.currentData() == "due")
+
+    def _row(self, row: FollowUp) -> Shown:
+        if row.status == "due":
+            state, overdue = time_left(row.due_at)
+        elif row.done_late():
+            state, overdue = (
+                self.tr("Done late (%1)").replace("%1", local_time(row.done_at)),
+                False,
+            )
+        else:
+            state, overdue = local_time(row.done_at) or status_text(row.status), False
+        return (
+            [
+                local_time(row.due_at),
+                row.case_no,
+                row.client_name,
+                translate("Followups", str(REASONS.get(row.reason, REASONS["routine"]))),
+                vocab.label(vocab.FOLLOWUP_METHODS, row.planned_method),
+                state,
+            ],
+            row.id,
+            overdue,
+        )
 
     def record_visit(self) -> None:
         item = self.list.currentItem()

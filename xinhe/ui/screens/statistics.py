@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -30,6 +31,9 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+if TYPE_CHECKING:
+    from PySide6.QtCharts import QChartView
+
 from xinhe.crypto.files import atomic_write
 from xinhe.errors import XinheError
 from xinhe.i18n import language
@@ -40,7 +44,6 @@ from xinhe.records.stats_table import RISK_LABELS, to_csv
 from xinhe.ui import operations
 from xinhe.ui.context import AppContext
 from xinhe.ui.save_dialogs import ask_save_path
-from xinhe.ui.screens import statistics_charts as charts
 from xinhe.ui.screens.statistics_model import FiguresModel
 from xinhe.ui.widgets import error_text, label
 
@@ -98,16 +101,23 @@ class StatisticsScreen(QWidget):
             header.setSectionResizeMode(column, mode)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.tabs = QTabWidget()
-        self.trend_view, self.category_view, self.risk_view = (
-            charts.chart_view(), charts.chart_view(), charts.chart_view())
+        # QtCharts loads and the chart views are made on the next turn (or with the first
+        # figures): opening the screen does not wait for them.
+        self.chart_places = [QWidget(), QWidget(), QWidget()]
+        for place in self.chart_places:
+            QVBoxLayout(place).setContentsMargins(0, 0, 0, 0)
+        self.trend_view: QChartView | None = None
+        self.category_view: QChartView | None = None
+        self.risk_view: QChartView | None = None
         self.months = QTableWidget()
         self.months.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.months.verticalHeader().hide()
         self.months.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.months.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.tabs.addTab(self.trend_view, self.tr("Monthly trend"))
-        self.tabs.addTab(self.category_view, self.tr("Category mix"))
-        self.tabs.addTab(self.risk_view, self.tr("Risk levels"))
+        for place, title in zip(self.chart_places, (self.tr("Monthly trend"),
+                                                     self.tr("Category mix"),
+                                                     self.tr("Risk levels")), strict=True):
+            self.tabs.addTab(place, title)
         self.tabs.addTab(self.months, self.tr("By month"))
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
@@ -123,6 +133,18 @@ class StatisticsScreen(QWidget):
         self._enable_exports(False)
         operations.run(ctx, lambda services: load_choices(services, zone), parent=self,
                        on_done=self._choices_loaded)
+        QTimer.singleShot(0, self, self._chart_views)
+
+    def _chart_views(self) -> tuple[QChartView, QChartView, QChartView]:
+        """The three chart views, made (and QtCharts loaded) the first time they are needed."""
+        if self.trend_view is None or self.category_view is None or self.risk_view is None:
+            from xinhe.ui.screens import statistics_charts as charts
+
+            views = charts.chart_view(), charts.chart_view(), charts.chart_view()
+            for place, view in zip(self.chart_places, views, strict=True):
+                place.layout().addWidget(view)  # type: ignore[union-attr]
+            self.trend_view, self.category_view, self.risk_view = views
+        return self.trend_view, self.category_view, self.risk_view
 
     # -- controls ---------------------------------------------------------------------------
     def _period_row(self) -> QHBoxLayout:
@@ -249,7 +271,9 @@ class StatisticsScreen(QWidget):
     def _show_error(self, exc: BaseException) -> None:
         self.report = None
         self.model.set_report(None)
-        for view in (self.trend_view, self.category_view, self.risk_view):
+        from xinhe.ui.screens import statistics_charts as charts
+
+        for view in self._chart_views():
             view.setChart(charts.empty_chart())
         self.months.clear()
         self.months.setRowCount(0)
@@ -265,9 +289,12 @@ class StatisticsScreen(QWidget):
     def show_report(self, report: StatsReport) -> None:
         self.report = report
         self.model.set_report(report)
-        self.trend_view.setChart(charts.trend_chart(report))
-        self.category_view.setChart(charts.category_chart(report))
-        self.risk_view.setChart(charts.risk_chart(report))
+        from xinhe.ui.screens import statistics_charts as charts
+
+        trend, category, risk = self._chart_views()
+        trend.setChart(charts.trend_chart(report))
+        category.setChart(charts.category_chart(report))
+        risk.setChart(charts.risk_chart(report))
         self._fill_months(report)
         text = self.tr("%1 to %2 · %3 days · calendar days in %4").replace(
             "%1", report.period.start.isoformat()).replace(

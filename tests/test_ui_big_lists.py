@@ -1,0 +1,85 @@
+"""Long lists and screens stay off the UI thread's critical path: the dashboard's and the
+follow-up screen's lists fill a chunk per event-loop turn (a new load cancels an unfinished
+fill), and a section's screen is built only when it is first opened, a turn after the click."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from conftest import ADMIN_PASSWORD
+from ui_helpers import signed_in, wait_idle
+from xinhe.crypto.binding import DeviceBinding
+from xinhe.crypto.kdf import KdfParams
+from xinhe.records import templates as tpl
+from xinhe.records.accounts import AccountService
+from xinhe.records.services import Services
+from xinhe.records.vault import VaultFolder
+from xinhe.ui.screens import chunked
+
+PASSWORD = "wang-password"
+DUE = 12
+
+
+@pytest.fixture
+def busy(tmp_path: Path, binding: DeviceBinding) -> VaultFolder:
+    """A counsellor with DUE overdue follow-ups, on DUE cases."""
+    folder = VaultFolder(tmp_path / "vault", binding, kdf=KdfParams.cheap_for_tests())
+    admin, _ = folder.create("馨和家园", "admin", "管理员", ADMIN_PASSWORD)
+    AccountService(admin).add_user("wang", "王丽", "counsellor", PASSWORD)
+    admin.close()
+    vault = folder.unlock("wang", PASSWORD)
+    svc = Services(vault, tpl.TemplateRegistry.default())
+    for n in range(DUE):
+        client = svc.clients.create(name=f"当事人{n:02d}", birth_date="1990-05-01",
+                                    phone=f"138001380{n:02d}")
+        case = svc.cases.open(client_id=client.id, category="emotional_dispute",
+                              source="self")
+        svc.planning.schedule_followup(case.id, datetime.now(UTC) - timedelta(hours=n + 1),
+                                       "routine", "phone")
+    vault.close()
+    return folder
+
+
+def names(tree: Any, column: int) -> list[str]:
+    return [tree.topLevelItem(i).text(column) for i in range(tree.topLevelItemCount())]
+
+
+def test_the_dashboards_due_list_fills_in_chunks(qtbot: QtBot, busy: VaultFolder,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(chunked, "CHUNK", 5)
+    with signed_in(qtbot, busy, "wang", PASSWORD) as (app, main):
+        dashboard = main._built["dashboard"]
+        qtbot.waitUntil(lambda: dashboard.due_fill.done and
+                        dashboard.due.topLevelItemCount() == DUE)
+        assert dashboard.due_fill.chunks == 3  # 5 + 5 + 2, one turn each
+        # Oldest first, as before; every row is overdue and says so.
+        assert names(dashboard.due, 3) == [f"当事人{n:02d}" for n in reversed(range(DUE))]
+        assert all("逾期" in dashboard.due.topLevelItem(i).text(4) for i in range(DUE))
+        # Loads arriving while a fill is under way start it over instead of adding to it.
+        dashboard.reload()
+        dashboard.reload()
+        wait_idle(qtbot, app)
+        qtbot.waitUntil(lambda: dashboard.due_fill.done)
+        assert names(dashboard.due, 3) == [f"当事人{n:02d}" for n in reversed(range(DUE))]
+
+
+def test_follow_ups_fill_in_chunks_and_a_screen_is_built_when_first_opened(
+        qtbot: QtBot, busy: VaultFolder, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(chunked, "CHUNK", 5)
+    with signed_in(qtbot, busy, "wang", PASSWORD) as (app, main):
+        keys = main.section_keys()
+        assert list(main._built) == ["dashboard"]  # nothing else is built at sign-in
+        main.nav.setCurrentRow(keys.index("followups"))  # as a click does
+        assert "followups" not in main._built  # the click is answered first
+        qtbot.waitUntil(lambda: "followups" in main._built)
+        screen = main._built["followups"]
+        qtbot.waitUntil(lambda: screen.fill.done and screen.list.topLevelItemCount() == DUE)
+        assert screen.fill.chunks == 3
+        assert screen.isVisible() and main.stack.currentIndex() == keys.index("followups")
+        assert sorted(names(screen.list, 2)) == [f"当事人{n:02d}" for n in range(DUE)]
+        assert set(main._built) == {"dashboard", "followups"}
