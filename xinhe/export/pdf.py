@@ -35,7 +35,7 @@ from reportlab.platypus import (
 
 from xinhe.export import layout
 from xinhe.export.fonts import register_font
-from xinhe.export.packet import (
+from xinhe.records.packet_contract import (
     CONSENT_FORMS,
     JSON_NAME,
     LEGAL_BASES,

@@ -32,8 +32,8 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from xinhe.errors import XinheError
-from xinhe.export.packet import JSON_NAME
 from xinhe.i18n import pick
+from xinhe.records.packet_contract import JSON_NAME
 
 # pyHanko logs each untrusted path with a traceback; the result says it in one line.
 logging.getLogger("pyhanko").addHandler(logging.NullHandler())
