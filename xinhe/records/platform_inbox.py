@@ -280,3 +280,14 @@ def first_contact_due(vault: Vault, case_id: int) -> datetime | None:
     due = vault.db.scalar("SELECT due_at FROM clocks WHERE case_id = ? AND kind = ?"
                           " ORDER BY id LIMIT 1", (case_id, FIRST_CONTACT))
     return parse_ts(str(due)) if due else None
+
+
+def find_dispatch(vault: Vault, platform_ref: str) -> int:
+    """The id of a received dispatch by its platform reference."""
+    vault.require_role(*RECEIVE_ROLES)
+    value = vault.db.scalar("SELECT id FROM platform_dispatches WHERE platform_ref = ?",
+                            (platform_ref.strip(),))
+    if value is None:
+        raise NotFound(f"没有收到平台编号为 {platform_ref} 的分拨。",
+                       f"No dispatch with the platform reference {platform_ref} was received.")
+    return int(value)
