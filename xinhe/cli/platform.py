@@ -123,7 +123,7 @@ def _send_quietly(vault: Vault, ctx: Context, outbox: Path | None = None) -> int
     failed = 0
     for result in send_unsent(vault, outbox=outbox):
         if result.failure is not None:
-            ctx.io.err(result.failure.message())
+            ctx.io.err(result.failure_message())
             failed += 1
         elif not ctx.args.json:
             ctx.io.out(pick(f"已上报平台：{result.report.report_no}（{result.delivered_to}）",
@@ -152,7 +152,7 @@ def cmd_report(ctx: Context) -> int:
              lambda: ctx.io.out(pick(f"上报编号 {report.report_no}：{report.status}",
                                      f"Report {report.report_no}: {report.status}")))
     if sent.failure is not None:
-        ctx.io.err(sent.failure.message())
+        ctx.io.err(sent.failure_message())
         return 1
     return 0
 

@@ -24,9 +24,10 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 from xinhe.crypto.signing import SigningIdentityError
 from xinhe.export import layout
 from xinhe.export.fonts import register_font
-from xinhe.export.outbox import DeliveryFailed, deliver
+from xinhe.export.outbox import DeliveryFailed, deliver, describe_note
 from xinhe.export.pdf import MARGIN, embed_data, kv_table, paragraph, with_signature_field
 from xinhe.export.sign import SigningFailed, sign_pdf
+from xinhe.i18n import pick
 from xinhe.records import platform_reports as reports
 from xinhe.records import vocab
 from xinhe.records.platform_contract import (
@@ -51,6 +52,16 @@ class SendResult:
     report: reports.PlatformReport
     delivered_to: Path | None
     failure: DeliveryFailed | None
+
+    def failure_message(self, lang: str | None = None) -> str:
+        """Why the report did not arrive, and that it waits in the vault ("" if it did)."""
+        if self.failure is None:
+            return ""
+        why = describe_note(self.failure.note, lang)
+        return pick(f"平台上报 {self.report.report_no} 已保存在数据库中，但未能送达：{why}。"
+                    "下次发送时会再试。",
+                    f"The platform report {self.report.report_no} is kept in the vault but "
+                    f"could not be delivered: {why}. It is tried again at the next send.", lang)
 
 
 def audit_keywords(packet: PlatformReportPacket) -> str:
