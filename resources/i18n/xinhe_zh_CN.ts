@@ -25,6 +25,89 @@
     </message>
 </context>
 <context>
+    <name>AcceptDispatchDialog</name>
+    <message>
+        <source>Accept a platform dispatch</source>
+        <translation>受理平台分拨</translation>
+    </message>
+    <message>
+        <source>Is this client already on file? Pick the same person, or create a new client.</source>
+        <translation>这位当事人是否已有档案？请选择同一人，或新建当事人。</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>当事人</translation>
+    </message>
+    <message>
+        <source>Born</source>
+        <translation>出生年份</translation>
+    </message>
+    <message>
+        <source>Why shown</source>
+        <translation>列出原因</translation>
+    </message>
+    <message>
+        <source>Cases</source>
+        <translation>个案</translation>
+    </message>
+    <message>
+        <source>Responsible counsellor</source>
+        <translation>责任咨询师</translation>
+    </message>
+    <message>
+        <source>Accept and assign</source>
+        <translation>受理并分配</translation>
+    </message>
+    <message>
+        <source>Platform ref.</source>
+        <translation>平台编号</translation>
+    </message>
+    <message>
+        <source>Platform grade</source>
+        <translation>平台分级</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>First contact by</source>
+        <translation>首次联系时限</translation>
+    </message>
+    <message>
+        <source>Dispatched by</source>
+        <translation>分拨单位</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>摘要</translation>
+    </message>
+    <message>
+        <source>New client: %1</source>
+        <translation>新建当事人：%1</translation>
+    </message>
+    <message>
+        <source>same ID number</source>
+        <translation>证件号相同</translation>
+    </message>
+    <message>
+        <source>same phone</source>
+        <translation>电话相同</translation>
+    </message>
+    <message>
+        <source>same name and year of birth</source>
+        <translation>姓名和出生年份相同</translation>
+    </message>
+    <message>
+        <source>same name</source>
+        <translation>姓名相同</translation>
+    </message>
+    <message>
+        <source>similar name</source>
+        <translation>姓名读音相近</translation>
+    </message>
+</context>
+<context>
     <name>AdminPage</name>
     <message>
         <source>Administrator account</source>
@@ -759,6 +842,10 @@
     <message>
         <source>Consent: %1</source>
         <translation>知情同意：%1</translation>
+    </message>
+    <message>
+        <source>Report to the platform: %1</source>
+        <translation>向平台上报：%1</translation>
     </message>
     <message>
         <source>Crisis intervention</source>
@@ -1728,6 +1815,61 @@
     <message>
         <source>The PDF could not be shown.</source>
         <translation>无法显示该 PDF。</translation>
+    </message>
+</context>
+<context>
+    <name>PlatformDispatches</name>
+    <message>
+        <source>New dispatches from the platform</source>
+        <translation>平台新分拨的个案</translation>
+    </message>
+    <message>
+        <source>First contact by</source>
+        <translation>首次联系时限</translation>
+    </message>
+    <message>
+        <source>Platform ref.</source>
+        <translation>平台编号</translation>
+    </message>
+    <message>
+        <source>Grade</source>
+        <translation>平台分级</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>当事人</translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation>剩余时间</translation>
+    </message>
+    <message>
+        <source>Receive from the inbox</source>
+        <translation>从收件箱接收</translation>
+    </message>
+    <message>
+        <source>Accept and assign…</source>
+        <translation>受理并分配…</translation>
+    </message>
+    <message>
+        <source>No new dispatches.</source>
+        <translation>没有新的分拨。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n dispatch(es) received.</source>
+        <translation>
+            <numerusform>已接收 %n 个分拨。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) set aside in the quarantine folder: %1</source>
+        <translation>
+            <numerusform>%n 个文件已移入隔离文件夹：%1</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2942,6 +3084,10 @@
     <message>
         <source>Withdrawn</source>
         <translation>已撤回</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>待发送</translation>
     </message>
 </context>
 <context>

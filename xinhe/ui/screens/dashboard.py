@@ -82,9 +82,14 @@ class DashboardScreen(QWidget):
         box = self._box(self.tr("Review queue"), self.reviews)
         box.setVisible(ctx.has_role("supervisor"))
         layout.addWidget(box)
+        from xinhe.ui.screens.platform_dispatches import PlatformDispatches
+
+        self.platform = PlatformDispatches(ctx, self)
+        layout.addWidget(self.platform)
         refresh = QPushButton(self.tr("Refresh (F5)"))
         refresh.setShortcut("F5")
         refresh.clicked.connect(self.reload)
+        refresh.clicked.connect(self.platform.reload)
         layout.addWidget(refresh, 0, Qt.AlignmentFlag.AlignRight)
         ctx.bus.changed.connect(self._changed)
         self.reload()
