@@ -98,3 +98,27 @@ def test_staff_see_dispatches_but_cannot_accept_and_counsellors_see_none(
         assert section.receive_button.isVisible() and not section.accept_button.isVisible()
     with signed_in(qtbot, seeded["folder"], "wang", PASSWORDS["wang"]) as (_app, main):
         assert not main._built["dashboard"].platform.isVisible()
+
+
+def test_the_admin_sets_the_inbox_folder_beside_the_outbox(
+        qtbot: QtBot, seeded: dict[str, Any], tmp_path: Path) -> None:
+    from test_ui_referrals import idle
+    from test_ui_referrals import signed_in as context_for
+
+    from ui_helpers import type_into
+    from xinhe.ui.screens.platform_setting import PlatformInboxSetting
+    from xinhe.ui.screens.referral_admin import ReferralAdminPanel
+
+    with context_for(seeded["folder"], "admin", ADMIN_PASSWORD) as ctx:
+        panel = ReferralAdminPanel(ctx)
+        qtbot.addWidget(panel)
+        panel.show()
+        idle(qtbot, ctx)
+        setting = panel.findChild(PlatformInboxSetting)
+        assert setting is not None and setting.isVisible() and setting.folder.text() == ""
+        type_into(qtbot, setting.folder, str(tmp_path / "inbox"))
+        click(qtbot, setting.save_button)
+        idle(qtbot, ctx)
+        assert "已保存" in setting.message.text()
+        saved = ctx.worker.call(lambda: inbox.inbox_folder(ctx.services.vault))
+        assert saved == tmp_path / "inbox"

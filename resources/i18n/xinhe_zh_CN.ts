@@ -1873,6 +1873,45 @@
     </message>
 </context>
 <context>
+    <name>PlatformInboxSetting</name>
+    <message>
+        <source>Platform inbox</source>
+        <translation>平台收件箱</translation>
+    </message>
+    <message>
+        <source>The platform drops dispatched cases (JSON files) in this folder; received files move to received/, rejected ones to quarantine/ with their reason.</source>
+        <translation>平台把分拨的个案（JSON 文件）放到这个文件夹；接收后的文件移到 received/，被拒收的文件连同原因移到 quarantine/。</translation>
+    </message>
+    <message>
+        <source>e.g. Z:\平台分拨 or /mnt/platform/inbox</source>
+        <translation>如 Z:\平台分拨 或 /mnt/platform/inbox</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Inbox folder</source>
+        <translation>收件箱文件夹</translation>
+    </message>
+    <message>
+        <source>No inbox: dispatches can still be received file by file from the command line.</source>
+        <translation>未设置收件箱：仍可在命令行中逐个文件接收分拨。</translation>
+    </message>
+    <message>
+        <source>Saved. The folder is reachable.</source>
+        <translation>已保存，文件夹可以访问。</translation>
+    </message>
+    <message>
+        <source>Saved, but the folder cannot be reached right now.</source>
+        <translation>已保存，但目前无法访问该文件夹。</translation>
+    </message>
+</context>
+<context>
     <name>PreviewPage</name>
     <message>
         <source>Check the packet</source>

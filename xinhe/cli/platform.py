@@ -35,8 +35,8 @@ def cmd_receive(ctx: Context) -> int:
         if args.file is not None:
             try:
                 result = inbox.InboxResult(inbox.receive_file(vault, Path(args.file)), [])
-            except DispatchInvalid as problem:
-                result = inbox.InboxResult([], [problem])
+            except DispatchInvalid as refused:
+                result = inbox.InboxResult([], [refused])
         else:
             result = inbox.receive_inbox(vault, Path(args.inbox) if args.inbox else None)
     finally:

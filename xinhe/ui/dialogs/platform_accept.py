@@ -88,7 +88,9 @@ class AcceptDispatchDialog(QDialog):
                                           " ".join(match.case_numbers)], key)
             if key is None:
                 item.setDisabled(True)
-        self.clients.setCurrentItem(self.clients.topLevelItem(0))
+        first = self.clients.topLevelItem(0)
+        if first is not None:
+            self.clients.setCurrentItem(first)
         for user_id, name in data.counsellors:
             self.counsellor.addItem(name, user_id)
         self.buttons.setEnabled(True)
