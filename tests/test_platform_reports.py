@@ -120,6 +120,19 @@ def test_the_studio_chooses_the_automatic_events(studio: Studio, platform_case: 
     assert studio.wang.planning.clocks(platform_case)[0].status == "met"  # met all the same
 
 
+def test_cases_not_accepted_from_a_dispatch_never_report_by_themselves(
+        studio: Studio, clock: Clock) -> None:
+    client = studio.wang.clients.create(name="林某", phone="13800000009")
+    typed = studio.wang.cases.open(client_id=client.id, category="domestic_violence",
+                                   source="platform", platform_ref="BA-BY-HAND-1")
+    studio.wang.notes.draft_session(typed.id, started_at=clock.now, duration_min=40,
+                                    modality="phone", answers={"data": "电话。"})
+    studio.sup.cases.close(typed.id, "resolved")
+    assert reports.for_case(studio.sup.vault, typed.id) == []
+    by_hand = reports.report(studio.sup.vault, typed.id, "closed")  # asked for: it goes
+    assert by_hand.facts["reason"] == "resolved" and by_hand.platform_ref == "BA-BY-HAND-1"
+
+
 def test_queued_while_the_outbox_is_missing_then_delivered(
         studio: Studio, platform_case: int, tmp_path: Path) -> None:
     (tmp_path / "outbox").rmdir()

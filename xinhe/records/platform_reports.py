@@ -189,10 +189,12 @@ def report(vault: Vault, case_id: int, event: str, *, result: str | None = None,
 
 
 def on_event(vault: Vault, case_id: int, event: str) -> PlatformReport | None:
-    """Queue the automatic report of `event` if the case came from the platform and the
-    studio reports that event automatically; quietly nothing otherwise."""
-    row = vault.db.one("SELECT platform_ref FROM cases WHERE id = ?", (case_id,))
-    if row is None or not row["platform_ref"] or event not in auto_events(vault):
+    """Queue the automatic report of `event` if the case was accepted from a received
+    dispatch and the studio reports that event automatically; quietly nothing otherwise.
+    Cases given a platform reference by hand (or imported) never report by themselves:
+    the platform did not dispatch them through this inbox."""
+    if vault.db.one("SELECT 1 FROM platform_dispatches WHERE case_id = ?", (case_id,)) is None \
+            or event not in auto_events(vault):
         return None
     if event in ONCE and vault.db.one("SELECT 1 FROM platform_reports WHERE case_id = ? AND"
                                       " event = ?", (case_id, event)):
