@@ -192,3 +192,53 @@ def test_no_client_data_in_messages_or_quarantine_reasons(studio: Studio,
     reason = (tmp_path / "quarantine" / "d.json.reason.txt").read_text(encoding="utf-8")
     for text in (caught.value.message("zh_CN"), caught.value.message("en"), reason):
         assert "示例甲" not in text and "13900000001" not in text
+
+
+def test_two_workstations_receiving_the_same_inbox_store_each_dispatch_once(
+        tmp_path: Path) -> None:
+    """Real processes: both take the whole inbox at once; every dispatch is stored once,
+    every file ends in received/, none in quarantine."""
+    import subprocess
+    import sys
+
+    from xinhe.crypto.binding import DeviceBinding
+    from xinhe.crypto.kdf import KdfParams
+    from xinhe.records.accounts import AccountService
+    from xinhe.records.vault import VaultFolder
+
+    folder = VaultFolder(tmp_path / "vault", DeviceBinding.off("race test"),
+                         kdf=KdfParams.cheap_for_tests())
+    admin, _ = folder.create("馨和家园", "admin", "管理员", "admin-pass-1")
+    AccountService(admin).add_user("huang", "黄敏", "staff", "huang-pass-1")
+    AccountService(admin).add_user("sup", "周督导", "supervisor", "sup-pass-1")
+    admin.close()
+    box = tmp_path / "inbox"
+    refs = [f"RACE-{n}" for n in range(8)]
+    for n, ref in enumerate(refs):
+        write(box, f"d{n}.json", dispatch_doc(ref) if n % 2 else [dispatch_doc(ref)])
+    child = Path(__file__).with_name("platform_race_child.py")
+    procs = [subprocess.Popen([sys.executable, str(child), str(folder.path), user, str(box)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+             for user in ("huang", "sup")]
+    for proc, password in zip(procs, ("huang-pass-1", "sup-pass-1"), strict=True):
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write(password + "\n")
+        proc.stdin.flush()
+        assert proc.stdout.readline().strip() == "ready"
+    for proc in procs:
+        assert proc.stdin is not None
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    results = [json.loads(proc.communicate(timeout=120)[0]) for proc in procs]
+    assert all(proc.returncode == 0 for proc in procs)
+    stored = results[0]["received"] + results[1]["received"]
+    assert sorted(stored) == sorted(refs)  # each once, by one of the two
+    assert results[0]["rejected"] == results[1]["rejected"] == []
+    assert sorted(p.name for p in (box / "received").iterdir()) == \
+        sorted(f"d{n}.json" for n in range(8))
+    assert not (box / "quarantine").exists()
+    vault = folder.unlock("sup", "sup-pass-1")
+    try:
+        assert sorted(w.platform_ref for w in inbox.waiting(vault)) == sorted(refs)
+    finally:
+        vault.close()

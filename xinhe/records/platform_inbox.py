@@ -117,21 +117,33 @@ def quarantine(path: Path, problem: DispatchInvalid, now: datetime) -> Path:
     return target
 
 
-def _already_received(vault: Vault, ref: str) -> bool:
-    return vault.db.one("SELECT 1 FROM platform_dispatches WHERE platform_ref = ? UNION ALL"
-                        " SELECT 1 FROM cases WHERE platform_ref = ?", (ref, ref)) is not None
+def _received_before(vault: Vault, ref: str) -> Any:
+    """The stored dispatch with `ref` (its file hash), or a case holding it, else None."""
+    row = vault.db.one("SELECT file_name, file_sha256 FROM platform_dispatches WHERE"
+                       " platform_ref = ?", (ref,))
+    if row is not None:
+        return row
+    return vault.db.one("SELECT NULL AS file_name, NULL AS file_sha256 FROM cases WHERE"
+                        " platform_ref = ?", (ref,))
 
 
 def _refuse(vault: Vault, path: Path, problem: DispatchInvalid) -> DispatchInvalid:
-    quarantine(path, problem, vault.now())
+    with contextlib.suppress(FileNotFoundError):  # gone: another workstation took it
+        quarantine(path, problem, vault.now())
     vault.audit_event("platform.receive", "file", path.name, f"quarantined:{problem.field}")
     return problem
+
+
+class _SameFile(Exception):
+    """Another workstation sharing the inbox received this very file (same name, same
+    bytes) a moment ago: nothing to store, nothing to refuse."""
 
 
 def receive_file(vault: Vault, path: Path) -> list[str]:
     """Store the dispatches of one file in the vault, then move the file to received/.
     Raises DispatchInvalid (the file quarantined, nothing stored) when it is not valid or
-    repeats a platform reference. Returns the platform references stored."""
+    repeats a platform reference. Returns the platform references stored (none when
+    another workstation sharing the inbox received the same file first)."""
     vault.require_role(*RECEIVE_ROLES)
     path = Path(path)
     try:
@@ -143,19 +155,34 @@ def receive_file(vault: Vault, path: Path) -> list[str]:
         dispatches = parse_dispatch_file(path.name, data)
     except DispatchInvalid as problem:
         raise _refuse(vault, path, problem) from None
-    for i, dispatch in enumerate(dispatches):
-        if _already_received(vault, dispatch.platform_ref):
-            field = "platform_ref" if len(dispatches) == 1 else f"[{i}].platform_ref"
-            raise _refuse(vault, path, DispatchInvalid(
-                path.name, field, f"平台编号 {dispatch.platform_ref} 已经接收过，不重复接收。",
-                f"the platform reference {dispatch.platform_ref} was received before; it is "
-                "not received twice.")) from None
     digest = hashlib.sha256(data).hexdigest()
-    with vault.db.transaction():
-        for dispatch in dispatches:
-            _store(vault, dispatch, path.name, digest)
-        vault.audit_event("platform.receive", "file", path.name, f"stored:{len(dispatches)}")
-    _move(path, RECEIVED)  # only now: the vault holds every dispatch of the file
+    try:
+        # The check runs inside the write transaction: two workstations never both store.
+        with vault.db.transaction():
+            for i, found in enumerate(dispatches):
+                before = _received_before(vault, found.platform_ref)
+                if before is not None and (before["file_name"], before["file_sha256"]) == \
+                        (path.name, digest):
+                    raise _SameFile  # the very file, taken by another workstation just now
+                if before is not None:
+                    field = "platform_ref" if len(dispatches) == 1 else f"[{i}].platform_ref"
+                    raise DispatchInvalid(
+                        path.name, field,
+                        f"平台编号 {found.platform_ref} 已经接收过，不重复接收。",
+                        f"the platform reference {found.platform_ref} was received before; "
+                        "it is not received twice.")
+            for found in dispatches:
+                _store(vault, found, path.name, digest)
+            vault.audit_event("platform.receive", "file", path.name,
+                              f"stored:{len(dispatches)}")
+    except DispatchInvalid as problem:
+        raise _refuse(vault, path, problem) from None
+    except _SameFile:
+        with contextlib.suppress(FileNotFoundError):
+            _move(path, RECEIVED)
+        return []
+    with contextlib.suppress(FileNotFoundError):  # another workstation moved it already
+        _move(path, RECEIVED)  # only now: the vault holds every dispatch of the file
     return [d.platform_ref for d in dispatches]
 
 
@@ -190,6 +217,10 @@ def receive_inbox(vault: Vault, folder: Path | None = None) -> InboxResult:
             received += receive_file(vault, path)
         except DispatchInvalid as problem:
             rejected.append(problem)
+        except InvalidInput:
+            if path.exists():
+                raise
+            # gone meanwhile: another workstation sharing the inbox took it
     return InboxResult(received, rejected)
 
 
