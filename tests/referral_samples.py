@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 from PIL import Image
 
-from xinhe.export.packet import (
+from xinhe.records.packet_contract import (
     Attachment,
     AuditHead,
     ClientField,

@@ -23,10 +23,10 @@ from pyhanko_certvalidator import ValidationContext
 from tests.referral_fixtures import decompressed_streams
 from tests.referral_samples import SESSION_NOTE_MARKER, SHENZHEN, SUMMARY, police_packet
 from xinhe.crypto.signing import SigningIdentity
-from xinhe.export.packet import ConsentRecord, ReferralPacket
 from xinhe.export.pdf import SIGNATURE_FIELD, build_referral_pdf
 from xinhe.export.sign import sign_pdf
 from xinhe.export.verify import embedded_referral_json, load_trust
+from xinhe.records.packet_contract import ConsentRecord, ReferralPacket
 
 ROOT = Path(__file__).resolve().parents[1]
 SIGNED_AT = datetime(2026, 3, 2, 10, 15, tzinfo=SHENZHEN)

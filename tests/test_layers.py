@@ -38,3 +38,18 @@ def test_importing_the_core_loads_no_qt() -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_records_never_import_export() -> None:
+    """Arrows point down: the packet contract lives in records, and export reads it."""
+    offenders = []
+    for path in (ROOT / "xinhe" / "records").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            offenders += [f"{path.relative_to(ROOT)}: {n}" for n in names
+                          if n == "xinhe.export" or n.startswith("xinhe.export.")]
+    assert offenders == []

@@ -18,9 +18,9 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from stats_scenario import CLIENT_NAMES, Q1, SHENZHEN, Scenario, build
 
-from xinhe.export.packet import canonical_json
 from xinhe.export.report import JSON_NAME, export_report_pdf
 from xinhe.export.verify import load_trust
+from xinhe.records.packet_contract import canonical_json
 from xinhe.records.services import Services
 from xinhe.records.stats import StatsReport, StatsService
 from xinhe.records.stats_table import CSV_HEADER_EN, CSV_HEADER_ZH, to_csv

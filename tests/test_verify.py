@@ -24,10 +24,10 @@ from reportlab.pdfgen.canvas import Canvas
 from tests.referral_samples import SHENZHEN, police_packet
 from xinhe.crypto.signing import SigningIdentity
 from xinhe.export.fonts import register_font
-from xinhe.export.packet import ReferralPacket
 from xinhe.export.pdf import build_referral_pdf
 from xinhe.export.sign import SigningFailed, sign_pdf
 from xinhe.export.verify import REASONS, TrustFileError, load_trust, verify_pdf
+from xinhe.records.packet_contract import ReferralPacket
 
 STUDIO = "馨和家园工作室"
 SIGNED_AT = datetime(2026, 3, 2, 10, 15, tzinfo=SHENZHEN)

@@ -25,6 +25,89 @@
     </message>
 </context>
 <context>
+    <name>AcceptDispatchDialog</name>
+    <message>
+        <source>Accept a platform dispatch</source>
+        <translation>受理平台分拨</translation>
+    </message>
+    <message>
+        <source>Is this client already on file? Pick the same person, or create a new client.</source>
+        <translation>这位当事人是否已有档案？请选择同一人，或新建当事人。</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>当事人</translation>
+    </message>
+    <message>
+        <source>Born</source>
+        <translation>出生年份</translation>
+    </message>
+    <message>
+        <source>Why shown</source>
+        <translation>列出原因</translation>
+    </message>
+    <message>
+        <source>Cases</source>
+        <translation>个案</translation>
+    </message>
+    <message>
+        <source>Responsible counsellor</source>
+        <translation>责任咨询师</translation>
+    </message>
+    <message>
+        <source>Accept and assign</source>
+        <translation>受理并分配</translation>
+    </message>
+    <message>
+        <source>Platform ref.</source>
+        <translation>平台编号</translation>
+    </message>
+    <message>
+        <source>Platform grade</source>
+        <translation>平台分级</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>First contact by</source>
+        <translation>首次联系时限</translation>
+    </message>
+    <message>
+        <source>Dispatched by</source>
+        <translation>分拨单位</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>摘要</translation>
+    </message>
+    <message>
+        <source>New client: %1</source>
+        <translation>新建当事人：%1</translation>
+    </message>
+    <message>
+        <source>same ID number</source>
+        <translation>证件号相同</translation>
+    </message>
+    <message>
+        <source>same phone</source>
+        <translation>电话相同</translation>
+    </message>
+    <message>
+        <source>same name and year of birth</source>
+        <translation>姓名和出生年份相同</translation>
+    </message>
+    <message>
+        <source>same name</source>
+        <translation>姓名相同</translation>
+    </message>
+    <message>
+        <source>similar name</source>
+        <translation>姓名读音相近</translation>
+    </message>
+</context>
+<context>
     <name>AdminPage</name>
     <message>
         <source>Welcome to Xinhe</source>
@@ -315,12 +398,6 @@
         <source>Saved.</source>
         <translation>已保存。</translation>
     </message>
-    <message numerus="yes">
-        <source>Backup written and verified: %1 (%2, %n case(s)).</source>
-        <translation>
-            <numerusform>备份已写入并验证：%1（%2，%n 个个案）。</numerusform>
-        </translation>
-    </message>
 </context>
 <context>
     <name>BackupReminder</name>
@@ -363,6 +440,15 @@
     <message>
         <source>Making the backup and checking it…</source>
         <translation>正在制作备份并校验……</translation>
+    </message>
+</context>
+<context>
+    <name>BackupResult</name>
+    <message numerus="yes">
+        <source>Backup written and verified: %1 (%2, %n case(s)).</source>
+        <translation>
+            <numerusform>备份已写入并验证：%1（%2，%n 个个案）。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -791,6 +877,10 @@
     <message>
         <source>Consent: %1</source>
         <translation>知情同意：%1</translation>
+    </message>
+    <message>
+        <source>Report to the platform: %1</source>
+        <translation>向平台上报：%1</translation>
     </message>
     <message>
         <source>Crisis intervention</source>
@@ -1760,6 +1850,100 @@
     <message>
         <source>The PDF could not be shown.</source>
         <translation>无法显示该 PDF。</translation>
+    </message>
+</context>
+<context>
+    <name>PlatformDispatches</name>
+    <message>
+        <source>New dispatches from the platform</source>
+        <translation>平台新分拨的个案</translation>
+    </message>
+    <message>
+        <source>First contact by</source>
+        <translation>首次联系时限</translation>
+    </message>
+    <message>
+        <source>Platform ref.</source>
+        <translation>平台编号</translation>
+    </message>
+    <message>
+        <source>Grade</source>
+        <translation>平台分级</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>当事人</translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation>剩余时间</translation>
+    </message>
+    <message>
+        <source>Receive from the inbox</source>
+        <translation>从收件箱接收</translation>
+    </message>
+    <message>
+        <source>Accept and assign…</source>
+        <translation>受理并分配…</translation>
+    </message>
+    <message>
+        <source>No new dispatches.</source>
+        <translation>没有新的分拨。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n dispatch(es) received.</source>
+        <translation>
+            <numerusform>已接收 %n 个分拨。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) set aside in the quarantine folder: %1</source>
+        <translation>
+            <numerusform>%n 个文件已移入隔离文件夹：%1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PlatformInboxSetting</name>
+    <message>
+        <source>Platform inbox</source>
+        <translation>平台收件箱</translation>
+    </message>
+    <message>
+        <source>The platform drops dispatched cases (JSON files) in this folder; received files move to received/, rejected ones to quarantine/ with their reason.</source>
+        <translation>平台把分拨的个案（JSON 文件）放到这个文件夹；接收后的文件移到 received/，被拒收的文件连同原因移到 quarantine/。</translation>
+    </message>
+    <message>
+        <source>e.g. Z:\平台分拨 or /mnt/platform/inbox</source>
+        <translation>如 Z:\平台分拨 或 /mnt/platform/inbox</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Inbox folder</source>
+        <translation>收件箱文件夹</translation>
+    </message>
+    <message>
+        <source>No inbox: dispatches can still be received file by file from the command line.</source>
+        <translation>未设置收件箱：仍可在命令行中逐个文件接收分拨。</translation>
+    </message>
+    <message>
+        <source>Saved. The folder is reachable.</source>
+        <translation>已保存，文件夹可以访问。</translation>
+    </message>
+    <message>
+        <source>Saved, but the folder cannot be reached right now.</source>
+        <translation>已保存，但目前无法访问该文件夹。</translation>
     </message>
 </context>
 <context>
@@ -3018,6 +3202,10 @@
     <message>
         <source>Withdrawn</source>
         <translation>已撤回</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>待发送</translation>
     </message>
 </context>
 <context>

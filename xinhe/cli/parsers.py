@@ -165,7 +165,47 @@ def check(parsers: Parsers) -> None:
                     "(stdin: your password)")
 
 
+def platform(parsers: Parsers) -> None:
+    from xinhe.records.platform_contract import EVENTS, RESULTS
+
+    group = parsers.group("platform", "the district platform: dispatched cases in, handling "
+                          "reports out")
+    p = group.command("receive", "store dispatch files in the vault (staff, supervisor); a "
+                      "bad file is quarantined with its reason")
+    p.add_argument("file", nargs="?", metavar="FILE", help="one dispatch file (JSON)")
+    p.add_argument("--inbox", nargs="?", const="", metavar="DIR", help="every *.json file in "
+                   "the inbox (default: the configured inbox folder)")
+    group.command("list", "dispatches received and not yet accepted (staff, supervisor)")
+    p = group.command("accept", "supervisor: accept a dispatch, opening the case for a "
+                      "counsellor (the duplicate check runs first)")
+    p.add_argument("platform_ref", metavar="PLATFORM_REF")
+    p.add_argument("--counsellor", required=True, metavar="LOGIN", help="who is responsible")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--client-id", type=int, metavar="N", help="an existing client the "
+                     "duplicate check found")
+    who.add_argument("--new-client", action="store_true", help="create a new client even "
+                     "though the duplicate check found matches")
+    p = group.command("report", "queue a handling report for a dispatched case, sign it and "
+                      "deliver it to the outbox")
+    p.add_argument("case_no", metavar="CASE_NO")
+    p.add_argument("--event", required=True, choices=tuple(EVENTS), metavar="E",
+                   help="event: " + ", ".join(EVENTS))
+    p.add_argument("--result", choices=tuple(RESULTS), metavar="R",
+                   help="for --event result: " + ", ".join(RESULTS))
+    p.add_argument("--out", metavar="DIR", help="outbox folder (default: the configured one)")
+    p = group.command("send", "sign and deliver every report still waiting (queued "
+                      "automatically, or while the outbox was unreachable)")
+    p.add_argument("--out", metavar="DIR", help="outbox folder (default: the configured one)")
+    p = group.command("config", "show or change the inbox folder (admin) and the events "
+                      "reported automatically (admin, supervisor)")
+    p.add_argument("--inbox", metavar="DIR", help="the platform's inbox folder ('' to clear)")
+    p.add_argument("--auto-report", metavar="E,E", help="events reported automatically, "
+                   "comma-separated ('' for none): accepted, first_contact, referral, "
+                   "followup, closed")
+
+
 # (module under xinhe.cli whose handlers run the commands, its parsers); in --help order
 BUILDERS: tuple[tuple[str, Callable[[Parsers], None]], ...] = (
     ("accounts", accounts), ("casework", casework), ("referrals", referrals),
-    ("signing", signing), ("stats", stats), ("maintenance", maintenance), ("check", check))
+    ("signing", signing), ("stats", stats), ("maintenance", maintenance), ("check", check),
+    ("platform", platform))

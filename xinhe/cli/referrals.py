@@ -167,7 +167,8 @@ def cmd_verify(ctx: Context) -> int:
                 "signer": result.signer, "exported_by": result.signer_name,
                 "signing_time": when, "referral_no": result.referral_no,
                 "agency": result.agency, "referral_json_sha256": result.json_sha256,
-                "certificate_sha256": result.cert_fingerprint, "trusted": result.trusted}
+                "certificate_sha256": result.cert_fingerprint, "trusted": result.trusted,
+                "kind": result.kind}
 
     def text() -> None:
         rows = [(pick("签名机构", "Signed by"), result.signer),

@@ -25,9 +25,8 @@ from pathlib import Path
 from xinhe.crypto.files import fsync_dir, sha256_file, write_all
 from xinhe.errors import XinheError
 from xinhe.i18n import pick
+from xinhe.records.outbox_manifest import MANIFEST, MANIFEST_COLUMNS, read_manifest
 
-MANIFEST = "manifest.csv"
-MANIFEST_COLUMNS = ("referral_no", "agency", "file", "sha256", "delivered_at")
 FILE_MODE = 0o640
 LOCK_WAIT_S = 5.0
 STALE_LOCK_S = 120.0
@@ -209,9 +208,5 @@ def deliver(folder: Path | None, *, referral_no: str, agency: str, pdf: bytes,
     return Delivery(folder / name, sha256, when, already_there=not written)
 
 
-def read_manifest(folder: Path) -> list[dict[str, str]]:
-    """The manifest's lines as dicts (for the receiving side and the tests)."""
-    path = Path(folder) / MANIFEST
-    if not path.exists():
-        return []
-    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+__all__ = ["MANIFEST", "MANIFEST_COLUMNS", "Delivery", "DeliveryFailed", "deliver",
+           "describe_note", "file_name", "read_manifest", "reason_text"]

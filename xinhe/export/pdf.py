@@ -35,7 +35,7 @@ from reportlab.platypus import (
 
 from xinhe.export import layout
 from xinhe.export.fonts import register_font
-from xinhe.export.packet import (
+from xinhe.records.packet_contract import (
     CONSENT_FORMS,
     JSON_NAME,
     LEGAL_BASES,
@@ -363,4 +363,9 @@ def clean_image(data: bytes) -> tuple[bytes, tuple[int, int]]:
     return out.getvalue(), rgb.size
 
 
-__all__ = ["SIGNATURE_FIELD", "audit_keywords", "build_referral_pdf", "clean_image"]
+#: The paragraph and key-value table other packets (the platform report) lay out alike.
+paragraph = _p
+kv_table = _kv_table
+
+__all__ = ["SIGNATURE_FIELD", "audit_keywords", "build_referral_pdf", "clean_image",
+           "kv_table", "paragraph"]

@@ -20,6 +20,7 @@ from xinhe.errors import InvalidInput
 from xinhe.export.outbox import DeliveryFailed, deliver
 from xinhe.export.pdf import build_referral_pdf
 from xinhe.export.sign import SigningFailed, sign_pdf
+from xinhe.records import platform_reports
 from xinhe.records.referral_packets import assemble_packet
 from xinhe.records.referral_policy import outbox_folder
 from xinhe.records.referrals import Referral
@@ -81,7 +82,9 @@ def export_referral(services: Services, referral_id: int, *, outbox: Path | None
         raise
     sha256 = hashlib.sha256(signed).hexdigest()
     step("store")
-    referral = services.referrals.mark_signed(referral_id, signed, sha256)
+    with vault.db.transaction():
+        referral = services.referrals.mark_signed(referral_id, signed, sha256)
+        platform_reports.on_event(vault, referral.case_id, "referral")
     step("deliver")
     return _deliver(services, referral, signed, outbox)
 

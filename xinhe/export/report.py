@@ -34,10 +34,10 @@ from reportlab.platypus import (
 from xinhe.crypto.signing import SigningIdentity
 from xinhe.export import layout
 from xinhe.export.fonts import register_font
-from xinhe.export.packet import AuditHead, canonical_json
 from xinhe.export.pdf import embed_data, with_signature_field
 from xinhe.export.report_charts import category_chart, risk_chart, trend_chart
 from xinhe.export.sign import sign_pdf
+from xinhe.records.packet_contract import AuditHead, canonical_json
 from xinhe.records.signing_store import SigningStore
 from xinhe.records.stats import StatsReport, StatsService
 from xinhe.records.stats_figures import FIGURES, section_name

@@ -32,8 +32,9 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from xinhe.errors import XinheError
-from xinhe.export.packet import JSON_NAME
 from xinhe.i18n import pick
+from xinhe.records.packet_contract import JSON_NAME
+from xinhe.records.platform_contract import JSON_NAME as REPORT_JSON_NAME
 
 # pyHanko logs each untrusted path with a traceback; the result says it in one line.
 logging.getLogger("pyhanko").addHandler(logging.NullHandler())
@@ -62,8 +63,9 @@ REASONS: dict[str, tuple[str, str]] = {
     "untrusted": ("签名证书不是受信任的工作室证书（可能是伪造，或证书已过期）。",
                   "The signing certificate is not the trusted studio certificate (possibly a "
                   "forgery, or the certificate has expired)."),
-    "no_referral_json": ("文件中缺少机器可读的 referral.json 附件。",
-                         "The file carries no machine-readable referral.json attachment."),
+    "no_referral_json": ("文件中缺少机器可读的 referral.json（或 platform-report.json）附件。",
+                         "The file carries no machine-readable referral.json (or "
+                         "platform-report.json) attachment."),
 }
 
 
@@ -88,6 +90,9 @@ class VerifyResult:
     json_sha256: str | None = None
     cert_fingerprint: str | None = None
     trusted: bool = False
+    #: "referral", or "platform_report" (then referral_no is the report number and agency
+    #: "platform")
+    kind: str = "referral"
 
     @property
     def reason_zh(self) -> str:
@@ -198,13 +203,14 @@ def _rejection(status: Any, trust: list[TrustAnchor] | None) -> str | None:
     return None
 
 
-def embedded_referral_json(reader: PdfFileReader) -> bytes | None:
-    """The bytes of the embedded referral.json, or None when there is none."""
+def embedded_referral_json(reader: PdfFileReader, name: str = JSON_NAME) -> bytes | None:
+    """The bytes of the embedded referral.json (or another embedded file `name`), or None
+    when there is none."""
     try:
         names = reader.root["/Names"]["/EmbeddedFiles"]["/Names"]
         for i in range(0, len(names), 2):
             spec = names[i + 1].get_object()
-            if str(spec.get("/UF", spec.get("/F"))) == JSON_NAME:
+            if str(spec.get("/UF", spec.get("/F"))) == name:
                 payload: bytes = spec["/EF"]["/F"].get_object().data
                 return payload
     except (KeyError, TypeError, ValueError, AttributeError):
@@ -213,12 +219,20 @@ def embedded_referral_json(reader: PdfFileReader) -> bytes | None:
 
 
 def _referral_json(reader: PdfFileReader) -> dict[str, Any] | None:
-    """Referral number, agency and SHA-256 of the embedded referral.json, if usable."""
+    """Number, agency and SHA-256 of the embedded referral.json or platform-report.json,
+    if usable."""
     payload = embedded_referral_json(reader)
+    report = payload is None
+    if report:
+        payload = embedded_referral_json(reader, REPORT_JSON_NAME)
     if payload is None:
         return None
     try:
         doc = json.loads(payload)
+        if report:
+            return {"json_sha256": hashlib.sha256(payload).hexdigest(),
+                    "referral_no": str(doc["report_no"]), "agency": "platform",
+                    "kind": "platform_report"}
         return {"json_sha256": hashlib.sha256(payload).hexdigest(),
                 "referral_no": str(doc["referral_no"]),
                 "agency": str(doc["agency"]["code"])}

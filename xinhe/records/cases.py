@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from xinhe.errors import AccessDenied, InvalidInput, NotFound
-from xinhe.records import risk, vocab
+from xinhe.records import platform_reports, risk, vocab
 from xinhe.records.access import (
     client_readable,
     require_case,
@@ -278,6 +278,7 @@ class CaseService:
                 " case_id = ? AND kind = 'closure' AND status = 'open'",
                 (self.vault.actor.user_id, iso(self.vault.now()), case_id))
             self.vault.audit_event("case.close", "case", row["case_no"], reason)
+            platform_reports.on_event(self.vault, case_id, "closed")
         return self.header(case_id)
 
     def request_closure(self, case_id: int, note: str) -> None:

@@ -486,6 +486,60 @@ CREATE INDEX clients_name_sound ON clients (name_sound, birth_year, name_key)
 """
 
 
+# The district platform (xinhe/records/platform_inbox.py, platform_reports.py): dispatched
+# cases waiting in the vault until a supervisor accepts them, the platform's grade kept
+# beside the studio's own level, and the signed handling reports sent back.
+V6_PLATFORM = """
+ALTER TABLE cases ADD COLUMN platform_grade TEXT
+;;
+CREATE INDEX cases_platform_ref ON cases (platform_ref) WHERE platform_ref IS NOT NULL
+;;
+CREATE TABLE platform_dispatches (
+    id                INTEGER PRIMARY KEY,
+    platform_ref      TEXT NOT NULL UNIQUE,
+    dispatched_at     TEXT NOT NULL,
+    grade             TEXT NOT NULL,
+    category          TEXT NOT NULL,
+    first_contact_due TEXT NOT NULL,
+    agency            TEXT NOT NULL,
+    document          TEXT NOT NULL,
+    file_name         TEXT NOT NULL,
+    file_sha256       TEXT NOT NULL,
+    status            TEXT NOT NULL DEFAULT 'new',
+    received_by       INTEGER NOT NULL REFERENCES users(id),
+    received_at       TEXT NOT NULL,
+    case_id           INTEGER REFERENCES cases(id) ON DELETE SET NULL,
+    accepted_by       INTEGER REFERENCES users(id),
+    accepted_at       TEXT
+)
+;;
+CREATE INDEX platform_dispatches_status ON platform_dispatches (status, first_contact_due)
+;;
+CREATE TABLE platform_reports (
+    id            INTEGER PRIMARY KEY,
+    case_id       INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    report_no     TEXT NOT NULL UNIQUE,
+    event         TEXT NOT NULL,
+    facts         TEXT NOT NULL,
+    automatic     INTEGER NOT NULL DEFAULT 0,
+    status        TEXT NOT NULL DEFAULT 'queued',
+    status_note   TEXT,
+    created_by    INTEGER NOT NULL REFERENCES users(id),
+    created_at    TEXT NOT NULL,
+    signed_by     INTEGER REFERENCES users(id),
+    signed_at     TEXT,
+    file_sha256   TEXT,
+    pdf           BLOB,
+    delivered_at  TEXT,
+    delivered_to  TEXT
+)
+;;
+CREATE INDEX platform_reports_case ON platform_reports (case_id, id)
+;;
+CREATE INDEX platform_reports_status ON platform_reports (status, id)
+"""
+
+
 def fill_name_sound(db: Any) -> None:
     """The sound key of every existing client (the code that writes clients keeps it after)."""
     from xinhe.records.names import sound_key
@@ -502,4 +556,6 @@ MIGRATIONS: list[Migration] = [
     Migration(3, "referral packets: the studio's signing identity", V3_SIGNING),
     Migration(4, "statistics: covering indexes for period figures", V4_STATISTICS),
     Migration(5, "duplicate check: the sound of client names", V5_NAME_SOUND, fill_name_sound),
+    Migration(6, "platform: dispatched cases received, handling reports sent back",
+              V6_PLATFORM),
 ]

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from xinhe.errors import AccessDenied, InvalidInput, NotFound
-from xinhe.records import risk, vocab
+from xinhe.records import platform_reports, risk, vocab
 from xinhe.records import templates as tpl
 from xinhe.records.access import require_case
 from xinhe.records.cases import CaseService
@@ -142,6 +142,7 @@ class NoteService:
                  now, now))
             note_id = int(cursor.lastrowid or 0)
             CaseService(self.vault).activate_if_new(case_id)
+            platform_reports.contact_made(self.vault, case_id, started_at)
             self.vault.audit_event("session.draft", "session", note_id)
         return self.session(note_id)
 
@@ -261,6 +262,7 @@ class NoteService:
                  dumps(cleaned), self.vault.actor.user_id, now, now, digest))
             crisis_id = int(cursor.lastrowid or 0)
             CaseService(self.vault).activate_if_new(case_id)
+            platform_reports.contact_made(self.vault, case_id, occurred_at)
             risk.refresh(self.vault, case_id, f"crisis:{crisis_id}")
             self._start_clocks(case_id, template, cleaned)
             if self.vault.actor.role != "supervisor":

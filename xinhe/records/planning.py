@@ -24,8 +24,8 @@ from dateutil.relativedelta import relativedelta
 
 from xinhe.errors import InvalidInput, NotFound
 from xinhe.i18n import pick
+from xinhe.records import platform_reports, vocab
 from xinhe.records import templates as tpl
-from xinhe.records import vocab
 from xinhe.records.access import require_case, require_case_role, visible_cases_clause
 from xinhe.records.common import dumps, iso, loads, parse_ts, stale
 from xinhe.records.search_index import index_record
@@ -256,6 +256,8 @@ class PlanningService:
                 self.schedule_followup(current.case_id, next_date, current.reason,
                                        current.planned_method)
             self._meet_clocks(current.case_id, "warning_followup", when)
+            platform_reports.contact_made(self.vault, current.case_id, when)
+            platform_reports.on_event(self.vault, current.case_id, "followup")
             self.vault.audit_event("followup.complete", "followup", followup_id)
             index_record(self.vault, "followup", followup_id, current.case_id, template, cleaned,
                          when)

@@ -6,7 +6,7 @@ read, and must get exactly what the policy lets through for that agency — no m
 the parts the policy allows are ever read. Consent is checked again here, at the moment
 of export, so a withdrawn consent stops a packet that was drafted before.
 
-The packet dataclasses live in `xinhe.export.packet` (plain data, no PDF code): they are
+The packet dataclasses live in `xinhe.records.packet_contract` (plain data, no PDF code):
 the contract between the records and the PDF builder.
 """
 
@@ -18,7 +18,15 @@ from datetime import date
 from typing import Any
 
 from xinhe.errors import InvalidInput, NotFound
-from xinhe.export.packet import (
+from xinhe.i18n import language, pick
+from xinhe.records import templates as tpl
+from xinhe.records import vocab
+from xinhe.records.access import require_case
+from xinhe.records.attachments import KINDS as ATTACHMENT_KINDS
+from xinhe.records.clients import Client, ClientService
+from xinhe.records.common import loads, parse_ts
+from xinhe.records.consent import Consent
+from xinhe.records.packet_contract import (
     Attachment,
     AuditHead,
     ClientField,
@@ -29,14 +37,6 @@ from xinhe.export.packet import (
     RiskInstrument,
     RiskSummary,
 )
-from xinhe.i18n import language, pick
-from xinhe.records import templates as tpl
-from xinhe.records import vocab
-from xinhe.records.access import require_case
-from xinhe.records.attachments import KINDS as ATTACHMENT_KINDS
-from xinhe.records.clients import Client, ClientService
-from xinhe.records.common import loads, parse_ts
-from xinhe.records.consent import Consent
 from xinhe.records.referral_policy import (
     CLIENT_FIELDS,
     RECORD_PARTS,

@@ -11,7 +11,7 @@ from xinhe.records.vault import Vault
 @dataclass(frozen=True)
 class TimelineEntry:
     kind: str  # session, assessment, crisis, safety_plan, referral, followup, attachment,
-    #            consent
+    #            consent, platform_report (status queued/signed/delivered, detail the event)
     record_id: int
     at: str
     author: str
@@ -87,4 +87,8 @@ def timeline(vault: Vault, case_id: int) -> list[TimelineEntry]:
                                      "withdrawn" if r["withdrawn_at"] else "in_force", None,
                                      f"{r['purpose']}:{r['recipient']}:"
                                      f"{'basis' if r['legal_basis'] else 'consent'}"))
+    for r in db.all(f"SELECT p.id, p.event, p.status, p.created_at, {name.format('p.created_by')}"
+                    " AS who FROM platform_reports p WHERE case_id = ?", (case_id,)):
+        entries.append(TimelineEntry("platform_report", r["id"], r["created_at"], r["who"],
+                                     None, r["status"], None, r["event"]))
     return sorted(entries, key=lambda e: (e.at, e.kind, e.record_id), reverse=True)

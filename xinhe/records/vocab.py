@@ -118,6 +118,7 @@ CLOCK_KINDS: Labels = {
     "minor_report": ("未成年人强制报告（应立即报警）",
                      "Minor mandatory report (report to police at once)"),
     "warning_followup": ("告诫书后回访", "Follow-up after a police warning letter"),
+    "first_contact": ("平台分拨：首次联系时限", "Platform dispatch: first-contact deadline"),
 }
 
 # The intake form each category starts with (others use the general intake).

@@ -251,7 +251,7 @@ def _backups(vault: Vault) -> Found:
 
 
 def _outbox(vault: Vault) -> Found:
-    from xinhe.export.outbox import read_manifest
+    from xinhe.records.outbox_manifest import read_manifest
     from xinhe.records.referral_policy import outbox_folder
 
     folder = outbox_folder(vault)

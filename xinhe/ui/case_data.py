@@ -116,6 +116,12 @@ def entry_title(entry: TimelineEntry, templates: tpl.TemplateRegistry) -> str:
         title = (translate("CaseView", "Legal basis: %1") if how == "basis" else
                  translate("CaseView", "Consent: %1"))
         return title.replace("%1", what)
+    if entry.kind == "platform_report":
+        from xinhe.records.platform_contract import EVENTS
+
+        event = EVENTS.get(entry.detail, (entry.detail, entry.detail))
+        return translate("CaseView", "Report to the platform: %1").replace(
+            "%1", event[0] if language() == "zh_CN" else event[1])
     if entry.kind == "crisis":
         kind, _, site = entry.detail.partition(":")
         crisis = translate("CaseView", "Crisis intervention")
@@ -138,6 +144,7 @@ STATUS_TEXT = {
     "acknowledged": QT_TRANSLATE_NOOP("Status", "Acknowledged"),
     "in_force": QT_TRANSLATE_NOOP("Status", "In force"),
     "withdrawn": QT_TRANSLATE_NOOP("Status", "Withdrawn"),
+    "queued": QT_TRANSLATE_NOOP("Status", "Queued"),
 }
 
 

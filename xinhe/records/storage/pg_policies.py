@@ -128,6 +128,12 @@ POLICIES: dict[str, tuple[str, str, str, str, str]] = {
                      f"doc_id IN (SELECT d.id FROM xinhe.search_doc d WHERE {NOTES})",
                      "false",
                      f"doc_id IN (SELECT d.id FROM xinhe.search_doc d WHERE {NOTES})", ""),
+    # Dispatches are received by staff or a supervisor and accepted by a supervisor
+    # (xinhe/records/platform_inbox.py); reports follow the case header, as referrals do.
+    "platform_dispatches": (f"({R} IN ('supervisor', 'staff'))",
+                            f"({R} IN ('supervisor', 'staff'))", SUPERVISOR, "false",
+                            "received_by"),
+    "platform_reports": (HEADER, HEADER, HEADER, SUPERVISOR, "created_by"),
 }
 # Drafts are their writer's alone, whatever the role.
 OWN_ROW = {"drafts": f"user_id = {U}"}
@@ -170,7 +176,11 @@ def grants() -> list[str]:
            " xinhe.referrals, xinhe.search_doc, xinhe.search_token TO xinhe_staff",
            "GRANT SELECT, INSERT, UPDATE, DELETE ON xinhe.drafts TO xinhe_staff",
            f"GRANT SELECT ({STAFF_ATTACHMENT_COLUMNS}) ON xinhe.attachments TO xinhe_staff",
-           f"GRANT UPDATE ({STAFF_REFERRAL_COLUMNS}) ON xinhe.referrals TO xinhe_staff"]
+           f"GRANT UPDATE ({STAFF_REFERRAL_COLUMNS}) ON xinhe.referrals TO xinhe_staff",
+           f"GRANT SELECT, INSERT, UPDATE, DELETE ON xinhe.platform_dispatches,"
+           f" xinhe.platform_reports TO {workers}",
+           "GRANT SELECT, INSERT, UPDATE ON xinhe.platform_dispatches,"
+           " xinhe.platform_reports TO xinhe_staff"]
     functions = ("current_user_id()", "current_username()", "current_role()",
                  "my_case_ids()", "client_has_case(bigint)", "can_see_case(bigint, text)",
                  "audit_append(text, text, text, text)", "audit_head()")

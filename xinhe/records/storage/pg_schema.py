@@ -183,6 +183,26 @@ CREATE TABLE xinhe.signing_identities (
     CHECK ((retired_at IS NULL) = (private_key IS NOT NULL)));
 CREATE UNIQUE INDEX signing_identities_one_current ON xinhe.signing_identities
     ((coalesce(retired_at, ''))) WHERE retired_at IS NULL;
+ALTER TABLE xinhe.cases ADD COLUMN platform_grade text;
+CREATE INDEX cases_platform_ref ON xinhe.cases (platform_ref) WHERE platform_ref IS NOT NULL;
+CREATE TABLE xinhe.platform_dispatches (
+    id {ID}, platform_ref text NOT NULL UNIQUE, dispatched_at text NOT NULL,
+    grade text NOT NULL, category text NOT NULL, first_contact_due text NOT NULL,
+    agency text NOT NULL, document text NOT NULL, file_name text NOT NULL,
+    file_sha256 text NOT NULL, status text NOT NULL DEFAULT 'new', received_by {USER_REF},
+    received_at text NOT NULL,
+    case_id bigint REFERENCES xinhe.cases(id) ON DELETE SET NULL,
+    accepted_by {OPT_USER_REF}, accepted_at text);
+CREATE INDEX platform_dispatches_status ON xinhe.platform_dispatches
+    (status, first_contact_due);
+CREATE TABLE xinhe.platform_reports (
+    id {ID}, case_id {CASE_REF}, report_no text NOT NULL UNIQUE, event text NOT NULL,
+    facts text NOT NULL, automatic integer NOT NULL DEFAULT 0,
+    status text NOT NULL DEFAULT 'queued', status_note text, created_by {USER_REF},
+    created_at text NOT NULL, signed_by {OPT_USER_REF}, signed_at text, file_sha256 text,
+    pdf bytea, delivered_at text, delivered_to text);
+CREATE INDEX platform_reports_case ON xinhe.platform_reports (case_id, id);
+CREATE INDEX platform_reports_status ON xinhe.platform_reports (status, id);
 """
 
 # The vault's "signed records are locked" triggers, same columns and messages.
@@ -289,6 +309,7 @@ AUDITED: dict[str, tuple[str, ...]] = {
     "assessments": ("id",), "addenda": ("id",), "safety_plans": ("id",),
     "followups": ("id",), "clocks": ("id",), "reviews": ("id",), "attachments": ("id",),
     "consents": ("id",), "referrals": ("id",),
+    "platform_dispatches": ("id",), "platform_reports": ("id",),
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -54,11 +54,15 @@ def ask_backup_file(parent: QWidget | None, last_path: str) -> Path | None:
         folder=Path(last_path).parent if last_path else None, suffix=SUFFIX)
 
 
+class BackupResult(QObject):
+    """A QObject so that lupdate sees the plural form (see screens.common.Time)."""
+
+    def written(self, cases: int) -> str:
+        return self.tr("Backup written and verified: %1 (%2, %n case(s)).", "", cases)
+
+
 def result_text(result: backup.BackupResult) -> str:
-    cases = result.counts.get("cases", 0)
-    # One literal and a plain count: the lupdate of PySide6 6.11 skips anything fancier.
-    text = QCoreApplication.translate(
-        "BackupPanel", "Backup written and verified: %1 (%2, %n case(s)).", "", cases)
+    text = BackupResult().written(result.counts.get("cases", 0))
     text = text.replace("%1", str(result.path)).replace("%2", size_text(result.size))
     if result.same_disk:
         text += " " + QCoreApplication.translate(

@@ -5,11 +5,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem
 
 from xinhe.ui.style import RISK_COLOURS
+
+
+class Time(QObject):
+    """Durations in words. A QObject so that lupdate sees the plural forms: the one that
+    comes with PySide6 6.11 reads `self.tr(text, "", n)` as plural, not
+    `QCoreApplication.translate(context, text, "", n)`."""
+
+    def days(self, n: int) -> str:
+        return self.tr("%n day(s)", "", n)
+
+    def hours(self, n: int) -> str:
+        return self.tr("%n hour(s)", "", n)
+
+    def minutes(self, n: int) -> str:
+        return self.tr("%n minute(s)", "", n)
 
 
 def time_left(due_at: str, now: datetime | None = None) -> tuple[str, bool]:
@@ -20,13 +35,9 @@ def time_left(due_at: str, now: datetime | None = None) -> tuple[str, bool]:
     seconds = abs(delta.total_seconds())
     days, hours = int(seconds // 86400), int(seconds % 86400 // 3600)
     minutes = int(seconds % 3600 // 60)
-    if days:
-        span = QCoreApplication.translate("Time", "%n day(s)", "", days)
-    elif hours:
-        span = QCoreApplication.translate("Time", "%n hour(s)", "", hours)
-    else:
-        minutes = max(minutes, 1)  # lupdate (PySide6 6.11) skips a call in the arguments
-        span = QCoreApplication.translate("Time", "%n minute(s)", "", minutes)
+    words = Time()
+    span = words.days(days) if days else words.hours(hours) if hours else \
+        words.minutes(max(minutes, 1))
     text = (QCoreApplication.translate("Time", "%1 overdue") if overdue else
             QCoreApplication.translate("Time", "%1 left")).replace("%1", span)
     return text, overdue

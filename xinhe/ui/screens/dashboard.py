@@ -88,9 +88,14 @@ class DashboardScreen(QWidget):
         self.due_fill = ChunkedFill(self.due, self._due_row)
         self.high_fill = ChunkedFill(self.high, self._high_row)
         self.reviews_fill = ChunkedFill(self.reviews, self._review_row)
+        from xinhe.ui.screens.platform_dispatches import PlatformDispatches
+
+        self.platform = PlatformDispatches(ctx, self)
+        layout.addWidget(self.platform)
         refresh = QPushButton(self.tr("Refresh (F5)"))
         refresh.setShortcut("F5")
         refresh.clicked.connect(self.reload)
+        refresh.clicked.connect(self.platform.reload)
         layout.addWidget(refresh, 0, Qt.AlignmentFlag.AlignRight)
         ctx.bus.changed.connect(self._changed)
         self.reload()

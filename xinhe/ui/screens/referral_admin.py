@@ -71,6 +71,9 @@ class ReferralAdminPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self._identity_box())
         layout.addWidget(self._outbox_box())
+        from xinhe.ui.screens.platform_setting import PlatformInboxSetting
+
+        layout.addWidget(PlatformInboxSetting(ctx, self))
         layout.addWidget(self._policy_box(), 1)
         ctx.bus.changed.connect(self._changed)
         self.refresh()

@@ -1,7 +1,9 @@
 """What one referral packet holds, already filtered by the per-agency field policy.
 
-The records layer builds a `ReferralPacket`; this package turns it into a signed PDF
-carrying `referral.json` (`ReferralPacket.to_json()`) as an embedded file.
+The contract between the records layer, which builds a `ReferralPacket`, and
+`xinhe.export`, which turns it into a signed PDF carrying `referral.json`
+(`ReferralPacket.to_json()`) as an embedded file. It lives here, on the records side, so
+records never import export; the platform report (`platform_contract`) is the second kind.
 """
 
 from __future__ import annotations
