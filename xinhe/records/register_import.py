@@ -71,6 +71,16 @@ class ImportPlan:
         return out
 
 
+class RegisterProblems(InvalidInput):
+    """The import was refused because rows have problems; `plan` names every one."""
+
+    code = "register_problems"
+
+    def __init__(self, plan: ImportPlan, zh: str, en: str) -> None:
+        super().__init__(zh, en)
+        self.plan = plan
+
+
 @dataclass(frozen=True)
 class ImportResult:
     plan: ImportPlan
@@ -160,20 +170,21 @@ def import_register(vault: Vault, path: Path, *, mapping: Mapping | None = None,
     sheet = read_register(path)
     with vault.db.transaction():
         plan = _plan(vault, sheet, mapping, assign_to)
-        if not plan.ok:
+        if plan.ok:
+            if vault.setting(SALT_SETTING) is None:
+                vault.set_setting(SALT_SETTING, plan.salt.hex())
+            todo = [r for r in plan.rows if r.action == "create"]
+            created = write_rows(vault, sheet.file_name, todo, time(12, tzinfo=local_zone()))
             vault.audit_event("register.import", "register", sheet.fingerprint[:16],
-                              f"refused:{len(plan.problems)} problems")
-            raise InvalidInput(
-                f"{sheet.file_name}：有 {len(plan.problems)} 处问题，没有导入任何记录。"
-                "请先用“试导入”查看并修正。",
-                f"{sheet.file_name}: {len(plan.problems)} problem(s); nothing was imported. "
-                "Run a dry run to see them, fix them, and import again.")
-        if vault.setting(SALT_SETTING) is None:
-            vault.set_setting(SALT_SETTING, plan.salt.hex())
-        todo = [r for r in plan.rows if r.action == "create"]
-        noon = time(12, tzinfo=local_zone())
-        created = write_rows(vault, sheet.file_name, todo, noon)
-        vault.audit_event("register.import", "register", sheet.fingerprint[:16],
-                          f"{len(todo)} cases created, {plan.count('imported')} already imported,"
-                          f" {plan.count('repeat')} repeated rows")
-    return ImportResult(plan, len(todo), created.clients, created.notes, created.case_numbers)
+                              f"{len(todo)} cases created, {plan.count('imported')} already"
+                              f" imported, {plan.count('repeat')} repeated rows")
+            return ImportResult(plan, len(todo), created.clients, created.notes,
+                                created.case_numbers)
+    vault.audit_event("register.import", "register", sheet.fingerprint[:16],
+                      f"refused:{len(plan.problems)} problems")
+    raise RegisterProblems(
+        plan,
+        f"{sheet.file_name}：有 {len(plan.problems)} 处问题，没有导入任何记录。"
+        "请先用“试导入”查看并修正。",
+        f"{sheet.file_name}: {len(plan.problems)} problem(s); nothing was imported. "
+        "Run a dry run to see them, fix them, and import again.")
