@@ -97,7 +97,8 @@ def test_the_dry_run_reports_row_by_row_and_writes_nothing(studio, tmp_path: Pat
     plan = plan_import(admin, path)
     assert [r.action for r in plan.rows] == ["create", "error", "error"]
     lines = [row_line(r) for r in plan.rows]
-    assert lines[0].startswith("第 2 行：将新建 · 林*红 · 家庭暴力 · 平台分拨 · 跟进中 · 2019-03-05")
+    assert lines[0].startswith(
+        "第 2 行：将新建 · 林*红 · 家庭暴力 · 平台分拨 · 跟进中 · 2019-03-05")
     assert "林晓红" not in "\n".join(lines) and "酒后" not in "\n".join(lines)
     assert "第 3 行“登记日期”列：无法识别这个日期" in lines[1]
     assert "第 4 行“纠纷类型”列：“传销”不是可识别的个案类别" in lines[2]
@@ -155,7 +156,8 @@ def test_counsellors_are_matched_by_name_or_login_else_the_importer_chooses(
     path = write_csv(tmp_path / "登记表.csv", rows, "gb18030")
     plan = plan_import(studio.admin.vault, path)
     assert [p.message("zh") for p in plan.problems] == [
-        "第 3 行“咨询师”列：咨询师“李老师”没有在用的账户；请先建账户，或指定统一负责人（--assign-to）",
+        "第 3 行“咨询师”列：咨询师“李老师”没有在用的账户；"
+        "请先建账户，或指定统一负责人（--assign-to）",
         "第 4 行“咨询师”列：没有写负责咨询师；请指定统一负责人（--assign-to）"]
     with pytest.raises(InvalidInput, match="staff"):
         plan_import(studio.admin.vault, path, assign_to="staff")
@@ -192,11 +194,14 @@ BAD_FILES = {
     "empty.csv": (b"", "empty.csv：文件是空的。"),
     "photo.xlsx": (b"\x89PNG\r\n\x1a\n" + bytes(200), "photo.xlsx：这不是表格文件"),
     "binary.csv": (bytes(range(256)) * 4, "binary.csv：这不是表格文件"),
-    "old.xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "old.xls：这是旧版 Excel（.xls）"),
+    "old.xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500),
+                "old.xls：这是旧版 Excel（.xls）"),
     "unicode.csv": ("姓名\t开案日期\r\n".encode("utf-16"), "unicode.csv：文件是 UTF-16 编码"),
     "broken.xlsx": (b"PK\x03\x04" + bytes(100), "broken.xlsx：文件已损坏"),
-    "notes.csv": ("会议纪要\r\n今天讨论了排班\r\n".encode(), "notes.csv：在前 15 行中找不到可识别的表头"),
-    "header-only.csv": (",".join(HEADER).encode() + b"\r\n", "header-only.csv：第 1 行表头之下没有数据行"),
+    "notes.csv": ("会议纪要\r\n今天讨论了排班\r\n".encode(),
+                  "notes.csv：在前 15 行中找不到可识别的表头"),
+    "header-only.csv": (",".join(HEADER).encode() + b"\r\n",
+                        "header-only.csv：第 1 行表头之下没有数据行"),
     "no-dates.csv": ("姓名,类别,来源\r\n林某,家暴,平台\r\n".encode(),
                      "no-dates.csv：第 1 行的表头缺少这些列：开案日期"),
 }

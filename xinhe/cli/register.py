@@ -14,6 +14,7 @@ from xinhe.records.register_import import (
     plan_import,
 )
 from xinhe.records.register_map import load_mapping, mapping_from_layout, save_mapping
+from xinhe.records.register_read import read_register
 from xinhe.records.register_report import count_lines, plan_json, row_line, source_lines
 
 
@@ -22,13 +23,14 @@ def import_register_command(ctx: Context) -> int:
     args = ctx.args
     path = Path(args.file)
     mapping = load_mapping(Path(args.mapping)) if args.mapping else None
+    sheet = read_register(path)  # a file that is no register is told before the password
     vault = ctx.unlock()
     try:
         if args.dry_run:
-            plan = plan_import(vault, path, mapping=mapping, assign_to=args.assign_to)
+            plan = plan_import(vault, sheet, mapping=mapping, assign_to=args.assign_to)
         else:
             try:
-                result = import_register(vault, path, mapping=mapping,
+                result = import_register(vault, sheet, mapping=mapping,
                                          assign_to=args.assign_to)
             except RegisterProblems as refused:
                 plan = refused.plan

@@ -118,11 +118,16 @@ def _assignee(vault: Vault, login: str | None) -> Counsellor | None:
                        "cannot be given to it.")
 
 
-def plan_import(vault: Vault, path: Path, *, mapping: Mapping | None = None,
+def _sheet(source: Path | Sheet) -> Sheet:
+    return source if isinstance(source, Sheet) else read_register(source)
+
+
+def plan_import(vault: Vault, source: Path | Sheet, *, mapping: Mapping | None = None,
                 assign_to: str | None = None) -> ImportPlan:
-    """The dry run: read and check every row of the register, write nothing."""
+    """The dry run: read and check every row of the register (a file, or a sheet already
+    read with `read_register`), write nothing."""
     _require_importer(vault)
-    plan = _plan(vault, read_register(path), mapping, assign_to)
+    plan = _plan(vault, _sheet(source), mapping, assign_to)
     vault.audit_event("register.dry_run", "register", plan.sheet.fingerprint[:16],
                       f"{plan.count('create')} to create, {len(plan.problems)} problems")
     return plan
@@ -162,12 +167,12 @@ def _plan(vault: Vault, sheet: Sheet, mapping: Mapping | None,
     return ImportPlan(sheet, layout, mapping, tuple(rows), blank, salt)
 
 
-def import_register(vault: Vault, path: Path, *, mapping: Mapping | None = None,
+def import_register(vault: Vault, source: Path | Sheet, *, mapping: Mapping | None = None,
                     assign_to: str | None = None) -> ImportResult:
     """Import the register in one transaction, audited as one act. Refused (nothing written)
     when any row has a problem; rows imported before are left as they are."""
     _require_importer(vault)
-    sheet = read_register(path)
+    sheet = _sheet(source)
     with vault.db.transaction():
         plan = _plan(vault, sheet, mapping, assign_to)
         if plan.ok:
