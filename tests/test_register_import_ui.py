@@ -59,7 +59,8 @@ def test_pick_confirm_dry_run_assign_and_import(qtbot: QtBot, tmp_path: Path,
         click(qtbot, wizard.next_button)
         qtbot.waitUntil(lambda: wizard.steps.currentIndex() == 2, timeout=10_000)
         report = wizard.report.toPlainText()
-        assert "第 3 行：将新建 · 赵*梅 · 家庭暴力 · 公安转介 · 跟进中 · 2019-03-05 · 王丽" in report
+        assert ("第 3 行：将新建 · 赵*梅 · 家庭暴力 · 公安转介 · 跟进中 · 2019-03-05 · "
+                "王丽") in report
         assert "第 5 行“负责人”列：咨询师“陈芳”没有在用的账户" in report
         assert "第 8 行：合计行，忽略" in report
         assert "赵小梅" not in report and "欺凌" not in report
