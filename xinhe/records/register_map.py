@@ -161,7 +161,9 @@ def find_layout(sheet: Sheet, mapping: Mapping | None = None) -> Layout:
     register's header or a required field has no column."""
     mapping = mapping or Mapping()
     best: Layout | None = None
-    for row_no, values in sheet.rows[:HEADER_SCAN_ROWS]:
+    # A mapping that names the header row may put it below the rows scanned for a guess.
+    candidates = sheet.rows if mapping.header_row is not None else sheet.rows[:HEADER_SCAN_ROWS]
+    for row_no, values in candidates:
         if mapping.header_row is not None and row_no != mapping.header_row:
             continue
         headers = _texts(values)
