@@ -217,6 +217,10 @@
         <translation>转介设置</translation>
     </message>
     <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
         <source>Audit</source>
         <translation>审计</translation>
     </message>
@@ -871,6 +875,10 @@
         <translation>回访</translation>
     </message>
     <message>
+        <source>Imported from the register</source>
+        <translation>从登记表导入</translation>
+    </message>
+    <message>
         <source>Legal basis: %1</source>
         <translation>法定依据：%1</translation>
     </message>
@@ -893,6 +901,14 @@
     <message>
         <source>Addenda</source>
         <translation>补充说明</translation>
+    </message>
+    <message>
+        <source>File %1, row %2</source>
+        <translation>文件 %1，第 %2 行</translation>
+    </message>
+    <message>
+        <source>Imported summary (not a signed session note)</source>
+        <translation>导入的情况摘要（不是签名的咨询记录）</translation>
     </message>
     <message>
         <source>How it was given</source>
@@ -2517,6 +2533,120 @@
     </message>
 </context>
 <context>
+    <name>RegisterImportPanel</name>
+    <message>
+        <source>Bring the studio&apos;s earlier register (Excel or CSV) into Xinhe. Each row becomes a case of the counsellor named in it, with its client; a summary becomes an imported note on the case. You see counts and problems, not the clients&apos; details. All rows are imported or none, and importing the same rows again creates nothing.</source>
+        <translation>把工作室以前的登记表（Excel 或 CSV）导入馨和。每一行成为表中所写咨询师负责的个案及其当事人；情况摘要成为个案上的一条导入记录。您只看到数量和问题，看不到当事人的详细信息。要么全部导入，要么一行也不导入；同样的行再导入一次不会重复创建。</translation>
+    </message>
+    <message>
+        <source>Import a register…</source>
+        <translation>导入登记表…</translation>
+    </message>
+</context>
+<context>
+    <name>RegisterImportWizard</name>
+    <message>
+        <source>Import a register</source>
+        <translation>导入登记表</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>上一步</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>下一步</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Choose the studio&apos;s register: an Excel workbook (.xlsx) or a CSV file saved by Excel (UTF-8 or GBK). Its first sheet is read; nothing is written until you import.</source>
+        <translation>请选择工作室的登记表：Excel 工作簿（.xlsx），或由 Excel 保存的 CSV 文件（UTF-8 或 GBK）。读取第一个工作表；在您点击“导入”之前不会写入任何内容。</translation>
+    </message>
+    <message>
+        <source>Register file</source>
+        <translation>登记表文件</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Column in the file</source>
+        <translation>文件中的列</translation>
+    </message>
+    <message>
+        <source>Holds</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Rows whose counsellor has no account go to:</source>
+        <translation>表中咨询师没有账户的行交给：</translation>
+    </message>
+    <message>
+        <source>Save the mapping…</source>
+        <translation>保存列映射…</translation>
+    </message>
+    <message>
+        <source>Dry run</source>
+        <translation>试导入</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Choose the register</source>
+        <translation>选择登记表</translation>
+    </message>
+    <message>
+        <source>Registers (%1)</source>
+        <translation>登记表（%1）</translation>
+    </message>
+    <message>
+        <source>Excel workbook, sheet “%1”</source>
+        <translation>Excel 工作簿，工作表“%1”</translation>
+    </message>
+    <message>
+        <source>CSV file, encoding %1</source>
+        <translation>CSV 文件，编码 %1</translation>
+    </message>
+    <message>
+        <source>%1: %2; header in row %3. Check what each column holds.</source>
+        <translation>%1：%2；表头在第 %3 行。请核对每一列的内容。</translation>
+    </message>
+    <message>
+        <source>(not imported)</source>
+        <translation>（不导入）</translation>
+    </message>
+    <message>
+        <source>(nobody: such rows are problems)</source>
+        <translation>（不指定：这些行将列为问题）</translation>
+    </message>
+    <message>
+        <source>Save the mapping</source>
+        <translation>保存列映射</translation>
+    </message>
+    <message>
+        <source>Mapping files (*.json)</source>
+        <translation>映射文件（*.json）</translation>
+    </message>
+    <message>
+        <source>Fix these rows in the file (or the columns or the counsellor here) and run the dry run again: nothing is imported while any row has a problem.</source>
+        <translation>请在文件中修正这些行（或在此调整列映射、负责人）后再次试导入：只要还有一行有问题，就不会导入任何记录。</translation>
+    </message>
+    <message>
+        <source>Imported: %1 case(s) for %2 client(s), %3 imported summary note(s). Rows imported before: %4 (not created again). The import is in the audit log.</source>
+        <translation>已导入：%1 个个案，%2 位当事人，%3 条导入的情况摘要。以前导入过的行：%4（未重复创建）。本次导入已记入审计日志。</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+</context>
+<context>
     <name>RestorePage</name>
     <message>
         <source>Restore</source>
@@ -3206,6 +3336,10 @@
     <message>
         <source>Queued</source>
         <translation>待发送</translation>
+    </message>
+    <message>
+        <source>Imported</source>
+        <translation>已导入</translation>
     </message>
 </context>
 <context>

@@ -204,8 +204,24 @@ def platform(parsers: Parsers) -> None:
                    "followup, closed")
 
 
+def register(parsers: Parsers) -> None:
+    p = parsers.group("import", "bring records in from outside").command(
+        "register", "import a studio register (.xlsx or CSV: UTF-8 or GBK) as cases "
+        "(admin or supervisor); all rows or none; the same rows twice create nothing")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--dry-run", action="store_true",
+                   help="show what would be created, row by row, with every problem; "
+                   "write nothing")
+    p.add_argument("--mapping", metavar="MAP.json", help="what each column holds (see "
+                   "docs/register-import.md); default: guessed from the headers")
+    p.add_argument("--save-mapping", metavar="MAP.json", help="write the mapping used, to "
+                   "check or edit and give with --mapping next time")
+    p.add_argument("--assign-to", metavar="LOGIN", help="the counsellor who takes the rows "
+                   "whose counsellor has no account (or none is named)")
+
+
 # (module under xinhe.cli whose handlers run the commands, its parsers); in --help order
 BUILDERS: tuple[tuple[str, Callable[[Parsers], None]], ...] = (
     ("accounts", accounts), ("casework", casework), ("referrals", referrals),
     ("signing", signing), ("stats", stats), ("maintenance", maintenance), ("check", check),
-    ("platform", platform))
+    ("platform", platform), ("register", register))

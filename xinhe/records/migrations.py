@@ -549,6 +549,24 @@ def fill_name_sound(db: Any) -> None:
                    (sound_key(row["name"]), row["id"]))
 
 
+# Register import (xinhe/records/register_import.py): imported clients and cases keep the
+# file and row they came from; a case's keyed row fingerprint makes a second import of the
+# same rows create nothing. Numbered 7: migration 6 comes from the platform dispatch work.
+V7_REGISTER_IMPORT = """
+ALTER TABLE clients ADD COLUMN import_source TEXT
+;;
+ALTER TABLE clients ADD COLUMN import_row INTEGER
+;;
+ALTER TABLE cases ADD COLUMN import_source TEXT
+;;
+ALTER TABLE cases ADD COLUMN import_row INTEGER
+;;
+ALTER TABLE cases ADD COLUMN import_key TEXT
+;;
+CREATE UNIQUE INDEX cases_import_key ON cases (import_key) WHERE import_key IS NOT NULL
+"""
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "foundation: meta, users, audit chain, settings", V1_FOUNDATION),
     Migration(2, "casework: clients, cases, notes, assessments, clocks, referrals, search",
@@ -558,4 +576,5 @@ MIGRATIONS: list[Migration] = [
     Migration(5, "duplicate check: the sound of client names", V5_NAME_SOUND, fill_name_sound),
     Migration(6, "platform: dispatched cases received, handling reports sent back",
               V6_PLATFORM),
+    Migration(7, "register import: source file and row, row fingerprints", V7_REGISTER_IMPORT),
 ]

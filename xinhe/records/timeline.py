@@ -11,7 +11,8 @@ from xinhe.records.vault import Vault
 @dataclass(frozen=True)
 class TimelineEntry:
     kind: str  # session, assessment, crisis, safety_plan, referral, followup, attachment,
-    #            consent, platform_report (status queued/signed/delivered, detail the event)
+    #            consent, platform_report (status queued/signed/delivered, detail the event),
+    #            imported
     record_id: int
     at: str
     author: str
@@ -72,6 +73,14 @@ def timeline(vault: Vault, case_id: int) -> list[TimelineEntry]:
                         " FROM attachments a WHERE case_id = ?", (case_id,)):
             entries.append(TimelineEntry("attachment", r["id"], r["added_at"], r["who"], None,
                                          "added", None, r["kind"]))
+        # A case imported from a register (register_import.py): where it came from, at its
+        # opening; its detail holds the imported summary note.
+        for r in db.all(f"SELECT c.opened_at, c.import_row, c.import_source,"
+                        f" {name.format('c.created_by')} AS who FROM cases c"
+                        " WHERE c.id = ? AND c.import_source IS NOT NULL", (case_id,)):
+            entries.append(TimelineEntry("imported", case_id, r["opened_at"], r["who"], None,
+                                         "imported", None,
+                                         f"{r['import_row']}:{r['import_source']}"))
     for r in db.all(f"SELECT r.*, {name.format('r.created_by')} AS who FROM referrals r"
                     " WHERE case_id = ?", (case_id,)):
         entries.append(TimelineEntry("referral", r["id"], r["created_at"], r["who"], None,

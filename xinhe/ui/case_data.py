@@ -109,6 +109,8 @@ def entry_title(entry: TimelineEntry, templates: tpl.TemplateRegistry) -> str:
         return (names[0] if language() == "zh_CN" else names[1]) if names else entry.detail
     if entry.kind == "followup":
         return translate("CaseView", "Follow-up visit")
+    if entry.kind == "imported":
+        return translate("CaseView", "Imported from the register")
     if entry.kind == "consent":
         purpose, recipient, how = entry.detail.split(":")
         what = (f"{vocab.label(vocab.CONSENT_PURPOSES, purpose)} → "
@@ -145,6 +147,7 @@ STATUS_TEXT = {
     "in_force": QT_TRANSLATE_NOOP("Status", "In force"),
     "withdrawn": QT_TRANSLATE_NOOP("Status", "Withdrawn"),
     "queued": QT_TRANSLATE_NOOP("Status", "Queued"),
+    "imported": QT_TRANSLATE_NOOP("Status", "Imported"),
 }
 
 
@@ -175,6 +178,18 @@ def _addenda_html(services: Services, parent: str, record_id: int) -> str:
             f"{html.escape(item.author_name)}</i><br>"
             f"{html.escape(item.text).replace(chr(10), '<br>')}</p>"
         )
+    return "".join(parts)
+
+
+def _imported_html(services: Services, entry: TimelineEntry) -> str:
+    """Where an imported case came from, and the summary note the register gave it."""
+    row, _, source = entry.detail.partition(":")
+    where = translate("CaseView", "File %1, row %2").replace("%1", source).replace("%2", row)
+    parts = [f"<p>{html.escape(where)}</p>"]
+    for note in services.notes.addenda("import", entry.record_id):
+        heading = translate("CaseView", "Imported summary (not a signed session note)")
+        parts.append(f"<h4>{html.escape(heading)}</h4>"
+                     f"<p>{html.escape(note.text).replace(chr(10), '<br>')}</p>")
     return "".join(parts)
 
 
@@ -279,6 +294,8 @@ def detail_html(services: Services, entry: TimelineEntry) -> str:
             )
         elif entry.kind == "consent":
             body = _consent_html(services.consents.get(entry.record_id))
+        elif entry.kind == "imported":
+            body = _imported_html(services, entry)
         else:
             body = ""
     except AccessDenied as exc:

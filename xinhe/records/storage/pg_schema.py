@@ -44,7 +44,8 @@ CREATE TABLE xinhe.clients (
     birth_year integer, phone text, phone_key text, id_number text, id_key text,
     street text, community text, address text, guardian_name text, guardian_phone text,
     created_by {USER_REF}, created_at text NOT NULL, updated_at text NOT NULL,
-    version integer NOT NULL DEFAULT 1, name_sound text);
+    version integer NOT NULL DEFAULT 1, name_sound text,
+    import_source text, import_row integer);
 CREATE INDEX clients_name_year ON xinhe.clients (name_key, birth_year);
 CREATE INDEX clients_name_sound ON xinhe.clients (name_sound, birth_year, name_key);
 CREATE INDEX clients_phone ON xinhe.clients (phone_key);
@@ -64,7 +65,10 @@ CREATE TABLE xinhe.cases (
     counsellor_id {USER_REF}, supervisor_id {OPT_USER_REF},
     risk_level text, risk_override text, risk_updated_at text, summary text,
     created_by {USER_REF}, created_at text NOT NULL, updated_at text NOT NULL,
-    version integer NOT NULL DEFAULT 1);
+    version integer NOT NULL DEFAULT 1,
+    import_source text, import_row integer, import_key text);
+CREATE UNIQUE INDEX cases_import_key ON xinhe.cases (import_key)
+    WHERE import_key IS NOT NULL;
 CREATE INDEX cases_counsellor ON xinhe.cases (counsellor_id, status);
 CREATE INDEX cases_status ON xinhe.cases (status, risk_level);
 CREATE INDEX cases_opened ON xinhe.cases (opened_at);

@@ -348,6 +348,9 @@ class AdminScreen(QWidget):
         from xinhe.ui.screens.referral_admin import ReferralAdminPanel
 
         self.tabs.insertTab(3, ReferralAdminPanel(ctx), self.tr("Referrals"))
+        from xinhe.ui.register_wizard import RegisterImportPanel
+
+        self.tabs.addTab(RegisterImportPanel(ctx), self.tr("Import"))
         from xinhe.ui.screens.audit_panel import AuditPanel
 
         self.tabs.addTab(AuditPanel(ctx), self.tr("Audit"))
