@@ -1,0 +1,163 @@
+"""Where she must not be found: a client's address, phone, workplace, children's school and
+new location can be marked confidential (per field, with a reason). Every screen masks
+them until the user asks to see them (audited); no packet carries them unless the
+counsellor ticks them for that one packet (audited); the duplicate check shows them masked."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import Clock, Studio
+from tests.referral_fixtures import (
+    draft_referral,
+    dv_case,
+    embedded_json,
+    install_identity,
+    places,
+)
+from xinhe.errors import InvalidInput
+from xinhe.export.pipeline import export_referral
+from xinhe.records.clients import MASK, load_client, packet_client_fields
+from xinhe.records.referral_packets import policy_overview, tick_confidential
+from xinhe.records.vault import Vault
+
+ADDRESS = "宝安大道 88 号 3 栋"
+PHONE = "13800138000"
+NEW_PLACE = "西乡街道某庇护点 5 楼"
+SCHOOL = "凤凰岗小学三年级"
+
+
+def audit(vault: Vault, action: str) -> list[tuple[str, str]]:
+    return [(r["object_id"], r["outcome"]) for r in vault.db.all(
+        "SELECT object_id, outcome FROM audit_event WHERE action = ? ORDER BY seq", (action,))]
+
+
+def hide(studio: Studio, client_id: int, *keys: str) -> None:
+    for key in keys:
+        studio.wang.clients.mark_confidential(client_id, key, "对方在找她")
+
+
+def test_marked_fields_are_masked_for_every_reader_until_revealed(studio: Studio) -> None:
+    wang = studio.wang.clients
+    client = wang.create(name="林某", phone=PHONE, address=ADDRESS, alias="小林",
+                         new_location=NEW_PLACE, child_school=SCHOOL,
+                         confidential={"new_location": "庇护地址"})
+    case = studio.wang.cases.open(client_id=client.id, category="domestic_violence",
+                                  source="self")
+    assert client.new_location == MASK and client.address == ADDRESS and client.alias == "小林"
+    hide(studio, client.id, "address", "phone")
+    for svc in (studio.wang, studio.sup, studio.staff):
+        seen = svc.cases.header(case.id).client
+        assert (seen.address, seen.phone, seen.new_location) == (MASK, MASK, MASK)
+        assert seen.child_school == SCHOOL  # not marked: shown as it is
+        assert seen.confidential["address"] == "对方在找她"
+    assert studio.wang.clients.get(client.id).phone == MASK
+    # Asking to see one field shows that one, and leaves a trace naming the field only.
+    assert studio.sup.clients.reveal(client.id, "address") == ADDRESS
+    assert audit(studio.sup.vault, "client.reveal") == [(str(client.id), "address")]
+    assert ADDRESS not in json.dumps([tuple(r) for r in studio.sup.vault.db.all(
+        "SELECT * FROM audit_event")], ensure_ascii=False)
+    # A masked value saved back is refused rather than overwriting the real one.
+    seen = studio.wang.clients.get(client.id)
+    with pytest.raises(InvalidInput):
+        studio.wang.clients.update(client.id, seen.version, phone=seen.phone)
+    assert load_client(studio.wang.vault, client.id, unmasked=True).phone == PHONE
+    # Lifting the mark shows the value again; a mark needs a reason and a known field.
+    studio.wang.clients.unmark_confidential(client.id, "phone")
+    assert studio.wang.clients.get(client.id).phone == PHONE
+    with pytest.raises(InvalidInput):
+        studio.wang.clients.mark_confidential(client.id, "address", "  ")
+    with pytest.raises(InvalidInput):
+        studio.wang.clients.mark_confidential(client.id, "name", "原因")
+
+
+def test_the_duplicate_check_shows_confidential_fields_masked(studio: Studio) -> None:
+    client = studio.wang.clients.create(name="林某", phone=PHONE, address=ADDRESS)
+    hide(studio, client.id, "phone", "address")
+    [match] = studio.wang.clients.find_duplicates(phone=PHONE)
+    assert match.readable and match.reasons == ("phone",)
+    assert match.client is not None
+    assert (match.client.phone, match.client.address) == (MASK, MASK)
+
+
+def test_packet_client_fields_leaves_confidential_fields_out_unless_ticked(
+        studio: Studio) -> None:
+    client = studio.wang.clients.create(name="林某", phone=PHONE, address=ADDRESS,
+                                        workplace="某电子厂")
+    hide(studio, client.id, "address", "workplace")
+    full = load_client(studio.wang.vault, client.id, unmasked=True)
+    facts = packet_client_fields(full, ())
+    assert (facts["address"], facts["workplace"], facts["phone"]) == (None, None, PHONE)
+    assert packet_client_fields(full, {"address"})["address"] == ADDRESS
+    with pytest.raises(InvalidInput):  # a tick on a field that is not confidential
+        packet_client_fields(full, {"phone"})
+    with pytest.raises(InvalidInput):  # a masked copy never passes for the value
+        packet_client_fields(studio.wang.clients.get(client.id), {"address"})
+
+
+def _export(studio: Studio, clock: Clock, outbox: Path, ticked: tuple[str, ...] = ()
+            ) -> tuple[bytes, Any]:
+    install_identity(studio)
+    case = dv_case(studio, clock)
+    hide(studio, case.client_id, "address", "phone")
+    referral = draft_referral(studio, case)
+    if ticked:
+        tick_confidential(studio.wang.vault, referral.id, ticked)
+    export_referral(studio.staff, referral.id, outbox=outbox)
+    return studio.staff.referrals.signed_pdf(referral.id), referral
+
+
+def test_a_referral_carries_no_confidential_value_unless_ticked(
+        studio: Studio, clock: Clock, tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    pdf, referral = _export(studio, clock, tmp_path / "out")
+    # The police policy allows phone and address; marked confidential, neither goes.
+    for secret in (ADDRESS, PHONE):
+        assert places(pdf, secret, tmp_path) == [], secret
+    doc = json.loads(embedded_json(pdf))
+    assert {f["key"] for f in doc["client_fields"]} & {"phone", "address"} == set()
+    assert audit(studio.staff.vault, "client.disclose") == []
+
+
+def test_a_ticked_field_goes_in_that_packet_and_the_audit_says_so(
+        studio: Studio, clock: Clock, tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    pdf, referral = _export(studio, clock, tmp_path / "out", ticked=("address",))
+    assert {"text", "json"} <= set(places(pdf, ADDRESS, tmp_path))
+    assert places(pdf, PHONE, tmp_path) == []  # marked too, but not ticked
+    assert audit(studio.wang.vault, "referral.disclose") == [(referral.referral_no,
+                                                              "address")]
+    assert audit(studio.staff.vault, "client.disclose") == [(referral.referral_no, "address")]
+    # Only for that packet: the next packet of the same case goes without it again.
+    rows = {r.key: r for r in policy_overview(studio.wang.vault, studio.templates,
+                                              referral.case_id, agency="court")}
+    assert (rows["address"].allowed, rows["address"].content) == (False, MASK)
+    assert rows["address"].confidential and not rows["address"].ticked
+    ticked = {r.key: r for r in policy_overview(studio.wang.vault, studio.templates,
+                                                referral.case_id, agency="court",
+                                                ticked={"address"})}
+    assert ticked["address"].allowed and ADDRESS.replace(" ", "") in \
+        ticked["address"].content.replace(" ", "")
+    assert ticked["address"].ticked
+
+
+def test_ticking_is_the_counsellors_act_on_a_draft_of_marked_fields(
+        studio: Studio, clock: Clock, tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    pdf, referral = _export(studio, clock, tmp_path / "out")
+    with pytest.raises(InvalidInput):  # signed: what it sends cannot change
+        tick_confidential(studio.wang.vault, referral.id, ["address"])
+    case = studio.wang.cases.header(referral.case_id)
+    draft = studio.wang.referrals.create(case.id, agency="police", purpose="referral",
+                                         urgency="normal", summary="再次转介。")
+    with pytest.raises(InvalidInput):  # not marked confidential
+        tick_confidential(studio.wang.vault, draft.id, ["workplace"])
+    from xinhe.errors import AccessDenied
+    with pytest.raises(AccessDenied):  # staff export; they do not decide what is disclosed
+        tick_confidential(studio.staff.vault, draft.id, ["address"])
+    with pytest.raises(AccessDenied):  # another counsellor's case
+        tick_confidential(studio.chen.vault, draft.id, ["address"])
