@@ -161,3 +161,95 @@ def test_ticking_is_the_counsellors_act_on_a_draft_of_marked_fields(
         tick_confidential(studio.staff.vault, draft.id, ["address"])
     with pytest.raises(AccessDenied):  # another counsellor's case
         tick_confidential(studio.chen.vault, draft.id, ["address"])
+
+
+# -- the screens ------------------------------------------------------------------------------
+
+def test_the_case_header_masks_and_shows_on_request_with_an_audit(
+        qtbot: Any, studio: Studio, clock: Clock) -> None:
+    from test_ui_referrals import idle, signed_in
+    from xinhe.ui.case_view import CaseView
+
+    case = dv_case(studio, clock)
+    hide(studio, case.client_id, "address", "phone")
+    with signed_in(studio.folder, "sup", "sup-password") as ctx:
+        view = CaseView(ctx, case.case_id)
+        qtbot.addWidget(view)
+        qtbot.waitUntil(lambda: view.data is not None, timeout=10_000)
+        shown = view.header.text()
+        assert MASK in shown and PHONE not in shown
+        assert "宝安大道" not in shown and "凤凰岗社区" in shown
+        view.header.linkActivated.emit("reveal:address")
+        qtbot.waitUntil(lambda: "宝安大道" in view.header.text(), timeout=10_000)
+        assert PHONE not in view.header.text()  # only the field asked for
+        idle(qtbot, ctx)
+    assert audit(studio.sup.vault, "client.reveal") == [(str(case.client_id), "address")]
+
+
+def test_the_new_case_dialog_shows_a_matching_clients_phone_masked(
+        qtbot: Any, studio: Studio) -> None:
+    from test_ui_referrals import signed_in
+    from ui_helpers import type_into
+    from xinhe.ui.dialogs.new_case import NewCaseDialog
+
+    client = studio.wang.clients.create(name="林某", phone=PHONE)
+    hide(studio, client.id, "phone")
+    with signed_in(studio.folder, "wang", "wang-password") as ctx:
+        dialog = NewCaseDialog(ctx)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        type_into(qtbot, dialog.phone, PHONE)
+        qtbot.waitUntil(lambda: dialog.matches.count() == 1, timeout=10_000)
+        row = dialog.matches.item(0).text()
+        assert row.startswith("林某") and MASK in row and PHONE not in row
+        dialog.reject()
+
+
+def test_the_referral_wizard_ticks_a_confidential_field_in_red_for_one_packet(
+        qtbot: Any, studio: Studio, clock: Clock) -> None:
+    from PySide6.QtCore import Qt
+
+    from test_ui_referrals import next_page, signed_in, window, wizard_of
+    from tests.referral_fixtures import SUMMARY
+    from ui_helpers import type_into
+    from xinhe.records.referral_packets import disclosed_fields
+    from xinhe.ui.referral_wizard import open_referral_wizard
+    from xinhe.ui.referral_wizard_pages import DISCLOSED_RED, OK_MARK
+
+    case = dv_case(studio, clock)
+    hide(studio, case.client_id, "address")
+    with signed_in(studio.folder, "wang", "wang-password") as ctx:
+        parent = window(qtbot)
+        open_referral_wizard(ctx, case.case_id, parent)
+        wizard = wizard_of(qtbot, parent)
+        page = wizard.agency_page
+        page.agency.setCurrentIndex(page.agency.findData("police"))
+        page.purpose.setCurrentIndex(page.purpose.findData("referral"))
+        next_page(qtbot, wizard)
+        next_page(qtbot, wizard)
+        fields = wizard.fields_page
+        qtbot.waitUntil(lambda: not fields.busy and fields.table.rowCount() > 0)
+
+        def address_row() -> int:
+            return next(r for r in range(fields.table.rowCount())
+                        if fields.table.item(r, 0).text().strip().startswith("住址"))
+        row = address_row()
+        assert fields.table.item(row, 2).text() == MASK
+        assert fields.table.item(row, 1).text() != OK_MARK
+        assert not any("宝安大道" in v for v in fields.sent_items().values())
+        fields.table.item(row, 1).setCheckState(Qt.CheckState.Checked)
+        qtbot.waitUntil(lambda: not fields.busy and "宝安大道" in fields.table.item(
+            address_row(), 2).text(), timeout=10_000)
+        cell = fields.table.item(address_row(), 2)
+        assert cell.foreground().color().name() == DISCLOSED_RED
+        assert any("宝安大道" in v for v in fields.sent_items().values())
+        next_page(qtbot, wizard)
+        type_into(qtbot, wizard.summary_page.summary, SUMMARY)
+        next_page(qtbot, wizard)
+        qtbot.waitUntil(lambda: wizard.preview_page.preview.page_count() > 0, timeout=15_000)
+        assert wizard.referral is not None
+        referral_id = wizard.referral.id
+        wizard.reject()
+    assert disclosed_fields(studio.wang.vault, referral_id) == {"address"}
+    assert [o for _, o in audit(studio.wang.vault, "referral.disclose")] == ["address"]
+    assert [o for _, o in audit(studio.wang.vault, "client.disclose.preview")] == ["address"]
