@@ -168,6 +168,7 @@ def test_ticking_is_the_counsellors_act_on_a_draft_of_marked_fields(
 def test_the_case_header_masks_and_shows_on_request_with_an_audit(
         qtbot: Any, studio: Studio, clock: Clock) -> None:
     from test_ui_referrals import idle, signed_in
+
     from xinhe.ui.case_view import CaseView
 
     case = dv_case(studio, clock)
@@ -189,6 +190,7 @@ def test_the_case_header_masks_and_shows_on_request_with_an_audit(
 def test_the_new_case_dialog_shows_a_matching_clients_phone_masked(
         qtbot: Any, studio: Studio) -> None:
     from test_ui_referrals import signed_in
+
     from ui_helpers import type_into
     from xinhe.ui.dialogs.new_case import NewCaseDialog
 
@@ -208,8 +210,8 @@ def test_the_new_case_dialog_shows_a_matching_clients_phone_masked(
 def test_the_referral_wizard_ticks_a_confidential_field_in_red_for_one_packet(
         qtbot: Any, studio: Studio, clock: Clock) -> None:
     from PySide6.QtCore import Qt
-
     from test_ui_referrals import next_page, signed_in, window, wizard_of
+
     from tests.referral_fixtures import SUMMARY
     from ui_helpers import type_into
     from xinhe.records.referral_packets import disclosed_fields

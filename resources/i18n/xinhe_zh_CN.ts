@@ -201,12 +201,6 @@
         <source>Xinhe backups (*%1)</source>
         <translation>馨和备份文件 (*%1)</translation>
     </message>
-    <message numerus="yes">
-        <source>Backup written and verified: %1 (%2, %n case(s)).</source>
-        <translation>
-            <numerusform>备份已写入并验证：%1（%2，%n 个个案）。</numerusform>
-        </translation>
-    </message>
     <message>
         <source>It is on the same disk as the vault, so a disk failure would take both: copy it to a USB stick or another computer too.</source>
         <translation>它与数据库在同一块磁盘上，磁盘损坏时两者会一起丢失：请再复制一份到U盘或另一台电脑。</translation>
@@ -851,6 +845,10 @@
         </translation>
     </message>
     <message>
+        <source> (called %1)</source>
+        <translation>（称呼：%1）</translation>
+    </message>
+    <message>
         <source>Risk not yet assessed</source>
         <translation>尚未评估风险</translation>
     </message>
@@ -877,6 +875,26 @@
     <message>
         <source>Shared with %1</source>
         <translation>共享给 %1</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>住址</translation>
+    </message>
+    <message>
+        <source>Workplace</source>
+        <translation>工作单位</translation>
+    </message>
+    <message>
+        <source>Children&apos;s school</source>
+        <translation>子女学校</translation>
+    </message>
+    <message>
+        <source>New location</source>
+        <translation>新住处</translation>
     </message>
     <message>
         <source>Complete it…</source>
@@ -1229,6 +1247,10 @@
         <translation>本个案的内容</translation>
     </message>
     <message>
+        <source>Confidential fields are not sent unless you tick them for this referral; a ticked field is shown in red and the tick is recorded.</source>
+        <translation>保密字段不会发送，除非您为这份转介勾选；勾选的字段以红色显示，勾选会被记录。</translation>
+    </message>
+    <message>
         <source>Client</source>
         <translation>当事人</translation>
     </message>
@@ -1239,6 +1261,10 @@
     <message>
         <source>Attachments</source>
         <translation>附件</translation>
+    </message>
+    <message>
+        <source> (confidential)</source>
+        <translation>（保密）</translation>
     </message>
     <message>
         <source>(nothing recorded)</source>

@@ -63,7 +63,7 @@ class Client:
     def masked(self) -> Client:
         """This client as every screen shows it: each confidential value that is set
         replaced by MASK (an empty one stays empty)."""
-        hidden = {k: MASK for k in self.confidential
+        hidden: dict[str, Any] = {k: MASK for k in self.confidential
                   if k not in self.revealed and getattr(self, k)}
         return replace(self, **hidden) if hidden else self
 
@@ -131,11 +131,11 @@ def load_client(vault: Vault, client_id: int, *, unmasked: bool = False) -> Clie
 
 
 def _client(row: Any, marks: dict[str, str]) -> Client:
-    return Client(*(row[k] for k in ("id", "name", "gender", "birth_date", "birth_year",
-                                     "phone", "id_number", "street", "community", "address",
-                                     "guardian_name", "guardian_phone", "version", "alias",
-                                     "workplace", "child_school", "new_location")),
-                  confidential=MappingProxyType(marks))
+    values: dict[str, Any] = {k: row[k] for k in (
+        "id", "name", "gender", "birth_date", "birth_year", "phone", "id_number", "street",
+        "community", "address", "guardian_name", "guardian_phone", "version", "alias",
+        "workplace", "child_school", "new_location")}
+    return Client(confidential=MappingProxyType(marks), **values)
 
 
 def packet_client_fields(client: Client, ticked: Iterable[str] = ()) -> dict[str, str | None]:

@@ -236,6 +236,7 @@ class PersonService:
                     f" ({clause}) AS readable FROM linked_persons p JOIN cases c ON"
                     " c.id = p.case_id JOIN users u ON u.id = c.counsellor_id WHERE p.id = ?",
                     [*params, other_id])
+                assert other is not None  # the id came from the lookup just above
                 readable = bool(other["readable"])
                 out.append(SamePerson(
                     int(row["id"]), tuple(sorted(reasons)),
