@@ -201,6 +201,12 @@
         <source>Xinhe backups (*%1)</source>
         <translation>馨和备份文件 (*%1)</translation>
     </message>
+    <message numerus="yes">
+        <source>Backup written and verified: %1 (%2, %n case(s)).</source>
+        <translation>
+            <numerusform>备份已写入并验证：%1（%2，%n 个个案）。</numerusform>
+        </translation>
+    </message>
     <message>
         <source>It is on the same disk as the vault, so a disk failure would take both: copy it to a USB stick or another computer too.</source>
         <translation>它与数据库在同一块磁盘上，磁盘损坏时两者会一起丢失：请再复制一份到U盘或另一台电脑。</translation>
