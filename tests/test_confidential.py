@@ -255,3 +255,36 @@ def test_the_referral_wizard_ticks_a_confidential_field_in_red_for_one_packet(
     assert disclosed_fields(studio.wang.vault, referral_id) == {"address"}
     assert [o for _, o in audit(studio.wang.vault, "referral.disclose")] == ["address"]
     assert [o for _, o in audit(studio.wang.vault, "client.disclose.preview")] == ["address"]
+
+
+def test_the_client_details_dialog_marks_a_field_and_shows_one_on_request(
+        qtbot: Any, studio: Studio) -> None:
+    from test_ui_referrals import idle, signed_in
+
+    from xinhe.ui.dialogs.client_details import ClientDetailsDialog
+
+    client = studio.wang.clients.create(name="林某", phone=PHONE)
+    hide(studio, client.id, "phone")
+    with signed_in(studio.folder, "wang", "wang-password") as ctx:
+        dialog = ClientDetailsDialog(ctx, studio.wang.clients.get(client.id))
+        qtbot.addWidget(dialog)
+        dialog.show()
+        phone = dialog.edits["phone"]
+        assert phone.text() == MASK and phone.isReadOnly()
+        dialog.show_buttons["phone"].click()
+        qtbot.waitUntil(lambda: phone.text() == PHONE, timeout=10_000)
+        assert not phone.isReadOnly()
+        dialog.alias.setText("小林")
+        dialog.edits["workplace"].setText("某电子厂")
+        dialog.secret["workplace"].setChecked(True)
+        dialog.save()  # no reason given: refused, nothing saved
+        qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10_000)
+        dialog.reasons["workplace"].setText("对方会去厂里找她")
+        dialog.save()
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
+        idle(qtbot, ctx)
+    seen = studio.wang.clients.get(client.id)
+    assert (seen.alias, seen.workplace, seen.phone) == ("小林", MASK, MASK)
+    assert seen.confidential["workplace"] == "对方会去厂里找她"
+    assert load_client(studio.wang.vault, client.id, unmasked=True).workplace == "某电子厂"
+    assert audit(studio.wang.vault, "client.reveal") == [(str(client.id), "phone")]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -144,3 +145,46 @@ def test_migration_8_upgrades_a_real_version_4_vault(tmp_path: Path) -> None:
         sup_vault.close()
     backups = sorted(p.name for p in folder.backups_path.iterdir())
     assert backups and all(name.startswith("pre-migration-v4-") for name in backups)
+
+
+def test_the_panel_shows_people_the_masked_match_and_prompts_the_report(
+        qtbot: Any, studio: Studio) -> None:
+    from PySide6.QtWidgets import QComboBox, QLineEdit
+    from test_ui_referrals import idle, signed_in
+
+    from xinhe.ui.dialogs.records import AssessmentDialog
+    from xinhe.ui.dialogs.simple import SimpleForm
+    from xinhe.ui.linked_persons import LinkedPersonsDialog
+
+    mine = studio.new_case(studio.wang, name="林某")
+    theirs = studio.new_case(studio.chen, name="李某", phone="13700000000")
+    studio.chen.persons.add(theirs.id, relation="abuser", name="张伟", phone="13900001111")
+    studio.wang.persons.add(mine.id, relation="abuser", name="张伟", phone="139 0000 1111")
+    year = studio.wang.vault.now().year
+    with signed_in(studio.folder, "wang", "wang-password") as ctx:
+        panel = LinkedPersonsDialog(ctx, mine.id, True)
+        qtbot.addWidget(panel)
+        panel.show()
+        qtbot.waitUntil(lambda: panel.data is not None, timeout=10_000)
+        shown = panel.signals.text()
+        # Chen's case: the masked name and whom to ask, never the name or the case number.
+        assert "张*" in shown and "张伟" not in shown
+        assert theirs.case_no not in shown and "陈芳" in shown
+        assert not panel.report_button.isVisible()
+        panel.add_button.click()
+        form = next(f for f in panel.findChildren(SimpleForm) if f.isVisible())
+        form.findChildren(QComboBox)[0].setCurrentIndex(
+            form.findChildren(QComboBox)[0].findData("child"))
+        name, born = [w for w in form.findChildren(QLineEdit) if w.isVisible()][:2]
+        name.setText("小明")
+        born.setText(str(year - 8))
+        form.ok_button.click()
+        qtbot.waitUntil(lambda: panel.data is not None and len(panel.data.persons) == 2,
+                        timeout=10_000)
+        assert "小明" in panel.minor.text() and panel.report_button.isVisible()
+        panel.report_button.click()
+        report = next(d for d in panel.findChildren(AssessmentDialog) if d.isVisible())
+        assert report.template.id == "minor_mandatory_report"
+        report.reject()
+        idle(qtbot, ctx)
+    assert [p.name for p in studio.wang.persons.for_case(mine.id)] == ["张伟", "小明"]

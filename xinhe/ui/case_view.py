@@ -218,7 +218,12 @@ class CaseView(QWidget):
                            f"<a href='reveal:{key}'>{html.escape(self.tr('show'))}</a>")
             else:
                 out.append(f"{html.escape(title)}: {html.escape(value)}")
-        return " · ".join(out)
+        links = []
+        if self.data is not None and self.data.header.can_read_notes:
+            links.append(f"<a href='persons:'>{html.escape(self.tr('People around her'))}</a>")
+        if self.can_write():
+            links.append(f"<a href='client:'>{html.escape(self.tr('Client details'))}</a>")
+        return " · ".join(out + links)
 
     def reveal(self, key: str) -> None:
         """Show one confidential field of the client (the records layer audits it)."""
@@ -257,6 +262,14 @@ class CaseView(QWidget):
             case_actions.complete_assessment(self, int(record))
         elif kind == "reveal":
             self.reveal(record)
+        elif kind == "persons":
+            from xinhe.ui.linked_persons import LinkedPersonsDialog
+
+            LinkedPersonsDialog(self.ctx, self.case_id, self.can_write(), self).open()
+        elif kind == "client" and self.data is not None:
+            from xinhe.ui.dialogs.client_details import ClientDetailsDialog
+
+            ClientDetailsDialog(self.ctx, self.data.header.client, self).open()
 
     def _risk_history_text(self, data: CaseData) -> str:
         if not data.risk_history:
