@@ -22,7 +22,8 @@ from tests.referral_fixtures import (
 from xinhe.errors import InvalidInput
 from xinhe.export.pipeline import export_referral
 from xinhe.records.clients import MASK, load_client, packet_client_fields
-from xinhe.records.referral_packets import policy_overview, tick_confidential
+from xinhe.records.packet_disclosure import tick_confidential
+from xinhe.records.referral_packets import policy_overview
 from xinhe.records.vault import Vault
 
 ADDRESS = "宝安大道 88 号 3 栋"
@@ -214,7 +215,7 @@ def test_the_referral_wizard_ticks_a_confidential_field_in_red_for_one_packet(
 
     from tests.referral_fixtures import SUMMARY
     from ui_helpers import type_into
-    from xinhe.records.referral_packets import disclosed_fields
+    from xinhe.records.packet_disclosure import disclosed_fields
     from xinhe.ui.referral_wizard import open_referral_wizard
     from xinhe.ui.referral_wizard_pages import DISCLOSED_RED, OK_MARK
 

@@ -26,12 +26,8 @@ from PySide6.QtWidgets import (
 
 from xinhe.records import vocab
 from xinhe.records.consent import Consent
-from xinhe.records.referral_packets import (
-    OverviewRow,
-    disclosed_fields,
-    policy_overview,
-    tick_confidential,
-)
+from xinhe.records.packet_disclosure import disclosed_fields, tick_confidential
+from xinhe.records.referral_packets import OverviewRow, policy_overview
 from xinhe.records.referral_policy import CHOICES, SECTIONS
 from xinhe.records.referrals import Referral
 from xinhe.records.services import Services
