@@ -989,6 +989,10 @@
         </translation>
     </message>
     <message>
+        <source> (called %1)</source>
+        <translation>（称呼：%1）</translation>
+    </message>
+    <message>
         <source>Risk not yet assessed</source>
         <translation>尚未评估风险</translation>
     </message>
@@ -1015,6 +1019,26 @@
     <message>
         <source>Shared with %1</source>
         <translation>共享给 %1</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>住址</translation>
+    </message>
+    <message>
+        <source>Workplace</source>
+        <translation>工作单位</translation>
+    </message>
+    <message>
+        <source>Children&apos;s school</source>
+        <translation>子女学校</translation>
+    </message>
+    <message>
+        <source>New location</source>
+        <translation>新住处</translation>
     </message>
     <message>
         <source>Complete it…</source>
@@ -1060,6 +1084,53 @@
     <message>
         <source>Case list</source>
         <translation>个案列表</translation>
+    </message>
+</context>
+<context>
+    <name>ClientDetailsDialog</name>
+    <message>
+        <source>Client details</source>
+        <translation>当事人信息</translation>
+    </message>
+    <message>
+        <source>Mark a field confidential where she must not be found: it is masked on every screen and is not sent in any packet unless ticked for that packet.</source>
+        <translation>为不能让对方找到她的信息标记“保密”：保密字段在所有界面上遮盖显示，除非在某份材料中专门勾选，否则不会发送。</translation>
+    </message>
+    <message>
+        <source>Alias (name used in the studio)</source>
+        <translation>化名（工作室内使用的称呼）</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>住址</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Workplace</source>
+        <translation>工作单位</translation>
+    </message>
+    <message>
+        <source>Children&apos;s school</source>
+        <translation>子女学校</translation>
+    </message>
+    <message>
+        <source>New location</source>
+        <translation>新住处</translation>
+    </message>
+    <message>
+        <source>confidential</source>
+        <translation>保密</translation>
+    </message>
+    <message>
+        <source>Why (required)</source>
+        <translation>原因（必填）</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
     </message>
 </context>
 <context>
@@ -1367,6 +1438,10 @@
         <translation>本个案的内容</translation>
     </message>
     <message>
+        <source>Confidential fields are not sent unless you tick them for this referral; a ticked field is shown in red and the tick is recorded.</source>
+        <translation>保密字段不会发送，除非您为这份转介勾选；勾选的字段以红色显示，勾选会被记录。</translation>
+    </message>
+    <message>
         <source>Client</source>
         <translation>当事人</translation>
     </message>
@@ -1377,6 +1452,10 @@
     <message>
         <source>Attachments</source>
         <translation>附件</translation>
+    </message>
+    <message>
+        <source> (confidential)</source>
+        <translation>（保密）</translation>
     </message>
     <message>
         <source>(nothing recorded)</source>
@@ -1582,6 +1661,101 @@
     <message>
         <source>A new recovery key is a key change.</source>
         <translation>生成新的恢复密钥属于密钥变更。</translation>
+    </message>
+</context>
+<context>
+    <name>LinkedPersonsDialog</name>
+    <message>
+        <source>People around her</source>
+        <translation>相关人员</translation>
+    </message>
+    <message>
+        <source>Relation</source>
+        <translation>关系</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Born</source>
+        <translation>出生年份</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>In household</source>
+        <translation>同住</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Add person…</source>
+        <translation>添加人员…</translation>
+    </message>
+    <message>
+        <source>Change…</source>
+        <translation>修改…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Record the mandatory report…</source>
+        <translation>填写强制报告记录…</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>A child who may be under 18 (%1) lives with domestic violence: record the minor mandatory report (report to the police at once).</source>
+        <translation>可能未满 18 岁的子女（%1）处于家庭暴力之中：请填写未成年人强制报告记录（应立即向公安机关报告）。</translation>
+    </message>
+    <message>
+        <source>Risk: the person who harmed her is also recorded in case %1 (%2).</source>
+        <translation>风险提示：施暴者也出现在个案 %1 中（%2）。</translation>
+    </message>
+    <message>
+        <source>Risk: the person who harmed her may also be in another counsellor&apos;s case (%1). Ask %2 or a supervisor.</source>
+        <translation>风险提示：施暴者可能也出现在其他咨询师的个案中（%1）。请联系 %2 或督导。</translation>
+    </message>
+    <message>
+        <source>Add person</source>
+        <translation>添加相关人员</translation>
+    </message>
+    <message>
+        <source>Change person</source>
+        <translation>修改相关人员</translation>
+    </message>
+    <message>
+        <source>Relation to the client</source>
+        <translation>与当事人的关系</translation>
+    </message>
+    <message>
+        <source>Year of birth</source>
+        <translation>出生年份</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证件号码</translation>
+    </message>
+    <message>
+        <source>Lives in the client&apos;s household</source>
+        <translation>与当事人同住</translation>
+    </message>
+    <message>
+        <source>Remove person</source>
+        <translation>移除相关人员</translation>
+    </message>
+    <message>
+        <source>Remove this person from the case? Do this only for an entry made by mistake.</source>
+        <translation>从个案中移除此人？仅用于纠正误录。</translation>
     </message>
 </context>
 <context>

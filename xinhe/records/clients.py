@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 from xinhe.errors import AccessDenied, InvalidInput, NotFound
@@ -14,7 +16,19 @@ from xinhe.records.names import sound_key
 from xinhe.records.vault import Vault
 
 EDITABLE = ("name", "gender", "birth_date", "birth_year", "phone", "id_number", "street",
-            "community", "address", "guardian_name", "guardian_phone")
+            "community", "address", "guardian_name", "guardian_phone", "alias", "workplace",
+            "child_school", "new_location")
+#: Fields that can be marked confidential (where she must not be found), key → zh, en.
+CONFIDENTIAL_FIELDS: dict[str, tuple[str, str]] = {
+    "address": ("住址", "Address"),
+    "phone": ("联系电话", "Phone"),
+    "workplace": ("工作单位", "Workplace"),
+    "child_school": ("子女就读学校", "Children's school"),
+    "new_location": ("新住处", "New location"),
+}
+#: What every screen shows instead of a confidential value until the user asks to see it.
+MASK = "●●●●"
+_NO_MARKS: Mapping[str, str] = MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -32,6 +46,26 @@ class Client:
     guardian_name: str | None
     guardian_phone: str | None
     version: int
+    alias: str | None = None
+    workplace: str | None = None
+    child_school: str | None = None
+    new_location: str | None = None
+    #: confidential field → the reason it was marked
+    confidential: Mapping[str, str] = field(default_factory=lambda: _NO_MARKS,
+                                           compare=False)
+    #: the confidential fields whose values this copy holds (the others hold MASK)
+    revealed: frozenset[str] = frozenset()
+
+    def is_masked(self, key: str) -> bool:
+        """Whether `key` is confidential and this copy holds the mask, not the value."""
+        return key in self.confidential and key not in self.revealed
+
+    def masked(self) -> Client:
+        """This client as every screen shows it: each confidential value that is set
+        replaced by MASK (an empty one stays empty)."""
+        hidden: dict[str, Any] = {k: MASK for k in self.confidential
+                  if k not in self.revealed and getattr(self, k)}
+        return replace(self, **hidden) if hidden else self
 
     def age_on(self, day: date) -> int | None:
         if self.birth_date:
@@ -81,18 +115,54 @@ def mask_name(name: str) -> str:
     return name[0] + "*" + (name[-1] if len(name) > 2 else "")
 
 
-def load_client(vault: Vault, client_id: int) -> Client:
-    """The client row, unchecked: for services that have already checked the case."""
+def load_client(vault: Vault, client_id: int, *, unmasked: bool = False) -> Client:
+    """The client row, unchecked: for services that have already checked the case. Masked
+    (see `Client.masked`) unless `unmasked`, which only packet building (through
+    `packet_client_fields`) and an audited reveal use."""
     row = vault.db.one("SELECT * FROM clients WHERE id = ?", (client_id,))
     if row is None:
         raise NotFound("找不到该当事人。", "The client was not found.")
-    return _client(row)
+    marks = {r["field"]: r["reason"] for r in vault.db.all(
+        "SELECT field, reason FROM client_confidential WHERE client_id = ?", (client_id,))}
+    client = _client(row, marks)
+    if unmasked:
+        return replace(client, revealed=frozenset(marks))
+    return client.masked()
 
 
-def _client(row: Any) -> Client:
-    return Client(*(row[k] for k in ("id", "name", "gender", "birth_date", "birth_year",
-                                     "phone", "id_number", "street", "community", "address",
-                                     "guardian_name", "guardian_phone", "version")))
+def _client(row: Any, marks: dict[str, str]) -> Client:
+    values: dict[str, Any] = {k: row[k] for k in (
+        "id", "name", "gender", "birth_date", "birth_year", "phone", "id_number", "street",
+        "community", "address", "guardian_name", "guardian_phone", "version", "alias",
+        "workplace", "child_school", "new_location")}
+    return Client(confidential=MappingProxyType(marks), **values)
+
+
+def packet_client_fields(client: Client, ticked: Iterable[str] = ()) -> dict[str, str | None]:
+    """The client's facts a packet may carry (a referral, a platform report, a statistics
+    packet): every EDITABLE field, with each confidential field set to None unless the
+    counsellor ticked it for this one packet. Every packet builder takes the client's
+    values from here, never from the Client itself, so a confidential field cannot reach a
+    packet without that explicit act; the builder audits what was ticked.
+
+    `client` must be loaded unmasked (`load_client(..., unmasked=True)`); a masked value
+    never leaves as if it were the value. A ticked field that is not confidential is
+    refused (InvalidInput): a tick means "I know this is confidential and send it"."""
+    chosen = set(ticked)
+    unknown = chosen - set(client.confidential)
+    if unknown:
+        raise InvalidInput("只能勾选已标为保密的字段。",
+                           "Only fields marked confidential can be ticked.")
+    out: dict[str, str | None] = {}
+    for key in EDITABLE:
+        value = getattr(client, key)
+        if key in client.confidential and key not in chosen:
+            value = None
+        elif key in client.confidential and client.is_masked(key):
+            raise InvalidInput("保密字段需先解除遮盖才能放入材料。",
+                               "A confidential field must be unmasked to go into a packet.")
+        out[key] = None if value is None else str(value)
+    return out
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
@@ -102,6 +172,11 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
                            f"Unknown client field(s): {', '.join(sorted(unknown))}")
     out: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) or None
                            for k, v in data.items()}
+    if any(v == MASK for v in out.values()):
+        # A masked value saved back would overwrite the real one with the mask.
+        raise InvalidInput("保密字段仍处于遮盖状态，不能保存遮盖符号。请先显示该字段再修改。",
+                           "A confidential field is still masked; its mask cannot be saved. "
+                           "Show the field first to change it.")
     if "name" in data:
         out["name"] = required(data.get("name"), "当事人姓名", "the client's name")
     if out.get("gender") is not None:
@@ -119,6 +194,12 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
             if out["community"] in communities:
                 out["street"] = street
     return out
+
+
+def _reason(key: str, reason: str | None) -> str:
+    if key not in CONFIDENTIAL_FIELDS:
+        raise InvalidInput("该字段不能标为保密。", "That field cannot be marked confidential.")
+    return required(reason, "保密原因", "the reason it is confidential")
 
 
 class ClientService:
@@ -194,9 +275,11 @@ class ClientService:
         return DuplicateMatch(mask_name(client.name), client.birth_year, reasons, numbers,
                               contacts)
 
-    def create(self, **data: Any) -> Client:
-        """A new client. Counsellors and supervisors create clients."""
+    def create(self, *, confidential: Mapping[str, str] | None = None, **data: Any) -> Client:
+        """A new client. Counsellors and supervisors create clients. `confidential` marks
+        fields confidential from the start (field → reason), in the same transaction."""
         self.vault.require_role("counsellor", "supervisor")
+        secret = {key: _reason(key, reason) for key, reason in (confidential or {}).items()}
         values = _clean(data)
         if "name" not in values:
             values["name"] = required(None, "当事人姓名", "the client's name")
@@ -212,6 +295,8 @@ class ClientService:
                                            values)
             client_id = int(cursor.lastrowid or 0)
             self.vault.audit_event("client.create", "client", client_id)
+            for key, reason in secret.items():
+                self._mark(client_id, key, reason)
             from xinhe.records.search_index import index_client
 
             index_client(self.vault, client_id)
@@ -248,6 +333,48 @@ class ClientService:
 
             index_client(self.vault, client_id)
         return load_client(self.vault, client_id)
+
+    # -- confidential fields --------------------------------------------------------------------
+    def mark_confidential(self, client_id: int, key: str, reason: str) -> Client:
+        """Mark one field confidential (where she must not be found), with the reason.
+        From then on every screen masks it and no packet carries it unless ticked."""
+        self.vault.require_role("counsellor", "supervisor")
+        self._require_editable(client_id)
+        reason = _reason(key, reason)
+        with self.vault.db.transaction():
+            self._mark(client_id, key, reason)
+        return load_client(self.vault, client_id)
+
+    def _mark(self, client_id: int, key: str, reason: str) -> None:
+        self.vault.db.execute(
+            "INSERT INTO client_confidential (client_id, field, reason, marked_by, marked_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (client_id, field) DO UPDATE SET"
+            " reason = excluded.reason, marked_by = excluded.marked_by,"
+            " marked_at = excluded.marked_at",
+            (client_id, key, reason, self.vault.actor.user_id, iso(self.vault.now())))
+        self.vault.audit_event("client.confidential", "client", client_id, f"mark:{key}")
+
+    def unmark_confidential(self, client_id: int, key: str) -> Client:
+        """Lift the confidential mark of one field (audited)."""
+        self.vault.require_role("counsellor", "supervisor")
+        self._require_editable(client_id)
+        _reason(key, "-")
+        with self.vault.db.transaction():
+            self.vault.db.execute("DELETE FROM client_confidential WHERE client_id = ? AND"
+                                  " field = ?", (client_id, key))
+            self.vault.audit_event("client.confidential", "client", client_id, f"unmark:{key}")
+        return load_client(self.vault, client_id)
+
+    def reveal(self, client_id: int, key: str) -> str | None:
+        """The value of one confidential field, for a user who asked to see it (audited as
+        `client.reveal` with the field's name, never its value)."""
+        if key not in CONFIDENTIAL_FIELDS:
+            raise InvalidInput("该字段不能标为保密。", "That field cannot be marked confidential.")
+        require_client(self.vault, client_id)
+        client = load_client(self.vault, client_id, unmasked=True)
+        self.vault.audit_event("client.reveal", "client", client_id, key)
+        value: str | None = getattr(client, key)
+        return value
 
     def _require_editable(self, client_id: int) -> None:
         """A counsellor edits clients of their own (or shared) cases, or ones they made."""

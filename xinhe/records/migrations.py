@@ -567,6 +567,60 @@ CREATE UNIQUE INDEX cases_import_key ON cases (import_key) WHERE import_key IS N
 """
 
 
+# Casework depth (issue 17): where she must not be found, and the people around her.
+# Confidential fields are marked per client and field with a reason; a referral keeps the
+# confidential fields the counsellor ticked for that one packet; linked persons (children,
+# family, the person who harmed her) are case records of their own, keyed like clients so
+# the same person is found across cases.
+V8_SAFE_PEOPLE = """
+ALTER TABLE clients ADD COLUMN alias TEXT
+;;
+ALTER TABLE clients ADD COLUMN workplace TEXT
+;;
+ALTER TABLE clients ADD COLUMN child_school TEXT
+;;
+ALTER TABLE clients ADD COLUMN new_location TEXT
+;;
+CREATE TABLE client_confidential (
+    client_id INTEGER NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+    field     TEXT NOT NULL,
+    reason    TEXT NOT NULL,
+    marked_by INTEGER NOT NULL REFERENCES users(id),
+    marked_at TEXT NOT NULL,
+    PRIMARY KEY (client_id, field)
+)
+;;
+ALTER TABLE referrals ADD COLUMN disclosed_fields TEXT NOT NULL DEFAULT '[]'
+;;
+CREATE TABLE linked_persons (
+    id           INTEGER PRIMARY KEY,
+    case_id      INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    relation     TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    name_key     TEXT NOT NULL,
+    birth_year   INTEGER,
+    phone        TEXT,
+    phone_key    TEXT,
+    id_number    TEXT,
+    id_key       TEXT,
+    in_household INTEGER NOT NULL DEFAULT 0,
+    notes        TEXT,
+    created_by   INTEGER NOT NULL REFERENCES users(id),
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    version      INTEGER NOT NULL DEFAULT 1
+)
+;;
+CREATE INDEX linked_persons_case ON linked_persons (case_id, relation)
+;;
+CREATE INDEX linked_persons_name ON linked_persons (name_key, birth_year)
+;;
+CREATE INDEX linked_persons_phone ON linked_persons (phone_key)
+;;
+CREATE INDEX linked_persons_id ON linked_persons (id_key)
+"""
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "foundation: meta, users, audit chain, settings", V1_FOUNDATION),
     Migration(2, "casework: clients, cases, notes, assessments, clocks, referrals, search",
@@ -577,4 +631,6 @@ MIGRATIONS: list[Migration] = [
     Migration(6, "platform: dispatched cases received, handling reports sent back",
               V6_PLATFORM),
     Migration(7, "register import: source file and row, row fingerprints", V7_REGISTER_IMPORT),
+    Migration(8, "casework depth: confidential client fields, alias, linked persons",
+              V8_SAFE_PEOPLE),
 ]

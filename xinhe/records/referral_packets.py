@@ -23,7 +23,12 @@ from xinhe.records import templates as tpl
 from xinhe.records import vocab
 from xinhe.records.access import require_case
 from xinhe.records.attachments import KINDS as ATTACHMENT_KINDS
-from xinhe.records.clients import Client, ClientService
+from xinhe.records.clients import (
+    MASK,
+    Client,
+    load_client,
+    packet_client_fields,
+)
 from xinhe.records.common import loads, parse_ts
 from xinhe.records.consent import Consent
 from xinhe.records.packet_contract import (
@@ -37,6 +42,7 @@ from xinhe.records.packet_contract import (
     RiskInstrument,
     RiskSummary,
 )
+from xinhe.records.packet_disclosure import disclosed_fields
 from xinhe.records.referral_policy import (
     CLIENT_FIELDS,
     RECORD_PARTS,
@@ -92,11 +98,12 @@ class PacketBuilder:
 
     # -- the packet ---------------------------------------------------------------------------
     def build(self, case_id: int, *, agency: str, purpose: str, urgency: str, summary: str,
-              consent: Consent, referral_no: str) -> ReferralPacket:
+              consent: Consent, referral_no: str,
+              disclosed: frozenset[str] = frozenset()) -> ReferralPacket:
         case = require_export_access(self.vault, case_id)
         rules = self.policy.for_agency(agency)
         now = self.vault.now().astimezone()
-        client = ClientService(self.vault).get(case["client_id"])
+        client = load_client(self.vault, case["client_id"], unmasked=True)
         counsellor = self.vault.db.scalar("SELECT display_name FROM users WHERE id = ?",
                                           (case["counsellor_id"],))
         instruments, parts = self._assessment_parts(case_id, rules)
@@ -113,7 +120,7 @@ class PacketBuilder:
             agency=agency,  # type: ignore[arg-type]  # checked by the policy lookup
             purpose=vocab.label(vocab.CONSENT_PURPOSES, purpose, self.lang),
             urgency=urgency,  # type: ignore[arg-type]  # checked when the draft was saved
-            client_fields=tuple(self._client_fields(client, rules, now.date())),
+            client_fields=tuple(self._client_fields(client, rules, now.date(), disclosed)),
             situation_summary=summary, risk=RiskSummary(level, tuple(instruments)),
             consent=self._consent(consent), attachments=tuple(self._attachments(case_id, rules)),
             counsellor_name=str(counsellor), exported_by=self.vault.actor.display_name,
@@ -122,11 +129,14 @@ class PacketBuilder:
             record_parts=tuple(parts))
 
     # -- client ---------------------------------------------------------------------------------
-    def _client_fields(self, client: Client, rules: AgencyPolicy,
-                       today: date) -> Iterable[ClientField]:
-        place = f"{client.street or ''}{client.community or ''}"
+    def _client_fields(self, client: Client, rules: AgencyPolicy, today: date,
+                       disclosed: frozenset[str] = frozenset()) -> Iterable[ClientField]:
+        """The client's facts for this agency: what the policy allows, confidential ones
+        only when ticked for this packet (`packet_client_fields`)."""
+        facts = packet_client_fields(client, disclosed & set(client.confidential))
+        place = f"{facts['street'] or ''}{facts['community'] or ''}"
         age = client.age_on(today)
-        guardian = " ".join(v for v in (client.guardian_name, client.guardian_phone) if v)
+        guardian = " ".join(v for v in (facts["guardian_name"], facts["guardian_phone"]) if v)
         values = {
             "name": client.name,
             "gender": vocab.label(vocab.GENDERS, client.gender, self.lang),
@@ -134,11 +144,17 @@ class PacketBuilder:
                 self.t(f"{client.birth_year} 年", str(client.birth_year))
                 if client.birth_year else ""),
             "age": self.t(f"{age} 岁", str(age)) if age is not None else "",
-            "phone": client.phone or "",
-            "id_number": client.id_number or "",
-            "address": " ".join(v for v in (place, client.address or "") if v),
+            "phone": facts["phone"] or "",
+            "id_number": facts["id_number"] or "",
+            # A confidential address not ticked leaves no "address" at all (the street and
+            # community stay in "community", where the policy allows that).
+            "address": " ".join(v for v in (place, facts["address"] or "") if v)
+            if facts["address"] or "address" not in client.confidential else "",
             "community": place,
             "guardian": guardian,
+            "workplace": facts["workplace"] or "",
+            "child_school": facts["child_school"] or "",
+            "new_location": facts["new_location"] or "",
         }
         for key, (zh, en) in CLIENT_FIELDS.items():
             if rules.allows("client_fields", key) and values[key]:
@@ -347,12 +363,24 @@ def assemble_packet(vault: Vault, templates: tpl.TemplateRegistry, referral_id: 
         raise InvalidInput("请先写好情况摘要，再导出转介。",
                            "Write the situation summary before exporting the referral.")
     consent = referrals.consent_for(referral.case_id, referral.purpose, referral.agency)
+    disclosed = disclosed_fields(vault, referral_id)
     vault.audit_event("referral.preview" if preview else "referral.export", "referral",
                       referral.referral_no, referral.agency)
-    return PacketBuilder(vault, templates, lang=lang).build(
+    builder = PacketBuilder(vault, templates, lang=lang)
+    if disclosed:
+        # The ticked confidential fields that actually go (allowed for this agency and
+        # still marked), recorded before the head is read so the packet carries it.
+        client_id = require_export_access(vault, referral.case_id)["client_id"]
+        marked = set(load_client(vault, client_id).confidential)
+        rules = builder.policy.for_agency(referral.agency)
+        going = sorted(k for k in disclosed & marked if rules.allows("client_fields", k))
+        if going:
+            vault.audit_event("client.disclose" if not preview else "client.disclose.preview",
+                              "referral", referral.referral_no, ",".join(going))
+    return builder.build(
         referral.case_id, agency=referral.agency, purpose=referral.purpose,
         urgency=referral.urgency, summary=referral.summary, consent=consent,
-        referral_no=referral.referral_no)
+        referral_no=referral.referral_no, disclosed=disclosed)
 
 
 @dataclass(frozen=True)
@@ -363,23 +391,35 @@ class OverviewRow:
     key: str
     allowed: bool
     content: str  # in a few words; "" when the case holds nothing (or it is not sent)
+    confidential: bool = False  # a client field marked confidential: sent only if ticked
+    ticked: bool = False  # ticked for this packet (the preview shows it in red)
 
 
 def policy_overview(vault: Vault, templates: tpl.TemplateRegistry, case_id: int, *,
-                    agency: str, lang: str | None = None) -> list[OverviewRow]:
+                    agency: str, lang: str | None = None,
+                    ticked: Iterable[str] = ()) -> list[OverviewRow]:
     """Every item the policy knows, whether `agency` gets it, and what the case has for the
     items it gets (shown to the exporter before the packet is made). Items the agency does
-    not get are not read."""
+    not get are not read. A confidential client field is "not sent" unless in `ticked`;
+    its row says it is confidential, and its content is masked unless ticked."""
     case = require_export_access(vault, case_id)
     builder = PacketBuilder(vault, templates, lang=lang)
     rules = builder.policy.for_agency(agency)
     t = builder.t
     rows: list[OverviewRow] = []
-    client = ClientService(vault).get(case["client_id"])
+    client = load_client(vault, case["client_id"], unmasked=True)
+    chosen = frozenset(ticked) & set(client.confidential)
     values = {f.key: f.value for f in builder._client_fields(
-        client, rules, vault.now().astimezone().date())}
+        client, rules, vault.now().astimezone().date(), chosen)}
     for key in CLIENT_FIELDS:
-        rows.append(OverviewRow("client_fields", key, key in values, values.get(key, "")))
+        secret = key in client.confidential and bool(getattr(client, key))
+        if secret and key not in chosen:
+            rows.append(OverviewRow("client_fields", key, False,
+                                    MASK if rules.allows("client_fields", key) else "",
+                                    confidential=True))
+            continue
+        rows.append(OverviewRow("client_fields", key, key in values, values.get(key, ""),
+                                confidential=secret, ticked=secret and key in values))
     _instruments, parts = builder._assessment_parts(case_id, rules)
     if rules.allows("record_parts", "safety_plan"):
         parts += builder._safety_plan(case_id)

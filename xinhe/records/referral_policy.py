@@ -30,7 +30,9 @@ SETTING = "referral.policy"
 DEFAULT_FILE = "referral_policy.json"
 
 #: Client facts an agency may receive (key → zh, en). "age" and "community" are the
-#: smaller alternatives to "birth_date" and "address".
+#: smaller alternatives to "birth_date" and "address". A field the counsellor marked
+#: confidential goes only when the policy allows it AND she ticks it for that one packet
+#: (`xinhe.records.clients.packet_client_fields`).
 CLIENT_FIELDS: vocab.Labels = {
     "name": ("姓名", "Name"),
     "gender": ("性别", "Gender"),
@@ -41,6 +43,9 @@ CLIENT_FIELDS: vocab.Labels = {
     "address": ("住址", "Address"),
     "community": ("所在街道/社区", "Street / community"),
     "guardian": ("监护人", "Guardian"),
+    "workplace": ("工作单位", "Workplace"),
+    "child_school": ("子女就读学校", "Children's school"),
+    "new_location": ("新住处", "New location"),
 }
 
 #: Parts of the case record an agency may receive.

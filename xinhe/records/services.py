@@ -11,6 +11,7 @@ from xinhe.records.clients import ClientService
 from xinhe.records.consent import ConsentService
 from xinhe.records.drafts import DraftService
 from xinhe.records.notes import NoteService
+from xinhe.records.persons import PersonService
 from xinhe.records.planning import PlanningService
 from xinhe.records.referrals import ReferralService
 from xinhe.records.reviews import ReviewService
@@ -34,6 +35,7 @@ class Services:
         self.attachments = AttachmentService(vault)
         self.drafts = DraftService(vault)
         self.signing = SigningStore(vault)
+        self.persons = PersonService(vault)
 
     def timeline(self, case_id: int) -> list[TimelineEntry]:
         return timeline(self.vault, case_id)

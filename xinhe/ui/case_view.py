@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from xinhe.i18n import language
 from xinhe.records import vocab
+from xinhe.records.clients import MASK
 from xinhe.records.templates_summary import pending_text
 from xinhe.records.timeline import TimelineEntry
 from xinhe.ui import case_actions, operations
@@ -56,6 +57,7 @@ class CaseView(QWidget):
         self.entries: list[TimelineEntry] = []
         self.open_audited = False
         self.wanted: Any = None  # the record to show after the next load
+        self.revealed: dict[str, str] = {}  # confidential fields the user asked to see
         layout = QVBoxLayout(self)
         self.header = label("", wrap=True)
         self.header.setTextFormat(Qt.TextFormat.RichText)
@@ -164,7 +166,9 @@ class CaseView(QWidget):
         facts = [vocab.label(vocab.GENDERS, client.gender) if client.gender else "",
                  self.tr("%n years", "", age) if age is not None else ""]
         facts = [f for f in facts if f]
-        who = html.escape(client.name) + (
+        name = client.name + (self.tr(" (called %1)").replace("%1", client.alias)
+                              if client.alias else "")
+        who = html.escape(name) + (
             f"（{'，'.join(facts)}）" if facts and language() == "zh_CN" else
             f" ({', '.join(facts)})" if facts else "")
         risk = h.risk_level
@@ -189,10 +193,51 @@ class CaseView(QWidget):
         if h.shared_with:
             parts[1] += " · " + html.escape(self.tr("Shared with %1").replace(
                 "%1", "、".join(h.shared_with)))
-        if client.community or client.phone:
-            parts.append(html.escape(" · ".join(x for x in (client.street, client.community,
-                                                            client.phone) if x)))
+        line = self._client_line(client)
+        if line:
+            parts.append(line)
         return "<br>".join(parts)
+
+    def _client_line(self, client: Any) -> str:
+        """Where and how to reach the client: a confidential field masked (in red, with the
+        reason as its tooltip) and a link to show it, which is audited."""
+        labels = {"phone": self.tr("Phone"), "address": self.tr("Address"),
+                  "workplace": self.tr("Workplace"), "child_school": self.tr("Children's school"),
+                  "new_location": self.tr("New location")}
+        out = [html.escape(x) for x in (client.street, client.community) if x]
+        for key, title in labels.items():
+            value = getattr(client, key)
+            if not value:
+                continue
+            if key in self.revealed:
+                out.append(f"{html.escape(title)}: <span style='color:#b00020'>"
+                           f"{html.escape(self.revealed[key])}</span>")
+            elif client.is_masked(key):
+                out.append(f"{html.escape(title)}: <span style='color:#b00020' title='"
+                           f"{html.escape(client.confidential[key], quote=True)}'>"
+                           f"{html.escape(self.tr('confidential'))} {MASK}</span> "
+                           f"<a href='reveal:{key}'>{html.escape(self.tr('show'))}</a>")
+            else:
+                out.append(f"{html.escape(title)}: {html.escape(value)}")
+        links = []
+        if self.data is not None and self.data.header.can_read_notes:
+            links.append(f"<a href='persons:'>{html.escape(self.tr('People around her'))}</a>")
+        if self.can_write():
+            links.append(f"<a href='client:'>{html.escape(self.tr('Client details'))}</a>")
+        return " · ".join(out + links)
+
+    def reveal(self, key: str) -> None:
+        """Show one confidential field of the client (the records layer audits it)."""
+        if self.data is None:
+            return
+        client_id = self.data.header.client.id
+
+        def shown(value: object) -> None:
+            self.revealed[key] = str(value or "")
+            if self.data is not None:
+                self.header.setText(self._header_html(self.data))
+        operations.run(self.ctx, lambda s: s.clients.reveal(client_id, key), parent=self,
+                       on_done=shown)
 
     def _instruments_html(self, data: CaseData) -> str:
         """What the level rests on, in each instrument's own words ("危险因素得分 19 · 严重
@@ -216,6 +261,16 @@ class CaseView(QWidget):
         kind, _, record = link.partition(":")
         if kind == "complete" and record.isdigit():
             case_actions.complete_assessment(self, int(record))
+        elif kind == "reveal":
+            self.reveal(record)
+        elif kind == "persons":
+            from xinhe.ui.linked_persons import LinkedPersonsDialog
+
+            LinkedPersonsDialog(self.ctx, self.case_id, self.can_write(), self).open()
+        elif kind == "client" and self.data is not None:
+            from xinhe.ui.dialogs.client_details import ClientDetailsDialog
+
+            ClientDetailsDialog(self.ctx, self.data.header.client, self).open()
 
     def _risk_history_text(self, data: CaseData) -> str:
         if not data.risk_history:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from xinhe.records import vocab
 from xinhe.records.consent import Consent
+from xinhe.records.packet_disclosure import disclosed_fields, tick_confidential
 from xinhe.records.referral_packets import OverviewRow, policy_overview
 from xinhe.records.referral_policy import CHOICES, SECTIONS
 from xinhe.records.referrals import Referral
@@ -41,6 +42,7 @@ OK_MARK = "✓"
 NO_MARK = "—"
 FAILED_MARK = "✗"
 KEPT_GREY = "#8a8a8a"
+DISCLOSED_RED = "#b00020"
 
 
 def combo(labels: vocab.Labels, current: str) -> QComboBox:
@@ -220,34 +222,65 @@ class FieldsPage(AsyncPage):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setColumnWidth(0, 260)
         self.table.setColumnWidth(1, 90)
+        self.table.itemChanged.connect(self._ticked)
         layout.addWidget(self.table)
+        layout.addWidget(label(self.tr("Confidential fields are not sent unless you tick them "
+                                       "for this referral; a ticked field is shown in red "
+                                       "and the tick is recorded."), "hint"))
         layout.addWidget(self.error)
+        self.ticked: frozenset[str] | None = None  # None: not read from the draft yet
+        self.tick_rows: dict[int, str] = {}
 
     def initializePage(self) -> None:  # noqa: N802 (Qt API)
         self.table.setRowCount(0)
         self.error.hide()
         self.set_busy(True)
         wiz = self.wiz
-        case_id, agency = wiz.case.id, wiz.agency
+        case_id, agency, chosen = wiz.case.id, wiz.agency, self.ticked
+        referral_id = wiz.referral.id if wiz.referral else None
 
-        def work(services: Services) -> list[OverviewRow]:
-            return policy_overview(services.vault, services.templates, case_id, agency=agency)
-        operations.run(wiz.ctx, work, parent=self, on_done=self._fill, on_failure=self.failed)
+        def work(services: Services) -> tuple[frozenset[str], list[OverviewRow]]:
+            ticked = chosen if chosen is not None else (
+                disclosed_fields(services.vault, referral_id) if referral_id else frozenset())
+            return ticked, policy_overview(services.vault, services.templates, case_id,
+                                           agency=agency, ticked=ticked)
+
+        def shown(result: tuple[frozenset[str], list[OverviewRow]]) -> None:
+            self.ticked = result[0]
+            self._fill(result[1])
+        operations.run(wiz.ctx, work, parent=self, on_done=shown, on_failure=self.failed)
+
+    def _ticked(self, cell: QTableWidgetItem) -> None:
+        key = self.tick_rows.get(cell.row())
+        if key is None or cell.column() != 1 or self.busy:
+            return
+        on = cell.checkState() == Qt.CheckState.Checked
+        self.ticked = (self.ticked or frozenset()) | {key} if on else \
+            (self.ticked or frozenset()) - {key}
+        self.initializePage()
 
     def _fill(self, overview: list[OverviewRow]) -> None:
         headings = {"client_fields": self.tr("Client"), "record_parts": self.tr("Record"),
                     "attachments": self.tr("Attachments")}
         rows: list[tuple[str, str, str, str]] = []  # name, mark, content, kind
+        keys: list[str] = []
         for section in SECTIONS:
             rows.append((headings[section], "", "", "heading"))
+            keys.append("")
             for row in (r for r in overview if r.section == section):
                 name = "    " + vocab.label(CHOICES[section], row.key)
-                if row.allowed:
+                keys.append(row.key)
+                if row.confidential and (row.ticked or row.content):
+                    rows.append((name + self.tr(" (confidential)"), "",
+                                 row.content, "ticked" if row.ticked else "secret"))
+                elif row.allowed:
                     rows.append((name, OK_MARK, row.content or self.tr("(nothing recorded)"),
                                  "sent"))
                 else:
                     rows.append((name, NO_MARK, self.tr("not sent to this agency"), "kept"))
+        self.table.blockSignals(True)
         self.table.setRowCount(len(rows))
+        self.tick_rows = {}
         for index, (name, sent, value, kind) in enumerate(rows):
             for column, text in enumerate((name, sent, value)):
                 cell = QTableWidgetItem(text)
@@ -257,9 +290,20 @@ class FieldsPage(AsyncPage):
                     cell.setFont(font)
                 elif kind == "kept":
                     cell.setForeground(QColor(KEPT_GREY))
+                elif kind in ("ticked", "secret"):
+                    cell.setForeground(QColor(DISCLOSED_RED if kind == "ticked" else KEPT_GREY))
+                    if column == 1:
+                        self.tick_rows[index] = keys[index]
+                        flags = Qt.ItemFlag.ItemIsUserCheckable
+                        if self.wiz.can_draft:
+                            flags |= Qt.ItemFlag.ItemIsEnabled
+                        cell.setFlags(flags)
+                        cell.setCheckState(Qt.CheckState.Checked if kind == "ticked" else
+                                           Qt.CheckState.Unchecked)
                 if column == 1:
                     cell.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.table.setItem(index, column, cell)
+        self.table.blockSignals(False)
         self.table.resizeRowsToContents()
         self.set_busy(False)
 
@@ -268,7 +312,17 @@ class FieldsPage(AsyncPage):
         out = {}
         for row in range(self.table.rowCount()):
             name, mark, value = (self.table.item(row, c) for c in range(3))
-            if name and mark and value and mark.text() == OK_MARK:
+            if name and mark and value and (mark.text() == OK_MARK or (
+                    row in self.tick_rows and mark.checkState() == Qt.CheckState.Checked)):
+                out[name.text().strip()] = value.text()
+        return out
+
+    def shown_items(self) -> dict[str, str]:
+        """Every shown item → what the page shows for it (sent or not)."""
+        out = {}
+        for row in range(self.table.rowCount()):
+            name, value = self.table.item(row, 0), self.table.item(row, 2)
+            if name and value and value.text():
                 out[name.text().strip()] = value.text()
         return out
 
@@ -319,17 +373,22 @@ class SummaryPage(AsyncPage):
                 return False
             return True
         summary, urgency = self.summary.toPlainText(), self.urgency.currentData()
-        if referral is not None and (referral.summary, referral.urgency) == (
-                summary.strip(), urgency):
-            return True
+        ticked = wiz.fields_page.ticked or frozenset()
         case_id, agency, purpose = wiz.case.id, wiz.agency, wiz.purpose
 
         def work(services: Services) -> Referral:
             if referral is None:
-                return services.referrals.create(case_id, agency=agency, purpose=purpose,
+                made = services.referrals.create(case_id, agency=agency, purpose=purpose,
                                                  urgency=urgency, summary=summary)
-            return services.referrals.update_draft(referral.id, referral.version,
-                                                   summary=summary, urgency=urgency)
+            elif (referral.summary, referral.urgency) == (summary.strip(), urgency):
+                made = referral
+            else:
+                made = services.referrals.update_draft(referral.id, referral.version,
+                                                       summary=summary, urgency=urgency)
+            # The ticks of the fields page are the counsellor's act for this one packet.
+            if ticked != disclosed_fields(services.vault, made.id):
+                tick_confidential(services.vault, made.id, ticked)
+            return made
 
         def saved(result: Referral) -> None:
             wiz.set_referral(result)

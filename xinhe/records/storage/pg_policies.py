@@ -93,6 +93,8 @@ CLIENT_SEEN = (f"({R} = 'supervisor' OR ({R} IN ('counsellor', 'staff') AND EXIS
 CLIENT_WRITE = (f"({R} = 'supervisor' OR ({R} = 'counsellor' AND (EXISTS"
                 " (SELECT 1 FROM xinhe.cases c WHERE c.client_id = clients.id)"
                 f" OR (created_by = {U} AND NOT xinhe.client_has_case(clients.id)))))")
+# A confidential mark follows its client: whoever may see (or change) the client row.
+CLIENT_OF = "client_id IN (SELECT cl.id FROM xinhe.clients cl)"
 
 # table: (select, insert check, update, delete, the author column set to the writer).
 POLICIES: dict[str, tuple[str, str, str, str, str]] = {
@@ -121,6 +123,11 @@ POLICIES: dict[str, tuple[str, str, str, str, str]] = {
                     f"({SUPERVISOR} OR ({NOTES} AND added_by = {U}))", "added_by"),
     "consents": (HEADER, NOTES, NOTES, SUPERVISOR, "recorded_by"),
     "referrals": (HEADER, NOTES, f"({NOTES} OR {R} = 'staff')", SUPERVISOR, "created_by"),
+    "client_confidential": (CLIENT_OF, f"({R} IN ('supervisor', 'counsellor') AND {CLIENT_OF})",
+                            f"({R} IN ('supervisor', 'counsellor') AND {CLIENT_OF})",
+                            f"({R} IN ('supervisor', 'counsellor') AND {CLIENT_OF})",
+                            "marked_by"),
+    "linked_persons": (NOTES, NOTES, NOTES, SUPERVISOR, "created_by"),
     "drafts": ("true", "true", "true", "true", "user_id"),
     "search_doc": (f"({NOTES} OR ({R} = 'staff' AND kind = 'case'))", NOTES, NOTES, NOTES,
                    ""),
@@ -142,7 +149,8 @@ CASE_SCOPED = tuple(POLICIES)
 # Grants beyond the case-scoped tables' (which follow from POLICIES): (privilege, table,
 # groups). Admins get no privilege at all on case content.
 NOTE_TABLES = ("risk_history", "sessions", "crisis_interventions", "assessments", "addenda",
-               "safety_plans", "followups", "clocks", "reviews", "drafts")
+               "safety_plans", "followups", "clocks", "reviews", "drafts", "linked_persons",
+               "client_confidential")
 STAFF_ATTACHMENT_COLUMNS = "id, case_id, kind, media_type, size, sha256, added_by, added_at"
 STAFF_REFERRAL_COLUMNS = ("status, status_note, signed_by, signed_at, file_sha256, pdf,"
                           " delivered_at, delivered_to, acknowledged_at, acknowledgement,"
@@ -173,7 +181,8 @@ def grants() -> list[str]:
            f"GRANT SELECT, INSERT, UPDATE, DELETE ON {', '.join(f'xinhe.{t}' for t in NOTE_TABLES)}"
            f" TO {workers}",
            "GRANT SELECT ON xinhe.cases, xinhe.clients, xinhe.case_shares, xinhe.consents,"
-           " xinhe.referrals, xinhe.search_doc, xinhe.search_token TO xinhe_staff",
+           " xinhe.referrals, xinhe.search_doc, xinhe.search_token,"
+           " xinhe.client_confidential TO xinhe_staff",
            "GRANT SELECT, INSERT, UPDATE, DELETE ON xinhe.drafts TO xinhe_staff",
            f"GRANT SELECT ({STAFF_ATTACHMENT_COLUMNS}) ON xinhe.attachments TO xinhe_staff",
            f"GRANT UPDATE ({STAFF_REFERRAL_COLUMNS}) ON xinhe.referrals TO xinhe_staff",

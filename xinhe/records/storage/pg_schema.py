@@ -45,13 +45,18 @@ CREATE TABLE xinhe.clients (
     street text, community text, address text, guardian_name text, guardian_phone text,
     created_by {USER_REF}, created_at text NOT NULL, updated_at text NOT NULL,
     version integer NOT NULL DEFAULT 1, name_sound text,
-    import_source text, import_row integer);
+    import_source text, import_row integer, alias text, workplace text,
+    child_school text, new_location text);
 CREATE INDEX clients_name_year ON xinhe.clients (name_key, birth_year);
 CREATE INDEX clients_name_sound ON xinhe.clients (name_sound, birth_year, name_key);
 CREATE INDEX clients_phone ON xinhe.clients (phone_key);
 CREATE INDEX clients_id ON xinhe.clients (id_key);
 CREATE INDEX clients_community ON xinhe.clients (community);
 CREATE INDEX clients_created_by ON xinhe.clients (created_by);
+CREATE TABLE xinhe.client_confidential (
+    client_id bigint NOT NULL REFERENCES xinhe.clients(id) ON DELETE CASCADE,
+    field text NOT NULL, reason text NOT NULL, marked_by {USER_REF},
+    marked_at text NOT NULL, PRIMARY KEY (client_id, field));
 CREATE TABLE xinhe.counters (
     name text NOT NULL, year integer NOT NULL, last integer NOT NULL,
     PRIMARY KEY (name, year));
@@ -162,9 +167,20 @@ CREATE TABLE xinhe.referrals (
     status_note text, consent_id bigint REFERENCES xinhe.consents(id),
     created_by {USER_REF}, created_at text NOT NULL, signed_by {OPT_USER_REF},
     signed_at text, file_sha256 text, pdf bytea, delivered_at text, delivered_to text,
-    acknowledged_at text, acknowledgement text, version integer NOT NULL DEFAULT 1);
+    acknowledged_at text, acknowledgement text, version integer NOT NULL DEFAULT 1,
+    disclosed_fields text NOT NULL DEFAULT '[]');
 CREATE INDEX referrals_case ON xinhe.referrals (case_id);
 CREATE INDEX referrals_status ON xinhe.referrals (status, created_at);
+CREATE TABLE xinhe.linked_persons (
+    id {ID}, case_id {CASE_REF}, relation text NOT NULL, name text NOT NULL,
+    name_key text NOT NULL, birth_year integer, phone text, phone_key text,
+    id_number text, id_key text, in_household integer NOT NULL DEFAULT 0, notes text,
+    created_by {USER_REF}, created_at text NOT NULL, updated_at text NOT NULL,
+    version integer NOT NULL DEFAULT 1);
+CREATE INDEX linked_persons_case ON xinhe.linked_persons (case_id, relation);
+CREATE INDEX linked_persons_name ON xinhe.linked_persons (name_key, birth_year);
+CREATE INDEX linked_persons_phone ON xinhe.linked_persons (phone_key);
+CREATE INDEX linked_persons_id ON xinhe.linked_persons (id_key);
 CREATE TABLE xinhe.drafts (
     id {ID}, user_id {USER_REF}, draft_key text NOT NULL, title text NOT NULL DEFAULT '',
     payload text NOT NULL, updated_at text NOT NULL, UNIQUE (user_id, draft_key));
@@ -314,6 +330,8 @@ AUDITED: dict[str, tuple[str, ...]] = {
     "followups": ("id",), "clocks": ("id",), "reviews": ("id",), "attachments": ("id",),
     "consents": ("id",), "referrals": ("id",),
     "platform_dispatches": ("id",), "platform_reports": ("id",),
+    "client_confidential": ("client_id", "field"),
+    "linked_persons": ("id",),
 }
 
 
