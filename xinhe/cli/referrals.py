@@ -167,13 +167,15 @@ def cmd_verify(ctx: Context) -> int:
                 "signer": result.signer, "exported_by": result.signer_name,
                 "signing_time": when, "referral_no": result.referral_no,
                 "agency": result.agency, "referral_json_sha256": result.json_sha256,
+                "kind": result.kind,
                 "certificate_sha256": result.cert_fingerprint, "trusted": result.trusted}
 
     def text() -> None:
         rows = [(pick("签名机构", "Signed by"), result.signer),
                 (pick("导出人", "Exported by"), result.signer_name),
                 (pick("签名时间", "Signing time"), when),
-                (pick("转介编号", "Referral number"), result.referral_no),
+                (pick("证明编号", "Extract number") if result.kind == "court_extract" else
+                 pick("转介编号", "Referral number"), result.referral_no),
                 (pick("接收机构", "Agency"),
                  vocab.label(vocab.AGENCIES, result.agency) if result.agency else None),
                 ("referral.json SHA-256", result.json_sha256),

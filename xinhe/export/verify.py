@@ -34,6 +34,7 @@ from pyhanko_certvalidator import ValidationContext
 from xinhe.errors import XinheError
 from xinhe.export.packet import JSON_NAME
 from xinhe.i18n import pick
+from xinhe.records.court_extract import JSON_NAME as EXTRACT_JSON
 
 # pyHanko logs each untrusted path with a traceback; the result says it in one line.
 logging.getLogger("pyhanko").addHandler(logging.NullHandler())
@@ -88,6 +89,7 @@ class VerifyResult:
     json_sha256: str | None = None
     cert_fingerprint: str | None = None
     trusted: bool = False
+    kind: str = "referral"  # or "court_extract"
 
     @property
     def reason_zh(self) -> str:
@@ -198,13 +200,13 @@ def _rejection(status: Any, trust: list[TrustAnchor] | None) -> str | None:
     return None
 
 
-def embedded_referral_json(reader: PdfFileReader) -> bytes | None:
-    """The bytes of the embedded referral.json, or None when there is none."""
+def embedded_referral_json(reader: PdfFileReader, name: str = JSON_NAME) -> bytes | None:
+    """The bytes of the embedded referral.json (or file `name`), or None when there is none."""
     try:
         names = reader.root["/Names"]["/EmbeddedFiles"]["/Names"]
         for i in range(0, len(names), 2):
             spec = names[i + 1].get_object()
-            if str(spec.get("/UF", spec.get("/F"))) == JSON_NAME:
+            if str(spec.get("/UF", spec.get("/F"))) == name:
                 payload: bytes = spec["/EF"]["/F"].get_object().data
                 return payload
     except (KeyError, TypeError, ValueError, AttributeError):
@@ -213,14 +215,19 @@ def embedded_referral_json(reader: PdfFileReader) -> bytes | None:
 
 
 def _referral_json(reader: PdfFileReader) -> dict[str, Any] | None:
-    """Referral number, agency and SHA-256 of the embedded referral.json, if usable."""
+    """Referral number, agency and SHA-256 of the embedded referral.json (or, for a court
+    extract, of its court-extract.json), if usable."""
     payload = embedded_referral_json(reader)
+    number, kind = "referral_no", "referral"
+    if payload is None:
+        payload = embedded_referral_json(reader, EXTRACT_JSON)
+        number, kind = "extract_no", "court_extract"
     if payload is None:
         return None
     try:
         doc = json.loads(payload)
         return {"json_sha256": hashlib.sha256(payload).hexdigest(),
-                "referral_no": str(doc["referral_no"]),
+                "referral_no": str(doc[number]), "kind": kind,
                 "agency": str(doc["agency"]["code"])}
     except (KeyError, TypeError, ValueError):
         return None

@@ -486,6 +486,36 @@ CREATE INDEX clients_name_sound ON clients (name_sound, birth_year, name_key)
 """
 
 
+# Evidence (xinhe/records/court_extract.py) and recall (xinhe/records/referrals.py): each
+# court extract the studio signed, with what was chosen for it, and a referral's recall
+# (who, when, why, and the signed notice sent after it).
+V9_EVIDENCE = """
+CREATE TABLE court_extracts (
+    id          INTEGER PRIMARY KEY,
+    case_id     INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    extract_no  TEXT NOT NULL UNIQUE,
+    chosen      TEXT NOT NULL,
+    document    TEXT NOT NULL,
+    created_by  INTEGER NOT NULL REFERENCES users(id),
+    created_at  TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL,
+    pdf         BLOB NOT NULL
+)
+;;
+CREATE INDEX court_extracts_case ON court_extracts (case_id, id)
+;;
+ALTER TABLE referrals ADD COLUMN recalled_at TEXT
+;;
+ALTER TABLE referrals ADD COLUMN recalled_by INTEGER REFERENCES users(id)
+;;
+ALTER TABLE referrals ADD COLUMN recall_reason TEXT
+;;
+ALTER TABLE referrals ADD COLUMN recall_sha256 TEXT
+;;
+ALTER TABLE referrals ADD COLUMN recall_pdf BLOB
+"""
+
+
 def fill_name_sound(db: Any) -> None:
     """The sound key of every existing client (the code that writes clients keeps it after)."""
     from xinhe.records.names import sound_key
@@ -502,4 +532,5 @@ MIGRATIONS: list[Migration] = [
     Migration(3, "referral packets: the studio's signing identity", V3_SIGNING),
     Migration(4, "statistics: covering indexes for period figures", V4_STATISTICS),
     Migration(5, "duplicate check: the sound of client names", V5_NAME_SOUND, fill_name_sound),
+    Migration(9, "evidence: court extracts, referral recalls", V9_EVIDENCE),
 ]

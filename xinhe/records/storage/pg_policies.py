@@ -128,6 +128,8 @@ POLICIES: dict[str, tuple[str, str, str, str, str]] = {
                      f"doc_id IN (SELECT d.id FROM xinhe.search_doc d WHERE {NOTES})",
                      "false",
                      f"doc_id IN (SELECT d.id FROM xinhe.search_doc d WHERE {NOTES})", ""),
+    # A court extract holds note content: those who may read the notes, never changed.
+    "court_extracts": (NOTES, NOTES, "false", SUPERVISOR, "created_by"),
 }
 # Drafts are their writer's alone, whatever the role.
 OWN_ROW = {"drafts": f"user_id = {U}"}
@@ -170,7 +172,8 @@ def grants() -> list[str]:
            " xinhe.referrals, xinhe.search_doc, xinhe.search_token TO xinhe_staff",
            "GRANT SELECT, INSERT, UPDATE, DELETE ON xinhe.drafts TO xinhe_staff",
            f"GRANT SELECT ({STAFF_ATTACHMENT_COLUMNS}) ON xinhe.attachments TO xinhe_staff",
-           f"GRANT UPDATE ({STAFF_REFERRAL_COLUMNS}) ON xinhe.referrals TO xinhe_staff"]
+           f"GRANT UPDATE ({STAFF_REFERRAL_COLUMNS}) ON xinhe.referrals TO xinhe_staff",
+           f"GRANT SELECT, INSERT, DELETE ON xinhe.court_extracts TO {workers}"]
     functions = ("current_user_id()", "current_username()", "current_role()",
                  "my_case_ids()", "client_has_case(bigint)", "can_see_case(bigint, text)",
                  "audit_append(text, text, text, text)", "audit_head()")

@@ -183,6 +183,16 @@ CREATE TABLE xinhe.signing_identities (
     CHECK ((retired_at IS NULL) = (private_key IS NOT NULL)));
 CREATE UNIQUE INDEX signing_identities_one_current ON xinhe.signing_identities
     ((coalesce(retired_at, ''))) WHERE retired_at IS NULL;
+CREATE TABLE xinhe.court_extracts (
+    id {ID}, case_id {CASE_REF}, extract_no text NOT NULL UNIQUE, chosen text NOT NULL,
+    document text NOT NULL, created_by {USER_REF}, created_at text NOT NULL,
+    file_sha256 text NOT NULL, pdf bytea NOT NULL);
+CREATE INDEX court_extracts_case ON xinhe.court_extracts (case_id, id);
+ALTER TABLE xinhe.referrals ADD COLUMN recalled_at text;
+ALTER TABLE xinhe.referrals ADD COLUMN recalled_by {OPT_USER_REF};
+ALTER TABLE xinhe.referrals ADD COLUMN recall_reason text;
+ALTER TABLE xinhe.referrals ADD COLUMN recall_sha256 text;
+ALTER TABLE xinhe.referrals ADD COLUMN recall_pdf bytea;
 """
 
 # The vault's "signed records are locked" triggers, same columns and messages.
@@ -289,6 +299,7 @@ AUDITED: dict[str, tuple[str, ...]] = {
     "assessments": ("id",), "addenda": ("id",), "safety_plans": ("id",),
     "followups": ("id",), "clocks": ("id",), "reviews": ("id",), "attachments": ("id",),
     "consents": ("id",), "referrals": ("id",),
+    "court_extracts": ("id",),
 }
 
 
