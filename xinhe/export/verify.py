@@ -35,6 +35,7 @@ from xinhe.errors import XinheError
 from xinhe.export.packet import JSON_NAME
 from xinhe.i18n import pick
 from xinhe.records.court_extract import JSON_NAME as EXTRACT_JSON
+from xinhe.records.referrals import RECALL_JSON
 
 # pyHanko logs each untrusted path with a traceback; the result says it in one line.
 logging.getLogger("pyhanko").addHandler(logging.NullHandler())
@@ -89,7 +90,7 @@ class VerifyResult:
     json_sha256: str | None = None
     cert_fingerprint: str | None = None
     trusted: bool = False
-    kind: str = "referral"  # or "court_extract"
+    kind: str = "referral"  # or "court_extract", "referral_recall"
 
     @property
     def reason_zh(self) -> str:
@@ -214,23 +215,27 @@ def embedded_referral_json(reader: PdfFileReader, name: str = JSON_NAME) -> byte
     return None
 
 
+#: The signed kinds accepted: (embedded JSON, the key of its number, kind).
+KINDS = ((JSON_NAME, "referral_no", "referral"),
+         (EXTRACT_JSON, "extract_no", "court_extract"),
+         (RECALL_JSON, "referral_no", "referral_recall"))
+
+
 def _referral_json(reader: PdfFileReader) -> dict[str, Any] | None:
-    """Referral number, agency and SHA-256 of the embedded referral.json (or, for a court
-    extract, of its court-extract.json), if usable."""
-    payload = embedded_referral_json(reader)
-    number, kind = "referral_no", "referral"
-    if payload is None:
-        payload = embedded_referral_json(reader, EXTRACT_JSON)
-        number, kind = "extract_no", "court_extract"
-    if payload is None:
-        return None
-    try:
-        doc = json.loads(payload)
-        return {"json_sha256": hashlib.sha256(payload).hexdigest(),
-                "referral_no": str(doc[number]), "kind": kind,
-                "agency": str(doc["agency"]["code"])}
-    except (KeyError, TypeError, ValueError):
-        return None
+    """Number, agency and SHA-256 of the embedded referral.json (or of a court extract's or
+    a recall notice's JSON), if usable."""
+    for name, number, kind in KINDS:
+        payload = embedded_referral_json(reader, name)
+        if payload is None:
+            continue
+        try:
+            doc = json.loads(payload)
+            return {"json_sha256": hashlib.sha256(payload).hexdigest(),
+                    "referral_no": str(doc[number]), "kind": kind,
+                    "agency": str(doc["agency"]["code"])}
+        except (KeyError, TypeError, ValueError):
+            return None
+    return None
 
 
 def _common_name(cert: asn1_x509.Certificate) -> str:
