@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Clock, Studio
-from tests.referral_fixtures import dv_case, draft_referral, install_identity, pdf_text
+from tests.referral_fixtures import draft_referral, dv_case, install_identity, pdf_text
 from xinhe.errors import AccessDenied, InvalidInput
 from xinhe.export.outbox import read_manifest
 from xinhe.export.pipeline import export_referral

@@ -94,7 +94,8 @@ def build_recall_pdf(doc: dict[str, Any], now: datetime) -> bytes:
     canvas_class = layout.numbered_canvas(
         font, footer_left=f"审计链头 #{seq} · {head[:16]}",
         footer_mid=recall_number(str(doc["referral_no"])),
-        header=f"{doc['studio_name']} · 转介撤回通知", page_label=lambda x, y: f"第 {x} 页 / 共 {y} 页")
+        header=f"{doc['studio_name']} · 转介撤回通知",
+        page_label=lambda x, y: f"第 {x} 页 / 共 {y} 页")
     SimpleDocTemplate(
         out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + 12,
         bottomMargin=MARGIN + 6, initialFontName=font, author=str(doc["studio_name"]),
