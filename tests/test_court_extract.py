@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from conftest import Clock, Studio
 from test_cli import Run, initialised, run  # noqa: F401 (fixtures)
@@ -177,3 +178,40 @@ def test_cli_cases_extract_for_court(run: Run, initialised: str,  # noqa: F811
     code, _, err = run("cases", "extract", case.case_no, "--for", "court", "--out", str(out),
                        "--user", "admin", stdin="admin-pass-1\n")
     assert code == 1 and "咨询师或督导" in err
+
+
+def test_two_clicks_from_the_case_view(qtbot: QtBot, studio: Studio, clock: Clock) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+
+    from ui_helpers import click, find_dialog, signed_in, wait_idle
+    from xinhe.ui.dialogs.court_extract_dialog import CourtExtractDialog
+
+    install_identity(studio)
+    case = dv_case(studio, clock)
+    with signed_in(qtbot, studio.folder, "wang", Studio.PASSWORDS["wang"]) as (app, main):
+        view = main.open_case(case.case_id)
+        qtbot.waitUntil(lambda: view.data is not None, timeout=5000)
+        wait_idle(qtbot, app)
+        [start] = [b for b in view.findChildren(QPushButton) if b.text() == "求助记录证明……"]
+        click(qtbot, start)  # one
+        dialog = find_dialog(qtbot, CourtExtractDialog)
+        qtbot.waitUntil(lambda: dialog.items.count() > 0, timeout=5000)
+        ticked = {dialog.items.item(i).data(Qt.ItemDataRole.UserRole): dialog.items.item(
+            i).checkState() == Qt.CheckState.Checked for i in range(dialog.items.count())}
+        assert ticked["client:name"] and ticked["assessments"]
+        assert [k for k, on in ticked.items() if k.startswith("note:")] and not any(
+            on for k, on in ticked.items() if k.startswith("note:"))
+        click(qtbot, dialog.sign_button)  # two
+        qtbot.waitUntil(lambda: dialog.extract_no is not None, timeout=10_000)
+        assert dialog.extract_no in dialog.outcome.text()
+        assert dialog.print_button.isEnabled() and not dialog.sign_button.isEnabled()
+    [row] = studio.sup.vault.db.all("SELECT extract_no, chosen, pdf FROM court_extracts")
+    assert row["extract_no"] == dialog.extract_no and "note:" not in row["chosen"]
+    assert verify_pdf(bytes(row["pdf"])).ok
+    assert ("wang", case.case_no, dialog.extract_no) in _audit(studio, "extract.court")
+    with signed_in(qtbot, studio.folder, "staff", Studio.PASSWORDS["staff"]) as (app, main):
+        view = main.open_case(case.case_id)
+        qtbot.waitUntil(lambda: view.data is not None, timeout=5000)
+        wait_idle(qtbot, app)
+        assert not [b for b in view.findChildren(QPushButton) if b.text() == "求助记录证明……"]

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from conftest import Clock, Studio
 from tests.referral_fixtures import draft_referral, dv_case, install_identity, pdf_text
@@ -103,3 +104,47 @@ def test_a_notice_the_outbox_could_not_take_is_sent_again(
     assert again.delivered and again.sha256 == result.sha256
     assert again.referral.status == "recalled" and again.referral.status_note is None
     assert verify_pdf(again.delivered_to.read_bytes()).ok  # type: ignore[union-attr]
+
+
+def test_withdrawing_the_consent_offers_to_recall_the_referral_that_rested_on_it(
+        qtbot: QtBot, studio: Studio, clock: Clock, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QCheckBox, QLineEdit, QMessageBox, QPushButton
+
+    from ui_helpers import click, find_dialog, press_ok, signed_in, wait_idle
+    from xinhe.records.referral_policy import set_outbox_folder
+    from xinhe.ui.dialogs.simple import SimpleForm
+
+    outbox = tmp_path / "outbox"
+    outbox.mkdir()
+    set_outbox_folder(studio.admin.vault, str(outbox))
+    case, referral = _delivered(studio, clock, outbox)
+    with signed_in(qtbot, studio.folder, "wang", Studio.PASSWORDS["wang"]) as (app, main):
+        view = main.open_case(case.case_id)
+        qtbot.waitUntil(lambda: view.data is not None, timeout=5000)
+        wait_idle(qtbot, app)
+        items = [view.tree.topLevelItem(i) for i in range(view.tree.topLevelItemCount())]
+        view.tree.setCurrentItem(next(i for i in items if i.text(1).startswith("知情同意")))
+
+        def withdraw() -> list[QPushButton]:
+            return [b for b in view.findChildren(QPushButton) if b.text() == "撤回此同意……"
+                    and b.isVisible()]
+        qtbot.waitUntil(lambda: len(withdraw()) == 1, timeout=5000)
+        click(qtbot, withdraw()[0])
+        click(qtbot, find_dialog(qtbot, QMessageBox).button(QMessageBox.StandardButton.Yes))
+        form = find_dialog(qtbot, SimpleForm)
+        assert form.windowTitle() == "撤回转介"
+        [offered] = form.findChildren(QCheckBox)
+        assert referral.referral_no in offered.text() and offered.isChecked()
+        [reason] = [e for e in form.findChildren(QLineEdit) if e.objectName() == "recallReason"]
+        assert reason.text() == "当事人撤回了同意"
+        press_ok(qtbot, form)
+        qtbot.waitUntil(lambda: not form.isVisible(), timeout=10_000)
+        wait_idle(qtbot, app)
+    recalled = studio.sup.referrals.get(referral.id)
+    assert recalled.status == "recalled" and recalled.recall_reason == "当事人撤回了同意"
+    [notice] = outbox.glob("*-recall-police.pdf")
+    assert verify_pdf(notice.read_bytes()).ok
+    consent_id = referral.consent_id
+    assert studio.sup.vault.db.scalar(
+        "SELECT outcome FROM audit_event WHERE action = 'referral.recall'") == \
+        f"consent:{consent_id}"

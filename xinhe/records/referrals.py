@@ -268,6 +268,18 @@ class ReferralService:
                                "This referral has no signed recall notice yet.")
         return bytes(blob)
 
+    def print_copy(self, referral_id: int) -> bytes:
+        """The signed file to print — the recall notice once recalled, else the referral —
+        audited as a print, as an export is (the same people may do it)."""
+        referral = self.get(referral_id)
+        if referral.status not in ("signed", *RECALLABLE, "recalled"):
+            raise InvalidInput("该转介还没有签名的文件。", "This referral has no signed file yet.")
+        recalled = referral.status == "recalled" and referral.recall_sha256 is not None
+        pdf = self.recall_pdf(referral_id) if recalled else self.signed_pdf(referral_id)
+        self.vault.audit_event("referral.print", "referral", referral.referral_no,
+                               "recall" if recalled else "ok")
+        return pdf
+
     def rested_on(self, consent_id: int) -> list[Referral]:
         """The referrals still out (delivered or acknowledged) that rested on a consent."""
         return [r for r in self.find() if r.consent_id == consent_id

@@ -30,7 +30,7 @@ LINE_COLOUR = "#1f2933"
 
 
 def _ms(moment: Any) -> float:
-    return moment.timestamp() * 1000.0
+    return float(moment.timestamp()) * 1000.0
 
 
 def build_chart(series: ScoreSeries) -> QChart:
