@@ -117,3 +117,41 @@ def test_staff_print_a_delivered_referral_and_then_its_recall_notice(
     assert "转介撤回通知" in notice and "当事人撤回同意" in notice and "林某" not in notice
     assert prints(studio) == [("staff", "referral.print", referral.referral_no, "ok"),
                               ("staff", "referral.print", referral.referral_no, "recall")]
+
+
+def test_the_statistics_print_the_figures_and_the_print_is_audited(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QApplication
+    from stats_scenario import PASSWORDS, SHENZHEN, build
+
+    from xinhe.ui import i18n, style
+    from xinhe.ui.context import AppContext, ChangeBus
+    from xinhe.ui.operations.session import _opened
+    from xinhe.ui.screens.statistics import StatisticsScreen
+    from xinhe.ui.worker import DbWorker
+
+    scenario = build(tmp_path / "vault")
+    i18n.install("zh_CN")
+    style.apply(QApplication.instance())
+    worker = DbWorker()
+    opened = worker.call(lambda: _opened(scenario.folder.unlock("staff", PASSWORDS["staff"])))
+    try:
+        ctx = AppContext(worker, opened.services, opened.vault.actor, opened.org_name, False,
+                         ChangeBus())
+        screen = StatisticsScreen(ctx, zone=SHENZHEN)
+        qtbot.addWidget(screen)
+        screen.show()
+        qtbot.waitUntil(lambda: screen.report is not None and screen.print_button.isEnabled(),
+                        timeout=10_000)
+        paper = tmp_path / "stats.pdf"
+        screen.print_report(pdf_printer(paper))
+        text = printed(qtbot, paper, tmp_path)
+        qtbot.waitUntil(lambda: screen.message.text() == "已发送到打印机。", timeout=5000)
+        audit = worker.call(lambda: [(r["user"], r["outcome"]) for r in opened.vault.db.all(
+            "SELECT * FROM audit_event WHERE action = 'stats.export'")])
+    finally:
+        worker.call(opened.vault.close)
+        worker.shutdown()
+        scenario.close()
+    assert "统计报告" in text and "服务个案数" in text.replace(" ", "")
+    assert audit == [("staff", "print")]

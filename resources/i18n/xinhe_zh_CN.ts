@@ -2926,6 +2926,10 @@
         <translation>含图表的统计报告，以工作室证书电子签名。</translation>
     </message>
     <message>
+        <source>Print…</source>
+        <translation>打印……</translation>
+    </message>
+    <message>
         <source>All counsellors</source>
         <translation>全部咨询师</translation>
     </message>
@@ -3000,6 +3004,10 @@
     <message>
         <source>Making and signing the PDF…</source>
         <translation>正在生成并签署 PDF…</translation>
+    </message>
+    <message>
+        <source>Sent to the printer.</source>
+        <translation>已发送到打印机。</translation>
     </message>
     <message>
         <source>Saved: %1</source>

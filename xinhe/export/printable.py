@@ -18,7 +18,9 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 
 from xinhe.errors import InvalidInput
 from xinhe.export.verify import KINDS, embedded_referral_json
+from xinhe.i18n import pick
 from xinhe.records import vocab
+from xinhe.records.stats import StatsReport
 
 TABLE = "border='1' cellspacing='0' cellpadding='4' width='100%'"
 
@@ -117,6 +119,23 @@ def recall_html(doc: dict[str, Any], sha256: str) -> str:
     body += ("<p>本机构撤回上述转介。请停止使用该转介材料，不再向第三方提供，并按贵单位的"
              "规定删除或封存已收到的文件，回复确认。</p>")
     return _page("转介撤回通知", body, sha256, f"{doc['referral_no']}-recall")
+
+
+def statistics_html(report: StatsReport, lang: str | None = None) -> str:
+    """The period's figures on paper: the same rows as the CSV export (aggregates only)."""
+    from xinhe.records.stats_table import figure_rows, format_value, month_rows, report_rows
+
+    body = _table([(r.label, format_value(r.value, lang)) for r in report_rows(report, lang)
+                   if not r.heading])
+    rows = [*figure_rows(report, lang), *month_rows(report, lang)]
+    body += "<table " + TABLE + ">" + "".join(
+        f"<tr><td colspan='2'><b>{escape(r.label)}</b></td></tr>" if r.heading else
+        f"<tr><td>{'&nbsp;' * 4 * r.depth}{escape(r.label)}"
+        f"{(' ' + escape(r.month)) if r.month else ''}</td>"
+        f"<td align='right'>{escape(format_value(r.value, lang))}</td></tr>"
+        for r in rows) + "</table>"
+    title = pick("统计报告", "Statistics report", lang)
+    return f"<html><body><h2 align='center'>{escape(title)}</h2>{body}</body></html>"
 
 
 RENDERERS = {"referral": referral_html, "court_extract": extract_html,

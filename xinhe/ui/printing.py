@@ -26,11 +26,30 @@ if TYPE_CHECKING:
 def print_signed(*, ctx: AppContext, parent: QWidget, fetch: Callable[[Services], bytes],
                  title: str, printer: QPrinter | None = None,
                  on_done: Callable[[], None] | None = None) -> None:
-    """Ask where to print (Qt's print dialog), then fetch (audited) and print.
+    """Ask where to print (Qt's print dialog), then fetch the signed file (audited) and
+    print its paper copy. With `printer` given (a PDF printer in the tests) no dialog."""
+    def make(services: Services) -> str:
+        from xinhe.export.printable import printable_html
 
-    With `printer` given (a PDF printer in the tests) the dialog is not shown."""
+        return printable_html(fetch(services))
+    print_document(ctx=ctx, parent=parent, make=make, title=title, printer=printer,
+                   on_done=on_done)
+
+
+def print_document(*, ctx: AppContext, parent: QWidget, make: Callable[[Services], str],
+                   title: str, printer: QPrinter | None = None,
+                   on_done: Callable[[], None] | None = None) -> None:
+    """Ask where to print, then `make(services)` the page's HTML on the database thread
+    (where the print is checked and audited) and print it."""
+    def go(chosen: QPrinter) -> None:
+        def ready(html: str) -> None:
+            render(html, chosen, title)
+            if on_done is not None:
+                on_done()
+        operations.run(ctx, make, parent=parent, on_done=ready)
+
     if printer is not None:
-        _fetch_and_print(ctx, parent, fetch, title, printer, on_done)
+        go(printer)
         return
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
@@ -38,25 +57,9 @@ def print_signed(*, ctx: AppContext, parent: QWidget, fetch: Callable[[Services]
     dialog = QPrintDialog(chosen, parent)
     dialog.setWindowTitle(QCoreApplication.translate("Printing", "Print %1").replace(
         "%1", title))
-    dialog.accepted.connect(lambda: _fetch_and_print(ctx, parent, fetch, title, chosen,
-                                                     on_done))
+    dialog.accepted.connect(lambda: go(chosen))
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.show()
-
-
-def _fetch_and_print(ctx: AppContext, parent: QWidget, fetch: Callable[[Services], bytes],
-                     title: str, printer: QPrinter,
-                     on_done: Callable[[], None] | None) -> None:
-    def work(services: Services) -> str:
-        from xinhe.export.printable import printable_html
-
-        return printable_html(fetch(services))
-
-    def ready(html: str) -> None:
-        render(html, printer, title)
-        if on_done is not None:
-            on_done()
-    operations.run(ctx, work, parent=parent, on_done=ready)
 
 
 def render(html: str, printer: QPrinter, title: str) -> None:
