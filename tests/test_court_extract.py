@@ -25,7 +25,8 @@ from tests.referral_fixtures import (
 from xinhe.errors import AccessDenied, InvalidInput
 from xinhe.export.court_extract import export_court_extract
 from xinhe.export.verify import verify_pdf
-from xinhe.records.court_extract import JSON_NAME, extract_copy, extract_items
+from xinhe.records.court_extract import JSON_NAME, extract_items
+from xinhe.records.court_extract_store import extract_copy
 from xinhe.records.vault import VaultFolder
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -28,14 +28,8 @@ from xinhe.export.pdf import _p as para
 from xinhe.export.pdf import _when as when_text
 from xinhe.export.sign import SigningFailed, sign_pdf
 from xinhe.records import templates as tpl
-from xinhe.records.court_extract import (
-    JSON_NAME,
-    CourtExtract,
-    ExtractRecord,
-    ExtractSection,
-    build_extract,
-    record_extract,
-)
+from xinhe.records.court_extract import JSON_NAME, CourtExtract, ExtractSection, build_extract
+from xinhe.records.court_extract_store import ExtractRecord, record_extract
 from xinhe.records.signing_store import SigningStore
 from xinhe.records.vault import Vault
 

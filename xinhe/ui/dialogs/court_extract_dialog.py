@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from xinhe.i18n import language
-from xinhe.records.court_extract import ExtractItem, extract_copy, extract_items
+from xinhe.records.court_extract import ExtractItem, extract_items
+from xinhe.records.court_extract_store import extract_copy
 from xinhe.ui import operations
 from xinhe.ui.locking import lock_button
 from xinhe.ui.widgets import ErrorLine, label
