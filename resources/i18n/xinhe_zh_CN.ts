@@ -482,6 +482,10 @@
         <translation>转介……</translation>
     </message>
     <message>
+        <source>Record for the court…</source>
+        <translation>求助记录证明……</translation>
+    </message>
+    <message>
         <source>Record consent…</source>
         <translation>记录知情同意……</translation>
     </message>
@@ -1254,6 +1258,49 @@
     <message>
         <source>Select All</source>
         <translation>全选</translation>
+    </message>
+</context>
+<context>
+    <name>CourtExtractDialog</name>
+    <message>
+        <source>Record of help sought, for the court</source>
+        <translation>求助记录证明（供人民法院）</translation>
+    </message>
+    <message>
+        <source>The court may take the studio&apos;s record of her help-seeking as evidence for a protection order. Tick what the court needs — the minimum is ticked already. Session-note text goes in only where you tick it; her address, phone and ID number never do. The extract is signed by the studio and kept in the vault.</source>
+        <translation>人民法院审查人身安全保护令申请时，可以把本机构的求助记录作为证据。请勾选法院需要的内容——最少必要的内容已经勾选。咨询记录原文只有勾选时才会写入；住址、电话和身份证号一律不写入。证明由工作室电子签名，并保存在数据库中。</translation>
+    </message>
+    <message>
+        <source>Sign the extract</source>
+        <translation>签名生成</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>打印……</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>另存为 PDF……</translation>
+    </message>
+    <message>
+        <source>Signed and kept: %1 (SHA-256 %2…). Print it or save it as a PDF for the court.</source>
+        <translation>已签名并保存：%1（SHA-256 %2…）。可以打印，或另存为 PDF 交给法院。</translation>
+    </message>
+    <message>
+        <source>%1 sent to the printer.</source>
+        <translation>%1 已发送到打印机。</translation>
+    </message>
+    <message>
+        <source>Save the signed extract</source>
+        <translation>保存已签名的证明</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation>已保存：%1</translation>
     </message>
 </context>
 <context>
@@ -2148,6 +2195,13 @@
     </message>
 </context>
 <context>
+    <name>Printing</name>
+    <message>
+        <source>Print %1</source>
+        <translation>打印 %1</translation>
+    </message>
+</context>
+<context>
     <name>ProgressPage</name>
     <message>
         <source>Signing and delivering</source>
@@ -2224,6 +2278,33 @@
     <message>
         <source>Your password</source>
         <translation>您的密码</translation>
+    </message>
+</context>
+<context>
+    <name>Recall</name>
+    <message>
+        <source>Recall referrals</source>
+        <translation>撤回转介</translation>
+    </message>
+    <message>
+        <source>A signed recall notice goes to the agency through the outbox, asking it to stop using the referral.</source>
+        <translation>撤回后，一份已签名的撤回通知会通过发件箱送给接收机构，请其停止使用该转介材料。</translation>
+    </message>
+    <message>
+        <source>%1 to %2, delivered %3</source>
+        <translation>%1（转给%2，%3 送达）</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>The client withdrew her consent</source>
+        <translation>当事人撤回了同意</translation>
+    </message>
+    <message>
+        <source>Recall</source>
+        <translation>撤回</translation>
     </message>
 </context>
 <context>
@@ -2540,6 +2621,10 @@
         <source>Acknowledged</source>
         <translation>已确认接收</translation>
     </message>
+    <message>
+        <source>Recalled</source>
+        <translation>已撤回</translation>
+    </message>
 </context>
 <context>
     <name>ReferralWizard</name>
@@ -2626,6 +2711,10 @@
         <translation>已确认接收</translation>
     </message>
     <message>
+        <source>Recalled</source>
+        <translation>已撤回</translation>
+    </message>
+    <message>
         <source>Export studio certificate…</source>
         <translation>导出工作室证书…</translation>
     </message>
@@ -2650,6 +2739,18 @@
         <translation>另存 PDF 副本…</translation>
     </message>
     <message>
+        <source>Print…</source>
+        <translation>打印……</translation>
+    </message>
+    <message>
+        <source>Recall…</source>
+        <translation>撤回……</translation>
+    </message>
+    <message>
+        <source>Recall a delivered referral: a signed notice goes to the agency through the outbox.</source>
+        <translation>撤回已送达的转介：一份已签名的撤回通知会通过发件箱送给接收机构。</translation>
+    </message>
+    <message>
         <source>drafted by %1 on %2</source>
         <translation>%1 于 %2 起草</translation>
     </message>
@@ -2664,6 +2765,10 @@
     <message>
         <source>confirmed: %1</source>
         <translation>对方确认：%1</translation>
+    </message>
+    <message>
+        <source>recalled by %1 on %2: %3</source>
+        <translation>%1 于 %2 撤回：%3</translation>
     </message>
     <message>
         <source>%1 delivered: %2</source>
@@ -2692,6 +2797,14 @@
     <message>
         <source>Saved: %1</source>
         <translation>已保存：%1</translation>
+    </message>
+    <message>
+        <source>%1 sent to the printer.</source>
+        <translation>%1 已发送到打印机。</translation>
+    </message>
+    <message>
+        <source>%1 recalled; the notice is in the outbox.</source>
+        <translation>%1 已撤回，撤回通知已放入发件箱。</translation>
     </message>
     <message>
         <source>Export the studio certificate</source>
@@ -3368,6 +3481,10 @@
         <translation>含图表的统计报告，以工作室证书电子签名。</translation>
     </message>
     <message>
+        <source>Print…</source>
+        <translation>打印……</translation>
+    </message>
+    <message>
         <source>All counsellors</source>
         <translation>全部咨询师</translation>
     </message>
@@ -3451,6 +3568,10 @@
     <message>
         <source>Making and signing the PDF…</source>
         <translation>正在生成并签署 PDF…</translation>
+    </message>
+    <message>
+        <source>Sent to the printer.</source>
+        <translation>已发送到打印机。</translation>
     </message>
     <message>
         <source>Saved: %1</source>

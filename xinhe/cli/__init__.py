@@ -124,6 +124,10 @@ class Parsers:
         _OWNERS[self._prefix + name] = self._module
         return parser
 
+    def owned_by(self, module: str) -> Parsers:
+        """The same place, for actions whose handlers live in another module."""
+        return Parsers(self._sub, self._common, module, self._prefix)
+
     def group(self, name: str, help: str) -> Parsers:  # noqa: A002
         """A command with actions (`xinhe users add …`)."""
         parser = self._sub.add_parser(name, parents=[self._common], help=help)

@@ -52,10 +52,12 @@ def casework(parsers: Parsers) -> None:
     p.add_argument("--cases", type=int, default=150, help="number of cases (default 150)")
     p.add_argument("--seed", type=int, default=2019, help="random seed (default 2019)")
     p.add_argument("--replace", action="store_true", help="rebuild an existing demo vault")
-    p = parsers.group("cases", "cases").command("list", "list the cases you may see")
+    cases = parsers.group("cases", "cases")
+    p = cases.command("list", "list the cases you may see")
     p.add_argument("--risk", choices=("high", "medium", "low"))
     p.add_argument("--status", choices=("intake", "active", "followup", "closed"))
     p.add_argument("--overdue", action="store_true", help="only cases with overdue items")
+    extract(cases.owned_by("extract"))
     p = parsers.command("search", "full-text search of what you may read (stdin: your "
                         "password, then, with TEXT '-', the search words on the next line)")
     p.add_argument("text", metavar="TEXT", help="the search words, or '-' to read them from "
@@ -65,6 +67,21 @@ def casework(parsers: Parsers) -> None:
     p = parsers.group("templates", "structured templates").command(
         "check", "validate the shipped templates, or those in DIR")
     p.add_argument("dir", nargs="?", metavar="DIR")
+
+
+def extract(cases: Parsers) -> None:
+    p = cases.command("extract", "a signed record of help sought for a court (求助记录证明): "
+                      "counsellor or supervisor; what goes in is chosen with --include")
+    p.add_argument("case_no", metavar="CASE_NO")
+    p.add_argument("--for", dest="recipient", required=True, choices=("court",),
+                   help="who it is for (court)")
+    p.add_argument("--out", metavar="DIR", help="folder to write the PDF to (needed unless "
+                   "--list)")
+    p.add_argument("--include", action="append", default=[], metavar="ITEM",
+                   help="an item to include (repeatable; see --list); default: the minimum "
+                   "necessary (no session-note text)")
+    p.add_argument("--list", action="store_true", help="list the items that can be included, "
+                   "and make nothing")
 
 
 def referrals(parsers: Parsers) -> None:

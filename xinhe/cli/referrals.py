@@ -174,7 +174,8 @@ def cmd_verify(ctx: Context) -> int:
         rows = [(pick("签名机构", "Signed by"), result.signer),
                 (pick("导出人", "Exported by"), result.signer_name),
                 (pick("签名时间", "Signing time"), when),
-                (pick("转介编号", "Referral number"), result.referral_no),
+                (pick("证明编号", "Extract number") if result.kind == "court_extract" else
+                 pick("转介编号", "Referral number"), result.referral_no),
                 (pick("接收机构", "Agency"),
                  vocab.label(vocab.AGENCIES, result.agency) if result.agency else None),
                 ("referral.json SHA-256", result.json_sha256),

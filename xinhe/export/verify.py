@@ -33,8 +33,10 @@ from pyhanko_certvalidator import ValidationContext
 
 from xinhe.errors import XinheError
 from xinhe.i18n import pick
+from xinhe.records.court_extract import JSON_NAME as EXTRACT_JSON
 from xinhe.records.packet_contract import JSON_NAME
 from xinhe.records.platform_contract import JSON_NAME as REPORT_JSON_NAME
+from xinhe.records.referrals import RECALL_JSON
 
 # pyHanko logs each untrusted path with a traceback; the result says it in one line.
 logging.getLogger("pyhanko").addHandler(logging.NullHandler())
@@ -90,8 +92,8 @@ class VerifyResult:
     json_sha256: str | None = None
     cert_fingerprint: str | None = None
     trusted: bool = False
-    #: "referral", or "platform_report" (then referral_no is the report number and agency
-    #: "platform")
+    #: "referral", "court_extract", "referral_recall", or "platform_report" (then
+    #: referral_no is the report number and agency "platform")
     kind: str = "referral"
 
     @property
@@ -218,26 +220,28 @@ def embedded_referral_json(reader: PdfFileReader, name: str = JSON_NAME) -> byte
     return None
 
 
+#: The signed kinds accepted: (embedded JSON, the key of its number, kind).
+KINDS = ((JSON_NAME, "referral_no", "referral"),
+         (EXTRACT_JSON, "extract_no", "court_extract"),
+         (RECALL_JSON, "referral_no", "referral_recall"),
+         (REPORT_JSON_NAME, "report_no", "platform_report"))
+
+
 def _referral_json(reader: PdfFileReader) -> dict[str, Any] | None:
-    """Number, agency and SHA-256 of the embedded referral.json or platform-report.json,
-    if usable."""
-    payload = embedded_referral_json(reader)
-    report = payload is None
-    if report:
-        payload = embedded_referral_json(reader, REPORT_JSON_NAME)
-    if payload is None:
-        return None
-    try:
-        doc = json.loads(payload)
-        if report:
+    """Number, agency and SHA-256 of the embedded referral.json (or of a court extract's,
+    a recall notice's or a platform report's JSON), if usable."""
+    for name, number, kind in KINDS:
+        payload = embedded_referral_json(reader, name)
+        if payload is None:
+            continue
+        try:
+            doc = json.loads(payload)
+            agency = "platform" if kind == "platform_report" else str(doc["agency"]["code"])
             return {"json_sha256": hashlib.sha256(payload).hexdigest(),
-                    "referral_no": str(doc["report_no"]), "agency": "platform",
-                    "kind": "platform_report"}
-        return {"json_sha256": hashlib.sha256(payload).hexdigest(),
-                "referral_no": str(doc["referral_no"]),
-                "agency": str(doc["agency"]["code"])}
-    except (KeyError, TypeError, ValueError):
-        return None
+                    "referral_no": str(doc[number]), "kind": kind, "agency": agency}
+        except (KeyError, TypeError, ValueError):
+            return None
+    return None
 
 
 def _common_name(cert: asn1_x509.Certificate) -> str:

@@ -540,15 +540,6 @@ CREATE INDEX platform_reports_status ON platform_reports (status, id)
 """
 
 
-def fill_name_sound(db: Any) -> None:
-    """The sound key of every existing client (the code that writes clients keeps it after)."""
-    from xinhe.records.names import sound_key
-
-    for row in db.all("SELECT id, name FROM clients"):
-        db.execute("UPDATE clients SET name_sound = ? WHERE id = ?",
-                   (sound_key(row["name"]), row["id"]))
-
-
 # Register import (xinhe/records/register_import.py): imported clients and cases keep the
 # file and row they came from; a case's keyed row fingerprint makes a second import of the
 # same rows create nothing. Numbered 7: migration 6 comes from the platform dispatch work.
@@ -621,6 +612,45 @@ CREATE INDEX linked_persons_id ON linked_persons (id_key)
 """
 
 
+# Evidence (xinhe/records/court_extract.py) and recall (xinhe/records/referrals.py): each
+# court extract the studio signed, with what was chosen for it, and a referral's recall
+# (who, when, why, and the signed notice sent after it).
+V9_EVIDENCE = """
+CREATE TABLE court_extracts (
+    id          INTEGER PRIMARY KEY,
+    case_id     INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    extract_no  TEXT NOT NULL UNIQUE,
+    chosen      TEXT NOT NULL,
+    document    TEXT NOT NULL,
+    created_by  INTEGER NOT NULL REFERENCES users(id),
+    created_at  TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL,
+    pdf         BLOB NOT NULL
+)
+;;
+CREATE INDEX court_extracts_case ON court_extracts (case_id, id)
+;;
+ALTER TABLE referrals ADD COLUMN recalled_at TEXT
+;;
+ALTER TABLE referrals ADD COLUMN recalled_by INTEGER REFERENCES users(id)
+;;
+ALTER TABLE referrals ADD COLUMN recall_reason TEXT
+;;
+ALTER TABLE referrals ADD COLUMN recall_sha256 TEXT
+;;
+ALTER TABLE referrals ADD COLUMN recall_pdf BLOB
+"""
+
+
+def fill_name_sound(db: Any) -> None:
+    """The sound key of every existing client (the code that writes clients keeps it after)."""
+    from xinhe.records.names import sound_key
+
+    for row in db.all("SELECT id, name FROM clients"):
+        db.execute("UPDATE clients SET name_sound = ? WHERE id = ?",
+                   (sound_key(row["name"]), row["id"]))
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "foundation: meta, users, audit chain, settings", V1_FOUNDATION),
     Migration(2, "casework: clients, cases, notes, assessments, clocks, referrals, search",
@@ -633,4 +663,5 @@ MIGRATIONS: list[Migration] = [
     Migration(7, "register import: source file and row, row fingerprints", V7_REGISTER_IMPORT),
     Migration(8, "casework depth: confidential client fields, alias, linked persons",
               V8_SAFE_PEOPLE),
+    Migration(9, "evidence: court extracts, referral recalls", V9_EVIDENCE),
 ]

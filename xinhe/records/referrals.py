@@ -2,12 +2,15 @@
 covering that purpose and recipient, or a recorded legal basis.
 
 Status: draft → signed (the PDF is made and signed) → delivered (in the platform's outbox)
-→ acknowledged (recorded by hand when the agency confirms).
+→ acknowledged (recorded by hand when the agency confirms). A delivered (or acknowledged)
+referral can be recalled with a reason → recalled; a signed recall notice then follows it to
+the outbox (xinhe/export/recall.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from xinhe.errors import InvalidInput, NotFound
@@ -58,7 +61,15 @@ class Referral:
     acknowledged_at: str | None
     acknowledgement: str | None
     version: int
+    recalled_at: str | None = None
+    recalled_by: str | None = None
+    recall_reason: str | None = None
+    recall_sha256: str | None = None
 
+
+#: A recall notice's machine-readable part, embedded in its signed PDF.
+RECALL_JSON = "referral-recall.json"
+RECALLABLE = ("delivered", "acknowledged")
 
 SQL = """
 SELECT r.id, r.case_id, c.case_no, cl.name AS client_name, r.referral_no, r.agency, r.purpose,
@@ -66,7 +77,9 @@ SELECT r.id, r.case_id, c.case_no, cl.name AS client_name, r.referral_no, r.agen
        (SELECT display_name FROM users WHERE id = r.created_by) AS created_by_name,
        r.created_at, (SELECT display_name FROM users WHERE id = r.signed_by) AS signed_by_name,
        r.signed_at, r.file_sha256, r.delivered_at, r.delivered_to, r.acknowledged_at,
-       r.acknowledgement, r.version
+       r.acknowledgement, r.version, r.recalled_at,
+       (SELECT display_name FROM users WHERE id = r.recalled_by) AS recalled_by_name,
+       r.recall_reason, r.recall_sha256
 FROM referrals r JOIN cases c ON c.id = r.case_id JOIN clients cl ON cl.id = c.client_id
 """
 
@@ -77,7 +90,8 @@ def _referral(r: Any) -> Referral:
                     r["status_note"], r["consent_id"], r["created_by_name"], r["created_at"],
                     r["signed_by_name"], r["signed_at"], r["file_sha256"], r["delivered_at"],
                     r["delivered_to"], r["acknowledged_at"], r["acknowledgement"],
-                    r["version"])
+                    r["version"], r["recalled_at"], r["recalled_by_name"], r["recall_reason"],
+                    r["recall_sha256"])
 
 
 class ReferralService:
@@ -200,3 +214,73 @@ class ReferralService:
             (iso(self.vault.now()), note.strip() or None, referral_id))
         self.vault.audit_event("referral.acknowledge", "referral", referral.referral_no)
         return self.get(referral_id)
+
+    # -- recall ------------------------------------------------------------------------------
+    def recall(self, referral_id: int, reason: str, *, consent_id: int | None = None) -> Referral:
+        """Counsellor or supervisor: recall a delivered referral, with the reason (audited).
+        The signed notice to the agency is made and delivered by xinhe.export.recall."""
+        self.vault.require_role("counsellor", "supervisor")
+        referral = self.get(referral_id)
+        require_case(self.vault, referral.case_id, "write")
+        reason = reason.strip()
+        if not reason:
+            raise InvalidInput("请写明撤回转介的原因。", "Give the reason for the recall.")
+        if referral.status not in RECALLABLE:
+            raise InvalidInput("只有已送达的转介才能撤回。",
+                               "Only a delivered referral can be recalled.")
+        cursor = self.vault.db.execute(
+            "UPDATE referrals SET status = 'recalled', recalled_at = ?, recalled_by = ?,"
+            " recall_reason = ?, status_note = NULL, version = version + 1 WHERE id = ?"
+            " AND status IN ('delivered', 'acknowledged')",
+            (iso(self.vault.now()), self.vault.actor.user_id, reason, referral_id))
+        if cursor.rowcount != 1:  # recalled on another workstation a moment ago
+            raise InvalidInput("该转介已经撤回。", "This referral was already recalled.")
+        self.vault.audit_event("referral.recall", "referral", referral.referral_no,
+                               f"consent:{consent_id}" if consent_id else "ok")
+        return self.get(referral_id)
+
+    def mark_recall_signed(self, referral_id: int, pdf: bytes, sha256: str) -> Referral:
+        """Keep the signed recall notice with the referral."""
+        referral = self.get(referral_id)
+        if referral.status != "recalled":
+            raise InvalidInput("该转介没有撤回。", "This referral was not recalled.")
+        self.vault.db.execute("UPDATE referrals SET recall_pdf = ?, recall_sha256 = ?,"
+                              " version = version + 1 WHERE id = ?", (pdf, sha256, referral_id))
+        self.vault.audit_event("referral.recall_sign", "referral", referral.referral_no,
+                               sha256[:16])
+        return self.get(referral_id)
+
+    def mark_recall_delivered(self, referral_id: int, destination: str) -> Referral:
+        """The recall notice reached the outbox (the status stays "recalled")."""
+        referral = self.get(referral_id)
+        self.vault.db.execute("UPDATE referrals SET status_note = NULL, version = version + 1"
+                              " WHERE id = ?", (referral_id,))
+        self.vault.audit_event("referral.recall_deliver", "referral", referral.referral_no,
+                               Path(destination).name)
+        return self.get(referral_id)
+
+    def recall_pdf(self, referral_id: int) -> bytes:
+        referral = self.get(referral_id)
+        blob = self.vault.db.scalar("SELECT recall_pdf FROM referrals WHERE id = ?",
+                                    (referral.id,))
+        if blob is None:
+            raise InvalidInput("该转介还没有签名的撤回通知。",
+                               "This referral has no signed recall notice yet.")
+        return bytes(blob)
+
+    def print_copy(self, referral_id: int) -> bytes:
+        """The signed file to print — the recall notice once recalled, else the referral —
+        audited as a print, as an export is (the same people may do it)."""
+        referral = self.get(referral_id)
+        if referral.status not in ("signed", *RECALLABLE, "recalled"):
+            raise InvalidInput("该转介还没有签名的文件。", "This referral has no signed file yet.")
+        recalled = referral.status == "recalled" and referral.recall_sha256 is not None
+        pdf = self.recall_pdf(referral_id) if recalled else self.signed_pdf(referral_id)
+        self.vault.audit_event("referral.print", "referral", referral.referral_no,
+                               "recall" if recalled else "ok")
+        return pdf
+
+    def rested_on(self, consent_id: int) -> list[Referral]:
+        """The referrals still out (delivered or acknowledged) that rested on a consent."""
+        return [r for r in self.find() if r.consent_id == consent_id
+                and r.status in RECALLABLE]

@@ -12,6 +12,7 @@ from xinhe.records import vocab
 from xinhe.records.attachments import Attachment
 from xinhe.records.notes import CRISIS_TEMPLATE, SESSION_TEMPLATE, Assessment, SessionNote
 from xinhe.records.planning import FollowUp
+from xinhe.records.referrals import Referral
 from xinhe.records.timeline import TimelineEntry
 from xinhe.ui import operations
 from xinhe.ui.dialogs.records import (
@@ -47,6 +48,7 @@ def main_actions(view: CaseView) -> list[tuple[str, Callable[[], None], str]]:
         (translate("CaseActions", "Safety plan"), lambda: safety_plan(view), ""),
         (translate("CaseActions", "Schedule follow-up"), lambda: schedule_followup(view), ""),
         (translate("CaseActions", "Referral…"), lambda: referral(view), "Ctrl+Shift+R"),
+        (translate("CaseActions", "Record for the court…"), lambda: court_extract(view), ""),
     ]
 
 
@@ -295,10 +297,23 @@ def consent(view: CaseView) -> None:
     open_consent_dialog(view.ctx, view.case_id, view)
 
 
+def court_extract(view: CaseView) -> None:
+    from xinhe.ui.dialogs.court_extract_dialog import open_court_extract
+
+    open_court_extract(view.ctx, view.case_id, view)
+
+
 def withdraw_consent(view: CaseView, consent_id: int) -> None:
+    from xinhe.ui.dialogs.consent_dialog import offer_recall
+
+    def offer(rested: list[Referral]) -> None:
+        offer_recall(view.ctx, view, rested, consent_id=consent_id)
+
     def withdraw() -> None:
-        operations.run(view.ctx, lambda s: s.consents.withdraw(consent_id), parent=view,
-                       changed={"consent"})
+        # After the withdrawal, offer to recall the delivered referrals that rested on it.
+        operations.run(view.ctx, lambda s: (s.consents.withdraw(consent_id),
+                                            s.referrals.rested_on(consent_id))[1],
+                       parent=view, changed={"consent"}, on_done=offer)
 
     confirm(view, translate("CaseActions", "Withdraw consent"), translate(
         "CaseActions",

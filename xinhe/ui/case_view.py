@@ -39,6 +39,7 @@ from xinhe.ui.case_data import (
 )
 from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs.clock_notice import clock_name
+from xinhe.ui.score_chart import ScoreCharts
 from xinhe.ui.style import RISK_COLOURS
 from xinhe.ui.widgets import label
 
@@ -84,6 +85,8 @@ class CaseView(QWidget):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
+        self.scores = ScoreCharts(ctx, case_id, right)
+        right_layout.addWidget(self.scores)
         self.detail = QTextBrowser()
         self.detail.setOpenLinks(False)
         right_layout.addWidget(self.detail, 1)
@@ -118,6 +121,8 @@ class CaseView(QWidget):
         self.header.setText(self._header_html(data))
         self.header.setToolTip(self._risk_history_text(data))
         self.clocks.setText(self._clocks_html(data))
+        if not self.scores.enabled:
+            self.scores.show_for(h.can_read_notes)
         self._build_actions()
         selected, self.wanted = self.wanted or self._selected_key(), None
         self.tree.clear()

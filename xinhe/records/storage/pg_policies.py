@@ -141,6 +141,8 @@ POLICIES: dict[str, tuple[str, str, str, str, str]] = {
                             f"({R} IN ('supervisor', 'staff'))", SUPERVISOR, "false",
                             "received_by"),
     "platform_reports": (HEADER, HEADER, HEADER, SUPERVISOR, "created_by"),
+    # A court extract holds note content: those who may read the notes, never changed.
+    "court_extracts": (NOTES, NOTES, "false", SUPERVISOR, "created_by"),
 }
 # Drafts are their writer's alone, whatever the role.
 OWN_ROW = {"drafts": f"user_id = {U}"}
@@ -189,7 +191,8 @@ def grants() -> list[str]:
            f"GRANT SELECT, INSERT, UPDATE, DELETE ON xinhe.platform_dispatches,"
            f" xinhe.platform_reports TO {workers}",
            "GRANT SELECT, INSERT, UPDATE ON xinhe.platform_dispatches,"
-           " xinhe.platform_reports TO xinhe_staff"]
+           " xinhe.platform_reports TO xinhe_staff",
+           f"GRANT SELECT, INSERT, DELETE ON xinhe.court_extracts TO {workers}"]
     functions = ("current_user_id()", "current_username()", "current_role()",
                  "my_case_ids()", "client_has_case(bigint)", "can_see_case(bigint, text)",
                  "audit_append(text, text, text, text)", "audit_head()")

@@ -223,6 +223,16 @@ CREATE TABLE xinhe.platform_reports (
     pdf bytea, delivered_at text, delivered_to text);
 CREATE INDEX platform_reports_case ON xinhe.platform_reports (case_id, id);
 CREATE INDEX platform_reports_status ON xinhe.platform_reports (status, id);
+CREATE TABLE xinhe.court_extracts (
+    id {ID}, case_id {CASE_REF}, extract_no text NOT NULL UNIQUE, chosen text NOT NULL,
+    document text NOT NULL, created_by {USER_REF}, created_at text NOT NULL,
+    file_sha256 text NOT NULL, pdf bytea NOT NULL);
+CREATE INDEX court_extracts_case ON xinhe.court_extracts (case_id, id);
+ALTER TABLE xinhe.referrals ADD COLUMN recalled_at text;
+ALTER TABLE xinhe.referrals ADD COLUMN recalled_by {OPT_USER_REF};
+ALTER TABLE xinhe.referrals ADD COLUMN recall_reason text;
+ALTER TABLE xinhe.referrals ADD COLUMN recall_sha256 text;
+ALTER TABLE xinhe.referrals ADD COLUMN recall_pdf bytea;
 """
 
 # The vault's "signed records are locked" triggers, same columns and messages.
@@ -332,6 +342,7 @@ AUDITED: dict[str, tuple[str, ...]] = {
     "platform_dispatches": ("id",), "platform_reports": ("id",),
     "client_confidential": ("client_id", "field"),
     "linked_persons": ("id",),
+    "court_extracts": ("id",),
 }
 
 

@@ -4,9 +4,10 @@ emergency). Used from the case view and from the referral wizard."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QCoreApplication, QDate, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -23,9 +24,11 @@ from PySide6.QtWidgets import (
 
 from xinhe.records import vocab
 from xinhe.records.consent import Consent
+from xinhe.records.referrals import Referral
 from xinhe.records.services import Services
 from xinhe.ui import operations
 from xinhe.ui.context import AppContext
+from xinhe.ui.dialogs.simple import SimpleForm
 from xinhe.ui.locking import lock_button
 from xinhe.ui.widgets import ErrorLine, label
 
@@ -157,3 +160,36 @@ def open_consent_dialog(ctx: AppContext, case_id: int, parent: QWidget, *,
                            fixed=fixed)
     dialog.open()
     return dialog
+
+
+def offer_recall(ctx: AppContext, parent: QWidget, referrals: list[Referral], *,
+                 consent_id: int | None = None, intro: str = "",
+                 on_done: Callable[[object], None] | None = None) -> SimpleForm | None:
+    """Offer to recall delivered referrals (all ticked), with the reason; each recall sends
+    a signed notice to the outbox. After a consent is withdrawn: those that rested on it."""
+    if not referrals:
+        return None
+    form = SimpleForm(ctx, QCoreApplication.translate("Recall", "Recall referrals"), intro or
+                      QCoreApplication.translate(
+                          "Recall", "A signed recall notice goes to the agency through the "
+                          "outbox, asking it to stop using the referral."), parent)
+    for referral in referrals:
+        form.add_check(f"r{referral.id}", QCoreApplication.translate(
+            "Recall", "%1 to %2, delivered %3").replace("%1", referral.referral_no)
+            .replace("%2", vocab.label(vocab.AGENCIES, referral.agency))
+            .replace("%3", (referral.delivered_at or "")[:10]), True)
+    reason = form.add_line("reason", QCoreApplication.translate("Recall", "Reason"),
+                           QCoreApplication.translate("Recall", "The client withdrew her "
+                                                      "consent") if consent_id else "")
+    reason.setObjectName("recallReason")
+    form.ok_button.setText(QCoreApplication.translate("Recall", "Recall"))
+    ids = [r.id for r in referrals]
+
+    def work(services: Services, values: dict[str, object]) -> list[object]:
+        from xinhe.export.recall import recall_referral
+
+        return [recall_referral(services, referral_id, str(values["reason"]),
+                                consent_id=consent_id)
+                for referral_id in ids if values[f"r{referral_id}"]]
+    form.run(work, {"referral"}, on_done=on_done)
+    return form

@@ -32,6 +32,7 @@ def status_text(referral: Referral) -> str:
         "signed": QCoreApplication.translate("ReferralStatus", "Signed, not delivered yet"),
         "delivered": QCoreApplication.translate("ReferralStatus", "Delivered"),
         "acknowledged": QCoreApplication.translate("ReferralStatus", "Acknowledged"),
+        "recalled": QCoreApplication.translate("ReferralStatus", "Recalled"),
     }
     text = names.get(referral.status, referral.status)
     if referral.status_note:

@@ -79,6 +79,16 @@ def deliver_again(*, ctx: AppContext, referral_id: int, parent: QWidget | None,
     run(ctx, work, parent=parent, on_done=on_done, changed=CHANGED)
 
 
+def deliver_recall_again(*, ctx: AppContext, referral_id: int, parent: QWidget | None,
+                         on_done: Callable[[object], None]) -> None:
+    """Send the kept recall notice again (after the outbox was unreachable)."""
+    def work(services: Services) -> object:
+        from xinhe.export.recall import deliver_recall_again as deliver_notice
+
+        return deliver_notice(services, referral_id)
+    run(ctx, work, parent=parent, on_done=on_done, changed=CHANGED)
+
+
 def acknowledge(*, ctx: AppContext, referral_id: int, note: str, parent: QWidget | None,
                 on_done: Callable[[Referral], None] | None = None) -> None:
     run(ctx, lambda s: s.referrals.acknowledge(referral_id, note), parent=parent,

@@ -3,7 +3,7 @@ was not delivered), delivered, acknowledged — and what can be done with it nex
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -27,9 +27,12 @@ from xinhe.ui.referral_wizard import open_referral_wizard
 from xinhe.ui.save_dialogs import ask_save_path
 from xinhe.ui.widgets import label
 
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
+
 
 class ReferralsScreen(QWidget):
-    STATUS_FILTERS = ("", "draft", "signed", "delivered", "acknowledged")
+    STATUS_FILTERS = ("", "draft", "signed", "delivered", "acknowledged", "recalled")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,7 +48,8 @@ class ReferralsScreen(QWidget):
         self.filter = QComboBox()
         for code, text in zip(self.STATUS_FILTERS, (
                 self.tr("All"), self.tr("Drafts"), self.tr("Signed, not delivered"),
-                self.tr("Delivered"), self.tr("Acknowledged")), strict=True):
+                self.tr("Delivered"), self.tr("Acknowledged"), self.tr("Recalled")),
+                strict=True):
             self.filter.addItem(text, code)
         self.filter.currentIndexChanged.connect(self._apply_filter)
         bar.addWidget(self.filter)
@@ -85,8 +89,14 @@ class ReferralsScreen(QWidget):
         self.acknowledge_button.clicked.connect(self.acknowledge)
         self.copy_button = QPushButton(self.tr("Save a copy of the PDF…"))
         self.copy_button.clicked.connect(self.save_copy)
+        self.print_button = QPushButton(self.tr("Print…"))
+        self.print_button.clicked.connect(lambda: self.print_selected())
+        self.recall_button = QPushButton(self.tr("Recall…"))
+        self.recall_button.setToolTip(self.tr("Recall a delivered referral: a signed notice "
+                                              "goes to the agency through the outbox."))
+        self.recall_button.clicked.connect(self.recall)
         for button in (self.continue_button, self.deliver_button, self.acknowledge_button,
-                       self.copy_button):
+                       self.copy_button, self.print_button, self.recall_button):
             actions.addWidget(button)
         actions.addStretch()
         layout.addLayout(actions)
@@ -135,9 +145,15 @@ class ReferralsScreen(QWidget):
         status = referral.status if referral else ""
         self.details.setText(self.describe(referral) if referral else "")
         self.continue_button.setEnabled(status == "draft")
-        self.deliver_button.setEnabled(status == "signed")
+        self.deliver_button.setEnabled(status == "signed" or bool(
+            status == "recalled" and referral and referral.status_note))
         self.acknowledge_button.setEnabled(status == "delivered")
-        self.copy_button.setEnabled(status in ("signed", "delivered", "acknowledged"))
+        self.copy_button.setEnabled(status in ("signed", "delivered", "acknowledged",
+                                               "recalled"))
+        self.print_button.setEnabled(status in ("signed", "delivered", "acknowledged",
+                                                "recalled"))
+        self.recall_button.setEnabled(status in ("delivered", "acknowledged") and
+                                      self.ctx.has_role("counsellor", "supervisor"))
 
     def describe(self, r: Referral) -> str:
         """The selected referral's history in one or two lines."""
@@ -153,6 +169,9 @@ class ReferralsScreen(QWidget):
             parts.append(self.tr("confirmed: %1").replace("%1", r.acknowledgement))
         if r.file_sha256:
             parts.append(f"SHA-256 {r.file_sha256[:16]}…")
+        if r.recalled_at:
+            parts.append(self.tr("recalled by %1 on %2: %3").replace("%1", r.recalled_by or "")
+                         .replace("%2", r.recalled_at[:10]).replace("%3", r.recall_reason or ""))
         return "; ".join(parts)
 
     def say(self, text: str, kind: str = "ok") -> None:
@@ -178,6 +197,10 @@ class ReferralsScreen(QWidget):
                          .replace("%2", str(result.delivered_to)))
             else:
                 self.say(result.failure.message(), "warning")
+        if referral.status == "recalled":
+            ops.deliver_recall_again(ctx=self.ctx, referral_id=referral.id, parent=self,
+                                     on_done=done)
+            return
         ops.deliver_again(ctx=self.ctx, referral_id=referral.id, parent=self, on_done=done)
 
     def acknowledge(self) -> None:
@@ -205,6 +228,35 @@ class ReferralsScreen(QWidget):
         ops.save_signed_copy(ctx=self.ctx, referral_id=referral.id, path=path,
                              parent=self, on_done=lambda _r: self.say(
                                  self.tr("Saved: %1").replace("%1", str(path))))
+
+    def print_selected(self, printer: QPrinter | None = None) -> None:
+        """Print the signed referral (the recall notice, once recalled); audited."""
+        from xinhe.ui.printing import print_signed
+
+        referral = self.selected()
+        if referral is None:
+            return
+        print_signed(ctx=self.ctx, parent=self, printer=printer, title=referral.referral_no,
+                     fetch=lambda s: s.referrals.print_copy(referral.id),
+                     on_done=lambda: self.say(self.tr("%1 sent to the printer.")
+                                              .replace("%1", referral.referral_no)))
+
+    def recall(self) -> None:
+        from xinhe.ui.dialogs.consent_dialog import offer_recall
+
+        referral = self.selected()
+        if referral is None:
+            return
+
+        def done(results: object) -> None:
+            failed = [r for r in results if not r.delivered] if isinstance(results, list) \
+                else []
+            if failed:
+                self.say(failed[0].failure.message(), "warning")
+            else:
+                self.say(self.tr("%1 recalled; the notice is in the outbox.")
+                         .replace("%1", referral.referral_no))
+        offer_recall(self.ctx, self, [referral], on_done=done)
 
     def export_certificate(self) -> None:
         path = ask_save_path(self, self.tr("Export the studio certificate"),

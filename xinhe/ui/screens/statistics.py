@@ -47,6 +47,9 @@ from xinhe.ui.save_dialogs import ask_save_path
 from xinhe.ui.screens.statistics_model import FiguresModel
 from xinhe.ui.widgets import error_text, label
 
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
+
 REFRESH_ON = {"case", "session", "crisis", "followup", "clock", "referral", "risk",
               "assessment"}
 
@@ -179,8 +182,11 @@ class StatisticsScreen(QWidget):
         self.pdf_button.setToolTip(self.tr("The report with its charts, signed with the "
                                            "studio's certificate."))
         self.pdf_button.clicked.connect(self.export_pdf)
+        self.print_button = QPushButton(self.tr("Print…"))
+        self.print_button.clicked.connect(lambda: self.print_report())
         row.addWidget(self.csv_button)
         row.addWidget(self.pdf_button)
+        row.addWidget(self.print_button)
         return row
 
     def _scope_row(self) -> QHBoxLayout:
@@ -331,6 +337,7 @@ class StatisticsScreen(QWidget):
     def _enable_exports(self, enabled: bool) -> None:
         self.csv_button.setEnabled(enabled)
         self.pdf_button.setEnabled(enabled)
+        self.print_button.setEnabled(enabled)
 
     def _ask_path(self, title: str, suffix: str, filter_text: str) -> Path | None:
         report = self.report
@@ -385,6 +392,24 @@ class StatisticsScreen(QWidget):
         self._set_message(self.tr("Making and signing the PDF…"), "hint")
         operations.run(self.ctx, work, parent=self, on_done=self._saved,
                        on_failure=self._save_failed)
+
+    def print_report(self, printer: QPrinter | None = None) -> None:
+        """Print the figures (the CSV's rows); audited as an export of kind "print"."""
+        from xinhe.ui.printing import print_document
+
+        report = self.report
+        if report is None:
+            return
+        lang = language()
+
+        def make(services: Services) -> str:
+            from xinhe.export.printable import statistics_html
+
+            StatsService(services.vault).record_export(report, "print")
+            return statistics_html(report, lang)
+        print_document(ctx=self.ctx, parent=self, make=make, title=self.tr("Statistics"),
+                       printer=printer, on_done=lambda: self._set_message(
+                           self.tr("Sent to the printer."), "ok"))
 
     def _saved(self, path: Path) -> None:
         if not isValid(self):  # the window closed (locked) while the file was written
