@@ -118,14 +118,13 @@ class CaseService:
         now = iso(self.vault.now())
         with self.vault.db.transaction():
             case_no = self.next_case_no(when.year)
-            cursor = self.vault.db.execute(
+            case_id = self.vault.db.insert(
                 "INSERT INTO cases (case_no, client_id, category, source, platform_ref, summary,"
                 " opened_at, counsellor_id, created_by, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (case_no, client_id, category, source, (platform_ref or "").strip() or None,
                  (summary or "").strip() or None, iso(when), counsellor_id,
                  self.vault.actor.user_id, now, now))
-            case_id = int(cursor.lastrowid or 0)
             self.vault.audit_event("case.open", "case", case_no)
             index_case(self.vault, case_id)
         return self.header(case_id)
@@ -299,8 +298,8 @@ class CaseService:
             raise AccessDenied("只有个案的咨询师或督导可以共享个案。",
                                "Only the case's counsellor or a supervisor can share it.")
         self._require_counsellor(user_id)
-        self.vault.db.execute("INSERT OR IGNORE INTO case_shares (case_id, user_id, shared_by,"
-                              " shared_at) VALUES (?, ?, ?, ?)",
+        self.vault.db.execute("INSERT INTO case_shares (case_id, user_id, shared_by,"
+                              " shared_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                               (case_id, user_id, self.vault.actor.user_id,
                                iso(self.vault.now())))
         self.vault.audit_event("case.share", "case", row["case_no"], f"with user {user_id}")

@@ -208,9 +208,8 @@ class ClientService:
         columns = ", ".join(values)
         marks = ", ".join(f":{k}" for k in values)
         with self.vault.db.transaction():
-            cursor = self.vault.db.execute(f"INSERT INTO clients ({columns}) VALUES ({marks})",
-                                           values)
-            client_id = int(cursor.lastrowid or 0)
+            client_id = self.vault.db.insert(
+                f"INSERT INTO clients ({columns}) VALUES ({marks})", values)
             self.vault.audit_event("client.create", "client", client_id)
             from xinhe.records.search_index import index_client
 

@@ -81,14 +81,13 @@ class ConsentService:
             if not basis_note.strip():
                 raise InvalidInput("使用法律依据时，请简要写明情况。",
                                    "When relying on a legal basis, briefly note the situation.")
-        cursor = self.vault.db.execute(
+        consent_id = self.vault.db.insert(
             "INSERT INTO consents (case_id, purpose, recipient, form, legal_basis, basis_note,"
             " given_at, given_by, attachment_id, recorded_by, recorded_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (case_id, purpose, recipient, form, legal_basis, basis_note.strip() or None,
              iso(given_at), given_by.strip() or None, attachment_id, self.vault.actor.user_id,
              iso(self.vault.now())))
-        consent_id = int(cursor.lastrowid or 0)
         self.vault.audit_event("consent.record", "consent", consent_id,
                                form or f"basis:{legal_basis}")
         return self.get(consent_id)

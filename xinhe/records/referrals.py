@@ -105,12 +105,11 @@ class ReferralService:
         now = self.vault.now()
         with self.vault.db.transaction():
             number = f"ZJ-{now.year}-{next_number(self.vault, 'referral', now.year):04d}"
-            cursor = self.vault.db.execute(
+            referral_id = self.vault.db.insert(
                 "INSERT INTO referrals (case_id, referral_no, agency, purpose, urgency, summary,"
                 " consent_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (case_id, number, agency, purpose, urgency, summary.strip(), consent.id,
                  self.vault.actor.user_id, iso(now)))
-            referral_id = int(cursor.lastrowid or 0)
             self.vault.audit_event("referral.create", "referral", number, case["case_no"])
         return self.get(referral_id)
 

@@ -70,12 +70,11 @@ class ReviewService:
         if existing is not None:
             return int(existing["id"])
         now = self.vault.now()
-        cursor = self.vault.db.execute(
+        return self.vault.db.insert(
             "INSERT INTO reviews (case_id, kind, target_type, target_id, due_at, requested_by,"
             " requested_at, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (case_id, kind, target_type, target_id, iso(now + timedelta(hours=hours)),
              self.vault.actor.user_id, iso(now), comment.strip() or None))
-        return int(cursor.lastrowid or 0)
 
     def queue(self, include_done: bool = False) -> list[ReviewItem]:
         """Supervisor: open items, the most urgent first."""

@@ -136,14 +136,13 @@ class SigningStore:
         with self.vault.db.transaction():
             self.vault.db.execute("UPDATE signing_identities SET retired_at = ?,"
                                   " private_key = NULL WHERE retired_at IS NULL", (now,))
-            cursor = self.vault.db.execute(
+            identity_id = self.vault.db.insert(
                 "INSERT INTO signing_identities (subject, fingerprint, not_before, not_after,"
                 " certificate, private_key, source, created_by, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (identity.subject_name(), identity.fingerprint_sha256(),
                  iso(identity.not_before), iso(identity.not_after), identity.cert_der(),
                  identity.to_private_bytes(), source, self.vault.actor.user_id, now))
-            identity_id = int(cursor.lastrowid or 0)
             outcome = identity.fingerprint_sha256()[:16] + (" first-use" if first_use else "")
             self.vault.audit_event(action, "signing_identity", identity_id, outcome)
         info = self.current()
