@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from xinhe.errors import AccessDenied
+from xinhe.errors import AccessDenied, NotOnServerYet
 from xinhe.i18n import language
 from xinhe.records import search
 from xinhe.records import templates as tpl
@@ -21,11 +21,15 @@ HEADER_KINDS = ("case",)
 
 def index_text(vault: Vault, doc_key: str, case_id: int, kind: str, title: str, body: str,
                ts: str) -> None:
+    if vault.db.dialect != "sqlite":
+        return  # the server's index is blind tokens made on the workstation (a later step)
     search.index_document(vault.db, doc_key=doc_key, case_id=case_id, kind=kind, title=title,
                           body=body, ts=ts)
 
 
 def index_case(vault: Vault, case_id: int) -> None:
+    if vault.db.dialect != "sqlite":
+        return
     row = vault.db.one(
         "SELECT c.case_no, c.platform_ref, c.summary, c.opened_at, cl.name FROM cases c"
         " JOIN clients cl ON cl.id = c.client_id WHERE c.id = ?", (case_id,))
@@ -49,6 +53,8 @@ def index_record(vault: Vault, kind: str, record_id: int, case_id: int,
 
 
 def remove_case(vault: Vault, case_id: int) -> None:
+    if vault.db.dialect != "sqlite":
+        return
     search.remove_case(vault.db, case_id)
 
 
@@ -67,6 +73,8 @@ class Hit:
 def find(vault: Vault, query: str, limit: int = 20) -> list[Hit]:
     """Search what the actor may read: counsellors their own and shared cases, supervisors
     everything, staff case headers only, admins nothing."""
+    if vault.db.dialect != "sqlite":
+        raise NotOnServerYet("全文搜索", "Full-text search")
     if vault.actor.role == "admin":
         raise AccessDenied("管理员账户不能搜索个案内容。",
                            "Administrator accounts cannot search case content.")
