@@ -10,7 +10,7 @@ from typing import Any
 from xinhe.errors import InvalidInput, NotFound
 from xinhe.records.access import require_case
 from xinhe.records.common import iso
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 MAX_BYTES = 25 * 1024 * 1024
 KINDS = {
@@ -62,7 +62,7 @@ def sniff_media_type(data: bytes) -> str | None:
 
 
 class AttachmentService:
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Session) -> None:
         self.vault = vault
 
     def add(self, case_id: int, *, kind: str, filename: str, data: bytes,

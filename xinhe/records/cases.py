@@ -16,7 +16,7 @@ from xinhe.records.access import (
 from xinhe.records.clients import Client, load_client
 from xinhe.records.common import iso, next_number
 from xinhe.records.search_index import index_case
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 TRANSITIONS = {
     "intake": ("active", "closed"),
@@ -88,7 +88,7 @@ JOIN users u ON u.id = c.counsellor_id
 
 
 class CaseService:
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Session) -> None:
         self.vault = vault
 
     # -- opening --------------------------------------------------------------------------

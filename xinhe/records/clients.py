@@ -11,7 +11,7 @@ from xinhe.records import vocab
 from xinhe.records.access import client_readable, require_client
 from xinhe.records.common import digits_key, iso, parse_date, required, stale, text_key
 from xinhe.records.names import sound_key
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 EDITABLE = ("name", "gender", "birth_date", "birth_year", "phone", "id_number", "street",
             "community", "address", "guardian_name", "guardian_phone")
@@ -81,7 +81,7 @@ def mask_name(name: str) -> str:
     return name[0] + "*" + (name[-1] if len(name) > 2 else "")
 
 
-def load_client(vault: Vault, client_id: int) -> Client:
+def load_client(vault: Session, client_id: int) -> Client:
     """The client row, unchecked: for services that have already checked the case."""
     row = vault.db.one("SELECT * FROM clients WHERE id = ?", (client_id,))
     if row is None:
@@ -122,7 +122,7 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
 
 
 class ClientService:
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Session) -> None:
         self.vault = vault
 
     def find_duplicates(self, *, name: str = "", birth_year: int | None = None,

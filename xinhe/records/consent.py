@@ -13,7 +13,7 @@ from xinhe.records import vocab
 from xinhe.records.access import require_case
 from xinhe.records.clients import ClientService
 from xinhe.records.common import iso
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 GUARDIAN_AGE = 14
 
@@ -55,7 +55,7 @@ SQL = ("SELECT k.*, u.display_name AS recorder, w.display_name AS withdrawer FRO
 
 
 class ConsentService:
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Session) -> None:
         self.vault = vault
 
     def record(self, case_id: int, *, purpose: str, recipient: str, given_at: datetime,

@@ -21,7 +21,7 @@ from xinhe.records.common import content_hash, dumps, iso, loads, stale
 from xinhe.records.planning import PlanningService
 from xinhe.records.reviews import ReviewService
 from xinhe.records.search_index import index_record
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 SESSION_TEMPLATE = "session_note"
 CRISIS_TEMPLATE = "crisis_intervention"
@@ -108,7 +108,7 @@ def score_json(result: tpl.ScoreResult) -> dict[str, Any]:
 
 
 class NoteService:
-    def __init__(self, vault: Vault, templates: tpl.TemplateRegistry) -> None:
+    def __init__(self, vault: Session, templates: tpl.TemplateRegistry) -> None:
         self.vault = vault
         self.templates = templates
 

@@ -29,7 +29,7 @@ from xinhe.records import vocab
 from xinhe.records.access import require_case, require_case_role, visible_cases_clause
 from xinhe.records.common import dumps, iso, loads, parse_ts, stale
 from xinhe.records.search_index import index_record
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 PO_DECISION = timedelta(hours=72)
 PO_DECISION_URGENT = timedelta(hours=24)
@@ -169,7 +169,7 @@ def implied_clocks(template: tpl.Template, answers: dict[str, Any],
 
 
 class PlanningService:
-    def __init__(self, vault: Vault, templates: tpl.TemplateRegistry) -> None:
+    def __init__(self, vault: Session, templates: tpl.TemplateRegistry) -> None:
         self.vault = vault
         self.templates = templates
 

@@ -45,8 +45,8 @@ from xinhe.records.referral_policy import (
     load_policy,
 )
 from xinhe.records.referrals import ReferralService
+from xinhe.records.storage.session import Session
 from xinhe.records.templates_values import display_value, is_blank
-from xinhe.records.vault import Vault
 
 EXPORT_ROLES = ("counsellor", "supervisor", "staff")
 #: The incident text of an intake or mandatory-report record.
@@ -70,7 +70,7 @@ def local_date(ts: str) -> date:
     return moment.astimezone().date()
 
 
-def require_export_access(vault: Vault, case_id: int) -> Any:
+def require_export_access(vault: Session, case_id: int) -> Any:
     """The case row, if the actor may export referrals of it: a supervisor, staff, or a
     counsellor whose case it is (or who shares it). Administrators never."""
     vault.require_role(*EXPORT_ROLES)
@@ -80,7 +80,7 @@ def require_export_access(vault: Vault, case_id: int) -> Any:
 class PacketBuilder:
     """Builds the `ReferralPacket` of one case for one agency."""
 
-    def __init__(self, vault: Vault, templates: tpl.TemplateRegistry,
+    def __init__(self, vault: Session, templates: tpl.TemplateRegistry,
                  policy: FieldPolicy | None = None, lang: str | None = None) -> None:
         self.vault = vault
         self.templates = templates
@@ -332,7 +332,7 @@ class PacketBuilder:
                              data=bytes(row["data"]))
 
 
-def assemble_packet(vault: Vault, templates: tpl.TemplateRegistry, referral_id: int, *,
+def assemble_packet(vault: Session, templates: tpl.TemplateRegistry, referral_id: int, *,
                     preview: bool = False, lang: str | None = None) -> ReferralPacket:
     """The packet of a referral as it would be signed now.
 
@@ -365,7 +365,7 @@ class OverviewRow:
     content: str  # in a few words; "" when the case holds nothing (or it is not sent)
 
 
-def policy_overview(vault: Vault, templates: tpl.TemplateRegistry, case_id: int, *,
+def policy_overview(vault: Session, templates: tpl.TemplateRegistry, case_id: int, *,
                     agency: str, lang: str | None = None) -> list[OverviewRow]:
     """Every item the policy knows, whether `agency` gets it, and what the case has for the
     items it gets (shown to the exporter before the packet is made). Items the agency does

@@ -15,7 +15,7 @@ from xinhe.records import vocab
 from xinhe.records.access import require_case, require_case_role, visible_cases_clause
 from xinhe.records.common import iso, next_number, stale
 from xinhe.records.consent import Consent, ConsentService
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 
 class ConsentMissing(InvalidInput):
@@ -81,7 +81,7 @@ def _referral(r: Any) -> Referral:
 
 
 class ReferralService:
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Session) -> None:
         self.vault = vault
 
     def consent_for(self, case_id: int, purpose: str, agency: str) -> Consent:

@@ -10,7 +10,7 @@ from typing import Any
 from xinhe.errors import InvalidInput, NotFound
 from xinhe.records.access import require_case
 from xinhe.records.common import iso
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 KINDS = {
     "high_risk": ("高风险个案审核", "High-risk case review"),
@@ -56,7 +56,7 @@ def _item(row: Any) -> ReviewItem:
 
 
 class ReviewService:
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Session) -> None:
         self.vault = vault
 
     def request(self, case_id: int, kind: str, target_type: str, target_id: int,

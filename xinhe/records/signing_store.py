@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives import serialization
 
 from xinhe.crypto.signing import SigningIdentity, SigningIdentityError
 from xinhe.records.common import iso
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 #: Roles that sign referrals (and may therefore load the key on the database thread).
 SIGNING_ROLES = ("counsellor", "supervisor", "staff")
@@ -69,7 +69,7 @@ def _info(row: Any) -> IdentityInfo:
 class SigningStore:
     """The signing identity of one unlocked vault."""
 
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Session) -> None:
         self.vault = vault
 
     # -- reading ------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from xinhe.records import vocab
 from xinhe.records.common import iso
 from xinhe.records.stats_period import Month, Period, instant, local_zone
 from xinhe.records.stats_queries import RISK_KEYS
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 STATS_ROLES = ("supervisor", "staff", "counsellor")
 REFERRAL_STATUSES = ("draft", "signed", "delivered", "acknowledged")
@@ -317,7 +317,7 @@ def _month(month: Month, served: q.Served, opened: q.Opened, index: int,
 class StatsService:
     """Statistics for the acting user, within what their role may count."""
 
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Session) -> None:
         self.vault = vault
 
     def _refuse(self, zh: str, en: str, why: str) -> AccessDenied:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xinhe.records.access import require_case
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class TimelineEntry:
     author_id: int | None = None  # who may continue a draft (only its author)
 
 
-def timeline(vault: Vault, case_id: int) -> list[TimelineEntry]:
+def timeline(vault: Session, case_id: int) -> list[TimelineEntry]:
     """What the actor may see of the case: staff see referrals, the consents they rest on,
     and follow-up dates only."""
     row = require_case(vault, case_id, "header")

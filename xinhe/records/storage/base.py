@@ -48,8 +48,10 @@ class CursorLike(Protocol):
 class Store(Protocol):
     """An open database of either home, used from its owner thread only."""
 
-    dialect: Dialect
     threads_seen: set[int]
+
+    @property
+    def dialect(self) -> Dialect: ...
 
     def execute(self, sql: str, params: Params = ()) -> Any: ...
 

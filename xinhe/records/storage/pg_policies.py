@@ -158,7 +158,7 @@ def grants() -> list[str]:
            " TO xinhe_admin",
            f"GRANT SELECT, INSERT, UPDATE, DELETE ON xinhe.key_slots TO {every}",
            "GRANT SELECT, INSERT, UPDATE ON xinhe.recovery_slot TO xinhe_admin",
-           "GRANT SELECT ON xinhe.audit_event TO xinhe_admin",
+           "GRANT SELECT ON xinhe.audit_event TO xinhe_admin, xinhe_supervisor",
            f"GRANT SELECT, INSERT, UPDATE ON xinhe.counters TO {', '.join(CASE_ROLES)}",
            f"GRANT SELECT, INSERT, UPDATE, DELETE ON xinhe.search_meta TO {workers}",
            f"GRANT SELECT, INSERT, UPDATE, DELETE ON xinhe.cases, xinhe.clients,"
