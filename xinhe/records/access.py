@@ -22,12 +22,12 @@ def visible_cases_clause(vault: Session, alias: str = "c") -> tuple[str, list[An
     """An SQL condition on the cases table (as `alias`) selecting what the actor may list."""
     actor = vault.actor
     if actor.role in ("supervisor", "staff"):
-        return "1", []
+        return "1 = 1", []
     if actor.role == "counsellor":
         return (f"({alias}.counsellor_id = ? OR EXISTS (SELECT 1 FROM case_shares s "
                 f"WHERE s.case_id = {alias}.id AND s.user_id = ?))",
                 [actor.user_id, actor.user_id])
-    return "0", []
+    return "1 = 0", []
 
 
 def _refuse(vault: Session, case_no: str, need: str) -> AccessDenied:
@@ -46,7 +46,15 @@ def _refuse(vault: Session, case_no: str, need: str) -> AccessDenied:
 
 
 def case_row(vault: Session, case_id: int) -> Any:
-    row = vault.db.one("SELECT * FROM cases WHERE id = ?", (case_id,))
+    on_server = vault.db.dialect == "postgres"
+    row = None
+    if not (on_server and vault.actor.role == "admin"):  # the server grants admins no cases
+        row = vault.db.one("SELECT * FROM cases WHERE id = ?", (case_id,))
+    if row is None and on_server:
+        # Hidden by row security: just its number, for the refusal and its audit entry.
+        number = vault.db.scalar("SELECT xinhe.case_number(?)", (case_id,))
+        if number is not None:
+            return {"id": case_id, "case_no": number, "counsellor_id": None}
     if row is None:
         raise NotFound("找不到该个案。", "The case was not found.")
     return row

@@ -13,7 +13,7 @@ from xinhe.records.access import (
     require_case_role,
     visible_cases_clause,
 )
-from xinhe.records.clients import Client, load_client
+from xinhe.records.clients import Client, load_client, require_existing_client
 from xinhe.records.common import iso, next_number
 from xinhe.records.search_index import index_case
 from xinhe.records.storage.session import Session
@@ -73,18 +73,22 @@ class CaseHeader:
 
 # Columns in CaseRow's order (the rows are built positionally: 10,000 of them must come
 # back fast). "next_due" is the earliest open follow-up or legal clock.
-LIST_SQL = """
-SELECT c.id, c.case_no, cl.name, c.category, c.source, c.status, c.risk_level,
-       c.counsellor_id, u.display_name, cl.community, c.opened_at, c.closed_at,
-       (SELECT min(due) FROM (
+NEXT_DUE_SQL = """(SELECT min(due) FROM (
             SELECT min(f.due_at) AS due FROM followups f
             WHERE f.case_id = c.id AND f.status = 'due'
             UNION ALL
-            SELECT min(k.due_at) FROM clocks k WHERE k.case_id = c.id AND k.status = 'open'))
+            SELECT min(k.due_at) FROM clocks k
+            WHERE k.case_id = c.id AND k.status = 'open') AS dues)"""
+LIST_SQL = f"""
+SELECT c.id, c.case_no, cl.name, c.category, c.source, c.status, c.risk_level,
+       c.counsellor_id, u.display_name, cl.community, c.opened_at, c.closed_at,
+       {NEXT_DUE_SQL}
 FROM cases c
 JOIN clients cl ON cl.id = c.client_id
 JOIN users u ON u.id = c.counsellor_id
 """
+# On the server staff may not read follow-ups or clocks: next_due() gives just the date.
+SERVER_LIST_SQL = LIST_SQL.replace(NEXT_DUE_SQL, "xinhe.next_due(c.id)")
 
 
 class CaseService:
@@ -104,7 +108,7 @@ class CaseService:
         self.vault.require_role("counsellor", "supervisor")
         vocab.check(vocab.CATEGORIES, category, "个案类别", "Case category")
         vocab.check(vocab.SOURCES, source, "个案来源", "Case source")
-        load_client(self.vault, client_id)
+        require_existing_client(self.vault, client_id)
         if not client_readable(self.vault, client_id):
             self.vault.audit_event("case.open", "client", client_id, "refused")
             raise AccessDenied("这位当事人已由其他咨询师负责，请联系负责的咨询师协调，"
@@ -153,7 +157,8 @@ class CaseService:
                 params.append(value)
         if not include_closed and status is None:
             where.append("c.status != 'closed'")
-        sql = LIST_SQL + " WHERE " + " AND ".join(where) + " ORDER BY c.opened_at DESC, c.id DESC"
+        base = LIST_SQL if self.vault.db.dialect == "sqlite" else SERVER_LIST_SQL
+        sql = base + " WHERE " + " AND ".join(where) + " ORDER BY c.opened_at DESC, c.id DESC"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         now = iso(self.vault.now())

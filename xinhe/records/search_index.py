@@ -73,11 +73,11 @@ class Hit:
 def find(vault: Session, query: str, limit: int = 20) -> list[Hit]:
     """Search what the actor may read: counsellors their own and shared cases, supervisors
     everything, staff case headers only, admins nothing."""
-    if vault.db.dialect != "sqlite":
-        raise NotOnServerYet("全文搜索", "Full-text search")
     if vault.actor.role == "admin":
         raise AccessDenied("管理员账户不能搜索个案内容。",
                            "Administrator accounts cannot search case content.")
+    if vault.db.dialect != "sqlite":
+        raise NotOnServerYet("全文搜索", "Full-text search")
     clause, params = visible_cases_clause(vault, "c")
     kinds = set(HEADER_KINDS) if vault.actor.role == "staff" else None
     hits = search.search(vault.db, query, kinds=kinds, limit=limit,
