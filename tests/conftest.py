@@ -150,9 +150,65 @@ class Studio:
         return svc.cases.open(client_id=made.id, category=category, source="self")
 
 
+class ServerStudio(Studio):
+    """The same people on a fresh studio server database (cloned from the session's
+    template: see pg_cluster.StudioTemplate), each signed in as their own login role."""
+
+    def __init__(self, template, clock: Clock) -> None:  # noqa: ANN001
+        from xinhe.records import templates as tpl
+        from xinhe.records.services import Services
+
+        self.folder = template.fresh(clock)
+        self.template = template
+        self.templates = tpl.TemplateRegistry.default()
+        admin = self.folder.unlock("admin", ADMIN_PASSWORD)
+        self.vaults = [admin]
+        self.admin = Services(admin, self.templates)
+        self.sup = self.login("sup")
+        self.wang = self.login("wang")
+        self.chen = self.login("chen")
+        self.staff = self.login("staff")
+
+    def close(self) -> None:
+        super().close()
+        self.template.drop()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "both_backends: run the module's `studio` tests on "
+                            "the local vault and on the studio server")
+    config.addinivalue_line("markers", "local_only(reason): in a both_backends module, a "
+                            "test of a feature the studio server does not offer yet")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "studio" in metafunc.fixturenames and \
+            metafunc.definition.get_closest_marker("both_backends"):
+        local_only = metafunc.definition.get_closest_marker("local_only")
+        metafunc.parametrize("backend", ["local"] if local_only else ["local", "server"],
+                             indirect=True)
+
+
 @pytest.fixture
-def studio(folder: VaultFolder, vault: Vault) -> Iterator[Studio]:
-    made = Studio(folder, vault)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Where the records live: "local" (the vault) unless a module runs on both."""
+    return str(getattr(request, "param", "local"))
+
+
+@pytest.fixture(scope="session")
+def server_template(pg_cluster):  # noqa: ANN001, ANN201
+    """One studio server database with one user per role, built once and cloned per test."""
+    import pg_cluster as cluster_module
+
+    return cluster_module.StudioTemplate.build(pg_cluster, Studio.PASSWORDS, ADMIN_PASSWORD)
+
+
+@pytest.fixture
+def studio(request: pytest.FixtureRequest, backend: str, clock: Clock) -> Iterator[Studio]:
+    if backend == "server":
+        made: Studio = ServerStudio(request.getfixturevalue("server_template"), clock)
+    else:
+        made = Studio(request.getfixturevalue("folder"), request.getfixturevalue("vault"))
     yield made
     made.close()
 

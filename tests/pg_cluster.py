@@ -155,3 +155,50 @@ def start() -> Cluster:
     cluster.superuser_sql(f"CREATE ROLE {SETUP_ROLE} LOGIN CREATEDB CREATEROLE "
                           f"PASSWORD '{setup_password}'")
     return cluster
+
+
+# The people of the records-service tests' studio (tests/conftest.py's Studio).
+STUDIO_PEOPLE = (("sup", "周督导", "supervisor"), ("wang", "王丽", "counsellor"),
+                 ("chen", "陈芳", "counsellor"), ("staff", "黄敏", "staff"))
+
+
+@dataclass
+class StudioTemplate:
+    """A studio server database built once (init, one user per role), kept under another
+    name and cloned back under its own name for each test: the name is the studio id that
+    the login passwords and key slots are bound to, and login roles are cluster-wide."""
+
+    cluster: Cluster
+    dbname: str
+    workstation_dsn: str
+
+    @classmethod
+    def build(cls, cluster: Cluster, passwords: dict[str, str],
+              admin_password: str) -> StudioTemplate:
+        from xinhe.records.storage.server_admin import add_server_user, init_studio
+        from xinhe.records.storage.server_session import ServerFolder
+
+        dbname = "xinhe_test_studio"
+        dsn, _ = init_studio(cluster.dsn(), dbname, "馨和家园工作室", "admin", "管理员甲",
+                             admin_password)
+        admin = ServerFolder(dsn).unlock("admin", admin_password)
+        for name, display, role in STUDIO_PEOPLE:
+            add_server_user(cluster.dsn(), admin, name, role, passwords[name], display)
+        admin.close()
+        cluster.superuser_sql(f"ALTER DATABASE {dbname} RENAME TO {dbname}_template")
+        return cls(cluster, dbname, dsn)
+
+    def fresh(self, clock: object):  # noqa: ANN201
+        """A new copy of the studio for one test, as a workstation's ServerFolder."""
+        from xinhe.records.storage.server_session import ServerFolder
+
+        name = self.dbname
+        self.cluster.superuser_sql(f"CREATE DATABASE {name} OWNER xinhe_owner"
+                                   f" TEMPLATE {name}_template")
+        self.cluster.superuser_sql(f"REVOKE ALL ON DATABASE {name} FROM PUBLIC; GRANT CONNECT"
+                                   f" ON DATABASE {name} TO xinhe_admin, xinhe_supervisor,"
+                                   " xinhe_counsellor, xinhe_staff")
+        return ServerFolder(self.workstation_dsn, workstation="test-ws", clock=clock)
+
+    def drop(self) -> None:
+        self.cluster.superuser_sql(f"DROP DATABASE IF EXISTS {self.dbname} WITH (FORCE)")

@@ -15,6 +15,8 @@ from xinhe.records import templates as tpl
 from xinhe.records.planning import implied_clocks
 from xinhe.records.stats_period import Period
 
+pytestmark = pytest.mark.both_backends
+
 MINOR = {"child_age": 9, "harm_kinds": ["physical"], "how_discovered": "school",
          "discovery_details": "老师发现孩子手臂有淤青。", "child_in_danger_now": False}
 
@@ -65,6 +67,7 @@ def test_no_answer_that_implies_a_clock_starts_none(studio: Studio) -> None:
     assert studio.wang.planning.clocks(case.id) == []
 
 
+@pytest.mark.local_only("statistics are not on the studio server yet")
 def test_a_minor_not_yet_reported_is_overdue_at_once_and_counted_outstanding(
         studio: Studio, clock: Clock) -> None:
     case = studio.new_case(studio.wang, category="minor_protection", birth_date="2017-04-01")

@@ -9,6 +9,8 @@ import pytest
 from conftest import Studio
 from xinhe.errors import AccessDenied, InvalidInput
 
+pytestmark = pytest.mark.both_backends
+
 NOTE = {"data": "当事人讲述了昨晚的争吵经过。", "assessment": "风险存在。", "plan": "一周后面谈。"}
 
 

@@ -11,6 +11,8 @@ import pytest
 from conftest import Studio
 from xinhe.errors import AccessDenied, InvalidInput
 
+pytestmark = pytest.mark.both_backends
+
 
 def tiny_png(marker: bytes) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
@@ -22,6 +24,7 @@ def tiny_png(marker: bytes) -> bytes:
             + chunk(b"IEND", b""))
 
 
+@pytest.mark.local_only("reads vault.db; the server dump test comes with encryption")
 def test_an_injury_photo_is_stored_encrypted(studio: Studio) -> None:
     marker = b"PHOTO-MARKER-5151"
     case = studio.new_case(studio.wang)

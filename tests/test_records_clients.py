@@ -10,6 +10,8 @@ from conftest import Studio
 from xinhe.errors import AccessDenied, Conflict, InvalidInput
 from xinhe.records.clients import mask_name
 
+pytestmark = pytest.mark.both_backends
+
 
 def test_likely_duplicates_are_found_before_creating(studio: Studio) -> None:
     # The counsellor's own client: full details, as before.

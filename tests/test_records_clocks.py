@@ -9,6 +9,8 @@ import pytest
 from conftest import Clock, Studio
 from xinhe.errors import InvalidInput
 
+pytestmark = pytest.mark.both_backends
+
 VISIT = {"method": "phone", "reached": True, "result": "当事人说这周平安。", "safety_now": 4}
 
 

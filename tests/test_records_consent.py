@@ -8,6 +8,8 @@ from conftest import Clock, Studio
 from xinhe.errors import InvalidInput
 from xinhe.records.referrals import ConsentMissing
 
+pytestmark = pytest.mark.both_backends
+
 
 def test_a_referral_is_refused_without_consent(studio: Studio, clock: Clock) -> None:
     case = studio.new_case(studio.wang)

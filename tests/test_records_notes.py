@@ -3,11 +3,16 @@ concurrent edits never lose the earlier save silently."""
 
 from __future__ import annotations
 
+import psycopg
 import pytest
 import sqlcipher3
 
 from conftest import Clock, Studio, dv_intake_answers
 from xinhe.errors import AccessDenied, Conflict, InvalidInput
+
+pytestmark = pytest.mark.both_backends
+# What the database's lock triggers raise, on each home.
+LOCKED = (sqlcipher3.IntegrityError, psycopg.errors.IntegrityConstraintViolation)
 
 NOTE = {"data": "当事人讲述了昨晚的争吵经过。", "assessment": "风险存在。", "plan": "一周后面谈。"}
 DANGER = dv_intake_answers("strangulation", "threat_to_kill")
@@ -33,7 +38,7 @@ def test_sign_lock_and_addendum(studio: Studio, clock: Clock) -> None:
                                          duration_min=60, modality="in_person",
                                          persons_served=1, answers={"data": "改过的"})
     # Not even a direct write gets past the database.
-    with pytest.raises(sqlcipher3.IntegrityError, match="locked"):
+    with pytest.raises(LOCKED, match="locked"):
         studio.wang.vault.db.execute("UPDATE sessions SET answers = '{}' WHERE id = ?",
                                      (signed.id,))
     clock.advance(days=1)
@@ -123,7 +128,7 @@ def test_crisis_records_are_signed_and_raise_the_risk(studio: Studio, clock: Clo
         "crisis_kind": "suicide", "on_site": True, "actions": "现场陪伴，联系家属。"})
     assert crisis.kind == "suicide" and crisis.on_site and crisis.cosign_required
     assert studio.wang.cases.header(case.id).risk_level == "high"
-    with pytest.raises(sqlcipher3.IntegrityError):
+    with pytest.raises(LOCKED):
         studio.wang.vault.db.execute("UPDATE crisis_interventions SET on_site = 0")
     with pytest.raises(InvalidInput) as info:
         studio.wang.notes.record_crisis(case.id, occurred_at=clock.now, answers={

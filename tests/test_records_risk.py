@@ -10,6 +10,8 @@ import pytest
 from conftest import Clock, Studio, dv_intake_answers
 from xinhe.errors import InvalidInput
 
+pytestmark = pytest.mark.both_backends
+
 SCREEN_NO = {q: False for q in ("wish_dead", "thoughts", "behaviour")}
 
 

@@ -202,3 +202,28 @@ class VaultBusy(XinheError):
             "The vault is busy in another window or program (for example a re-key); "
             "try again in a moment.",
         )
+
+
+class ServerUnreachable(XinheError):
+    """The studio server cannot be reached (refused, timed out, or the connection broke)."""
+
+    code = "server_unreachable"
+
+    def __init__(self, where: str) -> None:
+        super().__init__(
+            f"无法连接工作室服务器 {where}。请检查网络，或请技术人员确认服务器已启动；"
+            "未保存的内容没有丢失。",
+            f"The studio server {where} cannot be reached. Check the network, or ask your IT "
+            "person whether the server is running; nothing unsaved has been lost.",
+        )
+
+
+class NotOnServerYet(XinheError):
+    """A feature the studio server does not offer yet (it works on a local vault)."""
+
+    code = "not_on_server"
+
+    def __init__(self, what_zh: str, what_en: str) -> None:
+        super().__init__(f"工作室服务器暂不支持{what_zh}，此功能目前只能在本机数据库中使用。",
+                         f"{what_en} is not yet available on the studio server; it works on "
+                         "a local vault only for now.")

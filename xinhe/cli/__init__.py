@@ -11,18 +11,23 @@ import argparse
 import getpass
 import importlib
 import json
+import os
+import socket
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from xinhe import __version__
 from xinhe.crypto.binding import DeviceBinding
-from xinhe.errors import InvalidInput, XinheError
+from xinhe.errors import InvalidInput, NotOnServerYet, XinheError
 from xinhe.i18n import pick, set_language
 from xinhe.paths import default_vault_dir
 from xinhe.records.restore import finish_interrupted_restore
 from xinhe.records.vault import Vault, VaultFolder
+
+if TYPE_CHECKING:
+    from xinhe.records.storage.server_session import ServerSession
 
 
 @dataclass
@@ -61,13 +66,37 @@ class Context:
     args: argparse.Namespace
     io: Io
     binding: DeviceBinding
+    name: str = ""  # the command, for "not yet on the studio server"
+
+    @property
+    def server(self) -> str | None:
+        """The studio server's DSN (--server or XINHE_SERVER), or None for a local vault."""
+        return getattr(self.args, "server", None) or os.environ.get("XINHE_SERVER") or None
+
+    def _local_only(self) -> None:
+        if self.server:
+            raise NotOnServerYet(f"命令 xinhe {self.name}", f"The command xinhe {self.name}")
 
     def folder(self) -> VaultFolder:
+        self._local_only()
         path = default_vault_dir(self.args.vault)
         finish_interrupted_restore(path)  # a restore that was killed half-way
         return VaultFolder(path, self.binding)
 
+    def open_session(self) -> Vault | ServerSession:
+        """Sign in where the records are: the studio server with --server, else the vault."""
+        if not self.server:
+            return self.unlock()
+        from xinhe.records.storage.server_session import ServerFolder
+
+        if not self.args.user:
+            raise InvalidInput("此命令需要 --user 登录名。", "This command needs --user NAME.")
+        folder = ServerFolder(self.server, workstation=socket.gethostname())
+        password = self.io.secret(f"{self.args.user} 的密码", f"Password for {self.args.user}")
+        return folder.unlock(self.args.user, password)
+
     def unlock(self) -> Vault:
+        self._local_only()
         if not self.args.user:
             raise InvalidInput("此命令需要 --user 登录名。", "This command needs --user NAME.")
         folder = self.folder()
@@ -143,6 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
         opts = argparse.ArgumentParser(add_help=False)
         opts.add_argument("--vault", metavar="DIR", help="vault folder (default: "
                           "$XINHE_VAULT or the per-user data folder)", **extra)
+        opts.add_argument("--server", metavar="DSN", help="the studio server (default: "
+                          "$XINHE_SERVER); user and password come from --user and stdin",
+                          **extra)
         opts.add_argument("--user", metavar="NAME", help="log in as NAME (password on stdin)",
                           **extra)
         opts.add_argument("--json", action="store_true", help="print JSON", **extra)
@@ -167,7 +199,7 @@ def run(args: argparse.Namespace, io: Io | None = None,
     if args.lang:
         set_language(args.lang)
     name = args.command + (f" {args.subcommand}" if getattr(args, "subcommand", None) else "")
-    ctx = Context(args, io, binding or DeviceBinding.from_system())
+    ctx = Context(args, io, binding or DeviceBinding.from_system(), name)
     try:
         return _HANDLERS[name](ctx)
     except XinheError as exc:

@@ -77,11 +77,13 @@ def cmd_users_add(ctx: Context) -> int:
 
 @command("users list")
 def cmd_users_list(ctx: Context) -> int:
-    vault = ctx.unlock()
+    vault = ctx.open_session()
     try:
         accounts = AccountService(vault)
         users = accounts.users()
-        locked = {u.username for u in users if accounts.locked_until(u.username)}
+        # Lockouts after wrong passwords are kept in a local vault's keyslots.json.
+        locked = {u.username for u in users if isinstance(vault, Vault)
+                  and accounts.locked_until(u.username)}
     finally:
         vault.close("logout")
 
@@ -197,9 +199,14 @@ def cmd_audit_verify(ctx: Context) -> int:
     from xinhe.records import witnesses
 
     expect = [witnesses.parse_expect(text) for text in ctx.args.expect]
-    vault = ctx.unlock()
+    vault = ctx.open_session()
     try:
-        report = witnesses.check(vault, expect)
+        if isinstance(vault, Vault):
+            report = witnesses.check(vault, expect)
+        else:
+            from xinhe.cli.server import server_chain_report
+
+            report = server_chain_report(vault, expect)
     finally:
         vault.close("logout")
 

@@ -11,10 +11,10 @@ from xinhe.records import templates as tpl
 from xinhe.records import vocab
 from xinhe.records.demo import DEMO_USERS
 from xinhe.records.services import Services
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 
-def services(ctx: Context, vault: Vault) -> Services:
+def services(ctx: Context, vault: Session) -> Services:
     return Services(vault, tpl.TemplateRegistry.default(vault.setting("template_folder")))
 
 
@@ -48,7 +48,7 @@ def cmd_demo(ctx: Context) -> int:
 
 @command("cases list")
 def cmd_cases_list(ctx: Context) -> int:
-    vault = ctx.unlock()
+    vault = ctx.open_session()
     try:
         rows = services(ctx, vault).cases.find(risk=ctx.args.risk, status=ctx.args.status,
                                                overdue_only=ctx.args.overdue)

@@ -238,7 +238,27 @@ def register(parsers: Parsers) -> None:
 
 
 # (module under xinhe.cli whose handlers run the commands, its parsers); in --help order
+def server(parsers: Parsers) -> None:
+    group = parsers.group("server", "the studio server (PostgreSQL)")
+    p = group.command("init", "create the studio database, its roles and the first admin "
+                      "on a PostgreSQL server; prints the workstations' address and the "
+                      "recovery key once (stdin: the admin's password)")
+    p.add_argument("--dsn", required=True, help="the set-up role's connection string (may "
+                   "create databases and roles; sslmode=verify-full, sslrootcert=CA file)")
+    p.add_argument("--org", required=True, help="studio name")
+    p.add_argument("--admin", required=True, help="admin login name")
+    p.add_argument("--display-name", help="admin's full name")
+    p.add_argument("--dbname", default="xinhe", help="the studio database (default xinhe)")
+    p = group.command("add-user", "add a user on the studio server: --server and --user "
+                      "for a signed-in admin, --setup-dsn for the IT person's set-up role "
+                      "(stdin: the admin's password, then the new user's)")
+    p.add_argument("name")
+    p.add_argument("--role", required=True, choices=ROLES)
+    p.add_argument("--display-name")
+    p.add_argument("--setup-dsn", required=True, metavar="DSN")
+
+
 BUILDERS: tuple[tuple[str, Callable[[Parsers], None]], ...] = (
     ("accounts", accounts), ("casework", casework), ("referrals", referrals),
     ("signing", signing), ("stats", stats), ("maintenance", maintenance), ("check", check),
-    ("platform", platform), ("register", register))
+    ("platform", platform), ("register", register), ("server", server))

@@ -19,6 +19,7 @@ from xinhe.errors import (
     DeviceBindingUnavailable,
     InvalidInput,
     NotFound,
+    NotOnServerYet,
     UnknownUser,
     WeakPassword,
     WrongPassword,
@@ -26,6 +27,7 @@ from xinhe.errors import (
 from xinhe.records.audit import iso
 
 if TYPE_CHECKING:
+    from xinhe.records.storage.session import Session
     from xinhe.records.vault import Vault
 
 ROLES = ("admin", "supervisor", "counsellor", "staff")
@@ -171,18 +173,28 @@ def attempt_cancelled(slots: ks.KeySlotFile, attempt: Attempt) -> None:
 class AccountService:
     """Account management for an unlocked vault, on behalf of its acting user."""
 
-    def __init__(self, vault: Vault) -> None:
-        self.vault = vault
+    def __init__(self, vault: Session) -> None:
+        self.session = vault
+
+    @property
+    def vault(self) -> Vault:
+        """The local vault: changing accounts rewrites its key slots. On the studio server
+        users are added by `xinhe server users add` (storage/server_admin.py)."""
+        from xinhe.records.vault import Vault
+
+        if not isinstance(self.session, Vault):
+            raise NotOnServerYet("在此管理账户", "Managing accounts here")
+        return self.session
 
     def users(self, include_removed: bool = False) -> list[User]:
         """All accounts. Every role may list them (names are needed to assign cases)."""
         sql = "SELECT * FROM users"
         if not include_removed:
             sql += " WHERE removed_at IS NULL"
-        return [user_from_row(r) for r in self.vault.db.all(sql + " ORDER BY username")]
+        return [user_from_row(r) for r in self.session.db.all(sql + " ORDER BY username")]
 
     def user(self, username: str) -> User:
-        row = self.vault.db.one("SELECT * FROM users WHERE username = ? AND removed_at IS NULL",
+        row = self.session.db.one("SELECT * FROM users WHERE username = ? AND removed_at IS NULL",
                                 (username.strip().lower(),))
         if row is None:
             raise NotFound(f"没有名为 {username} 的用户。", f"There is no user named {username}.")

@@ -10,7 +10,7 @@ from typing import Any
 from xinhe.errors import InvalidInput, NotFound
 from xinhe.records.access import require_case
 from xinhe.records.common import iso
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 MAX_BYTES = 25 * 1024 * 1024
 KINDS = {
@@ -62,7 +62,7 @@ def sniff_media_type(data: bytes) -> str | None:
 
 
 class AttachmentService:
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Session) -> None:
         self.vault = vault
 
     def add(self, case_id: int, *, kind: str, filename: str, data: bytes,
@@ -80,13 +80,12 @@ class AttachmentService:
             raise InvalidInput("只能添加 JPEG、PNG、PDF 或文本文件。",
                                "Only JPEG, PNG, PDF or text files can be attached.")
         name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip() or "attachment"
-        cursor = self.vault.db.execute(
+        attachment_id = self.vault.db.insert(
             "INSERT INTO attachments (case_id, kind, filename, media_type, size, sha256, data,"
             " description, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (case_id, kind, name[:200], media_type, len(data), hashlib.sha256(data).hexdigest(),
              data, description.strip() or None, self.vault.actor.user_id,
              iso(self.vault.now())))
-        attachment_id = int(cursor.lastrowid or 0)
         self.vault.audit_event("attachment.add", "attachment", attachment_id, kind)
         return self.get(attachment_id)
 

@@ -121,9 +121,10 @@ class AuditLog:
             }
             fields["hash"] = entry_hash(fields)
             self._db.execute(
-                "INSERT INTO audit_event (seq, ts, user, role, workstation, action, object_type,"
-                " object_id, outcome, prev_hash, hash) VALUES (:seq, :ts, :user, :role,"
-                " :workstation, :action, :object_type, :object_id, :outcome, :prev_hash, :hash)",
+                "INSERT INTO audit_event (seq, ts, \"user\", role, workstation, action,"
+                " object_type, object_id, outcome, prev_hash, hash) VALUES (:seq, :ts, :user,"
+                " :role, :workstation, :action, :object_type, :object_id, :outcome, :prev_hash,"
+                " :hash)",
                 fields)
         return AuditEvent(**fields)
 
@@ -138,7 +139,7 @@ class AuditLog:
             where.append("seq < ?")
             params.append(before_seq)
         if user:
-            where.append("user = ?")
+            where.append('"user" = ?')
             params.append(user)
         if action_prefix:
             where.append("action LIKE ? ESCAPE '\\'")

@@ -13,7 +13,7 @@ from xinhe.records import vocab
 from xinhe.records.access import client_readable, require_client
 from xinhe.records.common import digits_key, iso, parse_date, required, stale, text_key
 from xinhe.records.names import sound_key
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 EDITABLE = ("name", "gender", "birth_date", "birth_year", "phone", "id_number", "street",
             "community", "address", "guardian_name", "guardian_phone", "alias", "workplace",
@@ -80,7 +80,7 @@ class Client:
 RANK = {"id_number": 0, "phone": 1, "name_birth_year": 2, "name": 3, "name_sound": 4}
 NAME_LIMIT = 20  # a common name matches many: the likeliest first, enough to tell
 # Both read only an index (clients_name_year, clients_name_sound), never a row of the table.
-_NEAREST_YEAR = " ORDER BY coalesce(birth_year = ?, 0.5) DESC, id LIMIT ?"
+_NEAREST_YEAR = " ORDER BY coalesce(CAST(birth_year = ? AS INTEGER), 0.5) DESC, id LIMIT ?"
 SAME_NAME_SQL = "SELECT id, birth_year FROM clients WHERE name_key = ?" + _NEAREST_YEAR
 SAME_SOUND_SQL = "SELECT id FROM clients WHERE name_sound = ? AND name_key <> ?" + _NEAREST_YEAR
 
@@ -115,7 +115,7 @@ def mask_name(name: str) -> str:
     return name[0] + "*" + (name[-1] if len(name) > 2 else "")
 
 
-def load_client(vault: Vault, client_id: int, *, unmasked: bool = False) -> Client:
+def load_client(vault: Session, client_id: int, *, unmasked: bool = False) -> Client:
     """The client row, unchecked: for services that have already checked the case. Masked
     (see `Client.masked`) unless `unmasked`, which only packet building (through
     `packet_client_fields`) and an audited reveal use."""
@@ -165,6 +165,17 @@ def packet_client_fields(client: Client, ticked: Iterable[str] = ()) -> dict[str
     return out
 
 
+def require_existing_client(vault: Session, client_id: int) -> None:
+    """NotFound unless the client exists, whoever may read them (on the server row security
+    hides the row itself, so ask `client_exists`)."""
+    if vault.db.dialect == "postgres":
+        exists = vault.db.scalar("SELECT xinhe.client_exists(?)", (client_id,))
+    else:
+        exists = vault.db.one("SELECT 1 FROM clients WHERE id = ?", (client_id,)) is not None
+    if not exists:
+        raise NotFound("找不到该当事人。", "The client was not found.")
+
+
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
     unknown = set(data) - set(EDITABLE)
     if unknown:
@@ -203,7 +214,7 @@ def _reason(key: str, reason: str | None) -> str:
 
 
 class ClientService:
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Session) -> None:
         self.vault = vault
 
     def find_duplicates(self, *, name: str = "", birth_year: int | None = None,
@@ -232,7 +243,9 @@ class ClientService:
         if digits_key(id_number):
             checks.append(("id_number", "id_key = ?", [digits_key(id_number)]))
         for reason, where, params in checks:
-            for row in self.vault.db.all(f"SELECT id FROM clients WHERE {where}", params):
+            rows = self._candidates(reason, f"SELECT id FROM clients WHERE {where}", params,
+                                    (params[0], None, None, None))
+            for row in rows:
                 found.setdefault(int(row["id"]), set()).add(reason)
         ids = sorted(found, key=lambda i: (min(RANK[r] for r in found[i]), i))
         matches = [self._match(client_id, tuple(sorted(found[client_id]))) for client_id in ids]
@@ -248,16 +261,34 @@ class ClientService:
         to tell people apart) and of the same sound; the same year first, then unknown."""
         year = int(birth_year) if birth_year else None
         key = text_key(name)
-        for row in self.vault.db.all(SAME_NAME_SQL, (key, year, NAME_LIMIT)):
+        for row in self._candidates("name", SAME_NAME_SQL, [key, year, NAME_LIMIT],
+                                    (key, None, year, NAME_LIMIT)):
             same_year = year is not None and row["birth_year"] == year
             found.setdefault(int(row["id"]), set()).add(
                 "name_birth_year" if same_year else "name")
         sound = sound_key(name)
         if sound:
-            for row in self.vault.db.all(SAME_SOUND_SQL, (sound, key, year, NAME_LIMIT)):
+            for row in self._candidates("name_sound", SAME_SOUND_SQL,
+                                        [sound, key, year, NAME_LIMIT],
+                                        (sound, key, year, NAME_LIMIT)):
                 found.setdefault(int(row["id"]), set()).add("name_sound")
 
+    def _candidates(self, kind: str, sql: str, params: list[Any],
+                    server: tuple[Any, ...]) -> list[Any]:
+        """Clients matching one key. On the server, where row security hides other
+        counsellors' clients, through `duplicate_lookup` (pg_policies.CROSS_CASE)."""
+        if self.vault.db.dialect == "postgres":
+            return self.vault.db.all("SELECT id, birth_year FROM xinhe.duplicate_lookup"
+                                     "(?, ?, ?, ?, ?)", [kind, *server])
+        return self.vault.db.all(sql, params)
+
     def _match(self, client_id: int, reasons: tuple[str, ...]) -> DuplicateMatch:
+        if self.vault.db.dialect == "postgres" and not client_readable(self.vault, client_id):
+            row = self.vault.db.one("SELECT * FROM xinhe.duplicate_summary(?)", (client_id,))
+            if row is None:
+                raise NotFound("找不到该当事人。", "The client was not found.")
+            return DuplicateMatch(row["masked_name"], row["birth_year"], reasons,
+                                  tuple(row["case_numbers"]), tuple(row["contacts"]))
         client = load_client(self.vault, client_id)
         cases = self.vault.db.all(
             "SELECT c.case_no, u.display_name FROM cases c JOIN users u ON u.id ="
@@ -291,9 +322,8 @@ class ClientService:
         columns = ", ".join(values)
         marks = ", ".join(f":{k}" for k in values)
         with self.vault.db.transaction():
-            cursor = self.vault.db.execute(f"INSERT INTO clients ({columns}) VALUES ({marks})",
-                                           values)
-            client_id = int(cursor.lastrowid or 0)
+            client_id = self.vault.db.insert(
+                f"INSERT INTO clients ({columns}) VALUES ({marks})", values)
             self.vault.audit_event("client.create", "client", client_id)
             for key, reason in secret.items():
                 self._mark(client_id, key, reason)
@@ -304,9 +334,9 @@ class ClientService:
 
     def get(self, client_id: int) -> Client:
         """A client's details, for someone who may see them (see `require_client`)."""
-        client = load_client(self.vault, client_id)
+        require_existing_client(self.vault, client_id)
         require_client(self.vault, client_id)
-        return client
+        return load_client(self.vault, client_id)
 
     def update(self, client_id: int, expected_version: int, **data: Any) -> Client:
         """Change a client's details. Fails with Conflict if someone saved in between."""

@@ -13,7 +13,7 @@ from xinhe.records import vocab
 from xinhe.records.access import require_case
 from xinhe.records.clients import ClientService
 from xinhe.records.common import iso
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 GUARDIAN_AGE = 14
 
@@ -55,7 +55,7 @@ SQL = ("SELECT k.*, u.display_name AS recorder, w.display_name AS withdrawer FRO
 
 
 class ConsentService:
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Session) -> None:
         self.vault = vault
 
     def record(self, case_id: int, *, purpose: str, recipient: str, given_at: datetime,
@@ -81,14 +81,13 @@ class ConsentService:
             if not basis_note.strip():
                 raise InvalidInput("使用法律依据时，请简要写明情况。",
                                    "When relying on a legal basis, briefly note the situation.")
-        cursor = self.vault.db.execute(
+        consent_id = self.vault.db.insert(
             "INSERT INTO consents (case_id, purpose, recipient, form, legal_basis, basis_note,"
             " given_at, given_by, attachment_id, recorded_by, recorded_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (case_id, purpose, recipient, form, legal_basis, basis_note.strip() or None,
              iso(given_at), given_by.strip() or None, attachment_id, self.vault.actor.user_id,
              iso(self.vault.now())))
-        consent_id = int(cursor.lastrowid or 0)
         self.vault.audit_event("consent.record", "consent", consent_id,
                                form or f"basis:{legal_basis}")
         return self.get(consent_id)

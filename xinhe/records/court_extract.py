@@ -26,8 +26,8 @@ from xinhe.records import vocab
 from xinhe.records.access import require_case
 from xinhe.records.attachments import KINDS as ATTACHMENT_KINDS
 from xinhe.records.common import loads, next_number, parse_ts
+from xinhe.records.storage.session import Session
 from xinhe.records.templates_values import display_value, is_blank
-from xinhe.records.vault import Vault
 
 JSON_NAME = "court-extract.json"
 SCHEMA_VERSION = 1
@@ -132,7 +132,7 @@ def _day(ts: str) -> date:
     return moment.astimezone().date()
 
 
-def require_extract_access(vault: Vault, case_id: int) -> Any:
+def require_extract_access(vault: Session, case_id: int) -> Any:
     """The case row, if the actor may make a court extract of it; refused and audited
     otherwise (staff and administrators never: the extract holds note content)."""
     if vault.actor.role not in EXTRACT_ROLES:
@@ -148,7 +148,7 @@ def require_extract_access(vault: Vault, case_id: int) -> Any:
 class _Reader:
     """Reads one case's records for the extract, in one language."""
 
-    def __init__(self, vault: Vault, templates: tpl.TemplateRegistry, lang: str) -> None:
+    def __init__(self, vault: Session, templates: tpl.TemplateRegistry, lang: str) -> None:
         self.vault, self.templates, self.lang = vault, templates, lang
 
     def t(self, zh: str, en: str) -> str:
@@ -194,7 +194,7 @@ class _Reader:
                                       " ORDER BY occurred_at, id", (case_id,)))
 
 
-def extract_items(vault: Vault, templates: tpl.TemplateRegistry, case_id: int,
+def extract_items(vault: Session, templates: tpl.TemplateRegistry, case_id: int,
                   lang: str | None = None) -> list[ExtractItem]:
     """What the counsellor may choose for this case's extract, the minimum ticked."""
     require_extract_access(vault, case_id)
@@ -224,7 +224,7 @@ def _items(r: _Reader, case_id: int) -> list[ExtractItem]:
     return items
 
 
-def build_extract(vault: Vault, templates: tpl.TemplateRegistry, case_id: int,
+def build_extract(vault: Session, templates: tpl.TemplateRegistry, case_id: int,
                   chosen: Collection[str], lang: str = "zh_CN") -> CourtExtract:
     """The extract of exactly the `chosen` items (keys from `extract_items`).
 

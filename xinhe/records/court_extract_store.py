@@ -10,7 +10,7 @@ from typing import Any
 from xinhe.errors import NotFound
 from xinhe.records.common import dumps, iso, loads
 from xinhe.records.court_extract import CourtExtract, require_extract_access
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class ExtractRecord:
     sha256: str
 
 
-def record_extract(vault: Vault, extract: CourtExtract, chosen: Collection[str], pdf: bytes,
+def record_extract(vault: Session, extract: CourtExtract, chosen: Collection[str], pdf: bytes,
                    sha256: str) -> ExtractRecord:
     """Keep the signed extract in the vault, with the keys chosen for it (audited)."""
     case_id = vault.db.scalar("SELECT id FROM cases WHERE case_no = ?", (extract.case_no,))
@@ -38,7 +38,7 @@ def record_extract(vault: Vault, extract: CourtExtract, chosen: Collection[str],
     return _records(vault, "e.extract_no = ?", (extract.extract_no,))[0]
 
 
-def _records(vault: Vault, where: str, params: tuple[Any, ...]) -> list[ExtractRecord]:
+def _records(vault: Session, where: str, params: tuple[Any, ...]) -> list[ExtractRecord]:
     return [ExtractRecord(str(r["extract_no"]), int(r["case_id"]), str(r["created_at"]),
                           str(r["who"]), str(r["file_sha256"])) for r in vault.db.all(
         "SELECT e.extract_no, e.case_id, e.created_at, e.file_sha256, u.display_name AS who"
@@ -46,13 +46,13 @@ def _records(vault: Vault, where: str, params: tuple[Any, ...]) -> list[ExtractR
         " ORDER BY e.id", params)]
 
 
-def extracts_for_case(vault: Vault, case_id: int) -> list[ExtractRecord]:
+def extracts_for_case(vault: Session, case_id: int) -> list[ExtractRecord]:
     """The court extracts made of a case, oldest first."""
     require_extract_access(vault, case_id)
     return _records(vault, "e.case_id = ?", (case_id,))
 
 
-def extract_copy(vault: Vault, extract_no: str, *, purpose: str = "print"
+def extract_copy(vault: Session, extract_no: str, *, purpose: str = "print"
                  ) -> tuple[CourtExtract, bytes]:
     """A kept extract and its signed PDF, to print or save again (audited as `purpose`)."""
     row = vault.db.one("SELECT case_id, document, pdf FROM court_extracts WHERE"

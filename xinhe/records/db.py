@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import sqlcipher3
 
@@ -65,6 +65,8 @@ class IntegrityResult:
 
 class Database:
     """An open, keyed vault database. Create it on the thread that will own it."""
+
+    dialect: Literal["sqlite"] = "sqlite"
 
     def __init__(self, path: Path, key: bytes) -> None:
         self._connect(path)
@@ -154,6 +156,10 @@ class Database:
         with self.translated_errors():
             row = self.execute(sql, params).fetchone()
         return None if row is None else row[0]
+
+    def insert(self, sql: str, params: Params = ()) -> int:
+        """Run one INSERT of one row; the new row's id."""
+        return int(self.execute(sql, params).lastrowid or 0)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Database]:

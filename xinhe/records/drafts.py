@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from xinhe.records.common import dumps, iso, loads
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class Draft:
 
 
 class DraftService:
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Session) -> None:
         self.vault = vault
 
     def save(self, key: str, title: str, payload: dict[str, Any]) -> None:

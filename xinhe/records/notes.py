@@ -21,7 +21,7 @@ from xinhe.records.common import content_hash, dumps, iso, loads, stale
 from xinhe.records.planning import PlanningService
 from xinhe.records.reviews import ReviewService
 from xinhe.records.search_index import index_record
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 SESSION_TEMPLATE = "session_note"
 CRISIS_TEMPLATE = "crisis_intervention"
@@ -108,7 +108,7 @@ def score_json(result: tpl.ScoreResult) -> dict[str, Any]:
 
 
 class NoteService:
-    def __init__(self, vault: Vault, templates: tpl.TemplateRegistry) -> None:
+    def __init__(self, vault: Session, templates: tpl.TemplateRegistry) -> None:
         self.vault = vault
         self.templates = templates
 
@@ -133,14 +133,13 @@ class NoteService:
         cleaned = tpl.validate_answers(template, answers, partial=True)
         now = iso(self.vault.now())
         with self.vault.db.transaction():
-            cursor = self.vault.db.execute(
+            note_id = self.vault.db.insert(
                 "INSERT INTO sessions (case_id, started_at, duration_min, modality,"
                 " persons_served, template_id, template_version, answers, author_id,"
                 " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (case_id, iso(started_at), int(duration_min), modality, int(persons_served),
                  template.id, template.version, dumps(cleaned), self.vault.actor.user_id,
                  now, now))
-            note_id = int(cursor.lastrowid or 0)
             CaseService(self.vault).activate_if_new(case_id)
             platform_reports.contact_made(self.vault, case_id, started_at)
             self.vault.audit_event("session.draft", "session", note_id)
@@ -254,13 +253,12 @@ class NoteService:
                                "template": [template.id, template.version], "answers": cleaned,
                                "author": self.vault.actor.username, "signed_at": now})
         with self.vault.db.transaction():
-            cursor = self.vault.db.execute(
+            crisis_id = self.vault.db.insert(
                 "INSERT INTO crisis_interventions (case_id, occurred_at, kind, on_site,"
                 " template_id, template_version, answers, author_id, created_at, signed_at,"
                 " content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (case_id, iso(occurred_at), kind, int(on_site), template.id, template.version,
                  dumps(cleaned), self.vault.actor.user_id, now, now, digest))
-            crisis_id = int(cursor.lastrowid or 0)
             CaseService(self.vault).activate_if_new(case_id)
             platform_reports.contact_made(self.vault, case_id, occurred_at)
             risk.refresh(self.vault, case_id, f"crisis:{crisis_id}")
@@ -310,13 +308,12 @@ class NoteService:
                                template.version], "answers": cleaned, "score": score,
                                "assessed_at": when, "author": self.vault.actor.username})
         with self.vault.db.transaction():
-            cursor = self.vault.db.execute(
+            assessment_id = self.vault.db.insert(
                 "INSERT INTO assessments (case_id, template_id, template_version, answers,"
                 " score, level, assessed_at, author_id, created_at, content_hash)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (case_id, template.id, template.version, dumps(cleaned), dumps(score),
                  result.level, when, self.vault.actor.user_id, iso(self.vault.now()), digest))
-            assessment_id = int(cursor.lastrowid or 0)
             risk.refresh(self.vault, case_id, f"assessment:{assessment_id}")
             self._start_clocks(case_id, template, cleaned)
             self.vault.audit_event("assessment.record", "assessment", assessment_id,
@@ -365,12 +362,11 @@ class NoteService:
                                "text": text.strip(), "author": self.vault.actor.username,
                                "created_at": now})
         with self.vault.db.transaction():
-            cursor = self.vault.db.execute(
+            addendum_id = self.vault.db.insert(
                 "INSERT INTO addenda (case_id, parent_type, parent_id, text, author_id,"
                 " created_at, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (row["case_id"], parent_type, parent_id, text.strip(), self.vault.actor.user_id,
                  now, digest))
-            addendum_id = int(cursor.lastrowid or 0)
             self.vault.audit_event("addendum.add", parent_type, parent_id)
             self._resubmit_if_returned(row["case_id"], parent_type, parent_id)
             from xinhe.records.search_index import index_text

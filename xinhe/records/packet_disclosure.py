@@ -10,17 +10,17 @@ from xinhe.errors import InvalidInput, NotFound
 from xinhe.records.access import require_case
 from xinhe.records.clients import CONFIDENTIAL_FIELDS, load_client
 from xinhe.records.common import dumps, loads
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 
-def disclosed_fields(vault: Vault, referral_id: int) -> frozenset[str]:
+def disclosed_fields(vault: Session, referral_id: int) -> frozenset[str]:
     """The confidential client fields the counsellor ticked for this one referral."""
     stored = vault.db.scalar("SELECT disclosed_fields FROM referrals WHERE id = ?",
                              (referral_id,))
     return frozenset(loads(stored) or []) if stored else frozenset()
 
 
-def tick_confidential(vault: Vault, referral_id: int, fields: Iterable[str]) -> frozenset[str]:
+def tick_confidential(vault: Session, referral_id: int, fields: Iterable[str]) -> frozenset[str]:
     """The counsellor's explicit act: send these confidential client fields in this one
     referral (an empty set unticks them all). Only the drafters (the case's counsellor or a
     supervisor) may, only on a draft, and only fields marked confidential. Audited with the

@@ -19,7 +19,7 @@ from xinhe.errors import AccessDenied, InvalidInput, NotFound
 from xinhe.records.access import require_case, visible_cases_clause
 from xinhe.records.clients import mask_name
 from xinhe.records.common import digits_key, iso, required, stale, text_key
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 #: relation → zh, en
 RELATIONS: dict[str, tuple[str, str]] = {
@@ -120,7 +120,7 @@ class PersonService:
     """Linked persons of a case: read with the case's notes, written by those who may add
     records to it. Every change is audited (never with a name)."""
 
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Session) -> None:
         self.vault = vault
 
     def for_case(self, case_id: int) -> list[LinkedPerson]:
@@ -146,9 +146,8 @@ class PersonService:
         columns = ", ".join(values)
         marks = ", ".join(f":{k}" for k in values)
         with self.vault.db.transaction():
-            cursor = self.vault.db.execute(
+            person_id = self.vault.db.insert(
                 f"INSERT INTO linked_persons ({columns}) VALUES ({marks})", values)
-            person_id = int(cursor.lastrowid or 0)
             self.vault.audit_event("person.add", "case", case_id,
                                    f"{values['relation']}:{person_id}")
         return self.get(person_id)

@@ -29,7 +29,7 @@ from xinhe.records import templates as tpl
 from xinhe.records.access import require_case, require_case_role, visible_cases_clause
 from xinhe.records.common import dumps, iso, loads, parse_ts, stale
 from xinhe.records.search_index import index_record
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 PO_DECISION = timedelta(hours=72)
 PO_DECISION_URGENT = timedelta(hours=24)
@@ -169,7 +169,7 @@ def implied_clocks(template: tpl.Template, answers: dict[str, Any],
 
 
 class PlanningService:
-    def __init__(self, vault: Vault, templates: tpl.TemplateRegistry) -> None:
+    def __init__(self, vault: Session, templates: tpl.TemplateRegistry) -> None:
         self.vault = vault
         self.templates = templates
 
@@ -182,12 +182,11 @@ class PlanningService:
         cleaned = tpl.validate_answers(template, answers)
         now = iso(self.vault.now())
         with self.vault.db.transaction():
-            cursor = self.vault.db.execute(
+            plan_id = self.vault.db.insert(
                 "INSERT INTO safety_plans (case_id, template_id, template_version, answers,"
                 " author_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 (case_id, template.id, template.version, dumps(cleaned),
                  self.vault.actor.user_id, now))
-            plan_id = int(cursor.lastrowid or 0)
             self.vault.audit_event("safety_plan.save", "safety_plan", plan_id)
             index_record(self.vault, "safety_plan", plan_id, case_id, template, cleaned, now)
         return self.safety_plans(case_id)[-1]
@@ -212,12 +211,11 @@ class PlanningService:
         require_case(self.vault, case_id, "write")
         if planned_method is not None:
             vocab.check(vocab.FOLLOWUP_METHODS, planned_method, "回访方式", "Follow-up method")
-        cursor = self.vault.db.execute(
+        followup_id = self.vault.db.insert(
             "INSERT INTO followups (case_id, due_at, reason, planned_method, created_by,"
             " created_at) VALUES (?, ?, ?, ?, ?, ?)",
             (case_id, iso(due_at), reason, planned_method, self.vault.actor.user_id,
              iso(self.vault.now())))
-        followup_id = int(cursor.lastrowid or 0)
         self.vault.audit_event("followup.schedule", "followup", followup_id)
         return self.followup(followup_id)
 
@@ -284,12 +282,11 @@ class PlanningService:
     # -- clocks --------------------------------------------------------------------------------
     def _start_clock(self, case_id: int, kind: str, started: datetime, due: datetime,
                      urgent: bool = False, details: dict[str, Any] | None = None) -> Clock:
-        cursor = self.vault.db.execute(
+        clock_id = self.vault.db.insert(
             "INSERT INTO clocks (case_id, kind, started_at, due_at, urgent, details, created_by,"
             " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (case_id, kind, iso(started), iso(due), int(urgent), dumps(details or {}),
              self.vault.actor.user_id, iso(self.vault.now())))
-        clock_id = int(cursor.lastrowid or 0)
         self.vault.audit_event("clock.start", "clock", clock_id, kind)
         return self.clock(clock_id)
 

@@ -28,7 +28,7 @@ from xinhe.records.cases import CaseHeader, CaseService
 from xinhe.records.clients import ClientService, DuplicateMatch
 from xinhe.records.common import dumps, iso, loads, parse_ts
 from xinhe.records.platform_dispatch import Dispatch, DispatchInvalid, parse_dispatch_file
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 INBOX_SETTING = "platform.inbox"
 RECEIVE_ROLES = ("supervisor", "staff")
@@ -58,13 +58,13 @@ class InboxResult:
     rejected: list[DispatchInvalid]  # files quarantined, each with its reason
 
 
-def inbox_folder(vault: Vault) -> Path | None:
+def inbox_folder(vault: Session) -> Path | None:
     """The platform's inbox folder (a mapped share in real use), if configured."""
     value = vault.setting(INBOX_SETTING)
     return Path(value) if value else None
 
 
-def set_inbox_folder(vault: Vault, folder: str) -> Path | None:
+def set_inbox_folder(vault: Session, folder: str) -> Path | None:
     """Admin: set (or clear, with "") the inbox folder. Audited."""
     vault.require_role("admin")
     folder = folder.strip()
@@ -117,7 +117,7 @@ def quarantine(path: Path, problem: DispatchInvalid, now: datetime) -> Path:
     return target
 
 
-def _received_before(vault: Vault, ref: str) -> Any:
+def _received_before(vault: Session, ref: str) -> Any:
     """The stored dispatch with `ref` (its file hash), or a case holding it, else None."""
     row = vault.db.one("SELECT file_name, file_sha256 FROM platform_dispatches WHERE"
                        " platform_ref = ?", (ref,))
@@ -127,7 +127,7 @@ def _received_before(vault: Vault, ref: str) -> Any:
                         " platform_ref = ?", (ref,))
 
 
-def _refuse(vault: Vault, path: Path, problem: DispatchInvalid) -> DispatchInvalid:
+def _refuse(vault: Session, path: Path, problem: DispatchInvalid) -> DispatchInvalid:
     with contextlib.suppress(FileNotFoundError):  # gone: another workstation took it
         quarantine(path, problem, vault.now())
     vault.audit_event("platform.receive", "file", path.name, f"quarantined:{problem.field}")
@@ -139,7 +139,7 @@ class _SameFile(Exception):
     bytes) a moment ago: nothing to store, nothing to refuse."""
 
 
-def receive_file(vault: Vault, path: Path) -> list[str]:
+def receive_file(vault: Session, path: Path) -> list[str]:
     """Store the dispatches of one file in the vault, then move the file to received/.
     Raises DispatchInvalid (the file quarantined, nothing stored) when it is not valid or
     repeats a platform reference. Returns the platform references stored (none when
@@ -186,19 +186,19 @@ def receive_file(vault: Vault, path: Path) -> list[str]:
     return [d.platform_ref for d in dispatches]
 
 
-def _store(vault: Vault, dispatch: Dispatch, file_name: str, digest: str) -> None:
-    cursor = vault.db.execute(
+def _store(vault: Session, dispatch: Dispatch, file_name: str, digest: str) -> None:
+    dispatch_id = vault.db.insert(
         "INSERT INTO platform_dispatches (platform_ref, dispatched_at, grade, category,"
         " first_contact_due, agency, document, file_name, file_sha256, received_by,"
         " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (dispatch.platform_ref, iso(dispatch.dispatched_at), dispatch.grade, dispatch.category,
          iso(dispatch.first_contact_due), dispatch.agency, dumps(dispatch.document), file_name,
          digest, vault.actor.user_id, iso(vault.now())))
-    vault.audit_event("platform.dispatch.receive", "platform_dispatch", cursor.lastrowid or 0,
+    vault.audit_event("platform.dispatch.receive", "platform_dispatch", dispatch_id,
                       dispatch.grade)
 
 
-def receive_inbox(vault: Vault, folder: Path | None = None) -> InboxResult:
+def receive_inbox(vault: Session, folder: Path | None = None) -> InboxResult:
     """Receive every *.json file waiting in the inbox (default: the configured one)."""
     vault.require_role(*RECEIVE_ROLES)
     folder = folder or inbox_folder(vault)
@@ -224,7 +224,7 @@ def receive_inbox(vault: Vault, folder: Path | None = None) -> InboxResult:
     return InboxResult(received, rejected)
 
 
-def _row(vault: Vault, dispatch_id: int) -> Any:
+def _row(vault: Session, dispatch_id: int) -> Any:
     vault.require_role(*RECEIVE_ROLES)
     row = vault.db.one("SELECT * FROM platform_dispatches WHERE id = ?", (dispatch_id,))
     if row is None:
@@ -232,7 +232,7 @@ def _row(vault: Vault, dispatch_id: int) -> Any:
     return row
 
 
-def waiting(vault: Vault) -> list[WaitingDispatch]:
+def waiting(vault: Session) -> list[WaitingDispatch]:
     """Dispatches received and not yet accepted, the most pressing deadline first."""
     vault.require_role(*RECEIVE_ROLES)
     now = iso(vault.now())
@@ -246,13 +246,13 @@ def waiting(vault: Vault) -> list[WaitingDispatch]:
     return out
 
 
-def dispatch(vault: Vault, dispatch_id: int) -> Dispatch:
+def dispatch(vault: Session, dispatch_id: int) -> Dispatch:
     """The dispatch as received (parties, summary), for the supervisor deciding."""
     row = _row(vault, dispatch_id)
     return parse_dispatch_file(row["file_name"], row["document"].encode("utf-8"))[0]
 
 
-def duplicates(vault: Vault, dispatch_id: int) -> list[DuplicateMatch]:
+def duplicates(vault: Session, dispatch_id: int) -> list[DuplicateMatch]:
     """Existing clients who may be the dispatch's client (shown before accepting)."""
     client = dispatch(vault, dispatch_id).client
     return ClientService(vault).find_duplicates(
@@ -260,7 +260,7 @@ def duplicates(vault: Vault, dispatch_id: int) -> list[DuplicateMatch]:
         birth_date=client.birth_date)
 
 
-def accept(vault: Vault, dispatch_id: int, *, counsellor_id: int,
+def accept(vault: Session, dispatch_id: int, *, counsellor_id: int,
            client_id: int | None = None) -> CaseHeader:
     """Supervisor: accept a dispatch — the client (existing `client_id`, or new from the
     dispatch), the case assigned to `counsellor_id`, the first-contact clock. Audited."""
@@ -283,13 +283,13 @@ def accept(vault: Vault, dispatch_id: int, *, counsellor_id: int,
         now = iso(vault.now())
         vault.db.execute("UPDATE cases SET platform_grade = ? WHERE id = ?",
                          (found.grade, header.id))
-        cursor = vault.db.execute(
+        clock_id = vault.db.insert(
             "INSERT INTO clocks (case_id, kind, started_at, due_at, urgent, details,"
             " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (header.id, FIRST_CONTACT, iso(found.dispatched_at), iso(found.first_contact_due),
              int(found.grade == "high"), dumps({"platform_ref": found.platform_ref}),
              vault.actor.user_id, now))
-        vault.audit_event("clock.start", "clock", cursor.lastrowid or 0, FIRST_CONTACT)
+        vault.audit_event("clock.start", "clock", clock_id, FIRST_CONTACT)
         vault.db.execute("UPDATE platform_dispatches SET status = 'accepted', case_id = ?,"
                          " accepted_by = ?, accepted_at = ? WHERE id = ? AND status = 'new'",
                          (header.id, vault.actor.user_id, now, dispatch_id))
@@ -301,19 +301,19 @@ def accept(vault: Vault, dispatch_id: int, *, counsellor_id: int,
     return cases.header(header.id)
 
 
-def platform_grade(vault: Vault, case_id: int) -> str | None:
+def platform_grade(vault: Session, case_id: int) -> str | None:
     """The platform's grade of a dispatched case (beside the studio's own level)."""
     value = vault.db.scalar("SELECT platform_grade FROM cases WHERE id = ?", (case_id,))
     return None if value is None else str(value)
 
 
-def first_contact_due(vault: Vault, case_id: int) -> datetime | None:
+def first_contact_due(vault: Session, case_id: int) -> datetime | None:
     due = vault.db.scalar("SELECT due_at FROM clocks WHERE case_id = ? AND kind = ?"
                           " ORDER BY id LIMIT 1", (case_id, FIRST_CONTACT))
     return parse_ts(str(due)) if due else None
 
 
-def find_dispatch(vault: Vault, platform_ref: str) -> int:
+def find_dispatch(vault: Session, platform_ref: str) -> int:
     """The id of a received dispatch by its platform reference."""
     vault.require_role(*RECEIVE_ROLES)
     value = vault.db.scalar("SELECT id FROM platform_dispatches WHERE platform_ref = ?",

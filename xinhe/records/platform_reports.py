@@ -24,7 +24,7 @@ from xinhe.records.platform_contract import (
     RESULTS,
     PlatformReportPacket,
 )
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 AUTO_SETTING = "platform.auto_report"
 #: Events a studio may have reported automatically ("result" needs a person's judgement).
@@ -67,7 +67,7 @@ def _report(r: Any) -> PlatformReport:
 
 
 # -- the studio's choice of automatic reports -------------------------------------------------
-def auto_events(vault: Vault) -> tuple[str, ...]:
+def auto_events(vault: Session) -> tuple[str, ...]:
     """The events reported automatically (default: all of AUTO_EVENTS)."""
     value = vault.setting(AUTO_SETTING)
     if value is None:
@@ -75,7 +75,7 @@ def auto_events(vault: Vault) -> tuple[str, ...]:
     return tuple(e for e in value.split(",") if e in AUTO_EVENTS)
 
 
-def set_auto_events(vault: Vault, events: list[str]) -> tuple[str, ...]:
+def set_auto_events(vault: Session, events: list[str]) -> tuple[str, ...]:
     """Admin or supervisor: which events are reported automatically. Audited."""
     vault.require_role("admin", "supervisor")
     unknown = sorted(set(events) - set(AUTO_EVENTS))
@@ -95,7 +95,7 @@ def _missing(zh: str, en: str) -> InvalidInput:
     return InvalidInput(f"无法上报：{zh}", f"Nothing to report: {en}")
 
 
-def first_contact_at(vault: Vault, case_id: int) -> tuple[str, str] | None:
+def first_contact_at(vault: Session, case_id: int) -> tuple[str, str] | None:
     """The first session, crisis intervention or completed follow-up: (time, kind)."""
     row = vault.db.one(
         "SELECT at, kind FROM (SELECT min(started_at) AS at, 'session' AS kind FROM sessions"
@@ -112,7 +112,7 @@ def _visit_result(answers: dict[str, Any]) -> str:
     return "violence_again" if answers.get("violence_since") is True else "stable"
 
 
-def facts(vault: Vault, case: Any, event: str, result: str | None = None) -> dict[str, Any]:
+def facts(vault: Session, case: Any, event: str, result: str | None = None) -> dict[str, Any]:
     """What a report of `event` says about the case: codes, dates, the responsible person."""
     case_id = int(case["id"])
     if event == "accepted":
@@ -163,7 +163,7 @@ def facts(vault: Vault, case: Any, event: str, result: str | None = None) -> dic
 
 
 # -- queueing -------------------------------------------------------------------------------
-def report(vault: Vault, case_id: int, event: str, *, result: str | None = None,
+def report(vault: Session, case_id: int, event: str, *, result: str | None = None,
            automatic: bool = False) -> PlatformReport:
     """Queue a handling report for a dispatched case (the case's counsellor, a supervisor
     or staff). Raises InvalidInput when the case did not come from the platform or the
@@ -178,17 +178,17 @@ def report(vault: Vault, case_id: int, event: str, *, result: str | None = None,
     now = vault.now()
     with vault.db.transaction():
         report_no = f"PR-{now.year}-{next_number(vault, 'platform_report', now.year):04d}"
-        cursor = vault.db.execute(
+        report_id = vault.db.insert(
             "INSERT INTO platform_reports (case_id, report_no, event, facts, automatic,"
             " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (case_id, report_no, event, dumps(values), int(automatic), vault.actor.user_id,
              iso(now)))
         vault.audit_event("platform.report.queue", "platform_report", report_no,
                           f"{event}:{'auto' if automatic else 'manual'}")
-    return get(vault, int(cursor.lastrowid or 0))
+    return get(vault, report_id)
 
 
-def on_event(vault: Vault, case_id: int, event: str) -> PlatformReport | None:
+def on_event(vault: Session, case_id: int, event: str) -> PlatformReport | None:
     """Queue the automatic report of `event` if the case was accepted from a received
     dispatch and the studio reports that event automatically; quietly nothing otherwise.
     Cases given a platform reference by hand (or imported) never report by themselves:
@@ -205,7 +205,7 @@ def on_event(vault: Vault, case_id: int, event: str) -> PlatformReport | None:
         return None  # nothing to report yet (say, a follow-up not done)
 
 
-def contact_made(vault: Vault, case_id: int, when: datetime | str) -> None:
+def contact_made(vault: Session, case_id: int, when: datetime | str) -> None:
     """A session, crisis intervention or follow-up was recorded: the first-contact clock
     is met (and reported, if the studio reports it automatically)."""
     open_clocks = vault.db.all("SELECT id FROM clocks WHERE case_id = ? AND kind = ? AND"
@@ -221,7 +221,7 @@ def contact_made(vault: Vault, case_id: int, when: datetime | str) -> None:
 
 
 # -- reading and delivery status ------------------------------------------------------------
-def get(vault: Vault, report_id: int) -> PlatformReport:
+def get(vault: Session, report_id: int) -> PlatformReport:
     row = vault.db.one(SELECT + " WHERE r.id = ?", (report_id,))
     if row is None:
         raise NotFound("找不到该平台上报。", "The platform report was not found.")
@@ -229,14 +229,14 @@ def get(vault: Vault, report_id: int) -> PlatformReport:
     return _report(row)
 
 
-def for_case(vault: Vault, case_id: int) -> list[PlatformReport]:
+def for_case(vault: Session, case_id: int) -> list[PlatformReport]:
     """The case's reports to the platform, oldest first, with their delivery status."""
     require_case(vault, case_id, "header")
     return [_report(r) for r in vault.db.all(SELECT + " WHERE r.case_id = ? ORDER BY r.id",
                                              (case_id,))]
 
 
-def unsent(vault: Vault) -> list[PlatformReport]:
+def unsent(vault: Session) -> list[PlatformReport]:
     """Reports not yet delivered (queued, or signed while the outbox was unreachable) on
     cases the actor may see."""
     vault.require_role(*REPORT_ROLES)
@@ -248,7 +248,7 @@ def unsent(vault: Vault) -> list[PlatformReport]:
         params)]
 
 
-def packet(vault: Vault, report_id: int) -> PlatformReportPacket:
+def packet(vault: Session, report_id: int) -> PlatformReportPacket:
     """The packet to sign now: the facts as queued, the signer, the audit head."""
     found = get(vault, report_id)
     seq, head = vault.audit.head()
@@ -257,7 +257,7 @@ def packet(vault: Vault, report_id: int) -> PlatformReportPacket:
                                 vault.actor.display_name, AuditHead(seq, head), found.facts)
 
 
-def mark_signed(vault: Vault, report_id: int, pdf: bytes, sha256: str) -> PlatformReport:
+def mark_signed(vault: Session, report_id: int, pdf: bytes, sha256: str) -> PlatformReport:
     found = get(vault, report_id)
     cursor = vault.db.execute(
         "UPDATE platform_reports SET status = 'signed', signed_by = ?, signed_at = ?, pdf = ?,"
@@ -269,7 +269,7 @@ def mark_signed(vault: Vault, report_id: int, pdf: bytes, sha256: str) -> Platfo
     return get(vault, report_id)
 
 
-def signed_pdf(vault: Vault, report_id: int) -> bytes:
+def signed_pdf(vault: Session, report_id: int) -> bytes:
     get(vault, report_id)
     data = vault.db.scalar("SELECT pdf FROM platform_reports WHERE id = ?", (report_id,))
     if data is None:
@@ -277,7 +277,7 @@ def signed_pdf(vault: Vault, report_id: int) -> bytes:
     return bytes(data)
 
 
-def mark_delivered(vault: Vault, report_id: int, destination: str) -> PlatformReport:
+def mark_delivered(vault: Session, report_id: int, destination: str) -> PlatformReport:
     found = get(vault, report_id)
     vault.db.execute("UPDATE platform_reports SET status = 'delivered', delivered_at = ?,"
                      " delivered_to = ?, status_note = NULL WHERE id = ?",
@@ -286,7 +286,7 @@ def mark_delivered(vault: Vault, report_id: int, destination: str) -> PlatformRe
     return get(vault, report_id)
 
 
-def mark_delivery_failed(vault: Vault, report_id: int, note: str) -> PlatformReport:
+def mark_delivery_failed(vault: Session, report_id: int, note: str) -> PlatformReport:
     found = get(vault, report_id)
     vault.db.execute("UPDATE platform_reports SET status_note = ? WHERE id = ?",
                      (note, report_id))

@@ -51,8 +51,8 @@ from xinhe.records.referral_policy import (
     load_policy,
 )
 from xinhe.records.referrals import ReferralService
+from xinhe.records.storage.session import Session
 from xinhe.records.templates_values import display_value, is_blank
-from xinhe.records.vault import Vault
 
 EXPORT_ROLES = ("counsellor", "supervisor", "staff")
 #: The incident text of an intake or mandatory-report record.
@@ -76,7 +76,7 @@ def local_date(ts: str) -> date:
     return moment.astimezone().date()
 
 
-def require_export_access(vault: Vault, case_id: int) -> Any:
+def require_export_access(vault: Session, case_id: int) -> Any:
     """The case row, if the actor may export referrals of it: a supervisor, staff, or a
     counsellor whose case it is (or who shares it). Administrators never."""
     vault.require_role(*EXPORT_ROLES)
@@ -86,7 +86,7 @@ def require_export_access(vault: Vault, case_id: int) -> Any:
 class PacketBuilder:
     """Builds the `ReferralPacket` of one case for one agency."""
 
-    def __init__(self, vault: Vault, templates: tpl.TemplateRegistry,
+    def __init__(self, vault: Session, templates: tpl.TemplateRegistry,
                  policy: FieldPolicy | None = None, lang: str | None = None) -> None:
         self.vault = vault
         self.templates = templates
@@ -348,7 +348,7 @@ class PacketBuilder:
                              data=bytes(row["data"]))
 
 
-def assemble_packet(vault: Vault, templates: tpl.TemplateRegistry, referral_id: int, *,
+def assemble_packet(vault: Session, templates: tpl.TemplateRegistry, referral_id: int, *,
                     preview: bool = False, lang: str | None = None) -> ReferralPacket:
     """The packet of a referral as it would be signed now.
 
@@ -395,7 +395,7 @@ class OverviewRow:
     ticked: bool = False  # ticked for this packet (the preview shows it in red)
 
 
-def policy_overview(vault: Vault, templates: tpl.TemplateRegistry, case_id: int, *,
+def policy_overview(vault: Session, templates: tpl.TemplateRegistry, case_id: int, *,
                     agency: str, lang: str | None = None,
                     ticked: Iterable[str] = ()) -> list[OverviewRow]:
     """Every item the policy knows, whether `agency` gets it, and what the case has for the

@@ -23,7 +23,7 @@ from xinhe.errors import InvalidInput
 from xinhe.paths import resources_dir
 from xinhe.records import vocab
 from xinhe.records.attachments import KINDS as ATTACHMENT_KINDS
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 POLICY_VERSION = 1
 SETTING = "referral.policy"
@@ -193,7 +193,7 @@ def default_policy() -> FieldPolicy:
     return parse_policy(json.loads(default_policy_path().read_text(encoding="utf-8")))
 
 
-def load_policy(vault: Vault) -> FieldPolicy:
+def load_policy(vault: Session) -> FieldPolicy:
     """The policy in force: the administrator's, else the shipped default."""
     stored = vault.setting(SETTING)
     if stored is None:
@@ -206,11 +206,11 @@ def load_policy(vault: Vault) -> FieldPolicy:
     return parse_policy(doc)
 
 
-def policy_is_default(vault: Vault) -> bool:
+def policy_is_default(vault: Session) -> bool:
     return vault.setting(SETTING) is None
 
 
-def save_policy(vault: Vault, policy: FieldPolicy | dict[str, Any]) -> FieldPolicy:
+def save_policy(vault: Session, policy: FieldPolicy | dict[str, Any]) -> FieldPolicy:
     """Admin: store a new policy (validated first). Audited."""
     vault.require_role("admin")
     parsed = policy if isinstance(policy, FieldPolicy) else parse_policy(policy)
@@ -220,7 +220,7 @@ def save_policy(vault: Vault, policy: FieldPolicy | dict[str, Any]) -> FieldPoli
     return parsed
 
 
-def reset_policy(vault: Vault) -> FieldPolicy:
+def reset_policy(vault: Session) -> FieldPolicy:
     """Admin: go back to the shipped default. Audited."""
     vault.require_role("admin")
     vault.db.execute("DELETE FROM settings WHERE key = ?", (SETTING,))
@@ -233,13 +233,13 @@ def reset_policy(vault: Vault) -> FieldPolicy:
 OUTBOX_SETTING = "referral.outbox"
 
 
-def outbox_folder(vault: Vault) -> Path | None:
+def outbox_folder(vault: Session) -> Path | None:
     """The platform's outbox folder (a mapped share in real use), if configured."""
     value = vault.setting(OUTBOX_SETTING)
     return Path(value) if value else None
 
 
-def set_outbox_folder(vault: Vault, folder: str) -> Path | None:
+def set_outbox_folder(vault: Session, folder: str) -> Path | None:
     """Admin: set (or clear, with "") the outbox folder. Audited."""
     vault.require_role("admin")
     folder = folder.strip()

@@ -18,7 +18,7 @@ from xinhe.records import vocab
 from xinhe.records.access import require_case, require_case_role, visible_cases_clause
 from xinhe.records.common import iso, next_number, stale
 from xinhe.records.consent import Consent, ConsentService
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 
 class ConsentMissing(InvalidInput):
@@ -95,7 +95,7 @@ def _referral(r: Any) -> Referral:
 
 
 class ReferralService:
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Session) -> None:
         self.vault = vault
 
     def consent_for(self, case_id: int, purpose: str, agency: str) -> Consent:
@@ -119,12 +119,11 @@ class ReferralService:
         now = self.vault.now()
         with self.vault.db.transaction():
             number = f"ZJ-{now.year}-{next_number(self.vault, 'referral', now.year):04d}"
-            cursor = self.vault.db.execute(
+            referral_id = self.vault.db.insert(
                 "INSERT INTO referrals (case_id, referral_no, agency, purpose, urgency, summary,"
                 " consent_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (case_id, number, agency, purpose, urgency, summary.strip(), consent.id,
                  self.vault.actor.user_id, iso(now)))
-            referral_id = int(cursor.lastrowid or 0)
             self.vault.audit_event("referral.create", "referral", number, case["case_no"])
         return self.get(referral_id)
 

@@ -61,7 +61,7 @@ def write_rows(vault: Vault, file_name: str, rows: Sequence[RowPlan], noon: time
         person = _person_key(v)
         client_id = people.get(person) if person else None
         if client_id is None:
-            client_id = int(db.execute(
+            client_id = db.insert(
                 "INSERT INTO clients (name, name_key, name_sound, gender, birth_date,"
                 " birth_year, phone, phone_key, id_number, id_key, street, community, address,"
                 " created_by, created_at, updated_at, import_source, import_row)"
@@ -69,21 +69,21 @@ def write_rows(vault: Vault, file_name: str, rows: Sequence[RowPlan], noon: time
                 (v["name"], v["name_key"], sound_key(v["name"]), v["gender"], v["birth_date"],
                  v["birth_year"], v["phone"], v["phone_key"], v["id_number"], v["id_key"],
                  _street(v), v["community"], v["address"], actor, now, now, file_name,
-                 plan.row)).lastrowid or 0)
+                 plan.row))
             clients += 1
             if person:
                 people[person] = client_id
         opened = iso(datetime.combine(date.fromisoformat(v["opened_on"]), noon))
         closed = (iso(datetime.combine(date.fromisoformat(v["closed_on"]), noon))
                   if v["closed_on"] else None)
-        case_id = int(db.execute(
+        case_id = db.insert(
             "INSERT INTO cases (case_no, client_id, category, source, platform_ref, status,"
             " opened_at, closed_at, counsellor_id, created_by, created_at, updated_at,"
             " import_source, import_row, import_key)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (case_no, client_id, v["category"], v["source"], v["platform_ref"], v["status"],
              opened, closed, v["counsellor_id"], actor, now, now, file_name, plan.row,
-             plan.key)).lastrowid or 0)
+             plan.key))
         documents.append(search.Document(
             f"case:{case_id}", case_id, "case", f"{case_no} {v['name']}",
             "\n".join(x for x in (case_no, v["name"], v["platform_ref"]) if x), opened))
@@ -91,10 +91,10 @@ def write_rows(vault: Vault, file_name: str, rows: Sequence[RowPlan], noon: time
             digest = content_hash({"case": case_no, "parent": [NOTE_KIND, case_id],
                                    "text": v["summary"], "source": [file_name, plan.row],
                                    "author": vault.actor.username, "created_at": now})
-            note_id = int(db.execute(
+            note_id = db.insert(
                 "INSERT INTO addenda (case_id, parent_type, parent_id, text, author_id,"
                 " created_at, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (case_id, NOTE_KIND, case_id, v["summary"], actor, now, digest)).lastrowid or 0)
+                (case_id, NOTE_KIND, case_id, v["summary"], actor, now, digest))
             documents.append(search.Document(f"imported_note:{note_id}", case_id,
                                              "imported_note", note_title, v["summary"],
                                              opened))

@@ -10,7 +10,7 @@ from typing import Any
 from xinhe.errors import InvalidInput, NotFound
 from xinhe.records.access import require_case
 from xinhe.records.common import iso
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 KINDS = {
     "high_risk": ("高风险个案审核", "High-risk case review"),
@@ -56,7 +56,7 @@ def _item(row: Any) -> ReviewItem:
 
 
 class ReviewService:
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Session) -> None:
         self.vault = vault
 
     def request(self, case_id: int, kind: str, target_type: str, target_id: int,
@@ -70,12 +70,11 @@ class ReviewService:
         if existing is not None:
             return int(existing["id"])
         now = self.vault.now()
-        cursor = self.vault.db.execute(
+        return self.vault.db.insert(
             "INSERT INTO reviews (case_id, kind, target_type, target_id, due_at, requested_by,"
             " requested_at, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (case_id, kind, target_type, target_id, iso(now + timedelta(hours=hours)),
              self.vault.actor.user_id, iso(now), comment.strip() or None))
-        return int(cursor.lastrowid or 0)
 
     def queue(self, include_done: bool = False) -> list[ReviewItem]:
         """Supervisor: open items, the most urgent first."""

@@ -12,7 +12,7 @@ from datetime import timedelta
 from xinhe.errors import InvalidInput
 from xinhe.records import vocab
 from xinhe.records.common import iso
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 HIGH_RISK_REVIEW_HOURS = 24
 HIGH_RISK_CRISES = ("dv_high_risk", "suicide")
@@ -28,7 +28,7 @@ class RiskChange:
     changed_at: str
 
 
-def computed_level(vault: Vault, case_id: int) -> str | None:
+def computed_level(vault: Session, case_id: int) -> str | None:
     """Highest level among the latest assessment of each instrument, and high-risk crises."""
     rows = vault.db.all(
         "SELECT a.level FROM assessments a WHERE a.case_id = ? AND a.id = ("
@@ -46,7 +46,7 @@ def computed_level(vault: Vault, case_id: int) -> str | None:
     return level
 
 
-def _record(vault: Vault, case_id: int, level: str | None, previous: str | None, source: str,
+def _record(vault: Session, case_id: int, level: str | None, previous: str | None, source: str,
             reason: str | None) -> None:
     now = iso(vault.now())
     vault.db.execute(
@@ -69,7 +69,7 @@ def _record(vault: Vault, case_id: int, level: str | None, previous: str | None,
     vault.audit_event("case.risk", "case", case_no, f"{previous or '-'}->{level or '-'}")
 
 
-def refresh(vault: Vault, case_id: int, source: str) -> str | None:
+def refresh(vault: Session, case_id: int, source: str) -> str | None:
     """Recompute after a new assessment or crisis. An override stands unless the new
     computed level is higher, in which case the override lapses (safety first)."""
     row = vault.db.one("SELECT risk_level, risk_override FROM cases WHERE id = ?", (case_id,))
@@ -86,7 +86,7 @@ def refresh(vault: Vault, case_id: int, source: str) -> str | None:
     return computed
 
 
-def override(vault: Vault, case_id: int, level: str | None, reason: str) -> None:
+def override(vault: Session, case_id: int, level: str | None, reason: str) -> None:
     """Set the level by professional judgement (None returns to the computed level)."""
     if not reason or not reason.strip():
         raise InvalidInput("调整风险等级必须写明理由。",
@@ -101,7 +101,7 @@ def override(vault: Vault, case_id: int, level: str | None, reason: str) -> None
             "override" if level is not None else "override_cleared", reason.strip())
 
 
-def history(vault: Vault, case_id: int) -> list[RiskChange]:
+def history(vault: Session, case_id: int) -> list[RiskChange]:
     rows = vault.db.all(
         "SELECT h.*, u.display_name FROM risk_history h JOIN users u ON u.id = h.changed_by"
         " WHERE h.case_id = ? ORDER BY h.id", (case_id,))

@@ -9,23 +9,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from xinhe.errors import AccessDenied
+from xinhe.errors import AccessDenied, NotOnServerYet
 from xinhe.i18n import language
 from xinhe.records import search
 from xinhe.records import templates as tpl
 from xinhe.records.access import visible_cases_clause
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 HEADER_KINDS = ("case",)
 
 
-def index_text(vault: Vault, doc_key: str, case_id: int, kind: str, title: str, body: str,
+def index_text(vault: Session, doc_key: str, case_id: int, kind: str, title: str, body: str,
                ts: str) -> None:
+    if vault.db.dialect != "sqlite":
+        return  # the server's index is blind tokens made on the workstation (a later step)
     search.index_document(vault.db, doc_key=doc_key, case_id=case_id, kind=kind, title=title,
                           body=body, ts=ts)
 
 
-def index_case(vault: Vault, case_id: int) -> None:
+def index_case(vault: Session, case_id: int) -> None:
+    if vault.db.dialect != "sqlite":
+        return
     row = vault.db.one(
         "SELECT c.case_no, c.platform_ref, c.summary, c.opened_at, cl.name FROM cases c"
         " JOIN clients cl ON cl.id = c.client_id WHERE c.id = ?", (case_id,))
@@ -37,18 +41,20 @@ def index_case(vault: Vault, case_id: int) -> None:
                body, row["opened_at"])
 
 
-def index_client(vault: Vault, client_id: int) -> None:
+def index_client(vault: Session, client_id: int) -> None:
     for row in vault.db.all("SELECT id FROM cases WHERE client_id = ?", (client_id,)):
         index_case(vault, int(row["id"]))
 
 
-def index_record(vault: Vault, kind: str, record_id: int, case_id: int,
+def index_record(vault: Session, kind: str, record_id: int, case_id: int,
                  template: tpl.Template, answers: dict[str, Any], ts: str) -> None:
     index_text(vault, f"{kind}:{record_id}", case_id, kind, template.label.get(language()),
                tpl.render_text(template, answers, language()), ts)
 
 
-def remove_case(vault: Vault, case_id: int) -> None:
+def remove_case(vault: Session, case_id: int) -> None:
+    if vault.db.dialect != "sqlite":
+        return
     search.remove_case(vault.db, case_id)
 
 
@@ -64,12 +70,14 @@ class Hit:
     ts: str
 
 
-def find(vault: Vault, query: str, limit: int = 20) -> list[Hit]:
+def find(vault: Session, query: str, limit: int = 20) -> list[Hit]:
     """Search what the actor may read: counsellors their own and shared cases, supervisors
     everything, staff case headers only, admins nothing."""
     if vault.actor.role == "admin":
         raise AccessDenied("管理员账户不能搜索个案内容。",
                            "Administrator accounts cannot search case content.")
+    if vault.db.dialect != "sqlite":
+        raise NotOnServerYet("全文搜索", "Full-text search")
     clause, params = visible_cases_clause(vault, "c")
     kinds = set(HEADER_KINDS) if vault.actor.role == "staff" else None
     hits = search.search(vault.db, query, kinds=kinds, limit=limit,

@@ -16,13 +16,19 @@ from xinhe.records.planning import PlanningService
 from xinhe.records.referrals import ReferralService
 from xinhe.records.reviews import ReviewService
 from xinhe.records.signing_store import SigningStore
+from xinhe.records.storage.session import Session
 from xinhe.records.timeline import TimelineEntry, timeline
 from xinhe.records.vault import Vault
 
 
 class Services:
-    def __init__(self, vault: Vault, templates: tpl.TemplateRegistry) -> None:
-        self.vault = vault
+    """Every records service of one signed-in user, on a local `Vault` or a `ServerSession`
+    (storage/server_session.py); the services themselves ask only for a `Session`."""
+
+    def __init__(self, vault: Session, templates: tpl.TemplateRegistry) -> None:
+        # The desktop's maintenance screens (local-vault features) read it as the Vault it is
+        # there; on the server it offers only the Session part.
+        self.vault: Vault = vault  # type: ignore[assignment]
         self.templates = templates
         self.accounts = AccountService(vault)
         self.clients = ClientService(vault)

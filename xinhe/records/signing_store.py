@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives import serialization
 
 from xinhe.crypto.signing import SigningIdentity, SigningIdentityError
 from xinhe.records.common import iso
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 #: Roles that sign referrals (and may therefore load the key on the database thread).
 SIGNING_ROLES = ("counsellor", "supervisor", "staff")
@@ -69,7 +69,7 @@ def _info(row: Any) -> IdentityInfo:
 class SigningStore:
     """The signing identity of one unlocked vault."""
 
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Session) -> None:
         self.vault = vault
 
     # -- reading ------------------------------------------------------------------------
@@ -136,14 +136,13 @@ class SigningStore:
         with self.vault.db.transaction():
             self.vault.db.execute("UPDATE signing_identities SET retired_at = ?,"
                                   " private_key = NULL WHERE retired_at IS NULL", (now,))
-            cursor = self.vault.db.execute(
+            identity_id = self.vault.db.insert(
                 "INSERT INTO signing_identities (subject, fingerprint, not_before, not_after,"
                 " certificate, private_key, source, created_by, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (identity.subject_name(), identity.fingerprint_sha256(),
                  iso(identity.not_before), iso(identity.not_after), identity.cert_der(),
                  identity.to_private_bytes(), source, self.vault.actor.user_id, now))
-            identity_id = int(cursor.lastrowid or 0)
             outcome = identity.fingerprint_sha256()[:16] + (" first-use" if first_use else "")
             self.vault.audit_event(action, "signing_identity", identity_id, outcome)
         info = self.current()

@@ -64,7 +64,8 @@ def _rows(db: Any, sql: str, params: Params) -> list[Any]:
 def _tuples(db: Any, sql: str, params: Params) -> Any:
     """The rows as plain tuples: for the long fetches, a named row costs a third more."""
     cursor = db.execute(sql, params)
-    cursor.row_factory = None
+    if db.dialect == "sqlite":  # the server's rows index by position as they are
+        cursor.row_factory = None
     return cursor
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xinhe.records.access import require_case
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class TimelineEntry:
     author_id: int | None = None  # who may continue a draft (only its author)
 
 
-def timeline(vault: Vault, case_id: int) -> list[TimelineEntry]:
+def timeline(vault: Session, case_id: int) -> list[TimelineEntry]:
     """What the actor may see of the case: staff see referrals, the consents they rest on,
     and follow-up dates only."""
     row = require_case(vault, case_id, "header")
@@ -40,7 +40,7 @@ def timeline(vault: Vault, case_id: int) -> list[TimelineEntry]:
     name = "(SELECT display_name FROM users WHERE id = {})"
     addenda = {(r["parent_type"], r["parent_id"]): r["n"] for r in db.all(
         "SELECT parent_type, parent_id, count(*) AS n FROM addenda WHERE case_id = ?"
-        " GROUP BY parent_type, parent_id", (case_id,))}
+        " GROUP BY parent_type, parent_id", (case_id,))} if notes else {}
     entries: list[TimelineEntry] = []
     if notes:
         for r in db.all(f"SELECT s.*, {name.format('s.author_id')} AS who FROM sessions s"
@@ -85,8 +85,11 @@ def timeline(vault: Vault, case_id: int) -> list[TimelineEntry]:
                     " WHERE case_id = ?", (case_id,)):
         entries.append(TimelineEntry("referral", r["id"], r["created_at"], r["who"], None,
                                      r["status"], None, r["agency"]))
-    for r in db.all(f"SELECT f.*, {name.format('f.created_by')} AS who FROM followups f"
-                    " WHERE case_id = ?", (case_id,)):
+    followups = f"SELECT f.*, {name.format('f.created_by')} AS who FROM followups f" \
+        " WHERE case_id = ?"
+    if not notes and db.dialect == "postgres":  # the server shows staff only the dates
+        followups = "SELECT * FROM xinhe.followup_dates(?)"
+    for r in db.all(followups, (case_id,)):
         entries.append(TimelineEntry("followup", r["id"], r["done_at"] or r["due_at"],
                                      r["who"], r["template_id"], r["status"], None,
                                      r["reason"]))

@@ -174,7 +174,7 @@ def grants() -> list[str]:
            " TO xinhe_admin",
            f"GRANT SELECT, INSERT, UPDATE, DELETE ON xinhe.key_slots TO {every}",
            "GRANT SELECT, INSERT, UPDATE ON xinhe.recovery_slot TO xinhe_admin",
-           "GRANT SELECT ON xinhe.audit_event TO xinhe_admin",
+           "GRANT SELECT ON xinhe.audit_event TO xinhe_admin, xinhe_supervisor",
            f"GRANT SELECT, INSERT, UPDATE ON xinhe.counters TO {', '.join(CASE_ROLES)}",
            f"GRANT SELECT, INSERT, UPDATE, DELETE ON xinhe.search_meta TO {workers}",
            f"GRANT SELECT, INSERT, UPDATE, DELETE ON xinhe.cases, xinhe.clients,"
@@ -196,7 +196,7 @@ def grants() -> list[str]:
     functions = ("current_user_id()", "current_username()", "current_role()",
                  "my_case_ids()", "client_has_case(bigint)", "can_see_case(bigint, text)",
                  "audit_append(text, text, text, text)", "audit_head()")
-    for function in functions:
+    for function in (*functions, *CROSS_CASE_FUNCTIONS):
         out.append(f"GRANT EXECUTE ON FUNCTION xinhe.{function} TO {every}")
     return out
 
@@ -246,3 +246,69 @@ def row_security() -> list[str]:
                 " WITH CHECK (true)",
                 f"CREATE POLICY mine ON xinhe.{table} USING ({rule}) WITH CHECK ({rule})"]
     return out
+
+
+# What the duplicate check needs across cases, and no more (access.py's rule for clients a
+# counsellor may not read): candidate ids by an exact key, and for one candidate its masked
+# name (clients.mask_name), birth year, case numbers and whom to contact.
+CROSS_CASE = """
+CREATE FUNCTION xinhe.followup_dates(p_case_id bigint)
+RETURNS TABLE (id bigint, due_at text, done_at text, status text, reason text,
+               template_id text, who text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, xinhe AS $$
+    SELECT f.id, f.due_at, f.done_at, f.status, f.reason, f.template_id, u.display_name
+    FROM xinhe.followups f JOIN xinhe.users u ON u.id = f.created_by
+    WHERE f.case_id = p_case_id AND xinhe.can_see_case(p_case_id, 'header') $$;
+CREATE FUNCTION xinhe.next_due(p_case_id bigint) RETURNS text LANGUAGE sql STABLE
+SECURITY DEFINER SET search_path = pg_catalog, xinhe AS $$
+    SELECT min(due) FROM (
+        SELECT min(f.due_at) AS due FROM xinhe.followups f
+        WHERE f.case_id = p_case_id AND f.status = 'due'
+        UNION ALL
+        SELECT min(k.due_at) FROM xinhe.clocks k
+        WHERE k.case_id = p_case_id AND k.status = 'open') AS dues
+    WHERE xinhe.can_see_case(p_case_id, 'header') $$;
+CREATE FUNCTION xinhe.case_number(p_case_id bigint) RETURNS text LANGUAGE sql STABLE
+SECURITY DEFINER SET search_path = pg_catalog, xinhe AS $$
+    SELECT c.case_no FROM xinhe.cases c WHERE c.id = p_case_id $$;
+CREATE FUNCTION xinhe.client_exists(p_client_id bigint) RETURNS boolean LANGUAGE sql STABLE
+SECURITY DEFINER SET search_path = pg_catalog, xinhe AS $$
+    SELECT EXISTS (SELECT 1 FROM xinhe.clients c WHERE c.id = p_client_id) $$;
+CREATE FUNCTION xinhe.duplicate_lookup(p_kind text, p_key text, p_other text, p_year integer,
+                                       p_limit integer)
+RETURNS TABLE (id bigint, birth_year integer) LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, xinhe AS $$
+    SELECT c.id, c.birth_year FROM xinhe.clients c
+    WHERE xinhe.current_role() IN ('supervisor', 'counsellor', 'staff')
+      AND CASE p_kind WHEN 'name' THEN c.name_key = p_key
+                      WHEN 'name_sound' THEN c.name_sound = p_key AND c.name_key <> p_other
+                      WHEN 'phone' THEN c.phone_key = p_key
+                      WHEN 'id_number' THEN c.id_key = p_key ELSE false END
+    ORDER BY coalesce(CAST(c.birth_year = p_year AS integer), 0.5) DESC, c.id
+    LIMIT p_limit $$;
+CREATE FUNCTION xinhe.duplicate_summary(p_client_id bigint)
+RETURNS TABLE (masked_name text, birth_year integer, case_numbers text[], contacts text[])
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, xinhe AS $$
+    SELECT CASE WHEN btrim(cl.name) = '' THEN '*'
+                WHEN ascii(left(btrim(cl.name), 1)) < 128
+                    THEN upper(left(btrim(cl.name), 1)) || '***'
+                ELSE left(btrim(cl.name), 1) || '*' ||
+                     CASE WHEN length(btrim(cl.name)) > 2 THEN right(btrim(cl.name), 1)
+                          ELSE '' END END,
+           cl.birth_year,
+           ARRAY(SELECT c.case_no FROM xinhe.cases c WHERE c.client_id = cl.id
+                 ORDER BY c.opened_at, c.id),
+           CASE WHEN EXISTS (SELECT 1 FROM xinhe.cases c WHERE c.client_id = cl.id)
+                THEN ARRAY(SELECT u.display_name FROM xinhe.cases c
+                           JOIN xinhe.users u ON u.id = c.counsellor_id
+                           WHERE c.client_id = cl.id ORDER BY c.opened_at, c.id)
+                ELSE ARRAY(SELECT u.display_name FROM xinhe.users u
+                           WHERE u.id = cl.created_by) END
+    FROM xinhe.clients cl
+    WHERE cl.id = p_client_id
+      AND xinhe.current_role() IN ('supervisor', 'counsellor', 'staff') $$;
+"""
+CROSS_CASE_FUNCTIONS = ("followup_dates(bigint)", "client_exists(bigint)",
+                        "case_number(bigint)", "next_due(bigint)",
+                        "duplicate_lookup(text, text, text, integer, integer)",
+                        "duplicate_summary(bigint)")

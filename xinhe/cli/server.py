@@ -1,0 +1,67 @@
+"""Commands for the studio server: `server init` and `server add-user`, and `audit verify`
+against the server's chain (the local witnesses in files stay a local-vault feature)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from xinhe.cli import Context, command
+from xinhe.errors import InvalidInput
+from xinhe.i18n import pick
+from xinhe.records import witnesses
+from xinhe.records.storage.server_admin import add_server_user, init_studio
+from xinhe.records.storage.server_session import ServerSession
+
+
+@command("server init")
+def cmd_server_init(ctx: Context) -> int:
+    password = ctx.io.secret("管理员密码", "Admin password", confirm=True)
+    dsn, recovery_key = init_studio(ctx.args.dsn, ctx.args.dbname, ctx.args.org,
+                                    ctx.args.admin, ctx.args.display_name or ctx.args.admin,
+                                    password)
+
+    def text() -> None:
+        ctx.io.out(pick(f"已在服务器上创建工作室数据库 {ctx.args.dbname}。",
+                        f"The studio database {ctx.args.dbname} was created on the server."))
+        ctx.io.out(pick("各工作站用此地址连接（--server 或 XINHE_SERVER）：",
+                        "Workstations connect with (--server or XINHE_SERVER):"))
+        ctx.io.out(f"  {dsn}")
+        ctx.io.out(pick("恢复密钥（只显示这一次，请抄写后妥善保管）：",
+                        "Recovery key (shown once only; write it down and keep it safe):"))
+        ctx.io.out(f"  {recovery_key}")
+    ctx.emit({"server": dsn, "database": ctx.args.dbname, "recovery_key": recovery_key}, text)
+    return 0
+
+
+@command("server add-user")
+def cmd_server_add_user(ctx: Context) -> int:
+    session = ctx.open_session()
+    if not isinstance(session, ServerSession):
+        raise InvalidInput("此命令需要 --server 工作室服务器地址。",
+                           "This command needs --server DSN (the studio server).")
+    try:
+        password = ctx.io.secret(f"{ctx.args.name} 的新密码",
+                                 f"New password for {ctx.args.name}", confirm=True)
+        add_server_user(ctx.args.setup_dsn, session, ctx.args.name, ctx.args.role, password,
+                        ctx.args.display_name)
+    finally:
+        session.close("logout")
+    ctx.emit({"added": ctx.args.name, "role": ctx.args.role},
+             lambda: ctx.io.out(pick(f"已添加用户 {ctx.args.name}（{ctx.args.role}）。",
+                                     f"User {ctx.args.name} ({ctx.args.role}) added.")))
+    return 0
+
+
+def server_chain_report(session: ServerSession,
+                        expect: Sequence[tuple[int, str]]) -> witnesses.WitnessReport:
+    """The server's chain verified, and against every `--expect`ed head; the witnesses kept
+    in files (key slots, backups, outbox, PDFs) belong to a local vault."""
+    session.require_role("admin", "supervisor")
+    chain = session.audit.verify()
+    seq, digest = session.audit.head()
+    results = tuple(witnesses.judge(session.audit, witnesses.Witness("expect", f"{s}:{h}", s, h),
+                                    seq) for s, h in expect)
+    report = witnesses.WitnessReport(chain, seq, digest, results, ())
+    session.audit_event("audit.verify", "audit", chain.checked,
+                        "ok" if report.ok else "problems")
+    return report

@@ -1,0 +1,176 @@
+"""Signing in to the studio server: the login role's derived password, the user's key slot
+on the server, and the signed-in `ServerSession` the records services run on.
+
+A login role's password is never the typed password: it is derived with the production
+Argon2id parameters, salted by the studio and the user, so what the server holds (a SCRAM
+verifier of the derived password) tests a guess no faster than the key slot does. The studio
+id in that salt is the database name, the one thing a workstation knows before signing in
+(it is in the DSN the IT person gives every desk; no extra file to copy or lose).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from psycopg.conninfo import make_conninfo
+
+from xinhe.crypto import kdf
+from xinhe.crypto import keyslots as ks
+from xinhe.errors import AccessDenied, AccountDisabled, VaultDamaged, WrongPassword
+from xinhe.records.audit import AuditEvent, AuditLog, utcnow
+from xinhe.records.storage import pg_setup
+from xinhe.records.storage.pg_store import PgDatabase, check_dsn
+from xinhe.records.vault_session import Actor
+
+LOGIN_INFO = b"xinhe postgres login v1"
+
+
+def studio_id_of(dsn: str) -> str:
+    """The studio's id: the name of its database on the server."""
+    return check_dsn(dsn).get("dbname", "")
+
+
+def login_password(studio_id: str, username: str, password: str,
+                   params: kdf.KdfParams | None = None) -> str:
+    """The PostgreSQL password of a user's login role, derived from the typed one."""
+    salt = hashlib.sha256(f"xinhe-server|{studio_id}|{username}".encode()).digest()
+    master = kdf.derive(password, salt, params or kdf.KdfParams.default())
+    key = HKDF(hashes.SHA256(), 32, salt=None, info=LOGIN_INFO).derive(master)
+    return base64.urlsafe_b64encode(key).rstrip(b"=").decode("ascii")
+
+
+class ServerAudit(AuditLog):
+    """The server's chain: appended only through `audit_append` (the server hashes and
+    times each entry), read and verified with the same code as the vault's."""
+
+    def __init__(self, db: PgDatabase) -> None:
+        super().__init__(db, "")  # type: ignore[arg-type]
+        self._pg = db
+
+    def head(self) -> tuple[int, str]:
+        row = self._pg.one("SELECT seq, hash FROM audit_head()")
+        return (int(row["seq"]), str(row["hash"])) if row is not None else (0, "0" * 64)
+
+    def append(self, *, user: str = "", role: str = "", action: str, object_type: str = "",
+               object_id: str = "", outcome: str = "ok", ts: str | None = None,
+               workstation: str | None = None) -> AuditEvent:
+        """Who, when and where are the server's to say: `user`, `role`, `ts` and
+        `workstation` given here are ignored."""
+        row = self._pg.one("SELECT * FROM audit_append(?, ?, ?, ?)",
+                           (action, object_type, str(object_id), outcome))
+        if row is None:
+            raise VaultDamaged("审计记录无法写入", "the audit entry could not be written")
+        return AuditEvent(**dict(row))
+
+
+class ServerSession:
+    """A user signed in to the studio server. Lives on the thread that signed in."""
+
+    def __init__(self, db: PgDatabase, actor: Actor, studio_id: str, data_key: bytes,
+                 clock: Callable[[], datetime] = utcnow) -> None:
+        self.db = db
+        self.actor = actor
+        self.audit = ServerAudit(db)
+        self._studio_id = studio_id
+        self._data_key: bytes | None = data_key  # for the workstation's encryption
+        self._clock = clock
+        self.closed = False
+
+    @property
+    def vault_id(self) -> str:
+        return self._studio_id
+
+    @property
+    def org_name(self) -> str:
+        return str(self.db.scalar("SELECT value FROM meta WHERE key = 'org_name'") or "")
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    def audit_event(self, action: str, object_type: str = "", object_id: object = "",
+                    outcome: str = "ok") -> None:
+        self.audit.append(action=action, object_type=object_type, object_id=str(object_id),
+                          outcome=outcome)
+
+    def require_role(self, *roles: str) -> None:
+        if self.actor.role not in roles:
+            self.audit_event("access.denied", "role", self.actor.role, "refused")
+            raise AccessDenied()
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        value = self.db.scalar("SELECT value FROM settings WHERE key = ?", (key,))
+        return default if value is None else str(value)
+
+    def set_setting(self, key: str, value: str) -> None:
+        self.db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key)"
+                        " DO UPDATE SET value = excluded.value", (key, value))
+
+    def data_key(self) -> bytes:
+        if self._data_key is None:
+            raise AccessDenied("已锁定。", "Signed out.")
+        return self._data_key
+
+    def close(self, reason: str = "lock") -> None:
+        """Sign out: audit, close the connection, drop the data key."""
+        if self.closed:
+            return
+        with contextlib.suppress(Exception):  # a lock must happen even if the server is gone
+            self.audit_event(reason)
+        self.db.close()
+        self._data_key = None
+        self.closed = True
+
+
+class ServerFolder:
+    """A studio server as a workstation knows it: a DSN without user or password."""
+
+    def __init__(self, dsn: str, workstation: str = "",
+                 clock: Callable[[], datetime] = utcnow) -> None:
+        self.dsn = dsn
+        self.studio_id = studio_id_of(dsn)
+        self.workstation = workstation
+        self.clock = clock
+
+    def connect(self, username: str, password: str) -> PgDatabase:
+        """The user's own login role, with the password derived from the typed one."""
+        username = ks.validate_username(username)
+        secret = login_password(self.studio_id, username, password)
+        return PgDatabase(make_conninfo(self.dsn, user=pg_setup.login_role(username),
+                                        password=secret), self.workstation)
+
+    def unlock(self, username: str, password: str) -> ServerSession:
+        """Sign in: connect as the user's login role, open their key slot (kept on the
+        server) with the typed password, audit the login."""
+        db = self.connect(username, password)
+        try:
+            session = self._open(db, username, password)
+        except BaseException:
+            db.close()
+            raise
+        return session
+
+    def _open(self, db: PgDatabase, username: str, password: str) -> ServerSession:
+        user = db.one("SELECT id, username, display_name, xinhe.current_role() AS role"
+                      " FROM users WHERE id = current_user_id()")
+        if user is None or user["role"] is None:
+            raise AccountDisabled()
+        raw: Any = db.scalar("SELECT slot FROM key_slots WHERE username = ?", (username,))
+        if raw is None:
+            raise WrongPassword()
+        slot = ks.UserSlot.from_json(raw)
+        private = ks.open_private(self.studio_id, slot, password, None)
+        data_key = ks.unseal_generation(self.studio_id, username, private, slot.db_key)
+        actor = Actor(int(user["id"]), str(user["username"]), str(user["display_name"]),
+                      str(user["role"]))
+        session = ServerSession(db, actor, self.studio_id, data_key, self.clock)
+        db.execute("UPDATE users SET last_login_at = ? WHERE id = ?",
+                   (self.clock().isoformat(timespec="seconds"), actor.user_id))
+        session.audit_event("login", "user", username)
+        return session
