@@ -26,6 +26,18 @@ def _in_background(make: Callable[[], DeviceBinding]) -> Callable[[], DeviceBind
     return wait
 
 
+def _broken_installation() -> str | None:
+    """The message for a missing shipped file (templates, fonts, translations), if any."""
+    from xinhe.errors import ResourceMissing
+    from xinhe.paths import check_resources
+
+    try:
+        check_resources()
+    except ResourceMissing as exc:
+        return exc.message()
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     harden_process()  # before any key or record is in memory
     parser = cli.build_parser()
@@ -33,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     gui.add_argument("--demo", action="store_true",
                      help="open the demo vault in ./demo-vault, creating it first if needed")
     args = parser.parse_args(argv)
+    broken = _broken_installation()
+    if broken is not None:
+        print(broken, file=sys.stderr)
+        return 1
     if args.command:
         try:
             return cli.run(args)
