@@ -137,7 +137,8 @@ class _VersionAction(argparse.Action):
                  values: Any, option_string: str | None = None) -> None:
         from xinhe.about import version_text
 
-        parser.exit(0, version_text() + "\n")
+        print(version_text())
+        parser.exit(0)
 
 
 def build_parser() -> argparse.ArgumentParser:
