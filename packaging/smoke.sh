@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Smoke test of an installed or frozen Xinhe: packaging/smoke.sh [XINHE_COMMAND]
-# (default: dist/xinhe/xinhe). Checks what an IT person checks after installing:
+# Smoke test of an installed or frozen Xinhe:
+#   packaging/smoke.sh [XINHE_COMMAND [OLD_VAULTS_DIR]]   (default: dist/xinhe/xinhe)
+# With OLD_VAULTS_DIR (tests/fixtures/vaults), every old-version vault there is also opened
+# and upgraded by this program, after its automatic backup. Checks what an IT person checks after installing:
 # the version line, the shipped templates, a demo vault (production KDF), a signed referral
 # that verifies (and a tampered copy that does not), the vault opened from the command
 # line, and the desktop app's unlock window (offscreen). Exit 0 when all pass.
 set -euo pipefail
 XINHE="${1:-$(dirname "$0")/../dist/xinhe/xinhe}"
+OLD_VAULTS="${2:-}"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 VAULT="$WORK/vault"
@@ -59,5 +62,20 @@ step "desktop app: the unlock window opens (offscreen)"
 shown="$(XINHE_STARTUP_PROBE=1 "$XINHE" --vault "$VAULT" 2>/dev/null | grep '^SHOWN' || true)"
 [[ "$shown" == *UnlockWindow* ]] || fail "shown: ${shown:-nothing}"
 ok
+
+if [ -n "$OLD_VAULTS" ]; then
+  # Logins from tests/fixtures/vaults/README.md.
+  declare -A PASSWORD=([v1]=fixture-admin-1 [v2]=xinhe-admin [v3]=xinhe-admin [v4]=fixture-admin-4)
+  for old in "$OLD_VAULTS"/v*/; do
+    name="$(basename "$old")"
+    step "an old vault ($name) opens after its backup"
+    [ -n "${PASSWORD[$name]:-}" ] || fail "no login known for $name"
+    cp -r "$old" "$WORK/$name"
+    echo "${PASSWORD[$name]}" | "$XINHE" --lang en audit verify --vault "$WORK/$name" \
+      --user admin >"$WORK/$name.txt" 2>&1 || fail "$(head -2 "$WORK/$name.txt")"
+    ls "$WORK/$name/backups/" | grep -q "^pre-migration-${name}-.*-vault.db$" || fail "no backup"
+    ok
+  done
+fi
 
 echo "smoke test passed"
