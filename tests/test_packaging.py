@@ -333,3 +333,22 @@ def test_the_menu_entry_speaks_chinese_and_english_and_starts_the_command() -> N
     assert "Office" in desktop["Categories"].split(";")
     icon = (PACKAGING / "xinhe.png").read_bytes()
     assert icon[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(icon[16:20], "big") == 256
+
+
+def test_the_about_tab_shows_version_schema_and_sqlcipher(qtbot: object, tmp_path: Path,
+                                                          binding: DeviceBinding) -> None:
+    from conftest import ADMIN_PASSWORD
+    from ui_helpers import signed_in, wait_idle
+    from xinhe.ui.screens.admin import AboutTab
+
+    folder = VaultFolder(tmp_path / "vault", binding, kdf=KdfParams.cheap_for_tests())
+    folder.create("馨和家园", "admin", "管理员", ADMIN_PASSWORD)[0].close()
+    with signed_in(qtbot, folder, "admin", ADMIN_PASSWORD) as (app, main):  # type: ignore[arg-type]
+        main.show_section("admin")
+        about = main._built["admin"].findChild(AboutTab)
+        qtbot.waitUntil(lambda: "SQLCipher" in about.text.text())  # type: ignore[attr-defined]
+        wait_idle(qtbot, app)  # type: ignore[arg-type]
+        lines = about.text.text().splitlines()
+        assert f"馨和 {__version__}" in lines
+        assert f"数据结构版本：{MIGRATIONS[-1].version}" in lines
+        assert f"SQLCipher 加密库 {sqlcipher_version()}" in lines
