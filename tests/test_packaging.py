@@ -352,3 +352,18 @@ def test_the_about_tab_shows_version_schema_and_sqlcipher(qtbot: object, tmp_pat
         assert f"馨和 {__version__}" in lines
         assert f"数据结构版本：{MIGRATIONS[-1].version}" in lines
         assert f"SQLCipher 加密库 {sqlcipher_version()}" in lines
+
+
+def pins(lock: Path) -> dict[str, str]:
+    return dict(re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", lock.read_text(encoding="utf-8"), re.M))
+
+
+def test_the_windows_lock_pins_the_same_versions_plus_what_windows_needs() -> None:
+    linux = pins(ROOT / "requirements.lock")
+    windows = pins(PACKAGING / "windows" / "requirements.lock")
+    shared = linux.keys() & windows.keys()
+    assert {name: linux[name] for name in shared} == {name: windows[name] for name in shared}
+    # The Credential Manager backend needs pywin32-ctypes; the Secret Service ones stay out.
+    assert "pywin32-ctypes" in windows and "pyinstaller" in windows
+    assert "secretstorage" not in windows and "secretstorage" in linux
+    assert windows["pyside6-essentials"] == "6.11.2"
