@@ -50,7 +50,10 @@ def _show_alone(message: str) -> None:
     if os.environ.get("XINHE_STARTUP_PROBE") == "1":  # packaging tests: say it, close it
         from PySide6.QtCore import QTimer
 
-        QTimer.singleShot(0, lambda: (print("SHOWN QMessageBox", flush=True), box.done(0)))
+        def report_and_close() -> None:
+            print("SHOWN QMessageBox", flush=True)
+            box.done(0)
+        QTimer.singleShot(0, report_and_close)
     box.exec()
     del app
 
