@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Translation upkeep (Qt Linguist). The .ts file in resources/i18n is the source of truth.
+"""Translation upkeep (Qt Linguist). The .ts file in xinhe/resources/i18n is the source of truth.
 
     python tools/i18n.py update            extract strings from xinhe/ui into the .ts
     python tools/i18n.py fill BATCH.tsv    set translations from context<TAB>source<TAB>text lines
@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TS = ROOT / "resources" / "i18n" / "xinhe_zh_CN.ts"
+TS = ROOT / "xinhe" / "resources" / "i18n" / "xinhe_zh_CN.ts"
 QM = TS.with_suffix(".qm")
 BIN = Path(sys.executable).parent
 

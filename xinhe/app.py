@@ -5,6 +5,7 @@ and the desktop app imports what its first window needs (tests/test_startup_impo
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from collections.abc import Callable
@@ -26,6 +27,37 @@ def _in_background(make: Callable[[], DeviceBinding]) -> Callable[[], DeviceBind
     return wait
 
 
+def _broken_installation() -> str | None:
+    """The message for a missing shipped file (templates, fonts, translations), if any."""
+    from xinhe.errors import ResourceMissing
+    from xinhe.paths import check_resources
+
+    try:
+        check_resources()
+    except ResourceMissing as exc:
+        return exc.message()
+    return None
+
+
+def _show_alone(message: str) -> None:
+    """A message box with no app around it, when Qt itself can still start."""
+    try:
+        from PySide6.QtWidgets import QApplication, QMessageBox
+    except ImportError:
+        return
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    box = QMessageBox(QMessageBox.Icon.Critical, "馨和 Xinhe", message)
+    if os.environ.get("XINHE_STARTUP_PROBE") == "1":  # packaging tests: say it, close it
+        from PySide6.QtCore import QTimer
+
+        def report_and_close() -> None:
+            print("SHOWN QMessageBox", flush=True)
+            box.done(0)
+        QTimer.singleShot(0, report_and_close)
+    box.exec()
+    del app
+
+
 def main(argv: list[str] | None = None) -> int:
     harden_process()  # before any key or record is in memory
     parser = cli.build_parser()
@@ -33,6 +65,16 @@ def main(argv: list[str] | None = None) -> int:
     gui.add_argument("--demo", action="store_true",
                      help="open the demo vault in ./demo-vault, creating it first if needed")
     args = parser.parse_args(argv)
+    if args.lang:
+        from xinhe.i18n import set_language
+
+        set_language(args.lang)
+    broken = _broken_installation()
+    if broken is not None:
+        print(broken, file=sys.stderr)
+        if not args.command:  # started from a menu: nobody reads stderr
+            _show_alone(broken)
+        return 1
     if args.command:
         try:
             return cli.run(args)

@@ -227,3 +227,31 @@ class NotOnServerYet(XinheError):
         super().__init__(f"工作室服务器暂不支持{what_zh}，此功能目前只能在本机数据库中使用。",
                          f"{what_en} is not yet available on the studio server; it works on "
                          "a local vault only for now.")
+
+
+class VaultTooNew(XinheError):
+    """The vault's schema is newer than this program knows: opening it could lose data."""
+
+    code = "vault_too_new"
+
+    def __init__(self, vault_schema: int, program_schema: int, program_version: str) -> None:
+        super().__init__(
+            f"此数据库的结构版本为 {vault_schema}，由更新版本的馨和创建；已安装的馨和 "
+            f"{program_version} 只支持到结构版本 {program_schema}。请先升级馨和，数据库未被改动。",
+            f"This vault has schema version {vault_schema}, made by a newer Xinhe; the "
+            f"installed Xinhe {program_version} knows schema versions up to {program_schema}. "
+            "Upgrade Xinhe first; the vault was not changed.",
+        )
+
+
+class ResourceMissing(XinheError):
+    """A file Xinhe ships with (templates, fonts, translations, policy) is missing."""
+
+    code = "resource_missing"
+
+    def __init__(self, name: str, folder: str) -> None:
+        super().__init__(
+            f"馨和的安装不完整：在 {folder} 中找不到 {name}。请重新安装馨和。",
+            f"The Xinhe installation is incomplete: {name} is missing in {folder}. "
+            "Reinstall Xinhe.",
+        )

@@ -18,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
-from xinhe import __version__
 from xinhe.crypto.binding import DeviceBinding
 from xinhe.errors import InvalidInput, NotOnServerYet, XinheError
 from xinhe.i18n import pick, set_language
@@ -164,6 +163,17 @@ class Parsers:
         return Parsers(actions, self._common, self._module, f"{name} ")
 
 
+class _VersionAction(argparse.Action):
+    """`--version`: computed only when asked (it opens SQLCipher to read its version)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        from xinhe.about import version_text
+
+        print(version_text())
+        parser.exit(0)
+
+
 def build_parser() -> argparse.ArgumentParser:
     def options(defaults: bool) -> argparse.ArgumentParser:
         # Sub-commands accept the same options; their copies must not reset a value given
@@ -185,7 +195,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="xinhe", parents=[options(defaults=True)],
         description="Xinhe (馨和) casework records. Without a command, opens the desktop app.")
-    parser.add_argument("--version", action="version", version=f"xinhe {__version__}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0,
+                        help="show the version, the vault schema and SQLCipher, then exit")
     sub, common = parser.add_subparsers(dest="command", metavar="COMMAND"), options(False)
     for module, add in parsers.BUILDERS:
         add(Parsers(sub, common, module))

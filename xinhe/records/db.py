@@ -15,7 +15,7 @@ from typing import Any, Literal, TypeVar
 
 import sqlcipher3
 
-from xinhe.errors import DamageFound, StorageError, VaultDamaged, WrongThread
+from xinhe.errors import DamageFound, StorageError, VaultDamaged, VaultTooNew, WrongThread
 from xinhe.records.migrations import MIGRATIONS
 
 Row = sqlcipher3.Row
@@ -198,8 +198,9 @@ class Database:
         current = self.schema_version
         latest = MIGRATIONS[-1].version
         if current > latest:
-            raise VaultDamaged("数据库来自更新版本的馨和，请先升级软件",
-                               "the vault comes from a newer version of Xinhe; upgrade first")
+            from xinhe import __version__
+
+            raise VaultTooNew(current, latest, __version__)
         pending = [m for m in MIGRATIONS if m.version > current]
         if pending and current > 0 and before is not None:
             self.checkpoint()  # so that vault.db alone holds everything for the copy

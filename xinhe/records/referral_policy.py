@@ -1,7 +1,7 @@
 """The per-agency field policy: which client fields and which parts of the record each
 receiving agency may be sent (the minimum necessary, PIPL).
 
-It is data: a shipped default in `resources/referral_policy.json`, replaced by the
+It is data: a shipped default in `xinhe/resources/referral_policy.json`, replaced by the
 administrator's own version stored (encrypted) in the vault's settings. A policy that does
 not validate is never used, and never silently replaced by the default.
 
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from xinhe.errors import InvalidInput
-from xinhe.paths import resources_dir
+from xinhe.paths import resource
 from xinhe.records import vocab
 from xinhe.records.attachments import KINDS as ATTACHMENT_KINDS
 from xinhe.records.storage.session import Session
@@ -185,7 +185,7 @@ def parse_policy(doc: Any) -> FieldPolicy:
 
 
 def default_policy_path() -> Path:
-    return resources_dir() / DEFAULT_FILE
+    return resource(DEFAULT_FILE)
 
 
 def default_policy() -> FieldPolicy:

@@ -6,7 +6,7 @@ text all come from the template version the answers were written with.
 Folders
 -------
 A template folder holds `*.json` files, one template each, and may hold an `archive/`
-folder for older versions. Xinhe reads the shipped folder `resources/templates/` and then an
+folder for older versions. Xinhe reads the shipped folder `xinhe/resources/templates/` and then an
 organisation's own folder. When a template changes, raise its `version` and move the old
 file to `archive/` (e.g. `archive/dv_intake.v1.json`): every version found stays loadable,
 so old records still show with the labels they were written with. The same id and version
@@ -148,7 +148,7 @@ ARCHIVE = "archive"
 
 
 def shipped_folder() -> Path:
-    """`resources/templates/`: the templates that come with Xinhe."""
+    """`xinhe/resources/templates/`: the templates that come with Xinhe."""
     return resources_dir() / "templates"
 
 

@@ -69,7 +69,12 @@ def run_desktop(args: argparse.Namespace,
     if os.environ.get("XINHE_STARTUP_PROBE") == "1":  # benchmarks/bench_startup.py
         from PySide6.QtCore import QTimer
 
-        QTimer.singleShot(0, lambda: (print("READY", flush=True), app.quit()))
+        def ready() -> None:  # also names the windows shown (packaging/smoke.sh)
+            shown = [type(w).__name__ for w in app.topLevelWidgets() if w.isVisible()]
+            print("SHOWN", *shown, flush=True)
+            print("READY", flush=True)
+            app.quit()
+        QTimer.singleShot(0, ready)
     code = app.exec()
     controller.worker.shutdown()
     return int(code)

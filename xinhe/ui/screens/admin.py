@@ -319,15 +319,19 @@ class AboutTab(QWidget):
         self.text = label("")
         layout.addWidget(self.text)
         layout.addStretch()
-        operations.run(ctx, lambda s: (str(s.vault.folder.path), s.vault.db.schema_version),
+        from xinhe.about import sqlcipher_version
+
+        operations.run(ctx, lambda s: (str(s.vault.folder.path), s.vault.db.schema_version,
+                                       sqlcipher_version()),
                        parent=self, on_done=self._show)
 
-    def _show(self, info: tuple[str, int]) -> None:
-        path, schema = info
+    def _show(self, info: tuple[str, int, str]) -> None:
+        path, schema, cipher = info
         self.text.setText("\n".join([
             self.tr("Xinhe %1").replace("%1", __version__),
             self.tr("Vault: %1").replace("%1", path),
             self.tr("Schema version: %1").replace("%1", str(schema)),
+            self.tr("SQLCipher %1").replace("%1", cipher),
             self.tr("Workstation binding: on") if self.ctx.binding_on else
             self.tr("Workstation binding: off (no secure keyring on this computer)")]))
 

@@ -16,6 +16,10 @@
         <translation>数据结构版本：%1</translation>
     </message>
     <message>
+        <source>SQLCipher %1</source>
+        <translation>SQLCipher 加密库 %1</translation>
+    </message>
+    <message>
         <source>Workstation binding: on</source>
         <translation>工作站绑定：已启用</translation>
     </message>
