@@ -642,6 +642,22 @@ ALTER TABLE referrals ADD COLUMN recall_pdf BLOB
 """
 
 
+# Migration 2 was edited after it first landed (wider follow-up and clock indexes, the
+# search filter's covering index), and vaults made before the edit kept the old shape: the
+# search's INDEXED BY search_doc_scope then failed there. Rebuild them as they are now.
+V10_REPAIR_INDEXES = """
+DROP INDEX IF EXISTS followups_case
+;;
+CREATE INDEX followups_case ON followups (case_id, status, due_at)
+;;
+DROP INDEX IF EXISTS clocks_case
+;;
+CREATE INDEX clocks_case ON clocks (case_id, status, due_at)
+;;
+CREATE INDEX IF NOT EXISTS search_doc_scope ON search_doc(id, kind, case_id)
+"""
+
+
 def fill_name_sound(db: Any) -> None:
     """The sound key of every existing client (the code that writes clients keeps it after)."""
     from xinhe.records.names import sound_key
@@ -664,4 +680,6 @@ MIGRATIONS: list[Migration] = [
     Migration(8, "casework depth: confidential client fields, alias, linked persons",
               V8_SAFE_PEOPLE),
     Migration(9, "evidence: court extracts, referral recalls", V9_EVIDENCE),
+    Migration(10, "repair: indexes of vaults made before migration 2 took its final shape",
+              V10_REPAIR_INDEXES),
 ]
