@@ -138,9 +138,26 @@ def main() -> int:
     shoot(app, out, f"cases{suffix}")
     rows = cases.list_panel.model.rows  # type: ignore[union-attr]
     target = next((r for r in rows if r.risk_level == "high" and r.status != "closed"), rows[0])
-    main.open_case(target.id)
+    view = main.open_case(target.id)
     wait(app, lambda: not controller.worker.busy)
     shoot(app, out, f"case{suffix}")
+    charted = next((r for r in rows if r.status != "closed" and r.id != target.id), None)
+    for row in [target, *rows[:40]]:  # a case assessed more than once: its scores charted
+        view = main.open_case(row.id)
+        wait(app, lambda: not controller.worker.busy)
+        settle(app, 0.2)
+        if view.scores.isVisible():
+            charted = row
+            break
+    if charted is not None:
+        shoot(app, out, f"case-scores{suffix}")
+    from xinhe.ui.dialogs.court_extract_dialog import open_court_extract
+
+    extract = open_court_extract(controller.ctx, target.id, main)  # type: ignore[arg-type]
+    center(extract, main)
+    wait(app, lambda: not controller.worker.busy)
+    shoot(app, out, f"court-extract{suffix}")
+    extract.reject()
     from xinhe.ui.dialogs.records import AssessmentDialog, SessionDialog
 
     templates = controller.ctx.services.templates  # type: ignore[union-attr]
@@ -159,6 +176,25 @@ def main() -> int:
     session.show()
     shoot(app, out, f"session{suffix}")
     session.close()
+    from xinhe.ui.dialogs.new_case import NewCaseDialog
+
+    main.show_section("cases")
+    cases.list_panel.new_case.click()  # type: ignore[union-attr]
+    settle(app)
+    intake = next(w for w in app.topLevelWidgets()
+                  if isinstance(w, NewCaseDialog) and w.isVisible())
+    center(intake, main)
+    intake.name.setText("林晓燕" if args.lang == "zh_CN" else "Lin Xiaoyan")
+    intake.next.click()
+    wait(app, lambda: intake.form is not None and intake.form.isVisible())
+    form = intake.form
+    assert form is not None
+    for field in ("danger_strangulation", "danger_threat_to_kill", "danger_weapon"):
+        form.inputs[field].button_for(True).click()
+    form.page_scroll.ensureWidgetVisible(form.inputs["danger_weapon"], 0, 60)
+    shoot(app, out, f"intake{suffix}")
+    intake.reject()
+    wait(app, lambda: not controller.worker.busy)
     main.search.setText("丈夫" if args.lang == "zh_CN" else "the")
     main.search.search()
     wait(app, lambda: main.search.popup.isVisible())
@@ -170,9 +206,19 @@ def main() -> int:
     settle(app)
 
     main = sign_in(controller, "zhoujing", "xinhe-zhoujing")
-    main.show_section("review")
+    main.show_section("dashboard")  # with the platform's dispatches below the due lists
+    wait(app, lambda: not controller.worker.busy)
+    shoot(app, out, f"dashboard-supervisor{suffix}")
+    review = main.show_section("review")
     wait(app, lambda: not controller.worker.busy)
     shoot(app, out, f"review{suffix}")
+    for index in range(review.list.topLevelItemCount()):  # a note waiting for co-signing
+        review.list.setCurrentItem(review.list.topLevelItem(index))
+        wait(app, lambda: not controller.worker.busy)
+        settle(app, 0.3)
+        if "（D）" in review.note.toPlainText() or "(D)" in review.note.toPlainText():
+            break
+    shoot(app, out, f"review-note{suffix}")
     for section in ("referrals", "statistics"):
         if section in main.section_keys():
             main.show_section(section)

@@ -226,9 +226,11 @@ class CaseView(QWidget):
                 out.append(f"{html.escape(title)}: {html.escape(value)}")
         links = []
         if self.data is not None and self.data.header.can_read_notes:
-            links.append(f"<a href='persons:'>{html.escape(self.tr('People around her'))}</a>")
+            persons = self.tr("People around her")  # lupdate cannot read tr() in an f-string
+            links.append(f"<a href='persons:'>{html.escape(persons)}</a>")
         if self.can_write():
-            links.append(f"<a href='client:'>{html.escape(self.tr('Client details'))}</a>")
+            details = self.tr("Client details")
+            links.append(f"<a href='client:'>{html.escape(details)}</a>")
         return " · ".join(out + links)
 
     def reveal(self, key: str) -> None:

@@ -1049,6 +1049,14 @@
         <translation>新住处</translation>
     </message>
     <message>
+        <source>People around her</source>
+        <translation>相关人员</translation>
+    </message>
+    <message>
+        <source>Client details</source>
+        <translation>当事人信息</translation>
+    </message>
+    <message>
         <source>Complete it…</source>
         <translation>补充完成…</translation>
     </message>
