@@ -162,9 +162,10 @@ class AppointmentService:
             " AND a.end_at > ? ORDER BY a.start_at", (counsellor_id, appointment_id,
                                                       iso(end), iso(start)))
         if clash is not None:
-            out.append(Caution("overlap", f"与同一咨询师的另一预约（个案 {clash['case_no']}）时间重叠。",
+            number = clash["case_no"]
+            out.append(Caution("overlap", f"与同一咨询师的另一预约（个案 {number}）时间重叠。",
                                "It overlaps another appointment of the same counsellor "
-                               f"(case {clash['case_no']})."))
+                               f"(case {number})."))
         return tuple(out)
 
     # -- changes ----------------------------------------------------------------------------
