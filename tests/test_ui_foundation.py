@@ -115,8 +115,8 @@ def test_unlock_window_shows_errors_inline_and_opens_the_main_window(
         qtbot.keyClick(window.password, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: isinstance(app.window, MainWindow), timeout=10_000)
         main = app.window
-        assert main.section_keys() == ["dashboard", "cases", "followups", "referrals",
-                                     "statistics"]
+        assert main.section_keys() == ["dashboard", "cases", "followups", "calendar",
+                                     "referrals", "statistics"]
         from PySide6.QtWidgets import QToolButton
 
         assert "王丽 · 咨询师" in [w.text() for w in main.findChildren(QToolButton)]

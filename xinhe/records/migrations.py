@@ -658,6 +658,36 @@ CREATE INDEX IF NOT EXISTS search_doc_scope ON search_doc(id, kind, case_id)
 """
 
 
+# Her week and the counsellor's (xinhe/records/appointments.py): sessions, home visits and
+# calls booked for a case, cancelled rather than deleted, versioned like other records.
+V11_APPOINTMENTS = """
+CREATE TABLE appointments (
+    id            INTEGER PRIMARY KEY,
+    case_id       INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    counsellor_id INTEGER NOT NULL REFERENCES users(id),
+    start_at      TEXT NOT NULL,
+    end_at        TEXT NOT NULL,
+    duration_min  INTEGER NOT NULL CHECK (duration_min > 0),
+    kind          TEXT NOT NULL,
+    place         TEXT,
+    note          TEXT,
+    status        TEXT NOT NULL DEFAULT 'scheduled',
+    created_by    INTEGER NOT NULL REFERENCES users(id),
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    cancelled_at  TEXT,
+    cancelled_by  INTEGER REFERENCES users(id),
+    version       INTEGER NOT NULL DEFAULT 1
+)
+;;
+CREATE INDEX appointments_counsellor ON appointments (counsellor_id, status, start_at)
+;;
+CREATE INDEX appointments_case ON appointments (case_id, start_at)
+;;
+CREATE INDEX appointments_when ON appointments (status, start_at)
+"""
+
+
 def fill_name_sound(db: Any) -> None:
     """The sound key of every existing client (the code that writes clients keeps it after)."""
     from xinhe.records.names import sound_key
@@ -682,4 +712,6 @@ MIGRATIONS: list[Migration] = [
     Migration(9, "evidence: court extracts, referral recalls", V9_EVIDENCE),
     Migration(10, "repair: indexes of vaults made before migration 2 took its final shape",
               V10_REPAIR_INDEXES),
+    Migration(11, "calendar: appointments for sessions, home visits and calls",
+              V11_APPOINTMENTS),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from xinhe.records import search_index
 from xinhe.records import templates as tpl
 from xinhe.records.accounts import AccountService
+from xinhe.records.appointments import AppointmentService
 from xinhe.records.attachments import AttachmentService
 from xinhe.records.cases import CaseService
 from xinhe.records.clients import ClientService
@@ -42,6 +43,7 @@ class Services:
         self.drafts = DraftService(vault)
         self.signing = SigningStore(vault)
         self.persons = PersonService(vault)
+        self.appointments = AppointmentService(vault)
 
     def timeline(self, case_id: int) -> list[TimelineEntry]:
         return timeline(self.vault, case_id)

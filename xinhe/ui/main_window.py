@@ -247,6 +247,8 @@ class MainWindow(QMainWindow):
                     screen("xinhe.ui.screens.cases:CasesScreen")),
             Section("followups", self.tr("Follow-ups"), ("counsellor", "supervisor"),
                     screen("xinhe.ui.screens.followups:FollowupsScreen")),
+            Section("calendar", self.tr("Calendar"), ("counsellor", "supervisor"),
+                    screen("xinhe.ui.screens.calendar:CalendarScreen")),
             Section("review", self.tr("Review"), ("supervisor",),
                     screen("xinhe.ui.screens.review:ReviewScreen")),
             Section("referrals", self.tr("Referrals"), ALL_CASE_ROLES,

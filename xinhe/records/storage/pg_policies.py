@@ -143,6 +143,8 @@ POLICIES: dict[str, tuple[str, str, str, str, str]] = {
     "platform_reports": (HEADER, HEADER, HEADER, SUPERVISOR, "created_by"),
     # A court extract holds note content: those who may read the notes, never changed.
     "court_extracts": (NOTES, NOTES, "false", SUPERVISOR, "created_by"),
+    # A home visit's place says where she is: those who may read the notes, as locally.
+    "appointments": (NOTES, NOTES, NOTES, SUPERVISOR, "created_by"),
 }
 # Drafts are their writer's alone, whatever the role.
 OWN_ROW = {"drafts": f"user_id = {U}"}
@@ -152,7 +154,7 @@ CASE_SCOPED = tuple(POLICIES)
 # groups). Admins get no privilege at all on case content.
 NOTE_TABLES = ("risk_history", "sessions", "crisis_interventions", "assessments", "addenda",
                "safety_plans", "followups", "clocks", "reviews", "drafts", "linked_persons",
-               "client_confidential")
+               "client_confidential", "appointments")
 STAFF_ATTACHMENT_COLUMNS = "id, case_id, kind, media_type, size, sha256, added_by, added_at"
 STAFF_REFERRAL_COLUMNS = ("status, status_note, signed_by, signed_at, file_sha256, pdf,"
                           " delivered_at, delivered_to, acknowledged_at, acknowledgement,"

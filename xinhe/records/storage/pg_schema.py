@@ -233,6 +233,15 @@ ALTER TABLE xinhe.referrals ADD COLUMN recalled_by {OPT_USER_REF};
 ALTER TABLE xinhe.referrals ADD COLUMN recall_reason text;
 ALTER TABLE xinhe.referrals ADD COLUMN recall_sha256 text;
 ALTER TABLE xinhe.referrals ADD COLUMN recall_pdf bytea;
+CREATE TABLE xinhe.appointments (
+    id {ID}, case_id {CASE_REF}, counsellor_id {USER_REF}, start_at text NOT NULL,
+    end_at text NOT NULL, duration_min integer NOT NULL CHECK (duration_min > 0),
+    kind text NOT NULL, place text, note text, status text NOT NULL DEFAULT 'scheduled',
+    created_by {USER_REF}, created_at text NOT NULL, updated_at text NOT NULL,
+    cancelled_at text, cancelled_by {OPT_USER_REF}, version integer NOT NULL DEFAULT 1);
+CREATE INDEX appointments_counsellor ON xinhe.appointments (counsellor_id, status, start_at);
+CREATE INDEX appointments_case ON xinhe.appointments (case_id, start_at);
+CREATE INDEX appointments_when ON xinhe.appointments (status, start_at);
 """
 
 # The vault's "signed records are locked" triggers, same columns and messages.
@@ -343,6 +352,7 @@ AUDITED: dict[str, tuple[str, ...]] = {
     "client_confidential": ("client_id", "field"),
     "linked_persons": ("id",),
     "court_extracts": ("id",),
+    "appointments": ("id",),
 }
 
 

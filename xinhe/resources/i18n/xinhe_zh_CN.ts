@@ -257,6 +257,68 @@
     </message>
 </context>
 <context>
+    <name>AppointmentDialog</name>
+    <message>
+        <source>New appointment</source>
+        <translation>新建预约</translation>
+    </message>
+    <message>
+        <source>Appointment — case %1</source>
+        <translation>预约 — 个案 %1</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>个案</translation>
+    </message>
+    <message>
+        <source>Starts</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Optional</source>
+        <translation>选填</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>There is no open case to book for.</source>
+        <translation>没有可预约的进行中个案。</translation>
+    </message>
+</context>
+<context>
+    <name>AppointmentReminder</name>
+    <message>
+        <source>My appointments today and tomorrow</source>
+        <translation>我今天和明天的预约</translation>
+    </message>
+    <message>
+        <source>Reminder</source>
+        <translation>提醒</translation>
+    </message>
+    <message>
+        <source>No appointments today or tomorrow.</source>
+        <translation>今天和明天没有预约。</translation>
+    </message>
+</context>
+<context>
     <name>AssessmentDialog</name>
     <message>
         <source>Save and sign</source>
@@ -457,6 +519,129 @@
         <translation>
             <numerusform>备份已写入并验证：%1（%2，%n 个个案）。</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>CalendarScreen</name>
+    <message>
+        <source>Calendar</source>
+        <translation>日程</translation>
+    </message>
+    <message>
+        <source>Week</source>
+        <translation>周</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>日</translation>
+    </message>
+    <message>
+        <source>◀ Earlier</source>
+        <translation>◀ 向前</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>Later ▶</source>
+        <translation>向后 ▶</translation>
+    </message>
+    <message>
+        <source>New appointment…</source>
+        <translation>新建预约…</translation>
+    </message>
+    <message>
+        <source>Move or edit…</source>
+        <translation>改期或修改…</translation>
+    </message>
+    <message>
+        <source>Cancel appointment</source>
+        <translation>取消预约</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>个案</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>当事人</translation>
+    </message>
+    <message>
+        <source>Counsellor</source>
+        <translation>咨询师</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <source>Whole studio</source>
+        <translation>全工作室</translation>
+    </message>
+    <message>
+        <source>Follow-up visit due</source>
+        <translation>回访到期</translation>
+    </message>
+    <message>
+        <source> (overlaps)</source>
+        <translation>（时间重叠）</translation>
+    </message>
+    <message>
+        <source>Nothing booked</source>
+        <translation>无安排</translation>
+    </message>
+    <message>
+        <source>Monday</source>
+        <translation>星期一</translation>
+    </message>
+    <message>
+        <source>Tuesday</source>
+        <translation>星期二</translation>
+    </message>
+    <message>
+        <source>Wednesday</source>
+        <translation>星期三</translation>
+    </message>
+    <message>
+        <source>Thursday</source>
+        <translation>星期四</translation>
+    </message>
+    <message>
+        <source>Friday</source>
+        <translation>星期五</translation>
+    </message>
+    <message>
+        <source>Saturday</source>
+        <translation>星期六</translation>
+    </message>
+    <message>
+        <source>Sunday</source>
+        <translation>星期日</translation>
+    </message>
+    <message>
+        <source>Choose an appointment in the list first.</source>
+        <translation>请先在列表中选择一个预约。</translation>
+    </message>
+    <message>
+        <source>Cancel the appointment of case %1? It stays on record as cancelled.</source>
+        <translation>取消个案 %1 的这次预约吗？记录会保留并标为已取消。</translation>
+    </message>
+    <message>
+        <source>Saved. Please check: %1</source>
+        <translation>已保存。请留意：%1</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>已保存。</translation>
     </message>
 </context>
 <context>
@@ -1922,6 +2107,10 @@
         <translation>回访</translation>
     </message>
     <message>
+        <source>Calendar</source>
+        <translation>日程</translation>
+    </message>
+    <message>
         <source>Review</source>
         <translation>督导审核</translation>
     </message>
@@ -3248,6 +3437,45 @@
     <message>
         <source>Reason</source>
         <translation>理由</translation>
+    </message>
+</context>
+<context>
+    <name>RiskSignals</name>
+    <message>
+        <source>same ID number</source>
+        <translation>身份证号相同</translation>
+    </message>
+    <message>
+        <source>same phone</source>
+        <translation>电话相同</translation>
+    </message>
+    <message>
+        <source>same name and year of birth</source>
+        <translation>姓名和出生年份相同</translation>
+    </message>
+    <message>
+        <source>Risk signals: the same person who harmed clients in several cases</source>
+        <translation>风险提示：同一施暴人出现在多个个案中</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <source>Born</source>
+        <translation>出生年份</translation>
+    </message>
+    <message>
+        <source>Cases</source>
+        <translation>个案</translation>
+    </message>
+    <message>
+        <source>Why taken for the same person</source>
+        <translation>判定为同一人的依据</translation>
+    </message>
+    <message>
+        <source>No one found in more than one case.</source>
+        <translation>没有发现出现在多个个案中的人员。</translation>
     </message>
 </context>
 <context>

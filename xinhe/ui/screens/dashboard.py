@@ -92,10 +92,19 @@ class DashboardScreen(QWidget):
 
         self.platform = PlatformDispatches(ctx, self)
         layout.addWidget(self.platform)
+        from xinhe.ui.screens.appointment_reminder import AppointmentReminder
+        from xinhe.ui.screens.risk_signals import RiskSignals
+
+        self.appointments = AppointmentReminder(ctx, self)
+        layout.insertWidget(2, self.appointments)  # under the notes, above what is due
+        self.risk_signals = RiskSignals(ctx, self)
+        layout.addWidget(self.risk_signals)
         refresh = QPushButton(self.tr("Refresh (F5)"))
         refresh.setShortcut("F5")
         refresh.clicked.connect(self.reload)
         refresh.clicked.connect(self.platform.reload)
+        refresh.clicked.connect(self.appointments.reload)
+        refresh.clicked.connect(self.risk_signals.reload)
         layout.addWidget(refresh, 0, Qt.AlignmentFlag.AlignRight)
         ctx.bus.changed.connect(self._changed)
         self.reload()
