@@ -19,7 +19,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from xinhe.errors import AccessDenied, Conflict, InvalidInput, ServerUnreachable, WrongThread
 from xinhe.records.storage.base import Params
-from xinhe.records.storage.sealing import LABELS, Sealer, seal_params
+from xinhe.records.storage.sealing import LABELS, SEALED, Sealer, seal_params
 
 SCHEMA = "xinhe"
 
@@ -58,12 +58,24 @@ class Row:
         return f"Row({', '.join(self._index)})"  # column names only: values may be client text
 
 
-def _row_factory(sealer: Sealer | None) -> Any:
-    """Rows with every sealed value opened, by the labels its column name may carry."""
+def _row_factory(sealer: Sealer | None, sources: dict[tuple[int, int], str]) -> Any:
+    """Rows with every sealed value opened. A column read straight from a table opens only
+    under that table.column (the server says which: PQftable, PQftablecol), so a value moved
+    there from another column does not open; a computed one (a function's result) under the
+    labels its name may carry."""
     def factory(cursor: Any) -> Any:
         names = [c.name for c in cursor.description or ()]
         index = {name: i for i, name in enumerate(names)}
-        labels = [(i, LABELS[name]) for i, name in enumerate(names) if name in LABELS]
+        result = cursor.pgresult
+        labels: list[tuple[int, tuple[str, ...]]] = []
+        for i, name in enumerate(names):
+            table = result.ftable(i) if result is not None else 0
+            if table:
+                exact = sources.get((table, result.ftablecol(i)))
+                if exact is not None:
+                    labels.append((i, (exact,)))
+            elif name in LABELS:
+                labels.append((i, LABELS[name]))
 
         def make(values: Any) -> Row:
             if not labels or sealer is None:  # before sign-in nothing sealed is read
@@ -161,7 +173,7 @@ class PgDatabase:
         extra = {} if "connect_timeout" in parts else {"connect_timeout": "10"}
         try:
             self._conn = psycopg.connect(make_conninfo(dsn, application_name="xinhe", **extra),
-                                         autocommit=True, row_factory=_row_factory(None))
+                                         autocommit=True, row_factory=_row_factory(None, {}))
         except psycopg.OperationalError as exc:
             raise self._connect_error(exc) from None
         self._conn.adapters.register_dumper(bool, _BoolAsInt)
@@ -179,7 +191,11 @@ class PgDatabase:
     @sealer.setter
     def sealer(self, sealer: Sealer | None) -> None:
         self._sealer = sealer
-        self._conn.row_factory = _row_factory(sealer)
+        sources = {(int(r[0]), int(r[1])): f"{r[2]}.{r[3]}" for r in self._conn.execute(
+            "SELECT c.oid, a.attnum, c.relname, a.attname FROM pg_class c JOIN pg_attribute a"
+            " ON a.attrelid = c.oid WHERE c.relnamespace = %s::regnamespace AND a.attnum > 0",
+            (SCHEMA,)).fetchall() if r[3] in SEALED.get(r[2], ())}
+        self._conn.row_factory = _row_factory(sealer, sources)
 
     def _connect_error(self, exc: psycopg.OperationalError) -> Exception:
         if exc.sqlstate == "28P01" or "password authentication failed" in str(exc):
