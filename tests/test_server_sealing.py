@@ -20,9 +20,10 @@ SAFETY = "看到他喝酒就带孩子去姐姐家"
 CONSENT = "由其姐姐蒋雨蓉代为签字"
 ADDENDUM = "补充：邻居听见了呼救声"
 ABUSER = "郑国栋"
+DRAFT = "草稿：她的新住处在柳树街"
 PHOTO = b"JPEG-BYTES-OF-THE-INJURY-PHOTO"
-MARKERS = (NAME, PHONE, ID_NUMBER, ADDRESS, NOTE, SAFETY, CONSENT, ADDENDUM, ABUSER,
-           "jiangyutong", "海滨路", "阳台")
+MARKERS = (NAME, PHONE, ID_NUMBER, ADDRESS, NOTE, SAFETY, CONSENT, ADDENDUM, ABUSER, DRAFT,
+           "jiangyutong", "海滨路", "阳台", "柳树街")
 
 
 def fill(studio: Studio, clock: Clock) -> dict[str, int]:
@@ -43,6 +44,7 @@ def fill(studio: Studio, clock: Clock) -> dict[str, int]:
     wang.attachments.add(case.id, kind="injury_photo", filename="伤情照片.jpg", data=PHOTO)
     wang.persons.add(case.id, relation="abuser", name=ABUSER, phone="13600001111",
                      id_number="440306198001015678", birth_year=1980)
+    wang.drafts.save(f"session:{case.id}", NAME, {"data": DRAFT})
     other = chen.cases.open(client_id=chen.clients.create(name="林某", phone="13900139000").id,
                             category="domestic_violence", source="self")
     chen.persons.add(other.id, relation="abuser", name="郑国栋", phone="136-0000-1111",
@@ -74,6 +76,7 @@ def test_a_superusers_dump_shows_no_name_and_no_note(server: ServerStudio,
     assert server.wang.clients.get(made["client"]).address == ADDRESS
     notes = server.wang.notes.sessions(made["case"])
     assert notes[0].answers["data"] == NOTE
+    assert [(d.title, d.payload) for d in server.wang.drafts.all()] == [(NAME, {"data": DRAFT})]
 
 
 @pytest.mark.parametrize("who", ["wang", "chen", "sup", "staff"])
@@ -135,3 +138,27 @@ def test_a_sealed_value_moved_or_altered_does_not_open(server: ServerStudio,
         db)
     with pytest.raises(SealBroken):
         server.wang.persons.for_case(made["case"])
+
+
+def test_the_seam_seals_by_column_and_refuses_what_it_cannot_map() -> None:
+    from xinhe.records.storage.sealing import Sealer, seal_params
+
+    sealer = Sealer(bytes(32))
+    sql, params = seal_params(sealer, "UPDATE reviews SET status = ?, comment ="
+                              " coalesce(?, comment) WHERE id = ?", ("done", NOTE, 7))
+    assert params[0] == "done" and params[2] == 7 and params[1].startswith("xs1:")
+    assert sealer.open(["reviews.comment"], params[1]) == NOTE
+    with pytest.raises(SealBroken):
+        sealer.open(["sessions.answers"], params[1])
+    # One named parameter feeding a sealed and a blinded column gets one of each.
+    sql, named = seal_params(sealer, "INSERT INTO clients (name, name_key) VALUES (:n, :n)",
+                             {"n": NAME})
+    assert ":sealed_name" in sql and ":sealed_name_key" in sql and named["n"] == NAME
+    assert sealer.open(["clients.name"], named["sealed_name"]) == NAME
+    assert named["sealed_name_key"] == sealer.blind("name", NAME) != NAME
+    with pytest.raises(RuntimeError):
+        seal_params(sealer, "INSERT INTO clients SELECT * FROM clients", ())
+    with pytest.raises(SealBroken):
+        seal_params(None, "INSERT INTO addenda (text) VALUES (?)", (ADDENDUM,))
+    assert seal_params(None, "UPDATE clocks SET status = ?", ("met",)) == \
+        ("UPDATE clocks SET status = ?", ("met",))
