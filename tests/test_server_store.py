@@ -16,8 +16,10 @@ from pg_cluster import Cluster
 from xinhe.errors import AccessDenied, InvalidInput, ServerUnreachable, WrongPassword
 from xinhe.records.storage import pg_setup
 from xinhe.records.storage.pg_store import PgDatabase, translate
+from xinhe.records.storage.sealing import Sealer
 
 NOW = "2026-03-02T09:00:00+00:00"
+STUDIO_KEY = bytes(range(32))
 
 # -- the placeholder translator ---------------------------------------------------------------
 plain = st.text(alphabet=st.characters(blacklist_characters="'\"?:%\x00"), max_size=12)
@@ -76,6 +78,12 @@ def studio_db(pg_cluster: Cluster) -> Iterator[tuple[Cluster, str, dict[str, str
     yield pg_cluster, dbname, logins
 
 
+def sealed(db: PgDatabase) -> PgDatabase:
+    """A raw connection with a studio's keys, as a signed-in ServerSession gives it."""
+    db.sealer = Sealer(STUDIO_KEY)
+    return db
+
+
 def _client(db: PgDatabase, name: str = "x") -> int:
     me = db.scalar("SELECT current_user_id()")
     return db.insert("INSERT INTO clients (name, name_key, created_by, created_at, updated_at)"
@@ -85,7 +93,7 @@ def _client(db: PgDatabase, name: str = "x") -> int:
 
 def test_rows_ids_and_nested_transactions(studio_db: tuple[Cluster, str, dict[str, str]]
                                           ) -> None:
-    db = PgDatabase(studio_db[2]["wang"], workstation="desk-1")
+    db = sealed(PgDatabase(studio_db[2]["wang"], workstation="desk-1"))
     try:
         assert db.dialect == "postgres"
         first, second = _client(db), _client(db)
@@ -115,7 +123,8 @@ def test_rows_ids_and_nested_transactions(studio_db: tuple[Cluster, str, dict[st
 
 def test_row_security_refusals_are_access_denied(studio_db: tuple[Cluster, str,
                                                                   dict[str, str]]) -> None:
-    wang, chen = PgDatabase(studio_db[2]["wang"]), PgDatabase(studio_db[2]["chen"])
+    wang = sealed(PgDatabase(studio_db[2]["wang"]))
+    chen = sealed(PgDatabase(studio_db[2]["chen"]))
     admin = PgDatabase(studio_db[2]["adm"])
     try:
         client = _client(wang)

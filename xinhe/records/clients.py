@@ -13,6 +13,7 @@ from xinhe.records import vocab
 from xinhe.records.access import client_readable, require_client
 from xinhe.records.common import digits_key, iso, parse_date, required, stale, text_key
 from xinhe.records.names import sound_key
+from xinhe.records.storage.sealing import blind_key
 from xinhe.records.storage.session import Session
 
 EDITABLE = ("name", "gender", "birth_date", "birth_year", "phone", "id_number", "street",
@@ -78,6 +79,7 @@ class Client:
 
 # Why a client may be the same person, the strongest evidence first.
 RANK = {"id_number": 0, "phone": 1, "name_birth_year": 2, "name": 3, "name_sound": 4}
+BLIND_KIND = {"name": "name", "name_sound": "sound", "phone": "phone", "id_number": "id"}
 NAME_LIMIT = 20  # a common name matches many: the likeliest first, enough to tell
 # Both read only an index (clients_name_year, clients_name_sound), never a row of the table.
 _NEAREST_YEAR = " ORDER BY coalesce(CAST(birth_year = ? AS INTEGER), 0.5) DESC, id LIMIT ?"
@@ -278,8 +280,11 @@ class ClientService:
         """Clients matching one key. On the server, where row security hides other
         counsellors' clients, through `duplicate_lookup` (pg_policies.CROSS_CASE)."""
         if self.vault.db.dialect == "postgres":
+            key, other, *rest = server  # the server holds lookup keys blinded (sealing.py)
+            blinded = [blind_key(self.vault.db, BLIND_KIND[kind], key),
+                       blind_key(self.vault.db, "name", other), *rest]
             return self.vault.db.all("SELECT id, birth_year FROM xinhe.duplicate_lookup"
-                                     "(?, ?, ?, ?, ?)", [kind, *server])
+                                     "(?, ?, ?, ?, ?)", [kind, *blinded])
         return self.vault.db.all(sql, params)
 
     def _match(self, client_id: int, reasons: tuple[str, ...]) -> DuplicateMatch:
@@ -287,7 +292,7 @@ class ClientService:
             row = self.vault.db.one("SELECT * FROM xinhe.duplicate_summary(?)", (client_id,))
             if row is None:
                 raise NotFound("找不到该当事人。", "The client was not found.")
-            return DuplicateMatch(row["masked_name"], row["birth_year"], reasons,
+            return DuplicateMatch(mask_name(row["name"]), row["birth_year"], reasons,
                                   tuple(row["case_numbers"]), tuple(row["contacts"]))
         client = load_client(self.vault, client_id)
         cases = self.vault.db.all(

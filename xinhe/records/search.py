@@ -427,3 +427,6 @@ def _excerpt(terms: Sequence[str], text: str, folded: str, width: int = SNIPPET_
 
 def _clean(text: str) -> str:
     return text.replace(MARK_START, " ").replace(MARK_END, " ")
+
+
+excerpt = _excerpt  # the server's search (search_blind.py) snips the same way

@@ -1,7 +1,8 @@
 """Keeping the full-text index in step with the records, and searching it by access.
 
 Indexed: each case (its number, the client's name, platform reference and summary) and
-each signed record (rendered from its template). Drafts are not indexed.
+each signed record (rendered from its template). Drafts are not indexed. On the studio
+server the index is blind tokens (search_blind.py).
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from xinhe.errors import AccessDenied, NotOnServerYet
+from xinhe.errors import AccessDenied
 from xinhe.i18n import language
-from xinhe.records import search
+from xinhe.records import search, search_blind
 from xinhe.records import templates as tpl
 from xinhe.records.access import visible_cases_clause
 from xinhe.records.storage.session import Session
@@ -22,14 +23,14 @@ HEADER_KINDS = ("case",)
 def index_text(vault: Session, doc_key: str, case_id: int, kind: str, title: str, body: str,
                ts: str) -> None:
     if vault.db.dialect != "sqlite":
-        return  # the server's index is blind tokens made on the workstation (a later step)
+        search_blind.index_document(vault.db, doc_key=doc_key, case_id=case_id, kind=kind,
+                                    title=title, body=body, ts=ts)
+        return
     search.index_document(vault.db, doc_key=doc_key, case_id=case_id, kind=kind, title=title,
                           body=body, ts=ts)
 
 
 def index_case(vault: Session, case_id: int) -> None:
-    if vault.db.dialect != "sqlite":
-        return
     row = vault.db.one(
         "SELECT c.case_no, c.platform_ref, c.summary, c.opened_at, cl.name FROM cases c"
         " JOIN clients cl ON cl.id = c.client_id WHERE c.id = ?", (case_id,))
@@ -54,6 +55,7 @@ def index_record(vault: Session, kind: str, record_id: int, case_id: int,
 
 def remove_case(vault: Session, case_id: int) -> None:
     if vault.db.dialect != "sqlite":
+        search_blind.remove_case(vault.db, case_id)
         return
     search.remove_case(vault.db, case_id)
 
@@ -76,13 +78,15 @@ def find(vault: Session, query: str, limit: int = 20) -> list[Hit]:
     if vault.actor.role == "admin":
         raise AccessDenied("管理员账户不能搜索个案内容。",
                            "Administrator accounts cannot search case content.")
-    if vault.db.dialect != "sqlite":
-        raise NotOnServerYet("全文搜索", "Full-text search")
     clause, params = visible_cases_clause(vault, "c")
     kinds = set(HEADER_KINDS) if vault.actor.role == "staff" else None
-    hits = search.search(vault.db, query, kinds=kinds, limit=limit,
-                         case_filter_sql=f"d.case_id IN (SELECT c.id FROM cases c WHERE {clause})",
-                         params=params)
+    where = f"d.case_id IN (SELECT c.id FROM cases c WHERE {clause})"
+    if vault.db.dialect == "postgres":
+        hits = search_blind.search_server(vault.db, query, case_filter_sql=where,
+                                          params=params, kinds=kinds, limit=limit)
+    else:
+        hits = search.search(vault.db, query, kinds=kinds, limit=limit,
+                             case_filter_sql=where, params=params)
     if not hits:
         return []
     case_ids = sorted({h.case_id for h in hits if h.case_id is not None})

@@ -11,7 +11,10 @@ studio PostgreSQL server) implement `Store`. Services write one portable SQL dia
 - a new row's id from `store.insert(sql, params)`, never `cursor.lastrowid`;
 - booleans as 0/1 integers, timestamps as ISO 8601 text (they sort as text on both);
 - no SQLite-only functions (json_extract, strftime, julianday, printf, group_concat,
-  PRAGMA); full-text search stays behind `search_index`, which is SQLite-only for now.
+  PRAGMA); full-text search stays behind `search_index` (FTS5 in the vault, blind tokens
+  on the server);
+- on the server, values of the columns in sealing.SEALED are sealed and opened by the seam
+  itself: services bind them as plain parameters (`?`, `:name`), never splice them in SQL.
 
 Every store is owned by the thread that opened it (`threads_seen`, WrongThread).
 """

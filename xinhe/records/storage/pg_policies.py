@@ -251,8 +251,9 @@ def row_security() -> list[str]:
 
 
 # What the duplicate check needs across cases, and no more (access.py's rule for clients a
-# counsellor may not read): candidate ids by an exact key, and for one candidate its masked
-# name (clients.mask_name), birth year, case numbers and whom to contact.
+# counsellor may not read): candidate ids by an exact (blinded) key, and for one candidate
+# its sealed name (the workstation opens and masks it), birth year, case numbers and whom
+# to contact.
 CROSS_CASE = """
 CREATE FUNCTION xinhe.followup_dates(p_case_id bigint)
 RETURNS TABLE (id bigint, due_at text, done_at text, status text, reason text,
@@ -289,14 +290,9 @@ SET search_path = pg_catalog, xinhe AS $$
     ORDER BY coalesce(CAST(c.birth_year = p_year AS integer), 0.5) DESC, c.id
     LIMIT p_limit $$;
 CREATE FUNCTION xinhe.duplicate_summary(p_client_id bigint)
-RETURNS TABLE (masked_name text, birth_year integer, case_numbers text[], contacts text[])
+RETURNS TABLE (name text, birth_year integer, case_numbers text[], contacts text[])
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, xinhe AS $$
-    SELECT CASE WHEN btrim(cl.name) = '' THEN '*'
-                WHEN ascii(left(btrim(cl.name), 1)) < 128
-                    THEN upper(left(btrim(cl.name), 1)) || '***'
-                ELSE left(btrim(cl.name), 1) || '*' ||
-                     CASE WHEN length(btrim(cl.name)) > 2 THEN right(btrim(cl.name), 1)
-                          ELSE '' END END,
+    SELECT cl.name,
            cl.birth_year,
            ARRAY(SELECT c.case_no FROM xinhe.cases c WHERE c.client_id = cl.id
                  ORDER BY c.opened_at, c.id),

@@ -19,6 +19,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from xinhe.errors import AccessDenied, Conflict, InvalidInput, ServerUnreachable, WrongThread
 from xinhe.records.storage.base import Params
+from xinhe.records.storage.sealing import LABELS, SEALED, Sealer, seal_params
 
 SCHEMA = "xinhe"
 
@@ -57,13 +58,34 @@ class Row:
         return f"Row({', '.join(self._index)})"  # column names only: values may be client text
 
 
-def _row_factory(cursor: Any) -> Any:
-    names = [c.name for c in cursor.description or ()]
-    index = {name: i for i, name in enumerate(names)}
+def _row_factory(sealer: Sealer | None, sources: dict[tuple[int, int], str]) -> Any:
+    """Rows with every sealed value opened. A column read straight from a table opens only
+    under that table.column (the server says which: PQftable, PQftablecol), so a value moved
+    there from another column does not open; a computed one (a function's result) under the
+    labels its name may carry."""
+    def factory(cursor: Any) -> Any:
+        names = [c.name for c in cursor.description or ()]
+        index = {name: i for i, name in enumerate(names)}
+        result = cursor.pgresult
+        labels: list[tuple[int, tuple[str, ...]]] = []
+        for i, name in enumerate(names):
+            table = result.ftable(i) if result is not None else 0
+            if table:
+                exact = sources.get((table, result.ftablecol(i)))
+                if exact is not None:
+                    labels.append((i, (exact,)))
+            elif name in LABELS:
+                labels.append((i, LABELS[name]))
 
-    def make(values: Any) -> Row:
-        return Row(tuple(values), index)
-    return make
+        def make(values: Any) -> Row:
+            if not labels or sealer is None:  # before sign-in nothing sealed is read
+                return Row(tuple(values), index)
+            row = list(values)
+            for i, can_be in labels:
+                row[i] = sealer.open(can_be, row[i])
+            return Row(tuple(row), index)
+        return make
+    return factory
 
 
 class _BoolAsInt(Dumper):
@@ -147,10 +169,11 @@ class PgDatabase:
         self._owner = threading.get_ident()
         self.threads_seen: set[int] = {self._owner}
         self._depth = 0
+        self._sealer: Sealer | None = None
         extra = {} if "connect_timeout" in parts else {"connect_timeout": "10"}
         try:
             self._conn = psycopg.connect(make_conninfo(dsn, application_name="xinhe", **extra),
-                                         autocommit=True, row_factory=_row_factory)
+                                         autocommit=True, row_factory=_row_factory(None, {}))
         except psycopg.OperationalError as exc:
             raise self._connect_error(exc) from None
         self._conn.adapters.register_dumper(bool, _BoolAsInt)
@@ -159,6 +182,20 @@ class PgDatabase:
             self._conn.execute("SELECT set_config('search_path', %s, false),"
                                " set_config('xinhe.workstation', %s, false)",
                                (SCHEMA, workstation))
+
+    @property
+    def sealer(self) -> Sealer | None:
+        """The signed-in user's keys; the seam seals, opens and blinds with them."""
+        return self._sealer
+
+    @sealer.setter
+    def sealer(self, sealer: Sealer | None) -> None:
+        self._sealer = sealer
+        sources = {(int(r[0]), int(r[1])): f"{r[2]}.{r[3]}" for r in self._conn.execute(
+            "SELECT c.oid, a.attnum, c.relname, a.attname FROM pg_class c JOIN pg_attribute a"
+            " ON a.attrelid = c.oid WHERE c.relnamespace = %s::regnamespace AND a.attnum > 0",
+            (SCHEMA,)).fetchall() if r[3] in SEALED.get(r[2], ())}
+        self._conn.row_factory = _row_factory(sealer, sources)
 
     def _connect_error(self, exc: psycopg.OperationalError) -> Exception:
         if exc.sqlstate == "28P01" or "password authentication failed" in str(exc):
@@ -192,16 +229,18 @@ class PgDatabase:
     def execute(self, sql: str, params: Params = ()) -> psycopg.Cursor[Any]:
         self._check()
         with self.translated_errors():
-            return self._conn.execute(translate(sql, isinstance(params, dict)),
-                                      params or None)
+            sql, params = seal_params(self._sealer, sql, params)
+            return self._conn.execute(translate(sql, isinstance(params, dict)), params or None)
 
     def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         self._check()
         batch = list(rows)
         if not batch:
             return
+        sealed = [seal_params(self._sealer, sql, row) for row in batch]
         with self.translated_errors(), self._conn.cursor() as cursor:
-            cursor.executemany(translate(sql, isinstance(batch[0], dict)), batch)
+            cursor.executemany(translate(sealed[0][0], isinstance(batch[0], dict)),
+                               [params for _, params in sealed])
 
     def all(self, sql: str, params: Params = ()) -> list[Any]:
         return list(self.execute(sql, params).fetchall())

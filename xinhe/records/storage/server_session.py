@@ -27,6 +27,7 @@ from xinhe.errors import AccessDenied, AccountDisabled, VaultDamaged, WrongPassw
 from xinhe.records.audit import AuditEvent, AuditLog, utcnow
 from xinhe.records.storage import pg_setup
 from xinhe.records.storage.pg_store import PgDatabase, check_dsn
+from xinhe.records.storage.sealing import Sealer
 from xinhe.records.vault_session import Actor
 
 LOGIN_INFO = b"xinhe postgres login v1"
@@ -80,6 +81,8 @@ class ServerSession:
         self.audit = ServerAudit(db)
         self._studio_id = studio_id
         self._data_key: bytes | None = data_key  # for the workstation's encryption
+        self.sealer = Sealer(data_key)
+        db.sealer = self.sealer  # the seam seals what this user writes, opens what they read
         self._clock = clock
         self.closed = False
 
