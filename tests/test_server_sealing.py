@@ -22,8 +22,10 @@ ADDENDUM = "补充：邻居听见了呼救声"
 ABUSER = "郑国栋"
 DRAFT = "草稿：她的新住处在柳树街"
 PHOTO = b"JPEG-BYTES-OF-THE-INJURY-PHOTO"
+VISIT_PLACE = "妇联庇护所三楼"
+VISIT_NOTE = "从后门进，不要按门铃"
 MARKERS = (NAME, PHONE, ID_NUMBER, ADDRESS, NOTE, SAFETY, CONSENT, ADDENDUM, ABUSER, DRAFT,
-           "jiangyutong", "海滨路", "阳台", "柳树街")
+           VISIT_PLACE, VISIT_NOTE, "jiangyutong", "海滨路", "阳台", "柳树街", "庇护所")
 
 
 def fill(studio: Studio, clock: Clock) -> dict[str, int]:
@@ -45,6 +47,8 @@ def fill(studio: Studio, clock: Clock) -> dict[str, int]:
     wang.persons.add(case.id, relation="abuser", name=ABUSER, phone="13600001111",
                      id_number="440306198001015678", birth_year=1980)
     wang.drafts.save(f"session:{case.id}", NAME, {"data": DRAFT})
+    wang.appointments.book(case.id, clock.now + timedelta(days=2), 60, "home_visit",
+                           place=VISIT_PLACE, note=VISIT_NOTE)
     other = chen.cases.open(client_id=chen.clients.create(name="林某", phone="13900139000").id,
                             category="domestic_violence", source="self")
     chen.persons.add(other.id, relation="abuser", name="郑国栋", phone="136-0000-1111",
