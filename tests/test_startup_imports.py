@@ -39,6 +39,18 @@ from xinhe.app import main
 main(["--vault", sys.argv[1]])
 """
 
+# What every start reads before it knows whether a command or the desktop app was asked for.
+PARSER_PROBE = """
+import json, sys
+from xinhe import cli
+cli.build_parser().parse_args(sys.argv[1:])
+print(json.dumps({"modules": sorted(sys.modules)}))
+"""
+# The vault's own modules: SQLCipher, the cipher, the KDF, the restore and account code.
+VAULT_MODULES = ("sqlcipher3", "cryptography", "argon2", "dateutil", "xinhe.records.vault",
+                 "xinhe.records.restore", "xinhe.records.accounts", "xinhe.records.db",
+                 "xinhe.crypto.keyslots")
+
 CLI_PROBE = """
 import io, json, sys
 from xinhe import cli
@@ -78,6 +90,50 @@ def test_a_command_loads_only_its_own_module(tmp_path: Path) -> None:
     modules = result["modules"]
     assert isinstance(modules, list)
     assert loaded(modules) == ["xinhe.cli.casework"]
+
+
+@pytest.mark.parametrize("argv", [[], ["users", "add", "x", "--role", "counsellor"],
+                                  ["stats", "--preset", "ytd"]])
+def test_reading_the_command_line_loads_no_vault_code(argv: list[str]) -> None:
+    # The roles and preset periods the parser offers come from light modules.
+    result = run_probe(PARSER_PROBE, *argv)
+    modules = result["modules"]
+    assert isinstance(modules, list)
+    assert "xinhe.cli.parsers" in modules
+    assert [m for m in modules if m.startswith(VAULT_MODULES)] == []
+
+
+# Signs in as the desktop app does (on its database thread), then asks for the signing
+# identity once, as the referral screens do.
+SIGN_IN_PROBE = """
+import json, sys
+from xinhe.crypto.binding import DeviceBinding
+from xinhe.records.vault import VaultFolder
+from xinhe.ui.operations.session import _opened
+folder = VaultFolder(sys.argv[1], DeviceBinding.off("test"))
+folder.load_slots()
+opened = _opened(folder.unlock("admin", "admin-password"))
+at_sign_in = sorted(sys.modules)
+current = opened.services.signing.current()
+print(json.dumps({"at_sign_in": at_sign_in, "after": sorted(sys.modules),
+                  "identity": current is not None}))
+"""
+SIGNING_MODULES = ("xinhe.records.signing_store", "xinhe.crypto.signing",
+                   "cryptography.x509", "asn1crypto")
+
+
+def test_signing_in_leaves_the_signing_identity_for_when_it_is_needed(
+        tmp_path: Path) -> None:
+    folder = VaultFolder(tmp_path / "vault", DeviceBinding.off("test"),
+                         kdf=KdfParams.cheap_for_tests())
+    folder.create("Studio", "admin", "Admin", "admin-password")[0].close()
+    result = run_probe(SIGN_IN_PROBE, str(folder.path))
+    at_sign_in, after = result["at_sign_in"], result["after"]
+    assert isinstance(at_sign_in, list) and isinstance(after, list)
+    assert "xinhe.records.services" in at_sign_in
+    assert [m for m in at_sign_in if m.startswith(SIGNING_MODULES)] == []
+    assert "xinhe.records.signing_store" in after
+    assert result["identity"] is False  # a new vault has none yet; asking loads the store
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")

@@ -22,11 +22,10 @@ from xinhe.crypto.binding import DeviceBinding
 from xinhe.errors import InvalidInput, NotOnServerYet, XinheError
 from xinhe.i18n import pick, set_language
 from xinhe.paths import default_vault_dir
-from xinhe.records.restore import finish_interrupted_restore
-from xinhe.records.vault import Vault, VaultFolder
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the vault's modules (cryptography, SQLCipher) load when a command opens one
     from xinhe.records.storage.server_session import ServerSession
+    from xinhe.records.vault import Vault, VaultFolder
 
 
 @dataclass
@@ -77,6 +76,9 @@ class Context:
             raise NotOnServerYet(f"命令 xinhe {self.name}", f"The command xinhe {self.name}")
 
     def folder(self) -> VaultFolder:
+        from xinhe.records.restore import finish_interrupted_restore
+        from xinhe.records.vault import VaultFolder
+
         self._local_only()
         path = default_vault_dir(self.args.vault)
         finish_interrupted_restore(path)  # a restore that was killed half-way

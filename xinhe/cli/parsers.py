@@ -8,8 +8,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from xinhe.records import vocab
-from xinhe.records.accounts import ROLES
-from xinhe.records.stats_period import PRESETS
+from xinhe.records.roles import ROLES
+from xinhe.records.stats_presets import PRESETS
 
 if TYPE_CHECKING:
     from xinhe.cli import Parsers

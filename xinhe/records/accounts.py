@@ -25,13 +25,13 @@ from xinhe.errors import (
     WrongPassword,
 )
 from xinhe.records.audit import iso
+from xinhe.records.roles import MIN_PASSWORD as MIN_PASSWORD
+from xinhe.records.roles import ROLES as ROLES
 
 if TYPE_CHECKING:
     from xinhe.records.storage.session import Session
     from xinhe.records.vault import Vault
 
-ROLES = ("admin", "supervisor", "counsellor", "staff")
-MIN_PASSWORD = 8
 LOCKOUT_THRESHOLD = 5
 LOCKOUT_BASE = timedelta(minutes=1)
 LOCKOUT_MAX = timedelta(hours=24)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+from typing import TYPE_CHECKING
+
 from xinhe.records import search_index
 from xinhe.records import templates as tpl
 from xinhe.records.accounts import AccountService
@@ -16,10 +19,12 @@ from xinhe.records.persons import PersonService
 from xinhe.records.planning import PlanningService
 from xinhe.records.referrals import ReferralService
 from xinhe.records.reviews import ReviewService
-from xinhe.records.signing_store import SigningStore
 from xinhe.records.storage.session import Session
 from xinhe.records.timeline import TimelineEntry, timeline
 from xinhe.records.vault import Vault
+
+if TYPE_CHECKING:
+    from xinhe.records.signing_store import SigningStore
 
 
 class Services:
@@ -41,9 +46,16 @@ class Services:
         self.referrals = ReferralService(vault)
         self.attachments = AttachmentService(vault)
         self.drafts = DraftService(vault)
-        self.signing = SigningStore(vault)
         self.persons = PersonService(vault)
         self.appointments = AppointmentService(vault)
+
+    @cached_property
+    def signing(self) -> SigningStore:
+        """The studio's signing identity, loaded when first needed: its module imports
+        cryptography.x509 and asn1crypto (60-200 ms holding the GIL), not at every sign-in."""
+        from xinhe.records.signing_store import SigningStore
+
+        return SigningStore(self.vault)
 
     def timeline(self, case_id: int) -> list[TimelineEntry]:
         return timeline(self.vault, case_id)

@@ -16,9 +16,9 @@ from dateutil.relativedelta import relativedelta
 
 from xinhe.errors import InvalidInput
 from xinhe.records.common import iso, parse_date
+from xinhe.records.stats_presets import PRESETS as PRESETS
 
 #: The presets offered by the screen and the command line.
-PRESETS = ("month", "last_month", "quarter", "last_quarter", "ytd")
 MAX_YEARS = 10
 
 
