@@ -25,7 +25,7 @@ from xinhe.crypto import kdf
 from xinhe.crypto import keyslots as ks
 from xinhe.errors import AccessDenied, AccountDisabled, VaultDamaged, WrongPassword
 from xinhe.records.audit import AuditEvent, AuditLog, utcnow
-from xinhe.records.storage import pg_setup
+from xinhe.records.storage import live, pg_setup
 from xinhe.records.storage.pg_store import PgDatabase, check_dsn
 from xinhe.records.vault_session import Actor
 
@@ -125,7 +125,20 @@ class ServerSession:
             self.audit_event(reason)
         self.db.close()
         self._data_key = None
+        self._login_conninfo = ""
         self.closed = True
+
+    # The signed-in login's connection string (derived password: memory only), for the
+    # second connection that listens for other desks' changes.
+    _login_conninfo = ""
+
+    def change_listener(self, on_change: Callable[[live.Change], None],
+                        on_reachable: Callable[[bool], None] | None = None
+                        ) -> live.ChangeListener:
+        """A listener for other workstations' saves on its own connection (not started)."""
+        if not self._login_conninfo:
+            raise AccessDenied("已锁定。", "Signed out.")
+        return live.ChangeListener(self._login_conninfo, on_change, on_reachable)
 
 
 class ServerFolder:
@@ -138,22 +151,27 @@ class ServerFolder:
         self.workstation = workstation
         self.clock = clock
 
-    def connect(self, username: str, password: str) -> PgDatabase:
+    def login_conninfo(self, username: str, password: str) -> str:
         """The user's own login role, with the password derived from the typed one."""
         username = ks.validate_username(username)
         secret = login_password(self.studio_id, username, password)
-        return PgDatabase(make_conninfo(self.dsn, user=pg_setup.login_role(username),
-                                        password=secret), self.workstation)
+        return make_conninfo(self.dsn, user=pg_setup.login_role(username), password=secret)
+
+    def connect(self, username: str, password: str) -> PgDatabase:
+        """A connection as the user's own login role."""
+        return PgDatabase(self.login_conninfo(username, password), self.workstation)
 
     def unlock(self, username: str, password: str) -> ServerSession:
         """Sign in: connect as the user's login role, open their key slot (kept on the
         server) with the typed password, audit the login."""
-        db = self.connect(username, password)
+        conninfo = self.login_conninfo(username, password)
+        db = PgDatabase(conninfo, self.workstation)
         try:
             session = self._open(db, username, password)
         except BaseException:
             db.close()
             raise
+        session._login_conninfo = conninfo
         return session
 
     def _open(self, db: PgDatabase, username: str, password: str) -> ServerSession:

@@ -1,0 +1,143 @@
+"""Two desks at once on the studio server: a save based on an older version is refused
+naming who saved meanwhile and when; other desks hear of a save within a second (NOTIFY
+carries the table and case id, never content), and a lost server is noticed at once."""
+
+from __future__ import annotations
+
+import json
+import queue
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from conftest import Clock, Studio
+from pg_cluster import StudioTemplate
+from xinhe.errors import Conflict
+from xinhe.records.storage import live
+
+CHILD = Path(__file__).with_name("server_desk_child.py")
+NOTE = {"data": "当事人讲述了昨晚的争吵经过。"}
+
+
+def desk(studio: Studio, workstation: str, user: str, action: str,
+         target: int) -> subprocess.Popen[str]:
+    """Another workstation: a real process signed in to the same studio server."""
+    child = subprocess.Popen(
+        [sys.executable, str(CHILD), studio.folder.dsn, workstation, user, action,
+         str(target)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True)
+    assert child.stdin is not None
+    child.stdin.write(Studio.PASSWORDS[user] + "\n")
+    child.stdin.flush()
+    return child
+
+
+def said(child: subprocess.Popen[str]) -> str:
+    assert child.stdout is not None
+    line = child.stdout.readline()
+    assert line, child.stderr.read() if child.stderr else ""
+    return line.strip()
+
+
+def go(child: subprocess.Popen[str]) -> None:
+    assert child.stdin is not None
+    child.stdin.write("go\n")
+    child.stdin.flush()
+
+
+def server_time(template: StudioTemplate, action: str, object_id: int) -> str:
+    """When the server's audit says the row was saved, as the message shows it."""
+    ts = template.cluster.superuser_sql(
+        f"SELECT ts FROM xinhe.audit_event WHERE action = '{action}' AND object_id ="
+        f" '{object_id}' ORDER BY seq DESC LIMIT 1", template.dbname).strip()
+    return datetime.fromisoformat(ts).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+@pytest.mark.parametrize("backend", ["server"], indirect=True)
+def test_two_desks_save_one_draft_the_second_is_told_who_and_when(studio: Studio) -> None:
+    case = studio.new_case(studio.wang)
+    note = studio.wang.notes.draft_session(case.id, started_at=studio.folder.clock(),
+                                           duration_min=50, modality="phone",
+                                           persons_served=1, answers=NOTE)
+    first = desk(studio, "desk-a", "wang", "edit-note", note.id)
+    second = desk(studio, "desk-b", "wang", "edit-note", note.id)
+    try:
+        # Both desks have the same version open before either saves.
+        assert said(first) == said(second) == f"ready {note.version}"
+        go(first)
+        assert json.loads(said(first)) == {"outcome": "saved"}
+        go(second)
+        outcome = json.loads(said(second))
+    finally:
+        for child in (first, second):
+            child.wait(timeout=60)
+    assert outcome["outcome"] == "refused"
+    when = server_time(studio.template, "sessions.update", note.id)
+    assert "王丽" in outcome["zh"] and "desk-a" in outcome["zh"] and when in outcome["zh"]
+    assert "仍保留在表单中" in outcome["zh"]
+    assert "王丽" in outcome["en"] and "desk-a" in outcome["en"] and when in outcome["en"]
+    assert "still in the form" in outcome["en"]
+    # The first desk's text is what the server kept.
+    assert studio.wang.notes.session(note.id).answers == {"data": "desk-a 写的内容"}
+
+
+@pytest.mark.parametrize("backend", ["local", "server"], indirect=True)
+def test_a_refused_client_save_names_the_colleague(studio: Studio, clock: Clock,
+                                                   backend: str) -> None:
+    case = studio.new_case(studio.wang)
+    client = studio.wang.clients.get(case.client.id)
+    studio.sup.clients.update(client.id, client.version, phone="13900139000")
+    with pytest.raises(Conflict) as info:
+        studio.wang.clients.update(client.id, client.version, phone="13700137000")
+    zh, en = info.value.message("zh_CN"), info.value.message("en")
+    assert "周督导" in zh and "周督导" in en  # the supervisor saved first
+    if backend == "local":  # the vault's clock; the server times entries itself
+        when = clock.now.astimezone().strftime("%Y-%m-%d %H:%M")
+    else:
+        when = server_time(studio.template, "clients.update", client.id)
+    assert when in zh and when in en
+    assert "13700137000" not in zh + en and "林某" not in zh + en
+
+
+@pytest.mark.parametrize("backend", ["server"], indirect=True)
+def test_another_desks_save_is_heard_within_a_second(studio: Studio) -> None:
+    case = studio.new_case(studio.wang)
+    heard: queue.Queue[live.Change] = queue.Queue()
+    reachable: list[bool] = []
+    listener = studio.sup.vault.change_listener(heard.put, reachable.append)
+    listener.start()
+    other = desk(studio, "desk-b", "wang", "draft-note", case.id)
+    try:
+        assert listener.wait_listening(10)
+        assert said(other) == "ready"
+        go(other)
+        assert said(other) == "done"
+        saved = time.monotonic()
+        deadline = saved + 1.0
+        changes: list[live.Change] = []
+        while time.monotonic() < deadline and not any(c.table == "sessions" for c in changes):
+            try:
+                changes.append(heard.get(timeout=max(0.0, deadline - time.monotonic())))
+            except queue.Empty:
+                break
+        assert live.Change("sessions", case.id) in changes
+        assert changes[-1].kind == "session"
+    finally:
+        other.wait(timeout=60)
+        listener.stop()
+    assert reachable == [True]
+
+
+def test_the_notification_carries_the_table_and_case_only() -> None:
+    from xinhe.records.storage.live import NOTIFY_SQL
+
+    # The payload is built from two fields of the row and nothing else.
+    built = NOTIFY_SQL[NOTIFY_SQL.index("json_build_object"):NOTIFY_SQL.index("::text")]
+    assert built.count("rec ->") == 2 and "'id'" in built and "'case_id'" in built
+    assert live.parse('{"table": "reviews", "case": 7}') == live.Change("reviews", 7)
+    assert live.parse('{"table": "clients", "case": null}') == live.Change("clients", None)
+    assert live.parse("not ours") is None
