@@ -141,3 +141,48 @@ def test_the_notification_carries_the_table_and_case_only() -> None:
     assert live.parse('{"table": "reviews", "case": 7}') == live.Change("reviews", 7)
     assert live.parse('{"table": "clients", "case": null}') == live.Change("clients", None)
     assert live.parse("not ours") is None
+
+
+@pytest.mark.parametrize("backend", ["server"], indirect=True)
+def test_the_desktop_refreshes_when_another_desk_saves(studio: Studio, qtbot) -> None:  # noqa: ANN001
+    from xinhe.ui.context import ChangeBus
+    from xinhe.ui.worker import ChangeRelay
+
+    case = studio.new_case(studio.wang)
+    bus, relay = ChangeBus(), ChangeRelay()
+    relay.changed.connect(bus.changed)
+    relay.start(studio.sup.vault)
+    other = desk(studio, "desk-b", "wang", "draft-note", case.id)
+    try:
+        assert relay._listener.wait_listening(10)
+        assert said(other) == "ready"
+        # Views refresh on "session" (the review queue and the dashboard among them).
+        with qtbot.waitSignal(bus.changed, timeout=1000,
+                              check_params_cb=lambda kinds: {"session", "remote"} <= kinds):
+            go(other)
+            assert said(other) == "done"  # the one-second wait starts after the save
+    finally:
+        other.wait(timeout=60)
+        relay.stop()
+
+
+def test_a_lost_server_is_noticed_at_once(qtbot) -> None:  # noqa: ANN001
+    import pg_cluster
+    from xinhe.records.storage.server_admin import init_studio
+    from xinhe.records.storage.server_session import ServerFolder
+    from xinhe.ui.worker import ChangeRelay
+
+    cluster = pg_cluster.start()  # its own cluster: this test stops it
+    try:
+        dsn, _ = init_studio(cluster.dsn(), "studio_lost", "工作室", "admin", "甲", "admin-pw-1")
+        session = ServerFolder(dsn, workstation="desk-a").unlock("admin", "admin-pw-1")
+        relay = ChangeRelay()
+        relay.start(session)
+        assert relay._listener.wait_listening(10)
+        with qtbot.waitSignal(relay.reachable, timeout=2000) as lost:
+            cluster.stop()
+        assert lost.args == [False]
+        relay.stop()
+        session.close()
+    finally:
+        cluster.stop()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from xinhe.records.vault import Actor, Vault
-from xinhe.ui.worker import DbWorker
+from xinhe.ui.worker import ChangeRelay, DbWorker
 
 if TYPE_CHECKING:  # the set-up and unlock windows import this before any vault is open
     from xinhe.records.services import Services
@@ -41,6 +41,20 @@ class AppContext:
     bus: ChangeBus
     # Set when the session locks: code still holding this context finds the vault gone.
     locked: bool = False
+    # On the studio server: other desks' saves arrive on bus.changed through this.
+    relay: ChangeRelay | None = None
+
+    def listen_to_server(self) -> None:
+        """On the studio server, refresh the screens when another workstation saves."""
+        if self.relay is None and hasattr(self.services.vault, "change_listener"):
+            self.relay = ChangeRelay(self.bus)
+            self.relay.changed.connect(self.bus.changed)
+            self.relay.start(self.services.vault)
+
+    def stop_listening(self) -> None:
+        if self.relay is not None:
+            relay, self.relay = self.relay, None
+            relay.stop()
 
     @property
     def vault(self) -> Vault:

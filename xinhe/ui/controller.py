@@ -118,6 +118,9 @@ class AppController(QObject):
         window.quit_requested.connect(self.quit)
         self._replace_window(window)
         window.restore_drafts()
+        self.ctx.listen_to_server()
+        if self.ctx.relay is not None:
+            self.ctx.relay.reachable.connect(lambda ok: server_status(window, ok))
         self.idle.start(opened.idle_minutes * 60_000)
         self.lock_keys.enabled = True
 
@@ -145,6 +148,7 @@ class AppController(QObject):
         self.lock_keys.enabled = False
         ctx.bus.locking.emit()  # draft saves are queued before the close on the one thread
         ctx.locked = True
+        ctx.stop_listening()
         clipboard.clear_if_ours()
         maintenance.auto_backup(worker=self.worker, vault=ctx.vault, when="lock")
         session.lock(worker=self.worker, vault=ctx.vault, reason=reason)
@@ -163,6 +167,7 @@ class AppController(QObject):
         self.lock_keys.enabled = False
         ctx.bus.locking.emit()
         ctx.locked = True
+        ctx.stop_listening()
         clipboard.clear_if_ours()
         if isinstance(self.window, QMainWindow):
             self.window.statusBar().showMessage(QCoreApplication.translate(
@@ -180,6 +185,7 @@ class AppController(QObject):
         """Close everything (used at shutdown and by tests)."""
         if self.ctx is not None:
             ctx, self.ctx = self.ctx, None
+            ctx.stop_listening()
             self.worker.call(lambda: ctx.vault.close("logout"))
         app = QApplication.instance()
         if app is not None:
@@ -192,3 +198,15 @@ class AppController(QObject):
             self.window.deleteLater()
             self.window = None
         self.worker.shutdown()
+
+
+def server_status(window: QMainWindow, reachable: bool) -> None:
+    """Say at once, in the status line, when the studio server stops answering (and when
+    it answers again); open forms keep their text meanwhile."""
+    if not reachable:
+        window.statusBar().showMessage(QCoreApplication.translate(
+            "Controller", "The studio server cannot be reached. Open forms keep what you "
+            "typed; save again when the server is back."))
+    else:
+        window.statusBar().showMessage(QCoreApplication.translate(
+            "Controller", "The studio server is reachable again."), 10_000)

@@ -1252,6 +1252,14 @@
         <source>Closing the records (and making the automatic backup, if it is switched on)…</source>
         <translation>正在关闭记录（如已开启自动备份，正在备份）……</translation>
     </message>
+    <message>
+        <source>The studio server cannot be reached. Open forms keep what you typed; save again when the server is back.</source>
+        <translation>无法连接工作室服务器。已打开的表单保留您输入的内容；服务器恢复后请再次保存。</translation>
+    </message>
+    <message>
+        <source>The studio server is reachable again.</source>
+        <translation>工作室服务器已恢复连接。</translation>
+    </message>
 </context>
 <context>
     <name>CopyGuard</name>
