@@ -55,6 +55,7 @@ class AppContext:
         if self.relay is not None:
             relay, self.relay = self.relay, None
             relay.stop()
+            relay.deleteLater()  # with it go the notifications still queued for the screens
 
     @property
     def vault(self) -> Vault:

@@ -23,7 +23,13 @@ from psycopg.conninfo import make_conninfo
 
 from xinhe.crypto import kdf
 from xinhe.crypto import keyslots as ks
-from xinhe.errors import AccessDenied, AccountDisabled, VaultDamaged, WrongPassword
+from xinhe.errors import (
+    AccessDenied,
+    AccountDisabled,
+    InvalidInput,
+    VaultDamaged,
+    WrongPassword,
+)
 from xinhe.records.audit import AuditEvent, AuditLog, utcnow
 from xinhe.records.storage import live, pg_setup
 from xinhe.records.storage.pg_store import PgDatabase, check_dsn
@@ -35,6 +41,22 @@ LOGIN_INFO = b"xinhe postgres login v1"
 def studio_id_of(dsn: str) -> str:
     """The studio's id: the name of its database on the server."""
     return check_dsn(dsn).get("dbname", "")
+
+
+def workstation_dsn(host: str, port: int, studio_id: str, ca_file: str) -> str:
+    """What a workstation keeps to reach its studio (no user, no password): TLS verified
+    against the studio's CA file, the database named by the studio id."""
+    host, studio_id, ca_file = host.strip(), studio_id.strip(), ca_file.strip()
+    if not host or not studio_id or not ca_file:
+        raise InvalidInput("请填写服务器地址、工作室编号（数据库名）和 CA 证书文件。",
+                           "Fill in the server's address, the studio id (database name) "
+                           "and the CA file.")
+    if not 0 < int(port) < 65536:
+        raise InvalidInput("端口应在 1 到 65535 之间。", "The port must be 1 to 65535.")
+    dsn = make_conninfo("", host=host, port=str(int(port)), dbname=studio_id,
+                        sslmode="verify-full", sslrootcert=ca_file)
+    check_dsn(dsn)
+    return dsn
 
 
 def login_password(studio_id: str, username: str, password: str,
