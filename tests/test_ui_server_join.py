@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from conftest import Studio
 from ui_helpers import click, type_into, wait_idle
@@ -98,3 +98,76 @@ def test_a_workstation_configured_for_a_server_opens_its_unlock_window(
         assert "verify-full" in refused.error.text()
     finally:
         controller.dispose()
+
+
+def test_a_form_outlives_a_lost_server_and_saves_when_it_is_back(
+        qtbot, folder: VaultFolder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    import pg_cluster
+    from xinhe.records import templates as tpl
+    from xinhe.records.notes import SESSION_TEMPLATE
+    from xinhe.records.services import Services
+    from xinhe.records.storage.server_admin import add_server_user, init_studio
+    from xinhe.records.storage.server_session import ServerFolder
+    from xinhe.ui import i18n
+    from xinhe.ui.dialogs.records import SessionDialog
+    from xinhe.ui.main_window import MainWindow
+
+    monkeypatch.delenv("XINHE_SERVER", raising=False)
+    i18n.install("zh_CN")
+    marker = "她说昨晚又被掐住脖子ZX81"
+    cluster = pg_cluster.start()  # its own cluster: this test pauses it
+    controller: AppController | None = None
+    try:
+        dsn, _ = init_studio(cluster.dsn(), "studio_loss", "工作室", "admin", "甲", "admin-pw-1")
+        admin = ServerFolder(dsn).unlock("admin", "admin-pw-1")
+        add_server_user(cluster.dsn(), admin, "wang", "counsellor", "wang-password", "王丽")
+        admin.close()
+        wang = ServerFolder(dsn).unlock("wang", "wang-password")
+        services = Services(wang, tpl.TemplateRegistry.default())
+        client = services.clients.create(name="林某", phone="13800138000")
+        case_id = services.cases.open(client_id=client.id, category="domestic_violence",
+                                      source="self").id
+        wang.close()
+
+        controller = AppController(folder, Prefs(server=dsn))
+        controller.start()
+        unlock = controller.window
+        assert isinstance(unlock, UnlockWindow)
+        type_into(qtbot, unlock.user.lineEdit(), "wang")
+        type_into(qtbot, unlock.password, "wang-password")
+        click(qtbot, unlock.unlock_button)
+        qtbot.waitUntil(lambda: isinstance(controller.window, MainWindow), timeout=20_000)
+        main = controller.window
+        wait_idle(qtbot, controller)
+        assert controller.ctx is not None
+        template = controller.ctx.services.templates.get(SESSION_TEMPLATE)
+        dialog = SessionDialog(controller.ctx, case_id, template, parent=main)
+        dialog.show()
+        type_into(qtbot, dialog.form.inputs["data"].edit, marker)
+
+        cluster.pause()
+        # Said at once, in the status line, before anyone presses anything.
+        qtbot.waitUntil(lambda: "无法连接工作室服务器" in main.statusBar().currentMessage(),
+                        timeout=2000)
+        draft = next(b for b in dialog.findChildren(QPushButton) if b.text() == "保存草稿")
+        click(qtbot, draft)
+        qtbot.waitUntil(lambda: "无法连接工作室服务器" in dialog.error.text(), timeout=10_000)
+        assert marker in dialog.form.raw_answers()["data"] and dialog.isVisible()
+        # Nothing of the form reached this workstation's disk (in clear or otherwise).
+        for path in tmp_path.rglob("*"):
+            if path.is_file():
+                assert marker.encode() not in path.read_bytes(), path.name
+
+        cluster.resume()
+        qtbot.waitUntil(lambda: dialog.note_id is not None, timeout=15_000)
+        wait_idle(qtbot, controller)
+        ctx, note_id = controller.ctx, dialog.note_id
+        saved = controller.worker.call(lambda: ctx.services.notes.session(note_id).answers)
+        assert saved["data"] == marker
+        qtbot.waitUntil(lambda: "已恢复" in main.statusBar().currentMessage(), timeout=2000)
+    finally:
+        if controller is not None:
+            controller.dispose()
+            QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+            QApplication.processEvents()
+        cluster.stop()

@@ -3,9 +3,11 @@ the one "records changed" signal that views refresh from."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 from xinhe.records.vault import Actor, Vault
@@ -50,6 +52,21 @@ class AppContext:
             self.relay = ChangeRelay(self.bus)
             self.relay.changed.connect(self.bus.changed)
             self.relay.start(self.services.vault)
+
+    def when_server_back(self, parent: QObject, action: Callable[[], None]) -> bool:
+        """Run `action` once, on the UI thread, when the studio server answers again (unless
+        `parent` has closed by then). False when not on a studio server."""
+        relay = self.relay
+        if relay is None:
+            return False
+
+        def back(reachable: bool) -> None:
+            if reachable:
+                relay.reachable.disconnect(back)
+                if shiboken6.isValid(parent) and not self.locked:
+                    action()
+        relay.reachable.connect(back)
+        return True
 
     def stop_listening(self) -> None:
         if self.relay is not None:

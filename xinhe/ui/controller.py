@@ -245,7 +245,8 @@ def server_status(window: QMainWindow, reachable: bool) -> None:
     if not reachable:
         window.statusBar().showMessage(QCoreApplication.translate(
             "Controller", "The studio server cannot be reached. Open forms keep what you "
-            "typed; save again when the server is back."))
+            "typed, in memory only (never on this computer's disk), and save it when the "
+            "server is back; locking or closing the app before then loses it."))
     else:
         window.statusBar().showMessage(QCoreApplication.translate(
             "Controller", "The studio server is reachable again."), 10_000)

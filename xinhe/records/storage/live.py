@@ -115,8 +115,11 @@ class ChangeListener:
     def __init__(self, conninfo: str, on_change: Callable[[Change], None],
                  on_reachable: Callable[[bool], None] | None = None,
                  retry: float = 1.0) -> None:
+        # Keepalives: a cut cable is noticed in seconds, not at the next TCP timeout.
         self._conninfo = make_conninfo(conninfo, application_name="xinhe-live",
-                                       connect_timeout="3")
+                                       connect_timeout="3", keepalives="1",
+                                       keepalives_idle="5", keepalives_interval="2",
+                                       keepalives_count="2")
         self._on_change = on_change
         self._on_reachable = on_reachable
         self._retry = retry

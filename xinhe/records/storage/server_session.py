@@ -97,13 +97,22 @@ class ServerSession:
 
     def __init__(self, db: PgDatabase, actor: Actor, studio_id: str, data_key: bytes,
                  clock: Callable[[], datetime] = utcnow) -> None:
-        self.db = db
+        self._db = db
         self.actor = actor
         self.audit = ServerAudit(db)
         self._studio_id = studio_id
         self._data_key: bytes | None = data_key  # for the workstation's encryption
         self._clock = clock
         self.closed = False
+
+    @property
+    def db(self) -> PgDatabase:
+        """The connection; one lost to a server restart or a network cut is opened again,
+        as the same login, at the next use (ServerUnreachable while the server is away)."""
+        if self._db.broken and not self.closed and self._login_conninfo:
+            self._db = PgDatabase(self._login_conninfo, self._workstation)
+            self.audit = ServerAudit(self._db)
+        return self._db
 
     @property
     def vault_id(self) -> str:
@@ -145,7 +154,7 @@ class ServerSession:
             return
         with contextlib.suppress(Exception):  # a lock must happen even if the server is gone
             self.audit_event(reason)
-        self.db.close()
+        self._db.close()
         self._data_key = None
         self._login_conninfo = ""
         self.closed = True
@@ -153,6 +162,7 @@ class ServerSession:
     # The signed-in login's connection string (derived password: memory only), for the
     # second connection that listens for other desks' changes.
     _login_conninfo = ""
+    _workstation = ""
 
     def change_listener(self, on_change: Callable[[live.Change], None],
                         on_reachable: Callable[[bool], None] | None = None
@@ -194,6 +204,7 @@ class ServerFolder:
             db.close()
             raise
         session._login_conninfo = conninfo
+        session._workstation = self.workstation
         return session
 
     def _open(self, db: PgDatabase, username: str, password: str) -> ServerSession:

@@ -1265,8 +1265,8 @@
         <translation>正在关闭记录（如已开启自动备份，正在备份）……</translation>
     </message>
     <message>
-        <source>The studio server cannot be reached. Open forms keep what you typed; save again when the server is back.</source>
-        <translation>无法连接工作室服务器。已打开的表单保留您输入的内容；服务器恢复后请再次保存。</translation>
+        <source>The studio server cannot be reached. Open forms keep what you typed, in memory only (never on this computer&apos;s disk), and save it when the server is back; locking or closing the app before then loses it.</source>
+        <translation>无法连接工作室服务器。已打开的表单保留您输入的内容（只在内存中，不写入本机磁盘），服务器恢复后自动保存；在此之前锁定或关闭程序会丢失这些内容。</translation>
     </message>
     <message>
         <source>The studio server is reachable again.</source>
