@@ -186,3 +186,33 @@ def test_a_lost_server_is_noticed_at_once(qtbot) -> None:  # noqa: ANN001
         session.close()
     finally:
         cluster.stop()
+
+
+def test_the_note_form_keeps_the_typed_text_when_its_save_is_refused(
+        qtbot, studio: Studio, clock: Clock) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QPushButton
+
+    from ui_helpers import click, signed_in, type_into
+    from xinhe.ui.dialogs.records import SessionDialog
+
+    case = studio.new_case(studio.wang)
+    note = studio.wang.notes.draft_session(case.id, started_at=clock.now, duration_min=50,
+                                           modality="phone", persons_served=1, answers=NOTE)
+    with signed_in(qtbot, studio.folder, "wang", Studio.PASSWORDS["wang"]) as (app, main):
+        template = app.ctx.services.templates.get(note.template_id, note.template_version)
+        dialog = SessionDialog(app.ctx, case.id, template, note_id=note.id,
+                               version=note.version, answers=note.answers,
+                               meta={"started_at": note.started_at, "duration_min": 50,
+                                     "modality": "phone", "persons_served": 1}, parent=main)
+        dialog.show()
+        typed = "补充：她已联系娘家人暂住"
+        type_into(qtbot, dialog.form.inputs["data"].edit, typed)
+        # Meanwhile the same counsellor saved it at another desk.
+        studio.wang.notes.update_session(note.id, note.version, started_at=clock.now,
+                                         duration_min=50, modality="phone", persons_served=1,
+                                         answers={"data": "另一处先保存的内容"})
+        click(qtbot, next(b for b in dialog.findChildren(QPushButton) if b.text() == "保存草稿"))
+        qtbot.waitUntil(lambda: "王丽" in dialog.error.text(), timeout=10_000)
+        assert clock.now.astimezone().strftime("%Y-%m-%d %H:%M") in dialog.error.text()
+        assert dialog.isVisible() and typed in dialog.form.raw_answers()["data"]
+        dialog.reject()
