@@ -71,6 +71,16 @@ class Cluster:
                    "-U", "postgres", "--no-owner", dbname]
         return _run(command, self.owner).stdout
 
+    def pause(self) -> None:
+        """Stop the server as a power cut would (connections dropped), keeping its data."""
+        _run([_bin("pg_ctl"), "-D", str(self.folder / "data"), "-m", "immediate", "-w",
+              "stop"], self.owner)
+
+    def resume(self) -> None:
+        """Start a paused server again on the same port."""
+        _run([_bin("pg_ctl"), "-D", str(self.folder / "data"), "-l",
+              str(self.folder / "server.log"), "-w", "-t", "60", "start"], self.owner)
+
     def stop(self) -> None:
         with contextlib.suppress(subprocess.CalledProcessError, FileNotFoundError):
             _run([_bin("pg_ctl"), "-D", str(self.folder / "data"), "-m", "immediate", "-w",

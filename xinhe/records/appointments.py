@@ -216,7 +216,7 @@ class AppointmentService:
                                  _text(note), iso(self.vault.now()), appointment_id,
                                  expected_version))
             if cursor.rowcount != 1:
-                raise stale("预约", "appointment")
+                raise stale(self.vault, "appointments", appointment_id, "预约", "appointment")
             self.vault.audit_event("appointment.change", "appointment", appointment_id, kind)
         return Booked(self.get(appointment_id),
                       self._cautions(current.counsellor_id, start, end, appointment_id))
@@ -233,7 +233,7 @@ class AppointmentService:
                 (iso(self.vault.now()), self.vault.actor.user_id, iso(self.vault.now()),
                  appointment_id, expected_version))
             if cursor.rowcount != 1:
-                raise stale("预约", "appointment")
+                raise stale(self.vault, "appointments", appointment_id, "预约", "appointment")
             self.vault.audit_event("appointment.cancel", "appointment", appointment_id)
         return self.get(appointment_id)
 

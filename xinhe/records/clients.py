@@ -362,7 +362,7 @@ class ClientService:
                 f"UPDATE clients SET {sets}, version = version + 1 WHERE id = :id AND "
                 "version = :expected", {**values, "id": client_id, "expected": expected_version})
             if cursor.rowcount != 1:
-                raise stale("当事人信息", "client's details")
+                raise stale(self.vault, "clients", client_id, "当事人信息", "client's details")
             self.vault.audit_event("client.update", "client", client_id)
             from xinhe.records.search_index import index_client
 

@@ -60,12 +60,57 @@ def loads(text: str | None) -> Any:
     return json.loads(text) if text else None
 
 
-def stale(what_zh: str, what_en: str) -> Conflict:
-    return Conflict(
-        f"{what_zh}在您打开之后已被他人修改，您的内容没有保存，但仍保留在表单中。请重新打开查看最新内容后再保存。",
-        f"The {what_en} was changed by someone else after you opened it. Your text was not "
-        "saved but is still in the form; reopen the record to see the latest version, then "
-        "save again.")
+# Where the local vault's audit names a row's saves (on the server, its triggers do).
+_LOCAL_SAVES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "sessions": ("session", ("session.draft", "session.update", "session.sign")),
+    "clients": ("client", ("client.create", "client.update")),
+    "referrals": ("referral", ("referral.create", "referral.update", "referral.sign")),
+    "linked_persons": ("case", ("person.add", "person.update")),
+    "followups": ("followup", ("followup.schedule", "followup.complete")),
+    "appointments": ("appointment", ("appointment.book", "appointment.change",
+                                     "appointment.cancel")),
+}
+
+
+def last_change(vault: Any, table: str, row_id: object,
+                audit_id: object = None) -> tuple[str, datetime, str] | None:
+    """Who last saved a row, when, at which workstation (from the audit); `audit_id` is
+    the object id the local vault's audit names the row by, if not its id."""
+    if vault.db.dialect == "postgres":
+        row = vault.db.one("SELECT * FROM last_change(?, ?)", (table, str(row_id)))
+    else:
+        object_type, actions = _LOCAL_SAVES[table]
+        marks = ", ".join("?" * len(actions))
+        row = vault.db.one(
+            'SELECT coalesce(u.display_name, a."user") AS display_name, a.ts, a.workstation'
+            ' FROM audit_event a LEFT JOIN users u ON u.username = a."user"'
+            f" WHERE a.object_type = ? AND a.object_id = ? AND a.action IN ({marks})"
+            " ORDER BY a.seq DESC LIMIT 1",
+            (object_type, str(row_id if audit_id is None else audit_id), *actions))
+    when = parse_ts(row["ts"]) if row is not None else None
+    if row is None or when is None:
+        return None
+    return str(row["display_name"]), when, str(row["workstation"] or "")
+
+
+def stale(vault: Any, table: str, row_id: object, what_zh: str, what_en: str,
+          audit_id: object = None) -> Conflict:
+    """A save based on an older version: refused, naming who saved meanwhile and when."""
+    change = last_change(vault, table, row_id, audit_id)
+    keep_zh = "您的内容没有保存，但仍保留在表单中。请重新打开查看最新内容后再保存。"
+    keep_en = ("Your text was not saved but is still in the form; reopen the record to see "
+               "the latest version, then save again.")
+    if change is None:
+        return Conflict(f"{what_zh}在您打开之后已被他人修改，{keep_zh}",
+                        f"The {what_en} was changed by someone else after you opened it. "
+                        + keep_en)
+    name, when, workstation = change
+    at = when.astimezone().strftime("%Y-%m-%d %H:%M")
+    where_zh = f"（工作站 {workstation}）" if workstation else ""
+    where_en = f" (workstation {workstation})" if workstation else ""
+    return Conflict(f"{what_zh}在您打开之后已被 {name}{where_zh} 于 {at} 修改，{keep_zh}",
+                    f"The {what_en} was changed by {name}{where_en} at {at}, after you "
+                    f"opened it. {keep_en}")
 
 
 def required(value: str | None, what_zh: str, what_en: str) -> str:

@@ -161,7 +161,7 @@ class NoteService:
                 (iso(started_at), int(duration_min), modality, int(persons_served),
                  dumps(cleaned), iso(self.vault.now()), note_id, expected_version))
             if cursor.rowcount != 1:
-                raise stale("咨询记录", "session note")
+                raise stale(self.vault, "sessions", note_id, "咨询记录", "session note")
             self.vault.audit_event("session.update", "session", note_id)
         return self.session(note_id)
 
@@ -195,7 +195,7 @@ class NoteService:
                 " version = version + 1 WHERE id = ? AND version = ? AND signed_at IS NULL",
                 (now, digest, int(cosign), note_id, expected_version))
             if cursor.rowcount != 1:
-                raise stale("咨询记录", "session note")
+                raise stale(self.vault, "sessions", note_id, "咨询记录", "session note")
             if cosign:
                 ReviewService(self.vault).request(note.case_id, "cosign", "session", note_id)
             self._start_clocks(note.case_id, template, answers)

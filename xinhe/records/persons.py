@@ -171,7 +171,8 @@ class PersonService:
                 f"UPDATE linked_persons SET {sets}, version = version + 1 WHERE id = :id AND"
                 " version = :expected", {**values, "id": person_id, "expected": expected_version})
             if cursor.rowcount != 1:
-                raise stale("相关人员信息", "linked person's record")
+                raise stale(self.vault, "linked_persons", person_id, "相关人员信息",
+                            "linked person's record", person.case_id)
             self.vault.audit_event("person.update", "case", person.case_id, str(person_id))
         return self.get(person_id)
 

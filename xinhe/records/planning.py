@@ -245,7 +245,7 @@ class PlanningService:
                 " version = ?", (when, self.vault.actor.user_id, template.id, template.version,
                                  dumps(cleaned), followup_id, expected_version))
             if cursor.rowcount != 1:
-                raise stale("回访", "follow-up")
+                raise stale(self.vault, "followups", followup_id, "回访", "follow-up")
             next_date = schedule_next
             if next_date is None and cleaned.get("next_followup_date"):
                 day = datetime.fromisoformat(str(cleaned["next_followup_date"]))

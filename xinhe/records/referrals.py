@@ -139,7 +139,8 @@ class ReferralService:
             " AND version = ? AND status = 'draft'",
             (summary.strip(), urgency, referral_id, expected_version))
         if cursor.rowcount != 1:
-            raise stale("转介", "referral")
+            raise stale(self.vault, "referrals", referral_id, "转介", "referral",
+                        referral.referral_no)
         self.vault.audit_event("referral.update", "referral", referral.referral_no)
         return self.get(referral_id)
 

@@ -64,7 +64,7 @@ def run_desktop(args: argparse.Namespace,
         print("正在创建演示数据库（首次运行）…  Creating the demo vault (first run)…")
         summary = create_full_demo(folder)
         print("\n".join(summary.logins()))
-    controller = AppController(folder, prefs)
+    controller = AppController(folder, prefs, server=getattr(args, "server", None))
     controller.start()
     if os.environ.get("XINHE_STARTUP_PROBE") == "1":  # benchmarks/bench_startup.py
         from PySide6.QtCore import QTimer

@@ -3,13 +3,15 @@ the one "records changed" signal that views refresh from."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 from xinhe.records.vault import Actor, Vault
-from xinhe.ui.worker import DbWorker
+from xinhe.ui.worker import ChangeRelay, DbWorker
 
 if TYPE_CHECKING:  # the set-up and unlock windows import this before any vault is open
     from xinhe.records.services import Services
@@ -41,6 +43,36 @@ class AppContext:
     bus: ChangeBus
     # Set when the session locks: code still holding this context finds the vault gone.
     locked: bool = False
+    # On the studio server: other desks' saves arrive on bus.changed through this.
+    relay: ChangeRelay | None = None
+
+    def listen_to_server(self) -> None:
+        """On the studio server, refresh the screens when another workstation saves."""
+        if self.relay is None and hasattr(self.services.vault, "change_listener"):
+            self.relay = ChangeRelay(self.bus)
+            self.relay.changed.connect(self.bus.changed)
+            self.relay.start(self.services.vault)
+
+    def when_server_back(self, parent: QObject, action: Callable[[], None]) -> bool:
+        """Run `action` once, on the UI thread, when the studio server answers again (unless
+        `parent` has closed by then). False when not on a studio server."""
+        relay = self.relay
+        if relay is None:
+            return False
+
+        def back(reachable: bool) -> None:
+            if reachable:
+                relay.reachable.disconnect(back)
+                if shiboken6.isValid(parent) and not self.locked:
+                    action()
+        relay.reachable.connect(back)
+        return True
+
+    def stop_listening(self) -> None:
+        if self.relay is not None:
+            relay, self.relay = self.relay, None
+            relay.stop()
+            relay.deleteLater()  # with it go the notifications still queued for the screens
 
     @property
     def vault(self) -> Vault:

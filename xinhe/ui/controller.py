@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
@@ -33,10 +35,12 @@ class AppController(QObject):
     locked = Signal()
 
     def __init__(self, folder: VaultFolder, prefs: Prefs, worker: DbWorker | None = None,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, server: str | None = None) -> None:
         super().__init__(parent)
         self.folder = folder
         self.prefs = prefs
+        # The studio server this desk works on: --server, XINHE_SERVER, else the one joined.
+        self.server = server or os.environ.get("XINHE_SERVER") or prefs.server
         self.worker = worker or DbWorker(self)
         self.window: QWidget | None = None
         self.ctx: AppContext | None = None
@@ -52,7 +56,7 @@ class AppController(QObject):
 
     # -- windows -----------------------------------------------------------------------
     def start(self) -> None:
-        if self.folder.exists():
+        if self.server or self.folder.exists():
             self.show_unlock()
         else:
             self.show_wizard()
@@ -88,10 +92,19 @@ class AppController(QObject):
         wizard = SetupWizard(self.worker, self.folder, self.prefs.language)
         wizard.finished_with.connect(self.open_main)
         wizard.restored.connect(self.show_unlock)
+        wizard.joined.connect(self.remember_server)
         wizard.language_changed.connect(self.set_language)
         self._replace_window(wizard)
 
+    def remember_server(self, dsn: str) -> None:
+        """This desk joined a studio server: sign in there from now on (no password kept)."""
+        self.server = self.prefs.server = dsn
+        self.prefs.save(self.folder.path)
+
     def show_unlock(self, message: str = "") -> None:
+        if self.server:
+            self._show_server_unlock(message)
+            return
         try:
             usernames = self.folder.usernames()
         except XinheError as exc:
@@ -100,6 +113,28 @@ class AppController(QObject):
                               self.prefs.language, self.binding_note())
         window.unlocked.connect(self.open_main)
         window.language_changed.connect(self.set_language)
+        if message:
+            window.show_error(message)
+        self._replace_window(window)
+
+    def _show_server_unlock(self, message: str) -> None:
+        from xinhe.records.storage.pg_store import check_dsn, where
+        from xinhe.records.storage.server_session import ServerFolder
+
+        try:
+            server: ServerFolder | None = ServerFolder(
+                self.server, workstation=self.folder.workstation, clock=self.folder.clock)
+            note = QCoreApplication.translate("Controller", "Studio server: %1").replace(
+                "%1", where(check_dsn(self.server)))
+        except XinheError as exc:
+            server, note, message = None, "", exc.message()
+        last = [self.prefs.last_user] if self.prefs.last_user else []
+        window = UnlockWindow(self.worker, server or self.folder, last, self.prefs.last_user,
+                              self.prefs.language, note)
+        window.unlocked.connect(self.open_main)
+        window.language_changed.connect(self.set_language)
+        if server is None:  # a server address that cannot be used: nothing to sign in to
+            window.unlock_button.setEnabled(False)
         if message:
             window.show_error(message)
         self._replace_window(window)
@@ -118,6 +153,9 @@ class AppController(QObject):
         window.quit_requested.connect(self.quit)
         self._replace_window(window)
         window.restore_drafts()
+        self.ctx.listen_to_server()
+        if self.ctx.relay is not None:
+            self.ctx.relay.reachable.connect(lambda ok: server_status(window, ok))
         self.idle.start(opened.idle_minutes * 60_000)
         self.lock_keys.enabled = True
 
@@ -145,8 +183,10 @@ class AppController(QObject):
         self.lock_keys.enabled = False
         ctx.bus.locking.emit()  # draft saves are queued before the close on the one thread
         ctx.locked = True
+        ctx.stop_listening()
         clipboard.clear_if_ours()
-        maintenance.auto_backup(worker=self.worker, vault=ctx.vault, when="lock")
+        if not self.server:  # the server's backups are the IT person's (docs/server.md)
+            maintenance.auto_backup(worker=self.worker, vault=ctx.vault, when="lock")
         session.lock(worker=self.worker, vault=ctx.vault, reason=reason)
         self.show_unlock()
         close_windows(keep=self.window)
@@ -163,13 +203,15 @@ class AppController(QObject):
         self.lock_keys.enabled = False
         ctx.bus.locking.emit()
         ctx.locked = True
+        ctx.stop_listening()
         clipboard.clear_if_ours()
         if isinstance(self.window, QMainWindow):
             self.window.statusBar().showMessage(QCoreApplication.translate(
                 "Controller", "Closing the records (and making the automatic backup, if it is "
                 "switched on)…"))
         # The backup and the close run on the database thread; the app quits after them.
-        maintenance.auto_backup(worker=self.worker, vault=ctx.vault, when="exit")
+        if not self.server:
+            maintenance.auto_backup(worker=self.worker, vault=ctx.vault, when="exit")
 
         def closed(_result: object) -> None:
             if app is not None:
@@ -180,6 +222,7 @@ class AppController(QObject):
         """Close everything (used at shutdown and by tests)."""
         if self.ctx is not None:
             ctx, self.ctx = self.ctx, None
+            ctx.stop_listening()
             self.worker.call(lambda: ctx.vault.close("logout"))
         app = QApplication.instance()
         if app is not None:
@@ -192,3 +235,18 @@ class AppController(QObject):
             self.window.deleteLater()
             self.window = None
         self.worker.shutdown()
+
+
+def server_status(window: QMainWindow, reachable: bool) -> None:
+    """Say at once, in the status line, when the studio server stops answering (and when
+    it answers again); open forms keep their text meanwhile."""
+    if not shiboken6.isValid(window):  # heard after the window closed
+        return
+    if not reachable:
+        window.statusBar().showMessage(QCoreApplication.translate(
+            "Controller", "The studio server cannot be reached. Open forms keep what you "
+            "typed, in memory only (never on this computer's disk), and save it when the "
+            "server is back; locking or closing the app before then loses it."))
+    else:
+        window.statusBar().showMessage(QCoreApplication.translate(
+            "Controller", "The studio server is reachable again."), 10_000)

@@ -20,12 +20,15 @@ FILE_NAME = "workstation.json"
 class Prefs:
     language: str = "zh_CN"
     last_user: str = ""
+    # The studio server this workstation joined (a DSN without user or password), or "".
+    server: str = ""
 
     @classmethod
     def load(cls, folder: Path) -> Prefs:
         try:
             data = json.loads((folder / FILE_NAME).read_text(encoding="utf-8"))
-            prefs = cls(str(data.get("language", "zh_CN")), str(data.get("last_user", "")))
+            prefs = cls(str(data.get("language", "zh_CN")), str(data.get("last_user", "")),
+                        str(data.get("server", "")))
         except (OSError, ValueError, AttributeError):
             return cls()
         if prefs.language not in ("zh_CN", "en"):
@@ -34,7 +37,9 @@ class Prefs:
 
     def save(self, folder: Path) -> None:
         if not folder.exists():
-            return  # nothing to remember before a vault exists
+            if not self.server:
+                return  # nothing to remember before a vault exists
+            folder.mkdir(parents=True, exist_ok=True)  # a server workstation has no vault
         # A preference that cannot be saved must not stop the app.
         with contextlib.suppress(StorageError):
             atomic_write(folder / FILE_NAME, json.dumps(asdict(self)).encode("utf-8"))

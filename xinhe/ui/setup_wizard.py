@@ -28,6 +28,7 @@ from xinhe.records.accounts import MIN_PASSWORD
 from xinhe.records.names import sound_key
 from xinhe.records.restore import RestoreResult
 from xinhe.records.vault import VaultFolder
+from xinhe.ui.join_page import JoinPage
 from xinhe.ui.operations import session
 from xinhe.ui.operations.session import Opened
 from xinhe.ui.recovery_print import print_recovery_key
@@ -44,11 +45,13 @@ class AdminPage(QWizardPage):
     when this page is left, on the database thread."""
 
     def __init__(self, language: str, on_language: Callable[[str], None],
-                 create: Callable[[AdminPage], None], restore: Callable[[], None]) -> None:
+                 create: Callable[[AdminPage], None], restore: Callable[[], None],
+                 join: Callable[[], None] | None = None) -> None:
         super().__init__()
         self._create = create
         self.created = False
         self.restoring = False
+        self.joining = False
         self.setCommitPage(True)  # once the vault exists there is no going back
         self.setTitle(self.tr("Welcome to Xinhe"))
         self.setSubTitle(self.tr(
@@ -72,6 +75,14 @@ class AdminPage(QWizardPage):
         self.restore_button.setAutoDefault(False)
         self.restore_button.clicked.connect(restore)
         row.addWidget(self.restore_button)
+        self.join_button = QPushButton(self.tr("Join a studio server…"))
+        self.join_button.setToolTip(self.tr(
+            "The studio keeps its records on its own server: sign in to it from here "
+            "instead of creating a vault on this computer."))
+        self.join_button.setAutoDefault(False)
+        if join is not None:
+            self.join_button.clicked.connect(join)
+        row.addWidget(self.join_button)
         layout.addLayout(row)
         form = QFormLayout()
         layout.addLayout(form)
@@ -130,7 +141,7 @@ class AdminPage(QWizardPage):
     def set_busy(self, busy: bool) -> None:
         self.busy = busy
         for field in (self.org, self.display_name, self.username, self.password,
-                      self.confirm, self.language, self.restore_button):
+                      self.confirm, self.language, self.restore_button, self.join_button):
             field.setEnabled(not busy)
         if busy:
             self.error.setText("")
@@ -142,7 +153,7 @@ class AdminPage(QWizardPage):
         self.error.setText(text)
 
     def validatePage(self) -> bool:  # noqa: N802 (Qt API)
-        if self.created or self.restoring:
+        if self.created or self.restoring or self.joining:
             return True
         if not self._valid():
             return False
@@ -236,6 +247,7 @@ class SetupWizard(QWizard):
 
     finished_with = Signal(object)
     language_changed = Signal(str)
+    joined = Signal(str)  # the studio server's DSN (no user, no password), before finished_with
     restored = Signal()  # restored from a backup; the unlock window comes next
 
     def __init__(self, worker: DbWorker, folder: VaultFolder, language: str,
@@ -249,7 +261,7 @@ class SetupWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.admin = AdminPage(language, self.language_changed.emit, self._create,
-                               self._to_restore)
+                               self._to_restore, self._to_join)
         self.recovery = RecoveryPage(lambda: self.admin.org.text().strip())
         for page in (self.admin, self.recovery):
             self.addPage(page)
@@ -258,6 +270,8 @@ class SetupWizard(QWizard):
         self.restored_page = RestoredPage(worker, folder, self._opened_after_restore)
         self.restore_id = self.addPage(self.restore_page)
         self.restored_id = self.addPage(self.restored_page)
+        self.join_page = JoinPage(worker, self._joined)
+        self.join_id = self.addPage(self.join_page)
         self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("Create the vault"))
         self.currentIdChanged.connect(self._back_on_first_page)
         self.resize(640, 560)
@@ -296,18 +310,31 @@ class SetupWizard(QWizard):
         self.admin.setCommitPage(False)  # the restore page may go back to this one
         self.next()
 
+    def _to_join(self) -> None:
+        self.admin.joining = True
+        self.admin.setCommitPage(False)  # the join page may go back to this one
+        self.next()
+
+    def _joined(self, dsn: str, opened: Opened) -> None:
+        self.joined.emit(dsn)
+        self.opened = opened
+        self.accept()
+
     def _back_on_first_page(self, page_id: int) -> None:
         if self.page(page_id) is self.admin:
+            self.admin.joining = False
             self.admin.restoring = False
             self.admin.setCommitPage(True)
 
     def nextId(self) -> int:  # noqa: N802 (Qt API)
         page = self.currentPage()
         if page is self.admin:
+            if self.admin.joining:
+                return self.join_id
             return self.restore_id if self.admin.restoring else super().nextId()
         if page is self.restore_page:
             return self.restored_id
-        if page in (self.recovery, self.restored_page):
+        if page in (self.recovery, self.restored_page, self.join_page):
             return -1
         return super().nextId()
 

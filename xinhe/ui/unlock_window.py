@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -24,12 +26,15 @@ from xinhe.ui.setup_wizard import LANGUAGES
 from xinhe.ui.widgets import ErrorLine, error_text, label, password_field
 from xinhe.ui.worker import DbWorker
 
+if TYPE_CHECKING:  # psycopg loads only when a studio server is used
+    from xinhe.records.storage.server_session import ServerFolder
+
 
 class UnlockWindow(QWidget):
     unlocked = Signal(object)
     language_changed = Signal(str)
 
-    def __init__(self, worker: DbWorker, folder: VaultFolder, usernames: list[str],
+    def __init__(self, worker: DbWorker, folder: VaultFolder | ServerFolder, usernames: list[str],
                  last_user: str, language: str, binding_note: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +67,8 @@ class UnlockWindow(QWidget):
         self.unlock_button.setDefault(True)
         self.unlock_button.clicked.connect(self.submit)
         buttons.addWidget(self.forgot)
+        # On the studio server the recovery key is the administrator's, used on the server.
+        self.forgot.setVisible(isinstance(folder, VaultFolder))
         buttons.addStretch()
         buttons.addWidget(self.unlock_button)
         outer.addLayout(buttons)
@@ -113,6 +120,8 @@ class UnlockWindow(QWidget):
         self.password.setFocus()
 
     def open_recovery(self) -> None:
+        if not isinstance(self.folder, VaultFolder):
+            return
         dialog = RecoverDialog(self.worker, self.folder, self.user.currentText(), self)
         dialog.recovered.connect(self._done)
         dialog.open()

@@ -120,3 +120,56 @@ class DbWorker(QObject):
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=True)
+
+
+class ChangeRelay(QObject):
+    """Other workstations' saves, heard by the studio server's change listener on its own
+    thread, as the one "records changed" signal on the UI thread (kinds as the screens
+    know them, plus "remote"); a burst of notifications from one save is one refresh."""
+
+    changed = Signal(object)
+    reachable = Signal(bool)  # on the UI thread, when it changes after the first connect
+    _heard = Signal(str)
+    _reach = Signal(bool)
+
+    COALESCE_MS = 100
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pending: set[str] = set()
+        self._listener: Any = None
+        self._flush = QTimer(self)
+        self._flush.setSingleShot(True)
+        self._flush.setInterval(self.COALESCE_MS)
+        self._flush.timeout.connect(self._emit_pending)
+        self._heard.connect(self._collect)
+        self._reach.connect(self._reach_changed)
+        self._was_reachable: bool | None = None
+
+    def start(self, session: Any) -> None:
+        """Listen for the signed-in server session's studio (`session.change_listener`)."""
+        self._listener = session.change_listener(lambda change: self._heard.emit(change.kind),
+                                                 self._reach.emit)
+        self._listener.start()
+
+    @Slot(bool)
+    def _reach_changed(self, reachable: bool) -> None:
+        before, self._was_reachable = self._was_reachable, reachable
+        if before is not None or not reachable:
+            self.reachable.emit(reachable)
+
+    @Slot(str)
+    def _collect(self, kind: str) -> None:
+        self._pending.add(kind)
+        if not self._flush.isActive():
+            self._flush.start()
+
+    @Slot()
+    def _emit_pending(self) -> None:
+        kinds, self._pending = self._pending | {"remote"}, set()
+        self.changed.emit(kinds)
+
+    def stop(self) -> None:
+        if self._listener is not None:
+            listener, self._listener = self._listener, None
+            listener.stop()

@@ -268,6 +268,11 @@ class PgDatabase:
             finally:
                 self._depth -= 1
 
+    @property
+    def broken(self) -> bool:
+        """The connection was lost (server restarted, network cut): open a new one."""
+        return bool(self._conn.broken)
+
     def close(self) -> None:
         self._check()
         with contextlib.suppress(psycopg.Error):

@@ -23,9 +23,15 @@ from psycopg.conninfo import make_conninfo
 
 from xinhe.crypto import kdf
 from xinhe.crypto import keyslots as ks
-from xinhe.errors import AccessDenied, AccountDisabled, VaultDamaged, WrongPassword
+from xinhe.errors import (
+    AccessDenied,
+    AccountDisabled,
+    InvalidInput,
+    VaultDamaged,
+    WrongPassword,
+)
 from xinhe.records.audit import AuditEvent, AuditLog, utcnow
-from xinhe.records.storage import pg_setup
+from xinhe.records.storage import live, pg_setup
 from xinhe.records.storage.pg_store import PgDatabase, check_dsn
 from xinhe.records.storage.sealing import Sealer
 from xinhe.records.vault_session import Actor
@@ -36,6 +42,22 @@ LOGIN_INFO = b"xinhe postgres login v1"
 def studio_id_of(dsn: str) -> str:
     """The studio's id: the name of its database on the server."""
     return check_dsn(dsn).get("dbname", "")
+
+
+def workstation_dsn(host: str, port: int, studio_id: str, ca_file: str) -> str:
+    """What a workstation keeps to reach its studio (no user, no password): TLS verified
+    against the studio's CA file, the database named by the studio id."""
+    host, studio_id, ca_file = host.strip(), studio_id.strip(), ca_file.strip()
+    if not host or not studio_id or not ca_file:
+        raise InvalidInput("请填写服务器地址、工作室编号（数据库名）和 CA 证书文件。",
+                           "Fill in the server's address, the studio id (database name) "
+                           "and the CA file.")
+    if not 0 < int(port) < 65536:
+        raise InvalidInput("端口应在 1 到 65535 之间。", "The port must be 1 to 65535.")
+    dsn = make_conninfo("", host=host, port=str(int(port)), dbname=studio_id,
+                        sslmode="verify-full", sslrootcert=ca_file)
+    check_dsn(dsn)
+    return dsn
 
 
 def login_password(studio_id: str, username: str, password: str,
@@ -76,7 +98,7 @@ class ServerSession:
 
     def __init__(self, db: PgDatabase, actor: Actor, studio_id: str, data_key: bytes,
                  clock: Callable[[], datetime] = utcnow) -> None:
-        self.db = db
+        self._db = db
         self.actor = actor
         self.audit = ServerAudit(db)
         self._studio_id = studio_id
@@ -85,6 +107,16 @@ class ServerSession:
         db.sealer = self.sealer  # the seam seals what this user writes, opens what they read
         self._clock = clock
         self.closed = False
+
+    @property
+    def db(self) -> PgDatabase:
+        """The connection; one lost to a server restart or a network cut is opened again,
+        as the same login, at the next use (ServerUnreachable while the server is away)."""
+        if self._db.broken and not self.closed and self._login_conninfo:
+            self._db = PgDatabase(self._login_conninfo, self._workstation)
+            self._db.sealer = self.sealer  # a new connection seals and opens as the old one
+            self.audit = ServerAudit(self._db)
+        return self._db
 
     @property
     def vault_id(self) -> str:
@@ -126,9 +158,23 @@ class ServerSession:
             return
         with contextlib.suppress(Exception):  # a lock must happen even if the server is gone
             self.audit_event(reason)
-        self.db.close()
+        self._db.close()
         self._data_key = None
+        self._login_conninfo = ""
         self.closed = True
+
+    # The signed-in login's connection string (derived password: memory only), for the
+    # second connection that listens for other desks' changes.
+    _login_conninfo = ""
+    _workstation = ""
+
+    def change_listener(self, on_change: Callable[[live.Change], None],
+                        on_reachable: Callable[[bool], None] | None = None
+                        ) -> live.ChangeListener:
+        """A listener for other workstations' saves on its own connection (not started)."""
+        if not self._login_conninfo:
+            raise AccessDenied("已锁定。", "Signed out.")
+        return live.ChangeListener(self._login_conninfo, on_change, on_reachable)
 
 
 class ServerFolder:
@@ -141,22 +187,28 @@ class ServerFolder:
         self.workstation = workstation
         self.clock = clock
 
-    def connect(self, username: str, password: str) -> PgDatabase:
+    def login_conninfo(self, username: str, password: str) -> str:
         """The user's own login role, with the password derived from the typed one."""
         username = ks.validate_username(username)
         secret = login_password(self.studio_id, username, password)
-        return PgDatabase(make_conninfo(self.dsn, user=pg_setup.login_role(username),
-                                        password=secret), self.workstation)
+        return make_conninfo(self.dsn, user=pg_setup.login_role(username), password=secret)
+
+    def connect(self, username: str, password: str) -> PgDatabase:
+        """A connection as the user's own login role."""
+        return PgDatabase(self.login_conninfo(username, password), self.workstation)
 
     def unlock(self, username: str, password: str) -> ServerSession:
         """Sign in: connect as the user's login role, open their key slot (kept on the
         server) with the typed password, audit the login."""
-        db = self.connect(username, password)
+        conninfo = self.login_conninfo(username, password)
+        db = PgDatabase(conninfo, self.workstation)
         try:
             session = self._open(db, username, password)
         except BaseException:
             db.close()
             raise
+        session._login_conninfo = conninfo
+        session._workstation = self.workstation
         return session
 
     def _open(self, db: PgDatabase, username: str, password: str) -> ServerSession:

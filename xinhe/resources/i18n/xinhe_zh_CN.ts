@@ -134,6 +134,14 @@
         <translation>换了新电脑或硬盘损坏后：从备份中找回记录。</translation>
     </message>
     <message>
+        <source>Join a studio server…</source>
+        <translation>加入工作室服务器…</translation>
+    </message>
+    <message>
+        <source>The studio keeps its records on its own server: sign in to it from here instead of creating a vault on this computer.</source>
+        <translation>工作室的记录保存在自己的服务器上：在这里登录服务器，而不是在本机建立保险库。</translation>
+    </message>
+    <message>
         <source>Xinhe Home Studio</source>
         <translation>馨和家园工作室</translation>
     </message>
@@ -1442,8 +1450,20 @@
         <translation>工作站绑定未启用：这台电脑没有安全的系统密钥环，被复制走的数据库只受密码保护。</translation>
     </message>
     <message>
+        <source>Studio server: %1</source>
+        <translation>工作室服务器：%1</translation>
+    </message>
+    <message>
         <source>Closing the records (and making the automatic backup, if it is switched on)…</source>
         <translation>正在关闭记录（如已开启自动备份，正在备份）……</translation>
+    </message>
+    <message>
+        <source>The studio server cannot be reached. Open forms keep what you typed, in memory only (never on this computer&apos;s disk), and save it when the server is back; locking or closing the app before then loses it.</source>
+        <translation>无法连接工作室服务器。已打开的表单保留您输入的内容（只在内存中，不写入本机磁盘），服务器恢复后自动保存；在此之前锁定或关闭程序会丢失这些内容。</translation>
+    </message>
+    <message>
+        <source>The studio server is reachable again.</source>
+        <translation>工作室服务器已恢复连接。</translation>
     </message>
 </context>
 <context>
@@ -1862,6 +1882,69 @@
     <message>
         <source>The records file on this computer is damaged. Please tell the administrator now, and do not enter new records until it is repaired: they may not be saved.</source>
         <translation>本机的数据库文件已损坏。请立即告知管理员；修复之前请不要录入新记录：它们可能无法保存。</translation>
+    </message>
+</context>
+<context>
+    <name>JoinPage</name>
+    <message>
+        <source>Join a studio server</source>
+        <translation>加入工作室服务器</translation>
+    </message>
+    <message>
+        <source>The studio keeps its records on its own server. Ask the person who looks after it for the server&apos;s address, the studio id and the studio&apos;s CA file (ca.crt).</source>
+        <translation>工作室的记录保存在自己的服务器上。请向负责服务器的人索取服务器地址、工作室编号和工作室的 CA 证书文件（ca.crt）。</translation>
+    </message>
+    <message>
+        <source>e.g. xinhe-server.lan</source>
+        <translation>例如 xinhe-server.lan</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>服务器地址</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <source>Studio id (database)</source>
+        <translation>工作室编号（数据库名）</translation>
+    </message>
+    <message>
+        <source>Studio CA file</source>
+        <translation>工作室 CA 证书文件</translation>
+    </message>
+    <message>
+        <source>Login name</source>
+        <translation>登录名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Join and sign in</source>
+        <translation>加入并登录</translation>
+    </message>
+    <message>
+        <source>The studio&apos;s CA file</source>
+        <translation>工作室的 CA 证书文件</translation>
+    </message>
+    <message>
+        <source>Certificates (*.crt *.pem);;All files (*)</source>
+        <translation>证书 (*.crt *.pem);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Signing in…</source>
+        <translation>正在登录…</translation>
+    </message>
+    <message>
+        <source>Enter your login name and password.</source>
+        <translation>请输入登录名和密码。</translation>
     </message>
 </context>
 <context>

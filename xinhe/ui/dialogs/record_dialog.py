@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xinhe.errors import ServerUnreachable
 from xinhe.records import templates as tpl
 from xinhe.records.services import Services
 from xinhe.ui import operations
@@ -171,6 +172,8 @@ class RecordDialog(QDialog):
             if isinstance(exc, tpl.InvalidAnswer):
                 self.form.mark_problems(exc)
             self.error.say(exc)
+            if isinstance(exc, ServerUnreachable):  # kept in memory; saved when it is back
+                self.ctx.when_server_back(self, lambda: self.submit(final, after))
         operations.run(self.ctx, lambda s: self.save_work(s, answers, meta, final),
                        parent=self, on_done=done, on_failure=failed,
                        changed={"case", self.kind, "review", "risk"})

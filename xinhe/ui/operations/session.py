@@ -11,6 +11,7 @@ from xinhe.ui.worker import DbWorker
 
 if TYPE_CHECKING:
     from xinhe.records.services import Services
+    from xinhe.records.storage.server_session import ServerFolder
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,9 @@ def _opened(vault: Vault) -> Opened:
 
     minutes = vault.setting("idle_minutes", "10") or "10"
     templates = tpl.TemplateRegistry.default(vault.setting("template_folder"))
-    return Opened(Services(vault, templates), vault.org_name, vault.binding_on,
-                  max(1, int(minutes)))
+    # The studio server has no workstation binding: its key slots live on the server.
+    return Opened(Services(vault, templates), vault.org_name,
+                  bool(getattr(vault, "binding_on", False)), max(1, int(minutes)))
 
 
 def create_vault(*, worker: DbWorker, folder: VaultFolder, org_name: str, admin_username: str,
@@ -52,10 +54,26 @@ def create_vault(*, worker: DbWorker, folder: VaultFolder, org_name: str, admin_
     worker.submit(work, on_success, on_failure)
 
 
-def unlock(*, worker: DbWorker, folder: VaultFolder, username: str, password: str,
+def unlock(*, worker: DbWorker, folder: VaultFolder | ServerFolder, username: str,
+           password: str,
            on_success: Callable[[Opened], None],
            on_failure: Callable[[BaseException], None]) -> None:
-    worker.submit(lambda: _opened(folder.unlock(username, password)), on_success, on_failure)
+    worker.submit(lambda: _opened(folder.unlock(username, password)),  # type: ignore[arg-type]
+                  on_success, on_failure)
+
+
+def join_server(*, worker: DbWorker, dsn: str, username: str, password: str,
+                on_success: Callable[[Opened], None],
+                on_failure: Callable[[BaseException], None]) -> None:
+    """Sign in to a studio server for the first time from this workstation."""
+    def work() -> Opened:
+        import socket
+
+        from xinhe.records.storage.server_session import ServerFolder
+
+        folder = ServerFolder(dsn, workstation=socket.gethostname())
+        return _opened(folder.unlock(username, password))  # type: ignore[arg-type]
+    worker.submit(work, on_success, on_failure)
 
 
 def recover(*, worker: DbWorker, folder: VaultFolder, recovery_key: str, username: str,
