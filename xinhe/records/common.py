@@ -6,6 +6,7 @@ import hashlib
 import json
 import unicodedata
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from xinhe.crypto.keyslots import canonical_json
@@ -126,3 +127,26 @@ def next_number(vault: Any, name: str, year: int) -> int:
     vault.db.execute("INSERT INTO counters (name, year, last) VALUES (?, ?, ?) ON CONFLICT"
                      "(name, year) DO UPDATE SET last = excluded.last", (name, year, number))
     return number
+
+
+def folder_setting(vault: Any, key: str) -> Path | None:
+    """A folder kept in the vault's settings (the platform's inbox or outbox share)."""
+    value = vault.setting(key)
+    return Path(value) if value else None
+
+
+def set_folder_setting(vault: Any, key: str, folder: str, *, what: tuple[str, str],
+                       examples: tuple[str, str], audit_action: str) -> Path | None:
+    """Admin: set (or clear, with "") a folder setting; it must be a full path. Audited.
+    `what` names the folder and `examples` shows a full path, in Chinese and English."""
+    vault.require_role("admin")
+    folder = folder.strip()
+    if folder and not Path(folder).is_absolute():
+        raise InvalidInput(f"{what[0]}需要完整路径（如 {examples[0]}）。",
+                           f"{what[1]} needs a full path (e.g. {examples[1]}).")
+    if folder:
+        vault.set_setting(key, folder)
+    else:
+        vault.db.execute("DELETE FROM settings WHERE key = ?", (key,))
+    vault.audit_event(audit_action, "setting", key)
+    return Path(folder) if folder else None

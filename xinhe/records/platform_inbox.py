@@ -26,7 +26,14 @@ from xinhe.crypto.files import fsync_dir, write_all
 from xinhe.errors import InvalidInput, NotFound
 from xinhe.records.cases import CaseHeader, CaseService
 from xinhe.records.clients import ClientService, DuplicateMatch
-from xinhe.records.common import dumps, iso, loads, parse_ts
+from xinhe.records.common import (
+    dumps,
+    folder_setting,
+    iso,
+    loads,
+    parse_ts,
+    set_folder_setting,
+)
 from xinhe.records.platform_dispatch import Dispatch, DispatchInvalid, parse_dispatch_file
 from xinhe.records.storage.session import Session
 
@@ -60,24 +67,15 @@ class InboxResult:
 
 def inbox_folder(vault: Session) -> Path | None:
     """The platform's inbox folder (a mapped share in real use), if configured."""
-    value = vault.setting(INBOX_SETTING)
-    return Path(value) if value else None
+    return folder_setting(vault, INBOX_SETTING)
 
 
 def set_inbox_folder(vault: Session, folder: str) -> Path | None:
     """Admin: set (or clear, with "") the inbox folder. Audited."""
-    vault.require_role("admin")
-    folder = folder.strip()
-    if folder and not Path(folder).is_absolute():
-        raise InvalidInput("收件箱文件夹需要完整路径（如 Z:\\分拨 或 /mnt/platform/inbox）。",
-                           "The inbox folder needs a full path (e.g. Z:\\dispatch or "
-                           "/mnt/platform/inbox).")
-    if folder:
-        vault.set_setting(INBOX_SETTING, folder)
-    else:
-        vault.db.execute("DELETE FROM settings WHERE key = ?", (INBOX_SETTING,))
-    vault.audit_event("platform.inbox.set", "setting", INBOX_SETTING)
-    return Path(folder) if folder else None
+    return set_folder_setting(
+        vault, INBOX_SETTING, folder, what=("收件箱文件夹", "The inbox folder"),
+        examples=("Z:\\分拨 或 /mnt/platform/inbox", "Z:\\dispatch or /mnt/platform/inbox"),
+        audit_action="platform.inbox.set")
 
 
 def _free_name(folder: Path, name: str) -> Path:

@@ -23,6 +23,7 @@ from xinhe.errors import InvalidInput
 from xinhe.paths import resource
 from xinhe.records import vocab
 from xinhe.records.attachments import KINDS as ATTACHMENT_KINDS
+from xinhe.records.common import folder_setting, set_folder_setting
 from xinhe.records.storage.session import Session
 
 POLICY_VERSION = 1
@@ -235,21 +236,12 @@ OUTBOX_SETTING = "referral.outbox"
 
 def outbox_folder(vault: Session) -> Path | None:
     """The platform's outbox folder (a mapped share in real use), if configured."""
-    value = vault.setting(OUTBOX_SETTING)
-    return Path(value) if value else None
+    return folder_setting(vault, OUTBOX_SETTING)
 
 
 def set_outbox_folder(vault: Session, folder: str) -> Path | None:
     """Admin: set (or clear, with "") the outbox folder. Audited."""
-    vault.require_role("admin")
-    folder = folder.strip()
-    if folder and not Path(folder).is_absolute():
-        raise InvalidInput("发件箱文件夹需要完整路径（如 Z:\\转介 或 /mnt/platform/outbox）。",
-                           "The outbox folder needs a full path (e.g. Z:\\referrals or "
-                           "/mnt/platform/outbox).")
-    if folder:
-        vault.set_setting(OUTBOX_SETTING, folder)
-    else:
-        vault.db.execute("DELETE FROM settings WHERE key = ?", (OUTBOX_SETTING,))
-    vault.audit_event("referral.outbox.set", "setting", OUTBOX_SETTING)
-    return Path(folder) if folder else None
+    return set_folder_setting(
+        vault, OUTBOX_SETTING, folder, what=("发件箱文件夹", "The outbox folder"),
+        examples=("Z:\\转介 或 /mnt/platform/outbox", "Z:\\referrals or /mnt/platform/outbox"),
+        audit_action="referral.outbox.set")
