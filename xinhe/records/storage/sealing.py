@@ -239,7 +239,7 @@ def seal_params(sealer: Sealer | None, sql: str, params: Any) -> tuple[str, Any]
     for column, a, b in pairs:
         if not writes.wants(column):
             continue
-        # The one placeholder in the value expression (`?`, `coalesce(?, comment)`) carries
+        # The one parameter mark in the value expression (`?`, `coalesce(?, comment)`) carries
         # the value; an expression without one is a literal in the code, not client data.
         expr = masked[a:b]
         found = list(_NAMED.finditer(expr)) if named else []
