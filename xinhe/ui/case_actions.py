@@ -15,6 +15,7 @@ from xinhe.records.planning import FollowUp
 from xinhe.records.referrals import Referral
 from xinhe.records.timeline import TimelineEntry
 from xinhe.ui import operations
+from xinhe.ui.changes import Change
 from xinhe.ui.dialogs.records import (
     AssessmentDialog,
     CrisisDialog,
@@ -241,7 +242,7 @@ def addendum(view: CaseView, entry: TimelineEntry) -> None:
     )
     form.add_text("text", translate("CaseActions", "Addendum"))
     form.run(
-        lambda s, v: s.notes.add_addendum(entry.kind, entry.record_id, v["text"]), {"addendum"}
+        lambda s, v: s.notes.add_addendum(entry.kind, entry.record_id, v["text"]), {Change.ADDENDUM}
     )
 
 
@@ -267,7 +268,7 @@ def attach_file(view: CaseView, path: str) -> None:
             data=data,
             description=v["description"],
         ),
-        {"attachment"},
+        {Change.ATTACHMENT},
     )
 
 
@@ -313,7 +314,7 @@ def withdraw_consent(view: CaseView, consent_id: int) -> None:
         # After the withdrawal, offer to recall the delivered referrals that rested on it.
         operations.run(view.ctx, lambda s: (s.consents.withdraw(consent_id),
                                             s.referrals.rested_on(consent_id))[1],
-                       parent=view, changed={"consent"}, on_done=offer)
+                       parent=view, changed={Change.CONSENT}, on_done=offer)
 
     confirm(view, translate("CaseActions", "Withdraw consent"), translate(
         "CaseActions",
@@ -333,7 +334,7 @@ def schedule_followup(view: CaseView) -> None:
     )
     form.run(
         lambda s, v: s.planning.schedule_followup(view.case_id, v["due"], "routine", v["method"]),
-        {"followup"},
+        {Change.FOLLOWUP},
     )
 
 
@@ -361,7 +362,7 @@ def change_risk(view: CaseView) -> None:
     form.add_text("reason", translate("CaseActions", "Reason"))
     form.run(
         lambda s, v: s.cases.override_risk(view.case_id, v["level"], v["reason"]),
-        {"case", "risk", "review"},
+        {Change.CASE, Change.RISK, Change.REVIEW},
     )
 
 
@@ -370,7 +371,7 @@ def request_review(view: CaseView) -> None:
     form.add_text("text", translate("CaseActions", "What should the supervisor look at?"))
     form.run(
         lambda s, v: s.reviews.request(view.case_id, "consult", "case", view.case_id, v["text"]),
-        {"review"},
+        {Change.REVIEW},
     )
 
 
@@ -392,7 +393,7 @@ def po_applied(view: CaseView) -> None:
         lambda s, v: s.planning.protection_order_applied(
             view.case_id, v["at"], v["urgent"], v["court"]
         ),
-        {"clock"},
+        {Change.CLOCK},
     )
 
 
@@ -410,7 +411,7 @@ def po_decided(view: CaseView) -> None:
         lambda s, v: s.planning.protection_order_decided(
             view.case_id, v["at"], v["granted"], v["expires"] if v["granted"] else None
         ),
-        {"clock"},
+        {Change.CLOCK},
     )
 
 
@@ -423,7 +424,8 @@ def warning_letter(view: CaseView) -> None:
     )
     form.add_datetime("at", translate("CaseActions", "Issued at"))
     form.run(
-        lambda s, v: s.planning.warning_letter_issued(view.case_id, v["at"]), {"clock", "followup"}
+        lambda s, v: s.planning.warning_letter_issued(view.case_id, v["at"]), {Change.CLOCK,
+                                                                               Change.FOLLOWUP}
     )
 
 
@@ -434,7 +436,7 @@ def minor_at_risk(view: CaseView) -> None:
         view.ctx,
         lambda s: s.planning.minor_at_risk(view.case_id, datetime.now(UTC)),
         parent=view,
-        changed={"clock"},
+        changed={Change.CLOCK},
     )
 
 
@@ -447,7 +449,7 @@ def minor_reported(view: CaseView) -> None:
         lambda s, v: s.planning.minor_reported(
             view.case_id, v["at"], v["reporter"], v["reference"]
         ),
-        {"clock"},
+        {Change.CLOCK},
     )
 
 
@@ -459,14 +461,14 @@ def set_status(view: CaseView) -> None:
         [(k, vocab.label(vocab.STATUSES, k)) for k in ("intake", "active", "followup")],
         view.data.header.status if view.data else None,
     )
-    form.run(lambda s, v: s.cases.set_status(view.case_id, v["status"]), {"case"})
+    form.run(lambda s, v: s.cases.set_status(view.case_id, v["status"]), {Change.CASE})
 
 
 def reassign_case(ctx: AppContext, parent: QWidget, case_id: int) -> None:
     """A supervisor gives the case to another counsellor (from the case or the queue)."""
     choose_user(ctx, parent, translate("CaseActions", "Reassign the case"),
                 translate("CaseActions", "Counsellor"), COUNSELLING_ROLES,
-                lambda s, user: s.cases.reassign(case_id, user), {"case"})
+                lambda s, user: s.cases.reassign(case_id, user), {Change.CASE})
 
 
 def reassign(view: CaseView) -> None:
@@ -476,7 +478,7 @@ def reassign(view: CaseView) -> None:
 def responsible_supervisor(view: CaseView) -> None:
     choose_user(view.ctx, view, translate("CaseActions", "Responsible supervisor"),
                 translate("CaseActions", "Supervisor"), ("supervisor",),
-                lambda s, user: s.cases.set_supervisor(view.case_id, user), {"case"},
+                lambda s, user: s.cases.set_supervisor(view.case_id, user), {Change.CASE},
                 intro=translate("CaseActions",
                                 "The supervisor who follows this case; shown in its header."),
                 none_label=translate("CaseActions", "(none)"),
@@ -486,7 +488,7 @@ def responsible_supervisor(view: CaseView) -> None:
 def share(view: CaseView) -> None:
     choose_user(view.ctx, view, translate("CaseActions", "Share the case"),
                 translate("CaseActions", "Counsellor"), COUNSELLING_ROLES,
-                lambda s, user: s.cases.share(view.case_id, user), {"case"})
+                lambda s, user: s.cases.share(view.case_id, user), {Change.CASE})
 
 
 def close_case(view: CaseView) -> None:
@@ -507,7 +509,7 @@ def close_case(view: CaseView) -> None:
     form.add_text("note", translate("CaseActions", "Note"))
     form.run(
         lambda s, v: s.cases.close(view.case_id, v["reason"], v["note"]),
-        {"case", "review", "followup"},
+        {Change.CASE, Change.REVIEW, Change.FOLLOWUP},
     )
 
 
@@ -519,7 +521,7 @@ def request_closure(view: CaseView) -> None:
         view,
     )
     form.add_text("text", translate("CaseActions", "Why can the case be closed?"))
-    form.run(lambda s, v: s.cases.request_closure(view.case_id, v["text"]), {"review"})
+    form.run(lambda s, v: s.cases.request_closure(view.case_id, v["text"]), {Change.REVIEW})
 
 
 def _zh() -> bool:

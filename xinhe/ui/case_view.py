@@ -37,14 +37,16 @@ from xinhe.ui.case_data import (
     local_time,
     status_text,
 )
+from xinhe.ui.changes import Change, Changes
 from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs.clock_notice import clock_name
 from xinhe.ui.score_chart import ScoreCharts
 from xinhe.ui.style import RISK_COLOURS
 from xinhe.ui.widgets import label
 
-REFRESH_ON = {"case", "session", "assessment", "crisis", "safety_plan", "followup", "clock",
-              "review", "risk", "referral", "consent", "attachment", "addendum", "client"}
+REFRESH_ON = {Change.CASE, Change.SESSION, Change.ASSESSMENT, Change.CRISIS, Change.SAFETY_PLAN,
+              Change.FOLLOWUP, Change.CLOCK, Change.REVIEW, Change.RISK, Change.REFERRAL,
+              Change.CONSENT, Change.ATTACHMENT, Change.ADDENDUM, Change.CLIENT}
 
 
 class CaseView(QWidget):
@@ -99,8 +101,8 @@ class CaseView(QWidget):
         self.reload()
 
     # -- loading -----------------------------------------------------------------------------
-    def _changed(self, kinds: object) -> None:
-        if isinstance(kinds, set) and kinds & REFRESH_ON:
+    def _changed(self, kinds: Changes) -> None:
+        if kinds & REFRESH_ON:
             self.reload()
 
     def reload(self) -> None:

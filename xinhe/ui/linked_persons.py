@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from xinhe.records.persons import MINOR_TEMPLATE, RELATIONS, LinkedPerson, SamePerson
 from xinhe.records.services import Services
 from xinhe.ui import operations
+from xinhe.ui.changes import Change, Changes
 from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs.simple import SimpleForm, confirm
 from xinhe.ui.widgets import label
@@ -87,8 +88,8 @@ class LinkedPersonsDialog(QDialog):
         ctx.bus.changed.connect(self._changed)
         self.reload()
 
-    def _changed(self, kinds: object) -> None:
-        if isinstance(kinds, set) and kinds & {"person", "clock", "assessment"}:
+    def _changed(self, kinds: Changes) -> None:
+        if kinds & {Change.PERSON, Change.CLOCK, Change.ASSESSMENT}:
             self.reload()
 
     def reload(self) -> None:
@@ -157,7 +158,7 @@ class LinkedPersonsDialog(QDialog):
             if person is None:
                 return services.persons.add(case_id, **values)
             return services.persons.update(person.id, person.version, **values)
-        form.run(work, {"person"})
+        form.run(work, {Change.PERSON})
 
     def remove(self) -> None:
         person = self.selected()
@@ -166,7 +167,7 @@ class LinkedPersonsDialog(QDialog):
         confirm(self, self.tr("Remove person"), self.tr(
             "Remove this person from the case? Do this only for an entry made by mistake."),
             lambda: operations.run(self.ctx, lambda s: s.persons.remove(person.id),
-                                   parent=self, changed={"person"}))
+                                   parent=self, changed={Change.PERSON}))
 
     def record_report(self) -> None:
         """Open the minor mandatory-report record for this case."""

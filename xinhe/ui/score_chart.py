@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QWidget
 from xinhe.i18n import language
 from xinhe.records.score_history import ScoreSeries, level_axis_label, score_history
 from xinhe.ui import operations
+from xinhe.ui.changes import Change, Changes
 from xinhe.ui.style import RISK_COLOURS
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
     from xinhe.ui.context import AppContext
 
-REFRESH_ON = {"assessment", "case"}
+REFRESH_ON = {Change.ASSESSMENT, Change.CASE}
 CHART_HEIGHT = 170
 BAND_ALPHA = 46
 LINE_COLOUR = "#1f2933"
@@ -124,8 +125,8 @@ class ScoreCharts(QWidget):
         else:
             self.set_series([])
 
-    def _changed(self, kinds: object) -> None:
-        if self.enabled and isinstance(kinds, set) and kinds & REFRESH_ON:
+    def _changed(self, kinds: Changes) -> None:
+        if self.enabled and kinds & REFRESH_ON:
             self.reload()
 
     def reload(self) -> None:

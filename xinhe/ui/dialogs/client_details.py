@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from xinhe.records.clients import CONFIDENTIAL_FIELDS, MASK, Client
 from xinhe.ui import operations
+from xinhe.ui.changes import Change
 from xinhe.ui.context import AppContext
 from xinhe.ui.locking import lock_button
 from xinhe.ui.widgets import ErrorLine, label
@@ -129,4 +130,4 @@ class ClientDetailsDialog(QDialog):
             self.buttons.setEnabled(True)
             self.error.say(exc)
         operations.run(self.ctx, work, parent=self, on_done=lambda _r: self.accept(),
-                       on_failure=failed, changed={"client"})
+                       on_failure=failed, changed={Change.CLIENT})

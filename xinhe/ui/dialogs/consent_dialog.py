@@ -27,6 +27,7 @@ from xinhe.records.consent import Consent
 from xinhe.records.referrals import Referral
 from xinhe.records.services import Services
 from xinhe.ui import operations
+from xinhe.ui.changes import Change
 from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs.simple import SimpleForm
 from xinhe.ui.locking import lock_button
@@ -149,7 +150,7 @@ class ConsentDialog(QDialog):
         self.buttons.setEnabled(False)
         self.error.hide()
         operations.run(self.ctx, work, parent=self, on_done=done, on_failure=failed,
-                       changed={"consent"})
+                       changed={Change.CONSENT})
 
 
 def open_consent_dialog(ctx: AppContext, case_id: int, parent: QWidget, *,
@@ -191,5 +192,5 @@ def offer_recall(ctx: AppContext, parent: QWidget, referrals: list[Referral], *,
         return [recall_referral(services, referral_id, str(values["reason"]),
                                 consent_id=consent_id)
                 for referral_id in ids if values[f"r{referral_id}"]]
-    form.run(work, {"referral"}, on_done=on_done)
+    form.run(work, {Change.REFERRAL}, on_done=on_done)
     return form

@@ -23,6 +23,7 @@ from xinhe.i18n import language
 from xinhe.records.court_extract import ExtractItem, extract_items
 from xinhe.records.court_extract_store import extract_copy
 from xinhe.ui import operations
+from xinhe.ui.changes import Change
 from xinhe.ui.locking import lock_button
 from xinhe.ui.widgets import ErrorLine, label
 
@@ -123,7 +124,7 @@ class CourtExtractDialog(QDialog):
         self.sign_button.setEnabled(False)
         self.error.hide()
         operations.run(self.ctx, work, parent=self, on_done=done, on_failure=failed,
-                       changed={"court_extract"})
+                       changed={Change.COURT_EXTRACT})
 
     def print_extract(self, printer: QPrinter | None = None) -> None:
         from xinhe.ui.printing import print_signed

@@ -23,6 +23,7 @@ from xinhe.errors import InvalidInput
 from xinhe.records.services import Services
 from xinhe.records.signing_store import IdentityInfo
 from xinhe.ui import operations
+from xinhe.ui.changes import Change
 from xinhe.ui.context import AppContext
 from xinhe.ui.widgets import ErrorLine, label, password_field
 
@@ -114,4 +115,4 @@ class IdentityDialog(QDialog):
         self.buttons.setEnabled(False)
         self.error.hide()
         operations.run(self.ctx, work, parent=self, on_done=done, on_failure=failed,
-                       changed={"signing_identity"})
+                       changed={Change.SIGNING_IDENTITY})

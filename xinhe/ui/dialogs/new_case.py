@@ -32,6 +32,7 @@ from xinhe.records.services import Services
 from xinhe.records.templates_summary import pending_text, summarize_result
 from xinhe.records.typed_dates import TypedDate
 from xinhe.ui import operations
+from xinhe.ui.changes import Change
 from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs import new_case_draft
 from xinhe.ui.dialogs.clock_notice import clock_lines, clocks_paragraph
@@ -345,7 +346,8 @@ class NewCaseDialog(QDialog):
             self.created.emit(case_id)
         self.next.setEnabled(False)
         operations.run(self.ctx, work, parent=self, on_done=done, on_failure=failed,
-                       changed={"case", "client", "assessment", "risk", "review"})
+                       changed={Change.CASE, Change.CLIENT, Change.ASSESSMENT, Change.RISK,
+                                Change.REVIEW})
 
 
 def _zh() -> bool:

@@ -31,6 +31,7 @@ from xinhe.errors import ServerUnreachable
 from xinhe.records import templates as tpl
 from xinhe.records.services import Services
 from xinhe.ui import operations
+from xinhe.ui.changes import Change
 from xinhe.ui.context import AppContext
 from xinhe.ui.forms.template_form import TemplateForm
 from xinhe.ui.locking import lock_button
@@ -176,7 +177,7 @@ class RecordDialog(QDialog):
                 self.ctx.when_server_back(self, lambda: self.submit(final, after))
         operations.run(self.ctx, lambda s: self.save_work(s, answers, meta, final),
                        parent=self, on_done=done, on_failure=failed,
-                       changed={"case", self.kind, "review", "risk"})
+                       changed={Change.CASE, Change(self.kind), Change.REVIEW, Change.RISK})
 
     def say_saved(self) -> None:
         """A short-lived line saying the draft is kept (not a dialog: nothing to dismiss)."""

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QWidget
 from xinhe.crypto.files import atomic_write
 from xinhe.records.referral_packets import assemble_packet
 from xinhe.records.referrals import Referral
+from xinhe.ui.changes import Change
 from xinhe.ui.operations import run
 
 if TYPE_CHECKING:  # the PDF and signing stack loads on the database thread, when first used
@@ -23,7 +24,7 @@ if TYPE_CHECKING:  # the PDF and signing stack loads on the database thread, whe
     from xinhe.records.services import Services
     from xinhe.ui.context import AppContext
 
-CHANGED = {"referral"}
+CHANGED = {Change.REFERRAL}
 
 
 class StepSignal(QObject):
@@ -113,4 +114,4 @@ def export_certificate(*, ctx: AppContext, path: Path, parent: QWidget | None,
         info = services.signing.current()
         assert info is not None
         return info.fingerprint_groups()
-    run(ctx, work, parent=parent, on_done=on_done, changed={"signing_identity"})
+    run(ctx, work, parent=parent, on_done=on_done, changed={Change.SIGNING_IDENTITY})

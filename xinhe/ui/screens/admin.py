@@ -26,6 +26,7 @@ from xinhe.records.services import Services
 from xinhe.ui import operations
 from xinhe.ui.asking import inform
 from xinhe.ui.case_data import local_time
+from xinhe.ui.changes import Change, Changes
 from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs.simple import SimpleForm, confirm, reauthenticate
 from xinhe.ui.roles import role_label
@@ -78,8 +79,8 @@ class UsersTab(QWidget):
         ctx.bus.changed.connect(self._changed)
         self.reload()
 
-    def _changed(self, kinds: object) -> None:
-        if isinstance(kinds, set) and "user" in kinds:
+    def _changed(self, kinds: Changes) -> None:
+        if Change.USER in kinds:
             self.reload()
 
     def reload(self) -> None:
@@ -131,7 +132,7 @@ class UsersTab(QWidget):
 
                 raise InvalidInput("两次输入的密码不一致。", "The two passwords do not match.")
             return s.accounts.add_user(v["login"], v["name"], v["role"], v["password"])
-        form.run(work, {"user"})
+        form.run(work, {Change.USER})
 
     def toggle(self) -> None:
         line = self.current()
@@ -139,13 +140,13 @@ class UsersTab(QWidget):
             return
         active = not line.user.active
         operations.run(self.ctx, lambda s: s.accounts.set_user_active(line.user.username, active),
-                       parent=self, changed={"user"})
+                       parent=self, changed={Change.USER})
 
     def unlock(self) -> None:
         line = self.current()
         if line is not None:
             operations.run(self.ctx, lambda s: s.accounts.unlock_account(line.user.username),
-                           parent=self, changed={"user"})
+                           parent=self, changed={Change.USER})
 
     def reset(self) -> None:
         line = self.current()
@@ -165,7 +166,7 @@ class UsersTab(QWidget):
 
                     raise InvalidInput("两次输入的密码不一致。", "The two passwords do not match.")
                 s.accounts.reset_password(line.user.username, v["password"])
-            form.run(work, {"user"})
+            form.run(work, {Change.USER})
         reauthenticate(self.ctx, self.tr("Setting someone's password is a key change."),
                        ask_new, self)
 
@@ -175,7 +176,7 @@ class UsersTab(QWidget):
             return
         def remove() -> None:
             operations.run(self.ctx, lambda s: s.accounts.remove_user(line.user.username),
-                           parent=self, changed={"user"})
+                           parent=self, changed={Change.USER})
         confirm(self, self.tr("Remove a user"),
                 self.tr("Remove %1? They will no longer be able to sign in, and the vault is "
                         "re-encrypted under a new key. This cannot be undone.").replace(

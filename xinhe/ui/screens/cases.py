@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from xinhe.records import vocab
 from xinhe.records.cases import CaseRow
 from xinhe.ui import operations
+from xinhe.ui.changes import Change, Changes
 from xinhe.ui.context import AppContext
 from xinhe.ui.models.cases_model import DEFAULT_SORT, PAGE, ROW_ROLE, CaseTableModel
 from xinhe.ui.models.risk import RiskBadgeDelegate, badge_width
@@ -33,8 +34,8 @@ from xinhe.ui.widgets import label
 SIZE_SAMPLE = 50  # rows measured for the column widths
 RISK_COLUMN = 5
 MAX_COLUMN_WIDTH = 320
-REFRESH_ON = {"case", "client", "session", "assessment", "crisis", "followup", "clock",
-              "review", "risk"}
+REFRESH_ON = {Change.CASE, Change.CLIENT, Change.SESSION, Change.ASSESSMENT, Change.CRISIS,
+              Change.FOLLOWUP, Change.CLOCK, Change.REVIEW, Change.RISK}
 
 
 class SortArrowStyle(QProxyStyle):
@@ -137,8 +138,8 @@ class CaseListPanel(QWidget):
         self.count.setText(self.tr("%1 of %2 cases shown").replace(
             "%1", str(self.model.shown_count())).replace("%2", str(len(self.model.rows))))
 
-    def _changed(self, kinds: object) -> None:
-        if isinstance(kinds, set) and kinds & REFRESH_ON:
+    def _changed(self, kinds: Changes) -> None:
+        if kinds & REFRESH_ON:
             self.reload()
 
     def reload(self) -> None:

@@ -9,6 +9,7 @@ from xinhe.records import vocab
 from xinhe.records.planning import FollowUp
 from xinhe.ui import operations
 from xinhe.ui.case_data import local_time, status_text
+from xinhe.ui.changes import Change, Changes
 from xinhe.ui.context import AppContext
 from xinhe.ui.screens.chunked import ChunkedFill, Shown
 from xinhe.ui.screens.common import item_list, time_left
@@ -59,8 +60,8 @@ class FollowupsScreen(QWidget):
         ctx.bus.changed.connect(self._changed)
         self.reload()
 
-    def _changed(self, kinds: object) -> None:
-        if isinstance(kinds, set) and kinds & {"followup", "case", "clock"}:
+    def _changed(self, kinds: Changes) -> None:
+        if kinds & {Change.FOLLOWUP, Change.CASE, Change.CLOCK}:
             self.reload()
 
     def reload(self) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from xinhe.records.services import Services
 from xinhe.ui import operations
+from xinhe.ui.changes import Change
 from xinhe.ui.context import AppContext
 from xinhe.ui.widgets import label, restyle
 
@@ -71,7 +72,7 @@ class PlatformInboxSetting(QGroupBox):
                     "warning"
             self.message.setText(text)
             restyle(self.message, kind)
-        operations.run(self.ctx, work, parent=self, on_done=done, changed={"settings"})
+        operations.run(self.ctx, work, parent=self, on_done=done, changed={Change.SETTINGS})
 
 
 def _current(services: Services) -> str:

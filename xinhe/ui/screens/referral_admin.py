@@ -33,6 +33,7 @@ from xinhe.records.referral_policy import (
 from xinhe.records.services import Services
 from xinhe.records.signing_store import IdentityInfo, expires_soon
 from xinhe.ui import operations
+from xinhe.ui.changes import Change, Changes
 from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs.identity_dialog import IdentityDialog
 from xinhe.ui.operations import referrals as ops
@@ -160,8 +161,8 @@ class ReferralAdminPanel(QWidget):
     def refresh(self) -> None:
         operations.run(self.ctx, load_state, parent=self, on_done=self._show)
 
-    def _changed(self, kinds: set[str]) -> None:
-        if kinds & {"signing_identity", "settings"}:
+    def _changed(self, kinds: Changes) -> None:
+        if kinds & {Change.SIGNING_IDENTITY, Change.SETTINGS}:
             self.refresh()
 
     def _show(self, state: AdminState) -> None:
@@ -246,12 +247,12 @@ class ReferralAdminPanel(QWidget):
                 self.say(self.outbox_message, self.tr(
                     "Saved, but the folder cannot be written to right now. Referrals will "
                     "wait as “signed” until it can."), "warning")
-        operations.run(self.ctx, work, parent=self, on_done=done, changed={"settings"})
+        operations.run(self.ctx, work, parent=self, on_done=done, changed={Change.SETTINGS})
 
     def save_policy(self) -> None:
         policy = self.grid.policy()
         operations.run(self.ctx, lambda s: save_policy(s.vault, policy), parent=self,
-                       changed={"settings"})
+                       changed={Change.SETTINGS})
 
     def reset_policy(self) -> None:
         from xinhe.ui.dialogs.simple import confirm
@@ -259,4 +260,4 @@ class ReferralAdminPanel(QWidget):
         confirm(self, self.tr("Shipped policy"), self.tr(
             "Replace the studio's policy with the shipped one?"),
             lambda: operations.run(self.ctx, lambda s: reset_policy(s.vault), parent=self,
-                                   changed={"settings"}))
+                                   changed={Change.SETTINGS}))

@@ -22,6 +22,7 @@ from xinhe.records.reviews import KINDS, ReviewItem
 from xinhe.ui import operations
 from xinhe.ui.case_actions import reassign_case
 from xinhe.ui.case_data import local_time
+from xinhe.ui.changes import Change, Changes
 from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs.simple import SimpleForm
 from xinhe.ui.screens.common import add_row, item_list, time_left
@@ -81,8 +82,8 @@ class ReviewScreen(QWidget):
         self._wanted: int | None = None
         self.reload()
 
-    def _changed(self, kinds: object) -> None:
-        if isinstance(kinds, set) and kinds & {"review", "case", "risk", "session", "crisis"}:
+    def _changed(self, kinds: Changes) -> None:
+        if kinds & {Change.REVIEW, Change.CASE, Change.RISK, Change.SESSION, Change.CRISIS}:
             self.reload()
 
     def reload(self) -> None:
@@ -197,7 +198,7 @@ class ReviewScreen(QWidget):
                 return
             operations.run(self.ctx, lambda s: s.reviews.cosign(review_id), parent=self,
                            on_done=lambda _r: self.say(done),
-                           changed={"review", "session", "crisis"})
+                           changed={Change.REVIEW, Change.SESSION, Change.CRISIS})
         box.finished.connect(answered)
         box.open()
 
@@ -210,7 +211,7 @@ class ReviewScreen(QWidget):
         form = SimpleForm(self.ctx, self.tr("Return with a comment"), parent=self)
         form.add_text("comment", self.tr("Comment for the counsellor"))
         form.run(lambda s, v: s.reviews.return_with_comment(item.id, v["comment"]),
-                 {"review"}, on_done=lambda _r: self.say(done))
+                 {Change.REVIEW}, on_done=lambda _r: self.say(done))
 
     def change_risk(self) -> None:
         item = self.current()
@@ -223,7 +224,7 @@ class ReviewScreen(QWidget):
                         item.risk_level)
         form.add_text("reason", self.tr("Reason"))
         form.run(lambda s, v: s.cases.override_risk(item.case_id, v["level"], v["reason"]),
-                 {"risk", "case", "review"})
+                 {Change.RISK, Change.CASE, Change.REVIEW})
 
     def reassign(self) -> None:
         item = self.current()

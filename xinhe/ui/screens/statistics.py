@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from xinhe.ui.changes import Change, Changes
+
 if TYPE_CHECKING:
     from PySide6.QtCharts import QChartView
 
@@ -50,8 +52,8 @@ from xinhe.ui.widgets import error_text, label
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
-REFRESH_ON = {"case", "session", "crisis", "followup", "clock", "referral", "risk",
-              "assessment"}
+REFRESH_ON = {Change.CASE, Change.SESSION, Change.CRISIS, Change.FOLLOWUP, Change.CLOCK,
+              Change.REFERRAL, Change.RISK, Change.ASSESSMENT}
 
 
 @dataclass(frozen=True)
@@ -241,8 +243,8 @@ class StatisticsScreen(QWidget):
         self.start.setDate(qdate(start))
         self.end.setDate(qdate(end))
 
-    def _changed(self, kinds: object) -> None:
-        if isinstance(kinds, set) and kinds & REFRESH_ON:
+    def _changed(self, kinds: Changes) -> None:
+        if kinds & REFRESH_ON:
             self.schedule()
 
     # -- computing ---------------------------------------------------------------------------
