@@ -24,6 +24,7 @@ from xinhe.ui.dialogs.records import (
     SessionDialog,
 )
 from xinhe.ui.dialogs.simple import SimpleForm, choose_user, confirm
+from xinhe.ui.operations import cases as case_ops
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -278,12 +279,8 @@ def view_attachment(view: CaseView, attachment_id: int) -> None:
     def show(result: tuple[Attachment, bytes]) -> None:
         AttachmentViewer(view.ctx, result[0], result[1], view).open()
 
-    operations.run(
-        view.ctx,
-        lambda s: (s.attachments.get(attachment_id), s.attachments.data(attachment_id)),
-        parent=view,
-        on_done=show,
-    )
+    case_ops.load_attachment(ctx=view.ctx, parent=view, attachment_id=attachment_id,
+                             on_done=show)
 
 
 def referral(view: CaseView, referral_id: int | None = None) -> None:
@@ -312,9 +309,8 @@ def withdraw_consent(view: CaseView, consent_id: int) -> None:
 
     def withdraw() -> None:
         # After the withdrawal, offer to recall the delivered referrals that rested on it.
-        operations.run(view.ctx, lambda s: (s.consents.withdraw(consent_id),
-                                            s.referrals.rested_on(consent_id))[1],
-                       parent=view, changed={Change.CONSENT}, on_done=offer)
+        case_ops.withdraw_consent(ctx=view.ctx, parent=view, consent_id=consent_id,
+                                  on_done=offer)
 
     confirm(view, translate("CaseActions", "Withdraw consent"), translate(
         "CaseActions",
@@ -424,20 +420,13 @@ def warning_letter(view: CaseView) -> None:
     )
     form.add_datetime("at", translate("CaseActions", "Issued at"))
     form.run(
-        lambda s, v: s.planning.warning_letter_issued(view.case_id, v["at"]), {Change.CLOCK,
-                                                                               Change.FOLLOWUP}
+        lambda s, v: s.planning.warning_letter_issued(view.case_id, v["at"]),
+        {Change.CLOCK, Change.FOLLOWUP},
     )
 
 
 def minor_at_risk(view: CaseView) -> None:
-    from datetime import UTC, datetime
-
-    operations.run(
-        view.ctx,
-        lambda s: s.planning.minor_at_risk(view.case_id, datetime.now(UTC)),
-        parent=view,
-        changed={Change.CLOCK},
-    )
+    case_ops.minor_at_risk(ctx=view.ctx, parent=view, case_id=view.case_id)
 
 
 def minor_reported(view: CaseView) -> None:
