@@ -14,7 +14,6 @@ from xinhe.records.notes import CRISIS_TEMPLATE, SESSION_TEMPLATE, Assessment, S
 from xinhe.records.planning import FollowUp
 from xinhe.records.referrals import Referral
 from xinhe.records.timeline import TimelineEntry
-from xinhe.ui import operations
 from xinhe.ui.changes import Change
 from xinhe.ui.dialogs.records import (
     AssessmentDialog,
@@ -25,6 +24,7 @@ from xinhe.ui.dialogs.records import (
 )
 from xinhe.ui.dialogs.simple import SimpleForm, choose_user, confirm
 from xinhe.ui.operations import cases as case_ops
+from xinhe.ui.operations import notes as notes_ops
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -158,7 +158,7 @@ def edit_session(view: CaseView, note_id: int) -> None:
         dialog.saved.connect(view.show_saved_session)
         dialog.open()
 
-    operations.run(view.ctx, lambda s: s.notes.session(note_id), parent=view, on_done=opened)
+    notes_ops.load_session(ctx=view.ctx, parent=view, note_id=note_id, on_done=opened)
 
 
 def new_assessment(view: CaseView) -> None:
@@ -196,8 +196,8 @@ def complete_assessment(view: CaseView, assessment_id: int) -> None:
             "%1", template.label.get()))
         dialog.open()
 
-    operations.run(view.ctx, lambda s: s.notes.assessment(assessment_id), parent=view,
-                   on_done=opened)
+    notes_ops.load_assessment(ctx=view.ctx, parent=view, assessment_id=assessment_id,
+                              on_done=opened)
 
 
 def new_crisis(view: CaseView) -> None:
@@ -225,9 +225,8 @@ def complete_followup(view: CaseView, entry: TimelineEntry) -> None:
             parent=view,
         ).open()
 
-    operations.run(
-        view.ctx, lambda s: s.planning.followup(entry.record_id), parent=view, on_done=opened
-    )
+    notes_ops.load_followup(ctx=view.ctx, parent=view, followup_id=entry.record_id,
+                            on_done=opened)
 
 
 def addendum(view: CaseView, entry: TimelineEntry) -> None:
