@@ -19,14 +19,13 @@ from PySide6.QtWidgets import (
 from xinhe.i18n import pick
 from xinhe.records import vocab
 from xinhe.records.reviews import KINDS, ReviewItem
-from xinhe.ui import operations
 from xinhe.ui.case_actions import reassign_case
 from xinhe.ui.case_data import local_time
 from xinhe.ui.changes import Change, Changes
 from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs.simple import SimpleForm
+from xinhe.ui.operations import review as review_ops
 from xinhe.ui.screens.common import add_row, item_list, time_left
-from xinhe.ui.screens.review_preview import review_html
 from xinhe.ui.widgets import label
 
 
@@ -88,8 +87,8 @@ class ReviewScreen(QWidget):
 
     def reload(self) -> None:
         done = self.include_done.isChecked()
-        operations.run(self.ctx, lambda s: s.reviews.queue(include_done=done), parent=self,
-                       on_done=self._loaded)
+        review_ops.load_queue(ctx=self.ctx, parent=self, include_done=done,
+                              on_done=self._loaded)
 
     def _loaded(self, items: list[ReviewItem]) -> None:
         current = self.current()
@@ -147,8 +146,8 @@ class ReviewScreen(QWidget):
         def show(text: str) -> None:
             if self.shown == review_id:  # not an answer for an item no longer selected
                 self.note.setHtml(text)
-        operations.run(self.ctx, lambda s: review_html(s, review_id), parent=self,
-                       on_done=show)
+        review_ops.load_review_note(ctx=self.ctx, parent=self, review_id=review_id,
+                                    on_done=show)
 
     def _what(self, item: ReviewItem) -> str:
         """The item's subject, as the status line and the question name it."""
@@ -196,9 +195,8 @@ class ReviewScreen(QWidget):
         def answered(button: int) -> None:
             if button != QMessageBox.StandardButton.Yes:
                 return
-            operations.run(self.ctx, lambda s: s.reviews.cosign(review_id), parent=self,
-                           on_done=lambda _r: self.say(done),
-                           changed={Change.REVIEW, Change.SESSION, Change.CRISIS})
+            review_ops.cosign(ctx=self.ctx, parent=self, review_id=review_id,
+                              on_done=lambda _r: self.say(done))
         box.finished.connect(answered)
         box.open()
 
