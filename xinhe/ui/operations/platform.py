@@ -103,3 +103,32 @@ def _send(services: Services) -> int:
 def send_reports(*, ctx: AppContext, parent: QWidget,
                  on_done: Callable[[int], None]) -> None:
     operations.run(ctx, _send, parent=parent, on_done=on_done, on_failure=lambda _e: None)
+
+
+def _inbox(services: Services) -> str:
+    from xinhe.records.platform_inbox import inbox_folder
+
+    folder = inbox_folder(services.vault)
+    return str(folder) if folder else ""
+
+
+def load_inbox_folder(*, ctx: AppContext, parent: QWidget,
+                      on_done: Callable[[str], None]) -> None:
+    operations.run(ctx, _inbox, parent=parent, on_done=on_done)
+
+
+def _set_inbox(services: Services, folder: str) -> bool:
+    from pathlib import Path
+
+    from xinhe.records.platform_inbox import set_inbox_folder
+
+    set_inbox_folder(services.vault, folder)
+    return bool(folder) and Path(folder).is_dir()
+
+
+def save_inbox_folder(*, ctx: AppContext, parent: QWidget, folder: str,
+                      on_done: Callable[[bool], None]) -> None:
+    """The folder the platform's dispatches arrive in ("": none); hands back whether it
+    is reachable."""
+    operations.run(ctx, lambda s: _set_inbox(s, folder), parent=parent, on_done=on_done,
+                   changed={Change.SETTINGS})

@@ -6,6 +6,7 @@ thread, delivered on the UI thread), so the wizard shows progress while it works
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from xinhe.crypto.files import atomic_write
+from xinhe.records import referral_policy
 from xinhe.records.referral_packets import assemble_packet
 from xinhe.records.referrals import Referral
 from xinhe.ui.changes import Change
@@ -21,6 +23,7 @@ from xinhe.ui.operations import run
 
 if TYPE_CHECKING:  # the PDF and signing stack loads on the database thread, when first used
     from xinhe.export.pipeline import ExportResult
+    from xinhe.records.referral_policy import FieldPolicy
     from xinhe.records.services import Services
     from xinhe.ui.context import AppContext
 
@@ -115,3 +118,32 @@ def export_certificate(*, ctx: AppContext, path: Path, parent: QWidget | None,
         assert info is not None
         return info.fingerprint_groups()
     run(ctx, work, parent=parent, on_done=on_done, changed={Change.SIGNING_IDENTITY})
+
+
+def outbox_reachable(folder: str) -> bool:
+    path = Path(folder)
+    return path.is_dir() and os.access(path, os.W_OK)
+
+
+def _set_outbox(services: Services, folder: str) -> bool:
+    referral_policy.set_outbox_folder(services.vault, folder)
+    return bool(folder) and outbox_reachable(folder)
+
+
+def save_outbox_folder(*, ctx: AppContext, parent: QWidget, folder: str,
+                       on_done: Callable[[bool], None]) -> None:
+    """Where signed referrals are delivered ("": none); hands back whether it is reachable."""
+    run(ctx, lambda s: _set_outbox(s, folder), parent=parent, on_done=on_done,
+        changed={Change.SETTINGS})
+
+
+def save_policy(*, ctx: AppContext, parent: QWidget, policy: FieldPolicy) -> None:
+    """The studio's policy of which fields each receiving agency is sent."""
+    run(ctx, lambda s: referral_policy.save_policy(s.vault, policy), parent=parent,
+        changed={Change.SETTINGS})
+
+
+def reset_policy(*, ctx: AppContext, parent: QWidget) -> None:
+    """Go back to the shipped field policy."""
+    run(ctx, lambda s: referral_policy.reset_policy(s.vault), parent=parent,
+        changed={Change.SETTINGS})
