@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
 
 from xinhe.records import vocab
 from xinhe.records.cases import CaseRow
-from xinhe.ui import operations
 from xinhe.ui.changes import Change, Changes
 from xinhe.ui.context import AppContext
 from xinhe.ui.models.cases_model import DEFAULT_SORT, PAGE, ROW_ROLE, CaseTableModel
 from xinhe.ui.models.risk import RiskBadgeDelegate, badge_width
+from xinhe.ui.operations import clients as client_ops
 from xinhe.ui.widgets import label
 
 SIZE_SAMPLE = 50  # rows measured for the column widths
@@ -146,9 +146,9 @@ class CaseListPanel(QWidget):
         """Rows come from the database thread; the table never waits for it. On first
         opening, the newest page comes first so the screen fills before all rows are read."""
         if not self.model.rows and self.model.default_sorted:
-            operations.run(self.ctx, lambda s: s.cases.find(limit=PAGE), parent=self,
-                           on_done=self._first_page)
-        operations.run(self.ctx, lambda s: s.cases.find(), parent=self, on_done=self._loaded)
+            client_ops.load_cases(ctx=self.ctx, parent=self, limit=PAGE,
+                                  on_done=self._first_page)
+        client_ops.load_cases(ctx=self.ctx, parent=self, limit=None, on_done=self._loaded)
 
     def _first_page(self, rows: list[CaseRow]) -> None:
         if not self.model.rows:  # the full list may have come first
