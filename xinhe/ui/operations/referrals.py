@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from xinhe.crypto.files import atomic_write
+from xinhe.errors import InvalidInput
 from xinhe.records import referral_policy
 from xinhe.records.referral_packets import assemble_packet
 from xinhe.records.referrals import Referral
@@ -23,8 +24,10 @@ from xinhe.ui.operations import run
 
 if TYPE_CHECKING:  # the PDF and signing stack loads on the database thread, when first used
     from xinhe.export.pipeline import ExportResult
+    from xinhe.records.consent import Consent
     from xinhe.records.referral_policy import FieldPolicy
     from xinhe.records.services import Services
+    from xinhe.records.signing_store import IdentityInfo
     from xinhe.ui.context import AppContext
 
 CHANGED = {Change.REFERRAL}
@@ -147,3 +150,36 @@ def reset_policy(*, ctx: AppContext, parent: QWidget) -> None:
     """Go back to the shipped field policy."""
     run(ctx, lambda s: referral_policy.reset_policy(s.vault), parent=parent,
         changed={Change.SETTINGS})
+
+
+def record_consent(*, ctx: AppContext, parent: QWidget, case_id: int,
+                   values: dict[str, Any], on_done: Callable[[Consent], None],
+                   on_failure: Callable[[BaseException], None]) -> None:
+    """Record the client's consent (or the legal basis) for sharing with a recipient."""
+    run(ctx, lambda s: s.consents.record(case_id, **values), parent=parent, on_done=on_done,
+        on_failure=on_failure, changed={Change.CONSENT})
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        raise InvalidInput(f"无法读取文件 {path}。", f"Cannot read the file {path}.") from None
+
+
+def _replace_identity(services: Services, password: str, path: Path | None,
+                      file_password: str) -> IdentityInfo:
+    act = "signing_identity.import" if path else "signing_identity.generate"
+    services.accounts.verify_password(password, act)
+    if path is None:
+        return services.signing.generate()
+    return services.signing.import_pkcs12(_read(path), file_password or None)
+
+
+def replace_identity(*, ctx: AppContext, parent: QWidget, password: str, path: Path | None,
+                     file_password: str, on_done: Callable[[IdentityInfo], None],
+                     on_failure: Callable[[BaseException], None]) -> None:
+    """Give the studio a new signing certificate: imported from `path` (a .p12/.pfx file)
+    or, without one, a new self-signed one. Asks the user's password again."""
+    run(ctx, lambda s: _replace_identity(s, password, path, file_password), parent=parent,
+        on_done=on_done, on_failure=on_failure, changed={Change.SIGNING_IDENTITY})
