@@ -12,6 +12,7 @@ from xinhe.ui.changes import Change
 from xinhe.ui.operations import run
 
 if TYPE_CHECKING:
+    from xinhe.records.drafts import Draft
     from xinhe.records.notes import Assessment, SessionNote
     from xinhe.records.planning import FollowUp
     from xinhe.records.services import Services
@@ -34,6 +35,18 @@ def load_assessment(*, ctx: AppContext, parent: QWidget, assessment_id: int,
 def load_followup(*, ctx: AppContext, parent: QWidget, followup_id: int,
                   on_done: Callable[[FollowUp], None]) -> None:
     run(ctx, lambda s: s.planning.followup(followup_id), parent=parent, on_done=on_done)
+
+
+def load_followups(*, ctx: AppContext, parent: QWidget, status: str | None,
+                   on_done: Callable[[list[FollowUp]], None]) -> None:
+    """The follow-ups this user sees (`status`: only those in it; None: all)."""
+    run(ctx, lambda s: s.planning.followups(status=status), parent=parent, on_done=on_done)
+
+
+def load_drafts(*, ctx: AppContext, parent: QWidget,
+                on_done: Callable[[list[Draft]], None]) -> None:
+    """This user's forms left unsaved when the session locked."""
+    run(ctx, lambda s: s.drafts.all(), parent=parent, on_done=on_done)
 
 
 def load_risk_level(*, ctx: AppContext, parent: QWidget, case_id: int,
