@@ -20,6 +20,7 @@ from xinhe.records import templates as tpl
 from xinhe.records.accounts import AccountService
 from xinhe.records.services import Services
 from xinhe.records.vault import VaultFolder
+from xinhe.ui.changes import Change
 
 PASSWORDS = {"sup": "sup-password", "wang": "wang-password", "chen": "chen-password"}
 CHEN_CLIENT = {"name": "赵雪梅", "birth_date": "1990-05-01", "phone": "13900139000",
@@ -91,7 +92,7 @@ def test_opening_a_case_in_the_app_is_one_entry_refreshes_add_none(qtbot: QtBot,
         assert reads_in(app) == [("wang", own[0], "open:notes")]
         # A change elsewhere refreshes the open view: still one open.
         operations.run(app.ctx, lambda s: s.cases.set_status(own[1], "active"), parent=main,
-                       changed={"case"})
+                       changed={Change.CASE})
         qtbot.waitUntil(lambda: view.data.header.status == "active", timeout=5000)
         wait_idle(qtbot, app)
         assert reads_in(app) == [("wang", own[0], "open:notes")]

@@ -143,8 +143,17 @@ def test_the_notification_carries_the_table_and_case_only() -> None:
     assert live.parse("not ours") is None
 
 
+def test_every_table_heard_is_a_kind_the_screens_know() -> None:
+    from xinhe.records.storage.live import TABLE_KINDS
+    from xinhe.ui.changes import Change
+
+    # A kind missing from Change would reach the screens only as Change.REMOTE.
+    assert set(TABLE_KINDS.values()) <= {change.value for change in Change}
+
+
 @pytest.mark.parametrize("backend", ["server"], indirect=True)
 def test_the_desktop_refreshes_when_another_desk_saves(studio: Studio, qtbot) -> None:  # noqa: ANN001
+    from xinhe.ui.changes import Change
     from xinhe.ui.context import ChangeBus
     from xinhe.ui.worker import ChangeRelay
 
@@ -158,7 +167,8 @@ def test_the_desktop_refreshes_when_another_desk_saves(studio: Studio, qtbot) ->
         assert said(other) == "ready"
         # Views refresh on "session" (the review queue and the dashboard among them).
         with qtbot.waitSignal(bus.changed, timeout=1000,
-                              check_params_cb=lambda kinds: {"session", "remote"} <= kinds):
+                              check_params_cb=lambda kinds:
+                              {Change.SESSION, Change.REMOTE} <= kinds):
             go(other)
             assert said(other) == "done"  # the one-second wait starts after the save
     finally:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from xinhe.records import backup
+from xinhe.ui.changes import Change, Changes
 from xinhe.ui.context import AppContext
 from xinhe.ui.operations import maintenance
 from xinhe.ui.screens.backup_panel import ask_backup_file, local_time, result_text
@@ -36,8 +37,8 @@ class BackupReminder(QFrame):
         ctx.bus.changed.connect(self._changed)
         self.refresh()
 
-    def _changed(self, kinds: object) -> None:
-        if isinstance(kinds, set) and "backup" in kinds:
+    def _changed(self, kinds: Changes) -> None:
+        if Change.BACKUP in kinds:
             self.refresh()
 
     def refresh(self) -> None:

@@ -14,7 +14,7 @@ from xinhe.records.notes import CRISIS_TEMPLATE, SESSION_TEMPLATE, Assessment, S
 from xinhe.records.planning import FollowUp
 from xinhe.records.referrals import Referral
 from xinhe.records.timeline import TimelineEntry
-from xinhe.ui import operations
+from xinhe.ui.changes import Change
 from xinhe.ui.dialogs.records import (
     AssessmentDialog,
     CrisisDialog,
@@ -23,6 +23,8 @@ from xinhe.ui.dialogs.records import (
     SessionDialog,
 )
 from xinhe.ui.dialogs.simple import SimpleForm, choose_user, confirm
+from xinhe.ui.operations import cases as case_ops
+from xinhe.ui.operations import notes as notes_ops
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -156,7 +158,7 @@ def edit_session(view: CaseView, note_id: int) -> None:
         dialog.saved.connect(view.show_saved_session)
         dialog.open()
 
-    operations.run(view.ctx, lambda s: s.notes.session(note_id), parent=view, on_done=opened)
+    notes_ops.load_session(ctx=view.ctx, parent=view, note_id=note_id, on_done=opened)
 
 
 def new_assessment(view: CaseView) -> None:
@@ -194,8 +196,8 @@ def complete_assessment(view: CaseView, assessment_id: int) -> None:
             "%1", template.label.get()))
         dialog.open()
 
-    operations.run(view.ctx, lambda s: s.notes.assessment(assessment_id), parent=view,
-                   on_done=opened)
+    notes_ops.load_assessment(ctx=view.ctx, parent=view, assessment_id=assessment_id,
+                              on_done=opened)
 
 
 def new_crisis(view: CaseView) -> None:
@@ -223,9 +225,8 @@ def complete_followup(view: CaseView, entry: TimelineEntry) -> None:
             parent=view,
         ).open()
 
-    operations.run(
-        view.ctx, lambda s: s.planning.followup(entry.record_id), parent=view, on_done=opened
-    )
+    notes_ops.load_followup(ctx=view.ctx, parent=view, followup_id=entry.record_id,
+                            on_done=opened)
 
 
 def addendum(view: CaseView, entry: TimelineEntry) -> None:
@@ -241,7 +242,7 @@ def addendum(view: CaseView, entry: TimelineEntry) -> None:
     )
     form.add_text("text", translate("CaseActions", "Addendum"))
     form.run(
-        lambda s, v: s.notes.add_addendum(entry.kind, entry.record_id, v["text"]), {"addendum"}
+        lambda s, v: s.notes.add_addendum(entry.kind, entry.record_id, v["text"]), {Change.ADDENDUM}
     )
 
 
@@ -267,7 +268,7 @@ def attach_file(view: CaseView, path: str) -> None:
             data=data,
             description=v["description"],
         ),
-        {"attachment"},
+        {Change.ATTACHMENT},
     )
 
 
@@ -277,12 +278,8 @@ def view_attachment(view: CaseView, attachment_id: int) -> None:
     def show(result: tuple[Attachment, bytes]) -> None:
         AttachmentViewer(view.ctx, result[0], result[1], view).open()
 
-    operations.run(
-        view.ctx,
-        lambda s: (s.attachments.get(attachment_id), s.attachments.data(attachment_id)),
-        parent=view,
-        on_done=show,
-    )
+    case_ops.load_attachment(ctx=view.ctx, parent=view, attachment_id=attachment_id,
+                             on_done=show)
 
 
 def referral(view: CaseView, referral_id: int | None = None) -> None:
@@ -311,9 +308,8 @@ def withdraw_consent(view: CaseView, consent_id: int) -> None:
 
     def withdraw() -> None:
         # After the withdrawal, offer to recall the delivered referrals that rested on it.
-        operations.run(view.ctx, lambda s: (s.consents.withdraw(consent_id),
-                                            s.referrals.rested_on(consent_id))[1],
-                       parent=view, changed={"consent"}, on_done=offer)
+        case_ops.withdraw_consent(ctx=view.ctx, parent=view, consent_id=consent_id,
+                                  on_done=offer)
 
     confirm(view, translate("CaseActions", "Withdraw consent"), translate(
         "CaseActions",
@@ -333,7 +329,7 @@ def schedule_followup(view: CaseView) -> None:
     )
     form.run(
         lambda s, v: s.planning.schedule_followup(view.case_id, v["due"], "routine", v["method"]),
-        {"followup"},
+        {Change.FOLLOWUP},
     )
 
 
@@ -361,7 +357,7 @@ def change_risk(view: CaseView) -> None:
     form.add_text("reason", translate("CaseActions", "Reason"))
     form.run(
         lambda s, v: s.cases.override_risk(view.case_id, v["level"], v["reason"]),
-        {"case", "risk", "review"},
+        {Change.CASE, Change.RISK, Change.REVIEW},
     )
 
 
@@ -370,7 +366,7 @@ def request_review(view: CaseView) -> None:
     form.add_text("text", translate("CaseActions", "What should the supervisor look at?"))
     form.run(
         lambda s, v: s.reviews.request(view.case_id, "consult", "case", view.case_id, v["text"]),
-        {"review"},
+        {Change.REVIEW},
     )
 
 
@@ -392,7 +388,7 @@ def po_applied(view: CaseView) -> None:
         lambda s, v: s.planning.protection_order_applied(
             view.case_id, v["at"], v["urgent"], v["court"]
         ),
-        {"clock"},
+        {Change.CLOCK},
     )
 
 
@@ -410,7 +406,7 @@ def po_decided(view: CaseView) -> None:
         lambda s, v: s.planning.protection_order_decided(
             view.case_id, v["at"], v["granted"], v["expires"] if v["granted"] else None
         ),
-        {"clock"},
+        {Change.CLOCK},
     )
 
 
@@ -423,19 +419,13 @@ def warning_letter(view: CaseView) -> None:
     )
     form.add_datetime("at", translate("CaseActions", "Issued at"))
     form.run(
-        lambda s, v: s.planning.warning_letter_issued(view.case_id, v["at"]), {"clock", "followup"}
+        lambda s, v: s.planning.warning_letter_issued(view.case_id, v["at"]),
+        {Change.CLOCK, Change.FOLLOWUP},
     )
 
 
 def minor_at_risk(view: CaseView) -> None:
-    from datetime import UTC, datetime
-
-    operations.run(
-        view.ctx,
-        lambda s: s.planning.minor_at_risk(view.case_id, datetime.now(UTC)),
-        parent=view,
-        changed={"clock"},
-    )
+    case_ops.minor_at_risk(ctx=view.ctx, parent=view, case_id=view.case_id)
 
 
 def minor_reported(view: CaseView) -> None:
@@ -447,7 +437,7 @@ def minor_reported(view: CaseView) -> None:
         lambda s, v: s.planning.minor_reported(
             view.case_id, v["at"], v["reporter"], v["reference"]
         ),
-        {"clock"},
+        {Change.CLOCK},
     )
 
 
@@ -459,14 +449,14 @@ def set_status(view: CaseView) -> None:
         [(k, vocab.label(vocab.STATUSES, k)) for k in ("intake", "active", "followup")],
         view.data.header.status if view.data else None,
     )
-    form.run(lambda s, v: s.cases.set_status(view.case_id, v["status"]), {"case"})
+    form.run(lambda s, v: s.cases.set_status(view.case_id, v["status"]), {Change.CASE})
 
 
 def reassign_case(ctx: AppContext, parent: QWidget, case_id: int) -> None:
     """A supervisor gives the case to another counsellor (from the case or the queue)."""
     choose_user(ctx, parent, translate("CaseActions", "Reassign the case"),
                 translate("CaseActions", "Counsellor"), COUNSELLING_ROLES,
-                lambda s, user: s.cases.reassign(case_id, user), {"case"})
+                lambda s, user: s.cases.reassign(case_id, user), {Change.CASE})
 
 
 def reassign(view: CaseView) -> None:
@@ -476,7 +466,7 @@ def reassign(view: CaseView) -> None:
 def responsible_supervisor(view: CaseView) -> None:
     choose_user(view.ctx, view, translate("CaseActions", "Responsible supervisor"),
                 translate("CaseActions", "Supervisor"), ("supervisor",),
-                lambda s, user: s.cases.set_supervisor(view.case_id, user), {"case"},
+                lambda s, user: s.cases.set_supervisor(view.case_id, user), {Change.CASE},
                 intro=translate("CaseActions",
                                 "The supervisor who follows this case; shown in its header."),
                 none_label=translate("CaseActions", "(none)"),
@@ -486,7 +476,7 @@ def responsible_supervisor(view: CaseView) -> None:
 def share(view: CaseView) -> None:
     choose_user(view.ctx, view, translate("CaseActions", "Share the case"),
                 translate("CaseActions", "Counsellor"), COUNSELLING_ROLES,
-                lambda s, user: s.cases.share(view.case_id, user), {"case"})
+                lambda s, user: s.cases.share(view.case_id, user), {Change.CASE})
 
 
 def close_case(view: CaseView) -> None:
@@ -507,7 +497,7 @@ def close_case(view: CaseView) -> None:
     form.add_text("note", translate("CaseActions", "Note"))
     form.run(
         lambda s, v: s.cases.close(view.case_id, v["reason"], v["note"]),
-        {"case", "review", "followup"},
+        {Change.CASE, Change.REVIEW, Change.FOLLOWUP},
     )
 
 
@@ -519,7 +509,7 @@ def request_closure(view: CaseView) -> None:
         view,
     )
     form.add_text("text", translate("CaseActions", "Why can the case be closed?"))
-    form.run(lambda s, v: s.cases.request_closure(view.case_id, v["text"]), {"review"})
+    form.run(lambda s, v: s.cases.request_closure(view.case_id, v["text"]), {Change.REVIEW})
 
 
 def _zh() -> bool:

@@ -31,20 +31,21 @@ from xinhe.records.timeline import TimelineEntry
 from xinhe.ui import case_actions, operations
 from xinhe.ui.case_data import (
     CaseData,
-    detail_html,
     entry_title,
-    load_case,
     local_time,
     status_text,
 )
+from xinhe.ui.changes import Change, Changes
 from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs.clock_notice import clock_name
+from xinhe.ui.operations import cases as case_ops
 from xinhe.ui.score_chart import ScoreCharts
 from xinhe.ui.style import RISK_COLOURS
 from xinhe.ui.widgets import label
 
-REFRESH_ON = {"case", "session", "assessment", "crisis", "safety_plan", "followup", "clock",
-              "review", "risk", "referral", "consent", "attachment", "addendum", "client"}
+REFRESH_ON = {Change.CASE, Change.SESSION, Change.ASSESSMENT, Change.CRISIS, Change.SAFETY_PLAN,
+              Change.FOLLOWUP, Change.CLOCK, Change.REVIEW, Change.RISK, Change.REFERRAL,
+              Change.CONSENT, Change.ATTACHMENT, Change.ADDENDUM, Change.CLIENT}
 
 
 class CaseView(QWidget):
@@ -99,8 +100,8 @@ class CaseView(QWidget):
         self.reload()
 
     # -- loading -----------------------------------------------------------------------------
-    def _changed(self, kinds: object) -> None:
-        if isinstance(kinds, set) and kinds & REFRESH_ON:
+    def _changed(self, kinds: Changes) -> None:
+        if kinds & REFRESH_ON:
             self.reload()
 
     def reload(self) -> None:
@@ -111,8 +112,8 @@ class CaseView(QWidget):
             if opening:
                 self.open_audited = False
             operations.show_failure(self, exc)
-        operations.run(self.ctx, lambda s: load_case(s, self.case_id, opening), parent=self,
-                       on_done=self._loaded, on_failure=failed)
+        case_ops.load_case(ctx=self.ctx, parent=self, case_id=self.case_id, opening=opening,
+                           on_done=self._loaded, on_failure=failed)
 
     def _loaded(self, data: CaseData) -> None:
         self.data = data
@@ -243,8 +244,8 @@ class CaseView(QWidget):
             self.revealed[key] = str(value or "")
             if self.data is not None:
                 self.header.setText(self._header_html(self.data))
-        operations.run(self.ctx, lambda s: s.clients.reveal(client_id, key), parent=self,
-                       on_done=shown)
+        case_ops.reveal_client_field(ctx=self.ctx, parent=self, client_id=client_id, key=key,
+                                     on_done=shown)
 
     def _instruments_html(self, data: CaseData) -> str:
         """What the level rests on, in each instrument's own words ("危险因素得分 19 · 严重
@@ -350,8 +351,7 @@ class CaseView(QWidget):
                 old.widget().deleteLater()  # type: ignore[union-attr]
         if entry is None:
             return
-        operations.run(self.ctx, lambda s: detail_html(s, entry), parent=self,
-                       on_done=self.detail.setHtml)
+        case_ops.load_detail(ctx=self.ctx, parent=self, entry=entry, on_done=self.detail.setHtml)
         for action in case_actions.record_actions(self, entry):
             button = QPushButton(action.text)
             button.clicked.connect(action.handler)

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # the set-up and unlock windows import this before any vault 
 
 
 class ChangeBus(QObject):
-    """Writes announce what they changed (a set of kinds such as {"case", "session"});
+    """Writes announce what they changed (a frozenset of Change members);
     views listen here instead of being wired to each other."""
 
     changed = Signal(object)

@@ -7,7 +7,6 @@ minor mandatory report."""
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -23,25 +22,14 @@ from PySide6.QtWidgets import (
 
 from xinhe.records.persons import MINOR_TEMPLATE, RELATIONS, LinkedPerson, SamePerson
 from xinhe.records.services import Services
-from xinhe.ui import operations
+from xinhe.ui.changes import Change, Changes
 from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs.simple import SimpleForm, confirm
+from xinhe.ui.operations import cases as case_ops
+from xinhe.ui.operations.cases import PanelData
 from xinhe.ui.widgets import label
 
 WARN_RED = "#b00020"
-
-
-@dataclass(frozen=True)
-class PanelData:
-    persons: list[LinkedPerson]
-    same: list[SamePerson]
-    minors_unreported: list[LinkedPerson]
-
-
-def load_panel(services: Services, case_id: int) -> PanelData:
-    persons = services.persons
-    return PanelData(persons.for_case(case_id), persons.same_person_elsewhere(case_id),
-                     persons.minor_report_prompt(case_id))
 
 
 class LinkedPersonsDialog(QDialog):
@@ -87,13 +75,13 @@ class LinkedPersonsDialog(QDialog):
         ctx.bus.changed.connect(self._changed)
         self.reload()
 
-    def _changed(self, kinds: object) -> None:
-        if isinstance(kinds, set) and kinds & {"person", "clock", "assessment"}:
+    def _changed(self, kinds: Changes) -> None:
+        if kinds & {Change.PERSON, Change.CLOCK, Change.ASSESSMENT}:
             self.reload()
 
     def reload(self) -> None:
-        operations.run(self.ctx, lambda s: load_panel(s, self.case_id), parent=self,
-                       on_done=self._loaded)
+        case_ops.load_persons(ctx=self.ctx, parent=self, case_id=self.case_id,
+                              on_done=self._loaded)
 
     def _loaded(self, data: PanelData) -> None:
         self.data = data
@@ -157,7 +145,7 @@ class LinkedPersonsDialog(QDialog):
             if person is None:
                 return services.persons.add(case_id, **values)
             return services.persons.update(person.id, person.version, **values)
-        form.run(work, {"person"})
+        form.run(work, {Change.PERSON})
 
     def remove(self) -> None:
         person = self.selected()
@@ -165,8 +153,7 @@ class LinkedPersonsDialog(QDialog):
             return
         confirm(self, self.tr("Remove person"), self.tr(
             "Remove this person from the case? Do this only for an entry made by mistake."),
-            lambda: operations.run(self.ctx, lambda s: s.persons.remove(person.id),
-                                   parent=self, changed={"person"}))
+            lambda: case_ops.remove_person(ctx=self.ctx, parent=self, person_id=person.id))
 
     def record_report(self) -> None:
         """Open the minor mandatory-report record for this case."""

@@ -31,10 +31,10 @@ from PySide6.QtWidgets import (
 from xinhe.errors import XinheError
 from xinhe.records.drafts import Draft
 from xinhe.records.services import Services
-from xinhe.ui import operations
 from xinhe.ui.backup_reminder import BackupReminder
 from xinhe.ui.context import AppContext
 from xinhe.ui.integrity_notice import IntegrityNotice
+from xinhe.ui.operations import notes as notes_ops
 from xinhe.ui.roles import role_label
 from xinhe.ui.widgets import label
 
@@ -157,8 +157,9 @@ class MainWindow(QMainWindow):
         from xinhe.ui.screens.followups import open_followup_dialog
 
         self.open_case(case_id)
-        operations.run(self.ctx, lambda s: s.planning.followup(followup_id), parent=self,
-                       on_done=lambda followup: open_followup_dialog(self.ctx, followup, self))
+        notes_ops.load_followup(ctx=self.ctx, parent=self, followup_id=followup_id,
+                                on_done=lambda followup: open_followup_dialog(
+                                    self.ctx, followup, self))
 
     def open_review(self, review_id: int) -> None:
         screen = self.show_section("review")
@@ -180,7 +181,7 @@ class MainWindow(QMainWindow):
                     continue  # its template is gone: the draft stays listed on the dashboard
                 if dialog is not None:
                     dialog.open()
-        operations.run(self.ctx, lambda s: s.drafts.all(), parent=self, on_done=reopen)
+        notes_ops.load_drafts(ctx=self.ctx, parent=self, on_done=reopen)
 
     def _top_bar(self) -> QWidget:
         bar = QWidget()

@@ -32,6 +32,7 @@ from xinhe.records.referral_policy import CHOICES, SECTIONS
 from xinhe.records.referrals import Referral
 from xinhe.records.services import Services
 from xinhe.ui import operations
+from xinhe.ui.changes import Change
 from xinhe.ui.dialogs.consent_dialog import open_consent_dialog
 from xinhe.ui.widgets import ErrorLine, label
 
@@ -396,5 +397,5 @@ class SummaryPage(AsyncPage):
         self.error.hide()
         self.set_busy(True)
         operations.run(wiz.ctx, work, parent=self, on_done=saved, on_failure=self.failed,
-                       changed={"referral"})
+                       changed={Change.REFERRAL})
         return False

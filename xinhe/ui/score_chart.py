@@ -14,8 +14,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QWidget
 
 from xinhe.i18n import language
-from xinhe.records.score_history import ScoreSeries, level_axis_label, score_history
-from xinhe.ui import operations
+from xinhe.records.score_history import ScoreSeries, level_axis_label
+from xinhe.ui.changes import Change, Changes
+from xinhe.ui.operations import cases as case_ops
 from xinhe.ui.style import RISK_COLOURS
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
     from xinhe.ui.context import AppContext
 
-REFRESH_ON = {"assessment", "case"}
+REFRESH_ON = {Change.ASSESSMENT, Change.CASE}
 CHART_HEIGHT = 170
 BAND_ALPHA = 46
 LINE_COLOUR = "#1f2933"
@@ -124,14 +125,13 @@ class ScoreCharts(QWidget):
         else:
             self.set_series([])
 
-    def _changed(self, kinds: object) -> None:
-        if self.enabled and isinstance(kinds, set) and kinds & REFRESH_ON:
+    def _changed(self, kinds: Changes) -> None:
+        if self.enabled and kinds & REFRESH_ON:
             self.reload()
 
     def reload(self) -> None:
-        operations.run(self.ctx, lambda s: score_history(s.vault, s.templates, self.case_id,
-                                                         language()),
-                       parent=self, on_done=self.set_series)
+        case_ops.load_scores(ctx=self.ctx, parent=self, case_id=self.case_id,
+                             language=language(), on_done=self.set_series)
 
     def set_series(self, series: list[ScoreSeries]) -> None:
         self.series = series

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 
 from xinhe.records.search import MARK_END, MARK_START
 from xinhe.records.search_index import Hit
-from xinhe.ui import operations
 from xinhe.ui.case_data import local_time
 from xinhe.ui.context import AppContext
+from xinhe.ui.operations import clients as client_ops
 
 
 def snippet_html(snippet: str) -> str:
@@ -73,8 +73,8 @@ class SearchBox(QLineEdit):
         if not query:
             self.hide_popup()
             return
-        operations.run(self.ctx, lambda s: s.search(query, limit=20), parent=self,
-                       on_done=lambda hits: self._show(generation, hits))
+        client_ops.search(ctx=self.ctx, parent=self, query=query,
+                          on_done=lambda hits: self._show(generation, hits))
 
     def _show(self, generation: int, hits: list[Hit]) -> None:
         if generation != self.generation:

@@ -17,6 +17,8 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
+from xinhe.ui.changes import Change
+
 log = logging.getLogger(__name__)
 
 
@@ -136,7 +138,7 @@ class ChangeRelay(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pending: set[str] = set()
+        self._pending: set[Change] = set()
         self._listener: Any = None
         self._flush = QTimer(self)
         self._flush.setSingleShot(True)
@@ -160,13 +162,15 @@ class ChangeRelay(QObject):
 
     @Slot(str)
     def _collect(self, kind: str) -> None:
-        self._pending.add(kind)
+        # A table no screen shows by kind still refreshes the views (as Change.REMOTE).
+        if kind in Change._value2member_map_:
+            self._pending.add(Change(kind))
         if not self._flush.isActive():
             self._flush.start()
 
     @Slot()
     def _emit_pending(self) -> None:
-        kinds, self._pending = self._pending | {"remote"}, set()
+        kinds, self._pending = frozenset(self._pending | {Change.REMOTE}), set()
         self.changed.emit(kinds)
 
     def stop(self) -> None:

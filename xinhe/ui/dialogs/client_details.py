@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from xinhe.records.clients import CONFIDENTIAL_FIELDS, MASK, Client
-from xinhe.ui import operations
 from xinhe.ui.context import AppContext
 from xinhe.ui.locking import lock_button
+from xinhe.ui.operations import clients as client_ops
 from xinhe.ui.widgets import ErrorLine, label
 
 
@@ -87,8 +87,8 @@ class ClientDetailsDialog(QDialog):
             edit.setText(str(value or ""))
             edit.setReadOnly(False)
             self.show_buttons[key].setEnabled(False)
-        operations.run(self.ctx, lambda s: s.clients.reveal(client_id, key), parent=self,
-                       on_done=shown, on_failure=self.error.say)
+        client_ops.reveal_field(ctx=self.ctx, parent=self, client_id=client_id, key=key,
+                                on_done=shown, on_failure=self.error.say)
 
     def changes(self) -> tuple[dict[str, Any], dict[str, str], list[str]]:
         """(changed values, fields to mark → reason, fields to unmark)."""
@@ -112,21 +112,11 @@ class ClientDetailsDialog(QDialog):
 
     def save(self) -> None:
         values, mark, unmark = self.changes()
-        client = self.client
-
-        def work(services: Any) -> None:
-            # Marks first: a missing reason stops the save before any value is written,
-            # and a value becomes confidential no later than it is stored.
-            for key, reason in mark.items():
-                services.clients.mark_confidential(client.id, key, reason)
-            if values:
-                services.clients.update(client.id, client.version, **values)
-            for key in unmark:
-                services.clients.unmark_confidential(client.id, key)
         self.buttons.setEnabled(False)
 
         def failed(exc: BaseException) -> None:
             self.buttons.setEnabled(True)
             self.error.say(exc)
-        operations.run(self.ctx, work, parent=self, on_done=lambda _r: self.accept(),
-                       on_failure=failed, changed={"client"})
+        client_ops.save_details(ctx=self.ctx, parent=self, client=self.client, values=values,
+                                mark=mark, unmark=unmark, on_done=lambda _r: self.accept(),
+                                on_failure=failed)

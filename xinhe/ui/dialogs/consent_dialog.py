@@ -26,10 +26,11 @@ from xinhe.records import vocab
 from xinhe.records.consent import Consent
 from xinhe.records.referrals import Referral
 from xinhe.records.services import Services
-from xinhe.ui import operations
+from xinhe.ui.changes import Change
 from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs.simple import SimpleForm
 from xinhe.ui.locking import lock_button
+from xinhe.ui.operations import referrals as referral_ops
 from xinhe.ui.widgets import ErrorLine, label
 
 
@@ -134,10 +135,6 @@ class ConsentDialog(QDialog):
         else:
             values.update(legal_basis=self.basis.currentData(),
                           basis_note=self.basis_note.toPlainText())
-        case_id = self.case_id
-
-        def work(services: Services) -> Consent:
-            return services.consents.record(case_id, **values)
 
         def done(consent: Consent) -> None:
             self.recorded.emit(consent)
@@ -148,8 +145,8 @@ class ConsentDialog(QDialog):
             self.error.say(exc)
         self.buttons.setEnabled(False)
         self.error.hide()
-        operations.run(self.ctx, work, parent=self, on_done=done, on_failure=failed,
-                       changed={"consent"})
+        referral_ops.record_consent(ctx=self.ctx, parent=self, case_id=self.case_id,
+                                    values=values, on_done=done, on_failure=failed)
 
 
 def open_consent_dialog(ctx: AppContext, case_id: int, parent: QWidget, *,
@@ -191,5 +188,5 @@ def offer_recall(ctx: AppContext, parent: QWidget, referrals: list[Referral], *,
         return [recall_referral(services, referral_id, str(values["reason"]),
                                 consent_id=consent_id)
                 for referral_id in ids if values[f"r{referral_id}"]]
-    form.run(work, {"referral"}, on_done=on_done)
+    form.run(work, {Change.REFERRAL}, on_done=on_done)
     return form

@@ -5,7 +5,7 @@ and keeps it. Then it can be printed or saved as a PDF (each audited)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -20,17 +20,16 @@ from PySide6.QtWidgets import (
 )
 
 from xinhe.i18n import language
-from xinhe.records.court_extract import ExtractItem, extract_items
+from xinhe.records.court_extract import ExtractItem
 from xinhe.records.court_extract_store import extract_copy
-from xinhe.ui import operations
 from xinhe.ui.locking import lock_button
+from xinhe.ui.operations import court as court_ops
 from xinhe.ui.widgets import ErrorLine, label
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
     from xinhe.export.court_extract import ExtractResult
-    from xinhe.records.services import Services
     from xinhe.ui.context import AppContext
 
 SECTION_NAMES = {"client": ("当事人", "Client"), "contacts": ("联系", "Contacts"),
@@ -74,8 +73,8 @@ class CourtExtractDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self._enable()
-        operations.run(ctx, lambda s: extract_items(s.vault, s.templates, case_id, language()),
-                       parent=self, on_done=self._listed)
+        court_ops.load_items(ctx=ctx, parent=self, case_id=case_id, lang=language(),
+                             on_done=self._listed)
 
     def _listed(self, items: list[ExtractItem]) -> None:
         zh = language() != "en"
@@ -104,11 +103,6 @@ class CourtExtractDialog(QDialog):
     def make(self) -> None:
         chosen, case_id = self.chosen(), self.case_id
 
-        def work(services: Services) -> ExtractResult:
-            from xinhe.export.court_extract import export_court_extract
-
-            return export_court_extract(services.vault, services.templates, case_id, chosen)
-
         def done(result: ExtractResult) -> None:
             self.extract_no = result.record.extract_no
             self.outcome.setText(self.tr("Signed and kept: %1 (SHA-256 %2…). Print it or "
@@ -122,8 +116,8 @@ class CourtExtractDialog(QDialog):
             self.error.say(exc)
         self.sign_button.setEnabled(False)
         self.error.hide()
-        operations.run(self.ctx, work, parent=self, on_done=done, on_failure=failed,
-                       changed={"court_extract"})
+        court_ops.make_extract(ctx=self.ctx, parent=self, case_id=case_id, chosen=chosen,
+                               on_done=done, on_failure=failed)
 
     def print_extract(self, printer: QPrinter | None = None) -> None:
         from xinhe.ui.printing import print_signed
@@ -151,13 +145,9 @@ class CourtExtractDialog(QDialog):
     def save_to(self, path: Path) -> None:
         number = self.extract_no
         assert number is not None
-
-        def work(services: Services) -> Any:
-            from xinhe.crypto.files import atomic_write
-
-            atomic_write(path, extract_copy(services.vault, number, purpose="save")[1])
-        operations.run(self.ctx, work, parent=self, on_done=lambda _r: self.outcome.setText(
-            self.tr("Saved: %1").replace("%1", str(path))))
+        court_ops.save_copy(ctx=self.ctx, parent=self, extract_no=number, path=path,
+                            on_done=lambda _r: self.outcome.setText(
+                                self.tr("Saved: %1").replace("%1", str(path))))
 
 
 def open_court_extract(ctx: AppContext, case_id: int, parent: QWidget) -> CourtExtractDialog:

@@ -19,19 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from xinhe.errors import InvalidInput
-from xinhe.records.services import Services
 from xinhe.records.signing_store import IdentityInfo
-from xinhe.ui import operations
 from xinhe.ui.context import AppContext
+from xinhe.ui.operations import referrals as referral_ops
 from xinhe.ui.widgets import ErrorLine, label, password_field
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError:
-        raise InvalidInput(f"无法读取文件 {path}。", f"Cannot read the file {path}.") from None
 
 
 class IdentityDialog(QDialog):
@@ -91,13 +82,6 @@ class IdentityDialog(QDialog):
         path = Path(self.file.text().strip()) if self.importing else None
         file_password = self.file_password.text()
 
-        def work(services: Services) -> IdentityInfo:
-            act = "signing_identity.import" if path else "signing_identity.generate"
-            services.accounts.verify_password(password, act)
-            if path is None:
-                return services.signing.generate()
-            return services.signing.import_pkcs12(_read(path), file_password or None)
-
         def done(info: IdentityInfo) -> None:
             self.password.clear()
             self.file_password.clear()
@@ -113,5 +97,6 @@ class IdentityDialog(QDialog):
             return
         self.buttons.setEnabled(False)
         self.error.hide()
-        operations.run(self.ctx, work, parent=self, on_done=done, on_failure=failed,
-                       changed={"signing_identity"})
+        referral_ops.replace_identity(ctx=self.ctx, parent=self, password=password, path=path,
+                                      file_password=file_password, on_done=done,
+                                      on_failure=failed)

@@ -28,16 +28,15 @@ from xinhe.errors import InvalidInput
 from xinhe.records import templates as tpl
 from xinhe.records import vocab
 from xinhe.records.clients import DuplicateMatch
-from xinhe.records.services import Services
 from xinhe.records.templates_summary import pending_text, summarize_result
 from xinhe.records.typed_dates import TypedDate
-from xinhe.ui import operations
 from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs import new_case_draft
 from xinhe.ui.dialogs.clock_notice import clock_lines, clocks_paragraph
 from xinhe.ui.forms.date_field import DateField
 from xinhe.ui.forms.template_form import TemplateForm
 from xinhe.ui.locking import lock_button
+from xinhe.ui.operations import clients as client_ops
 from xinhe.ui.widgets import ErrorLine, label
 
 REASONS = {"name_birth_year": ("同名且同一出生年份", "same name and year of birth"),
@@ -142,9 +141,9 @@ class NewCaseDialog(QDialog):
         birth = self._birth()
         name, phone, id_number = self.name.text(), self.phone.text(), self.id_number.text()
         year = birth.year if birth else None
-        operations.run(self.ctx, lambda s: s.clients.find_duplicates(
-            name=name, birth_year=year, phone=phone or None, id_number=id_number or None),
-            parent=self, on_done=self._show_matches)
+        client_ops.find_duplicates(ctx=self.ctx, parent=self, name=name, birth_year=year,
+                                   phone=phone or None, id_number=id_number or None,
+                                   on_done=self._show_matches)
 
     def _show_matches(self, matches: list[DuplicateMatch]) -> None:
         self.matches.clear()
@@ -324,16 +323,6 @@ class NewCaseDialog(QDialog):
         category, source = self.category.currentData(), self.source.currentData()
         reference = self.platform_ref.text()
 
-        def work(s: Services) -> int:
-            # before anything is written
-            tpl.validate_answers(template, answers, partial=template.saves_incomplete)
-            client_id = existing or s.clients.create(**details).id
-            case = s.cases.open(client_id=client_id, category=category, source=source,
-                                platform_ref=reference)
-            s.notes.record_assessment(case.id, template_id=template.id, answers=answers,
-                                      template_version=template.version)
-            return case.id
-
         def failed(exc: BaseException) -> None:
             self.next.setEnabled(True)
             if isinstance(exc, tpl.InvalidAnswer):
@@ -344,8 +333,10 @@ class NewCaseDialog(QDialog):
             self.accept()
             self.created.emit(case_id)
         self.next.setEnabled(False)
-        operations.run(self.ctx, work, parent=self, on_done=done, on_failure=failed,
-                       changed={"case", "client", "assessment", "risk", "review"})
+        client_ops.open_case(ctx=self.ctx, parent=self, existing_client=existing,
+                             details=details, template=template, answers=answers,
+                             category=category, source=source, platform_ref=reference,
+                             on_done=done, on_failure=failed)
 
 
 def _zh() -> bool:

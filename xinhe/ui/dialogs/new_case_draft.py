@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import shiboken6
 
-from xinhe.ui import operations
+from xinhe.ui.operations import notes as notes_ops
 
 if TYPE_CHECKING:
     from xinhe.ui.dialogs.new_case import NewCaseDialog
@@ -41,13 +41,11 @@ def save(dialog: NewCaseDialog) -> None:
     if not shiboken6.isValid(dialog) or not dialog.isVisible() or not typed_anything(dialog):
         return
     values, title = payload(dialog), dialog.windowTitle()
-    operations.run(dialog.ctx, lambda s: s.drafts.save(DRAFT_KEY, title, values), parent=None,
-                   on_failure=lambda exc: None)
+    notes_ops.save_draft(ctx=dialog.ctx, key=DRAFT_KEY, title=title, payload=values)
 
 
 def discard(dialog: NewCaseDialog) -> None:
-    operations.run(dialog.ctx, lambda s: s.drafts.discard(DRAFT_KEY), parent=None,
-                   on_failure=lambda exc: None)
+    notes_ops.discard_draft(ctx=dialog.ctx, key=DRAFT_KEY)
 
 
 def keep_drafts(dialog: NewCaseDialog) -> None:

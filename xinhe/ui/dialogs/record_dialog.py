@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
 from xinhe.errors import ServerUnreachable
 from xinhe.records import templates as tpl
 from xinhe.records.services import Services
-from xinhe.ui import operations
 from xinhe.ui.context import AppContext
 from xinhe.ui.forms.template_form import TemplateForm
 from xinhe.ui.locking import lock_button
+from xinhe.ui.operations import notes as notes_ops
 from xinhe.ui.widgets import ErrorLine
 
 AUTOSAVE_MS = 20_000
@@ -136,13 +136,10 @@ class RecordDialog(QDialog):
         if not self.dirty or self.finished_ok:
             return
         payload, key, title = self.draft_payload(), self.draft_key, self.windowTitle()
-        operations.run(self.ctx, lambda s: s.drafts.save(key, title, payload), parent=None,
-                       on_failure=lambda exc: None)
+        notes_ops.save_draft(ctx=self.ctx, key=key, title=title, payload=payload)
 
     def _discard_draft(self) -> None:
-        key = self.draft_key
-        operations.run(self.ctx, lambda s: s.drafts.discard(key), parent=None,
-                       on_failure=lambda exc: None)
+        notes_ops.discard_draft(ctx=self.ctx, key=self.draft_key)
 
     # -- saving --------------------------------------------------------------------------------
     def set_busy(self, busy: bool) -> None:
@@ -174,9 +171,9 @@ class RecordDialog(QDialog):
             self.error.say(exc)
             if isinstance(exc, ServerUnreachable):  # kept in memory; saved when it is back
                 self.ctx.when_server_back(self, lambda: self.submit(final, after))
-        operations.run(self.ctx, lambda s: self.save_work(s, answers, meta, final),
-                       parent=self, on_done=done, on_failure=failed,
-                       changed={"case", self.kind, "review", "risk"})
+        notes_ops.save_record(ctx=self.ctx, parent=self, kind=self.kind, save=self.save_work,
+                              answers=answers, meta=meta, final=final, on_done=done,
+                              on_failure=failed)
 
     def say_saved(self) -> None:
         """A short-lived line saying the draft is kept (not a dialog: nothing to dismiss)."""

@@ -26,11 +26,11 @@ from xinhe.records import templates as tpl
 from xinhe.records import vocab
 from xinhe.records.notes import SESSION_TEMPLATE
 from xinhe.records.services import Services
-from xinhe.ui import operations
 from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs.clock_notice import clock_lines, clocks_paragraph
 from xinhe.ui.dialogs.record_dialog import RecordDialog
 from xinhe.ui.forms.fields import qt_datetime_utc
+from xinhe.ui.operations import notes as notes_ops
 
 
 def now_edit() -> QDateTimeEdit:
@@ -138,8 +138,8 @@ class SessionDialog(RecordDialog):
             return  # already asking
         case_id = self.case_id
         self.sign_button.setEnabled(False)
-        operations.run(self.ctx, lambda s: s.cases.header(case_id).risk_level, parent=self,
-                       on_done=self._confirm_sign, on_failure=self._not_asked)
+        notes_ops.load_risk_level(ctx=self.ctx, parent=self, case_id=case_id,
+                                  on_done=self._confirm_sign, on_failure=self._not_asked)
 
     def _not_asked(self, exc: BaseException) -> None:
         self.sign_button.setEnabled(True)

@@ -3,7 +3,7 @@ asked before dangerous acts."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from xinhe.ui import operations
+from xinhe.ui.changes import Change
 from xinhe.ui.context import AppContext
 from xinhe.ui.forms.fields import qt_date, qt_datetime_utc
 from xinhe.ui.locking import lock_button
@@ -112,7 +113,7 @@ class SimpleForm(QDialog):
     def values(self) -> dict[str, Any]:
         return {key: get() for key, get in self.getters.items()}
 
-    def run(self, work: Callable[[Any, dict[str, Any]], object], changed: set[str],
+    def run(self, work: Callable[[Any, dict[str, Any]], object], changed: Iterable[Change],
             on_done: Callable[[object], None] | None = None) -> None:
         """On OK: `work(services, values)` on the database thread."""
         def submit() -> None:
@@ -137,7 +138,7 @@ class SimpleForm(QDialog):
 
 def choose_user(ctx: AppContext, parent: QWidget, title: str, field: str,
                 roles: tuple[str, ...], work: Callable[[Any, int | None], object],
-                changed: set[str], *, intro: str = "", none_label: str | None = None,
+                changed: Iterable[Change], *, intro: str = "", none_label: str | None = None,
                 current: int | None = None) -> None:
     """Pick one active user with one of `roles` (or `none_label`, meaning None), then
     `work(services, user_id)` on the database thread."""

@@ -16,6 +16,7 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from xinhe.ui.changes import Change
 from xinhe.ui.widgets import error_text
 
 if TYPE_CHECKING:  # the unlock window imports this package before any vault is open
@@ -39,12 +40,12 @@ def show_failure(parent: QWidget | None, exc: BaseException) -> QMessageBox:
 def run(ctx: AppContext, work: Callable[[Services], T], *, parent: QWidget | None,
         on_done: Callable[[T], None] | None = None,
         on_failure: Callable[[BaseException], None] | None = None,
-        changed: Iterable[str] = ()) -> None:
+        changed: Iterable[Change] = ()) -> None:
     """Run `work(services)` on the database thread (nothing, once the session locked:
     a window's code may still run after the lock closed it)."""
     if ctx.locked:
         return
-    kinds = set(changed)
+    kinds = frozenset(changed)
 
     def gone() -> bool:
         # The screen that asked may have been closed (or the session locked) meanwhile.

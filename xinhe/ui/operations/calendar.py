@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QWidget
 
 from xinhe.ui import operations
+from xinhe.ui.changes import Change
 
 if TYPE_CHECKING:
     from xinhe.records.appointments import Appointment, Booked, CalendarEntry
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from xinhe.records.services import Services
     from xinhe.ui.context import AppContext
 
-CHANGED = {"appointment"}
+CHANGED = {Change.APPOINTMENT}
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QWidget
 from xinhe.records import backup, retention
 from xinhe.records.restore import RestoreResult, restore_backup
 from xinhe.records.vault import Vault, VaultFolder
+from xinhe.ui.changes import Change
 from xinhe.ui.operations import run
 from xinhe.ui.worker import DbWorker
 
@@ -33,7 +34,7 @@ def make_backup(*, ctx: AppContext, parent: QWidget | None, dest: Path, overwrit
                 on_done: Callable[[backup.BackupResult], None],
                 on_failure: Failure | None = None) -> None:
     run(ctx, lambda s: backup.make_backup(s.vault, dest, overwrite=overwrite), parent=parent,
-        on_done=on_done, on_failure=on_failure, changed={"backup"})
+        on_done=on_done, on_failure=on_failure, changed={Change.BACKUP})
 
 
 def save_backup_settings(*, ctx: AppContext, parent: QWidget | None,
@@ -41,7 +42,7 @@ def save_backup_settings(*, ctx: AppContext, parent: QWidget | None,
                          on_done: Callable[[backup.BackupSettings], None],
                          on_failure: Failure | None = None) -> None:
     run(ctx, lambda s: backup.save_settings(s.vault, settings), parent=parent,
-        on_done=on_done, on_failure=on_failure, changed={"backup"})
+        on_done=on_done, on_failure=on_failure, changed={Change.BACKUP})
 
 
 def auto_backup(*, worker: DbWorker, vault: Vault, when: str) -> None:
@@ -73,11 +74,12 @@ def set_retention_policy(*, ctx: AppContext, parent: QWidget | None,
                          policy: retention.RetentionPolicy,
                          on_done: Callable[[retention.RetentionPolicy], None]) -> None:
     run(ctx, lambda s: retention.set_policy(s.vault, policy), parent=parent, on_done=on_done,
-        changed={"retention"})
+        changed={Change.RETENTION})
 
 
 def purge(*, ctx: AppContext, parent: QWidget | None, case_nos: list[str], password: str,
           on_done: Callable[[retention.PurgeResult], None], on_failure: Failure) -> None:
     """Delete cases past their retention period (asks the password again)."""
     run(ctx, lambda s: retention.purge(s.vault, case_nos, password), parent=parent,
-        on_done=on_done, on_failure=on_failure, changed={"case", "client", "retention"})
+        on_done=on_done, on_failure=on_failure, changed={Change.CASE, Change.CLIENT,
+                                                         Change.RETENTION})

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QWidget
 
 from xinhe.ui import operations
+from xinhe.ui.changes import Change
 
 if TYPE_CHECKING:
     from xinhe.records.cases import CaseHeader
@@ -20,7 +21,8 @@ if TYPE_CHECKING:
     from xinhe.ui.context import AppContext
 
 #: Record kinds after which reports may be waiting (automatic events).
-REPORT_AFTER = {"case", "session", "crisis", "followup", "referral", "platform"}
+REPORT_AFTER = {Change.CASE, Change.SESSION, Change.CRISIS, Change.FOLLOWUP, Change.REFERRAL,
+                Change.PLATFORM}
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ def receive_inbox(*, ctx: AppContext, parent: QWidget,
     from xinhe.records import platform_inbox
 
     operations.run(ctx, lambda s: platform_inbox.receive_inbox(s.vault), parent=parent,
-                   on_done=on_done, on_failure=on_failure, changed={"platform"})
+                   on_done=on_done, on_failure=on_failure, changed={Change.PLATFORM})
 
 
 def _accept_data(services: Services, dispatch_id: int) -> AcceptData:
@@ -80,7 +82,7 @@ def accept_dispatch(*, ctx: AppContext, parent: QWidget, dispatch_id: int,
     operations.run(ctx, lambda s: platform_inbox.accept(
         s.vault, dispatch_id, counsellor_id=counsellor_id, client_id=client_id),
         parent=parent, on_done=on_done, on_failure=on_failure,
-        changed={"case", "clock", "client", "platform"})
+        changed={Change.CASE, Change.CLOCK, Change.CLIENT, Change.PLATFORM})
 
 
 def _send(services: Services) -> int:
@@ -101,3 +103,32 @@ def _send(services: Services) -> int:
 def send_reports(*, ctx: AppContext, parent: QWidget,
                  on_done: Callable[[int], None]) -> None:
     operations.run(ctx, _send, parent=parent, on_done=on_done, on_failure=lambda _e: None)
+
+
+def _inbox(services: Services) -> str:
+    from xinhe.records.platform_inbox import inbox_folder
+
+    folder = inbox_folder(services.vault)
+    return str(folder) if folder else ""
+
+
+def load_inbox_folder(*, ctx: AppContext, parent: QWidget,
+                      on_done: Callable[[str], None]) -> None:
+    operations.run(ctx, _inbox, parent=parent, on_done=on_done)
+
+
+def _set_inbox(services: Services, folder: str) -> bool:
+    from pathlib import Path
+
+    from xinhe.records.platform_inbox import set_inbox_folder
+
+    set_inbox_folder(services.vault, folder)
+    return bool(folder) and Path(folder).is_dir()
+
+
+def save_inbox_folder(*, ctx: AppContext, parent: QWidget, folder: str,
+                      on_done: Callable[[bool], None]) -> None:
+    """The folder the platform's dispatches arrive in ("": none); hands back whether it
+    is reachable."""
+    operations.run(ctx, lambda s: _set_inbox(s, folder), parent=parent, on_done=on_done,
+                   changed={Change.SETTINGS})

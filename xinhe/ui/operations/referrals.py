@@ -6,24 +6,31 @@ thread, delivered on the UI thread), so the wizard shows progress while it works
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from xinhe.crypto.files import atomic_write
+from xinhe.errors import InvalidInput
+from xinhe.records import referral_policy
 from xinhe.records.referral_packets import assemble_packet
 from xinhe.records.referrals import Referral
+from xinhe.ui.changes import Change
 from xinhe.ui.operations import run
 
 if TYPE_CHECKING:  # the PDF and signing stack loads on the database thread, when first used
     from xinhe.export.pipeline import ExportResult
+    from xinhe.records.consent import Consent
+    from xinhe.records.referral_policy import FieldPolicy
     from xinhe.records.services import Services
+    from xinhe.records.signing_store import IdentityInfo
     from xinhe.ui.context import AppContext
 
-CHANGED = {"referral"}
+CHANGED = {Change.REFERRAL}
 
 
 class StepSignal(QObject):
@@ -113,4 +120,66 @@ def export_certificate(*, ctx: AppContext, path: Path, parent: QWidget | None,
         info = services.signing.current()
         assert info is not None
         return info.fingerprint_groups()
-    run(ctx, work, parent=parent, on_done=on_done, changed={"signing_identity"})
+    run(ctx, work, parent=parent, on_done=on_done, changed={Change.SIGNING_IDENTITY})
+
+
+def outbox_reachable(folder: str) -> bool:
+    path = Path(folder)
+    return path.is_dir() and os.access(path, os.W_OK)
+
+
+def _set_outbox(services: Services, folder: str) -> bool:
+    referral_policy.set_outbox_folder(services.vault, folder)
+    return bool(folder) and outbox_reachable(folder)
+
+
+def save_outbox_folder(*, ctx: AppContext, parent: QWidget, folder: str,
+                       on_done: Callable[[bool], None]) -> None:
+    """Where signed referrals are delivered ("": none); hands back whether it is reachable."""
+    run(ctx, lambda s: _set_outbox(s, folder), parent=parent, on_done=on_done,
+        changed={Change.SETTINGS})
+
+
+def save_policy(*, ctx: AppContext, parent: QWidget, policy: FieldPolicy) -> None:
+    """The studio's policy of which fields each receiving agency is sent."""
+    run(ctx, lambda s: referral_policy.save_policy(s.vault, policy), parent=parent,
+        changed={Change.SETTINGS})
+
+
+def reset_policy(*, ctx: AppContext, parent: QWidget) -> None:
+    """Go back to the shipped field policy."""
+    run(ctx, lambda s: referral_policy.reset_policy(s.vault), parent=parent,
+        changed={Change.SETTINGS})
+
+
+def record_consent(*, ctx: AppContext, parent: QWidget, case_id: int,
+                   values: dict[str, Any], on_done: Callable[[Consent], None],
+                   on_failure: Callable[[BaseException], None]) -> None:
+    """Record the client's consent (or the legal basis) for sharing with a recipient."""
+    run(ctx, lambda s: s.consents.record(case_id, **values), parent=parent, on_done=on_done,
+        on_failure=on_failure, changed={Change.CONSENT})
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        raise InvalidInput(f"无法读取文件 {path}。", f"Cannot read the file {path}.") from None
+
+
+def _replace_identity(services: Services, password: str, path: Path | None,
+                      file_password: str) -> IdentityInfo:
+    act = "signing_identity.import" if path else "signing_identity.generate"
+    services.accounts.verify_password(password, act)
+    if path is None:
+        return services.signing.generate()
+    return services.signing.import_pkcs12(_read(path), file_password or None)
+
+
+def replace_identity(*, ctx: AppContext, parent: QWidget, password: str, path: Path | None,
+                     file_password: str, on_done: Callable[[IdentityInfo], None],
+                     on_failure: Callable[[BaseException], None]) -> None:
+    """Give the studio a new signing certificate: imported from `path` (a .p12/.pfx file)
+    or, without one, a new self-signed one. Asks the user's password again."""
+    run(ctx, lambda s: _replace_identity(s, password, path, file_password), parent=parent,
+        on_done=on_done, on_failure=on_failure, changed={Change.SIGNING_IDENTITY})

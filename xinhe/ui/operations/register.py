@@ -19,6 +19,7 @@ from xinhe.records.register_map import Layout, Mapping, find_layout
 from xinhe.records.register_plan import Counsellor
 from xinhe.records.register_read import Sheet, read_register
 from xinhe.records.vault import Vault
+from xinhe.ui.changes import Change
 from xinhe.ui.operations import run
 
 if TYPE_CHECKING:
@@ -53,4 +54,4 @@ def import_rows(*, ctx: AppContext, parent: QWidget | None, sheet: Sheet, mappin
                 on_failure: Failure) -> None:
     run(ctx, lambda s: import_register(s.vault, sheet, mapping=mapping, assign_to=assign_to),
         parent=parent, on_done=on_done, on_failure=on_failure,
-        changed={"case", "client", "audit"})
+        changed={Change.CASE, Change.CLIENT, Change.AUDIT})

@@ -26,8 +26,10 @@ from xinhe.records.services import Services
 from xinhe.ui import operations
 from xinhe.ui.asking import inform
 from xinhe.ui.case_data import local_time
+from xinhe.ui.changes import Change, Changes
 from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs.simple import SimpleForm, confirm, reauthenticate
+from xinhe.ui.operations import admin as admin_ops
 from xinhe.ui.roles import role_label
 from xinhe.ui.save_dialogs import ask_folder
 from xinhe.ui.screens.common import add_row, item_list
@@ -78,8 +80,8 @@ class UsersTab(QWidget):
         ctx.bus.changed.connect(self._changed)
         self.reload()
 
-    def _changed(self, kinds: object) -> None:
-        if isinstance(kinds, set) and "user" in kinds:
+    def _changed(self, kinds: Changes) -> None:
+        if Change.USER in kinds:
             self.reload()
 
     def reload(self) -> None:
@@ -131,21 +133,20 @@ class UsersTab(QWidget):
 
                 raise InvalidInput("两次输入的密码不一致。", "The two passwords do not match.")
             return s.accounts.add_user(v["login"], v["name"], v["role"], v["password"])
-        form.run(work, {"user"})
+        form.run(work, {Change.USER})
 
     def toggle(self) -> None:
         line = self.current()
         if line is None:
             return
         active = not line.user.active
-        operations.run(self.ctx, lambda s: s.accounts.set_user_active(line.user.username, active),
-                       parent=self, changed={"user"})
+        admin_ops.set_user_active(ctx=self.ctx, parent=self, username=line.user.username,
+                                  active=active)
 
     def unlock(self) -> None:
         line = self.current()
         if line is not None:
-            operations.run(self.ctx, lambda s: s.accounts.unlock_account(line.user.username),
-                           parent=self, changed={"user"})
+            admin_ops.unlock_account(ctx=self.ctx, parent=self, username=line.user.username)
 
     def reset(self) -> None:
         line = self.current()
@@ -165,7 +166,7 @@ class UsersTab(QWidget):
 
                     raise InvalidInput("两次输入的密码不一致。", "The two passwords do not match.")
                 s.accounts.reset_password(line.user.username, v["password"])
-            form.run(work, {"user"})
+            form.run(work, {Change.USER})
         reauthenticate(self.ctx, self.tr("Setting someone's password is a key change."),
                        ask_new, self)
 
@@ -174,8 +175,7 @@ class UsersTab(QWidget):
         if line is None:
             return
         def remove() -> None:
-            operations.run(self.ctx, lambda s: s.accounts.remove_user(line.user.username),
-                           parent=self, changed={"user"})
+            admin_ops.remove_user(ctx=self.ctx, parent=self, username=line.user.username)
         confirm(self, self.tr("Remove a user"),
                 self.tr("Remove %1? They will no longer be able to sign in, and the vault is "
                         "re-encrypted under a new key. This cannot be undone.").replace(
@@ -207,8 +207,7 @@ class TemplatesTab(QWidget):
         self.report = QPlainTextEdit()
         self.report.setReadOnly(True)
         layout.addWidget(self.report, 1)
-        operations.run(ctx, lambda s: s.vault.setting("template_folder") or "", parent=self,
-                       on_done=self._loaded)
+        admin_ops.load_template_folder(ctx=ctx, parent=self, on_done=self._loaded)
 
     def _loaded(self, folder: str) -> None:
         self.folder.setText(folder)
@@ -227,8 +226,8 @@ class TemplatesTab(QWidget):
 
     def save(self) -> None:
         folder = self.folder.text().strip()
-        operations.run(self.ctx, lambda s: s.vault.set_setting("template_folder", folder),
-                       parent=self, on_done=self._saved)
+        admin_ops.set_template_folder(ctx=self.ctx, parent=self, folder=folder,
+                                      on_done=self._saved)
 
     def _saved(self, _result: object) -> None:
         inform(self, self.tr("Templates"), self.tr(
@@ -250,13 +249,12 @@ class LockTab(QWidget):
         layout.addRow(label(self.tr(
             "Locking closes the records until someone signs in again. Unsaved forms are kept "
             "encrypted and come back after signing in. Ctrl+L locks at once."), "hint"))
-        operations.run(ctx, lambda s: int(s.vault.setting("idle_minutes", "10") or 10),
-                       parent=self, on_done=self.minutes.setValue)
+        admin_ops.load_idle_minutes(ctx=ctx, parent=self, on_done=self.minutes.setValue)
 
     def save(self) -> None:
         minutes = self.minutes.value()
-        operations.run(self.ctx, lambda s: s.vault.set_setting("idle_minutes", str(minutes)),
-                       parent=self, on_done=self._saved)
+        admin_ops.set_idle_minutes(ctx=self.ctx, parent=self, minutes=minutes,
+                                   on_done=self._saved)
 
     def _saved(self, _result: object) -> None:
         inform(self, self.tr("Lock"), self.tr(
@@ -290,9 +288,9 @@ class KeysTab(QWidget):
 
     def rekey(self) -> None:
         def run() -> None:
-            operations.run(self.ctx, lambda s: s.vault.rekey(), parent=self,
-                           on_done=lambda _r: self.result.setText(
-                               self.tr("The vault is now under a new key.")))
+            admin_ops.rekey(ctx=self.ctx, parent=self,
+                            on_done=lambda _r: self.result.setText(
+                                self.tr("The vault is now under a new key.")))
         confirm(self, self.tr("Keys"), self.tr(
             "Re-encrypt the whole vault now? It takes a moment; nothing else can be done "
             "meanwhile."), lambda: reauthenticate(
@@ -302,9 +300,9 @@ class KeysTab(QWidget):
         from xinhe.ui.dialogs.recovery_key import RecoveryKeyDialog
 
         def run() -> None:
-            operations.run(self.ctx, lambda s: s.vault.new_recovery_key(), parent=self,
-                           on_done=lambda key: RecoveryKeyDialog(
-                               key, self.ctx.org_name, self).open())
+            admin_ops.new_recovery_key(ctx=self.ctx, parent=self,
+                                       on_done=lambda key: RecoveryKeyDialog(
+                                           key, self.ctx.org_name, self).open())
         confirm(self, self.tr("Keys"), self.tr(
             "Make a new recovery key? The one on paper now will stop working."),
             lambda: reauthenticate(self.ctx, self.tr("A new recovery key is a key change."),
@@ -319,11 +317,7 @@ class AboutTab(QWidget):
         self.text = label("")
         layout.addWidget(self.text)
         layout.addStretch()
-        from xinhe.about import sqlcipher_version
-
-        operations.run(ctx, lambda s: (str(s.vault.folder.path), s.vault.db.schema_version,
-                                       sqlcipher_version()),
-                       parent=self, on_done=self._show)
+        admin_ops.load_about(ctx=ctx, parent=self, on_done=self._show)
 
     def _show(self, info: tuple[str, int, str]) -> None:
         path, schema, cipher = info

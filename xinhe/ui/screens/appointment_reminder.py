@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QGroupBox, QVBoxLayout, QWidget
 
 from xinhe.i18n import language
 from xinhe.records.appointments import CalendarEntry, reminder_text
+from xinhe.ui.changes import Change, Changes
 from xinhe.ui.context import AppContext
 from xinhe.ui.operations import calendar as ops
 from xinhe.ui.screens.common import add_row, item_list
@@ -31,8 +32,8 @@ class AppointmentReminder(QGroupBox):
         ctx.bus.changed.connect(self._changed)
         self.reload()
 
-    def _changed(self, kinds: object) -> None:
-        if isinstance(kinds, set) and kinds & {"appointment", "case"}:
+    def _changed(self, kinds: Changes) -> None:
+        if kinds & {Change.APPOINTMENT, Change.CASE}:
             self.reload()
 
     def reload(self) -> None:

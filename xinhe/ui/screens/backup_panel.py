@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from xinhe.records import backup
 from xinhe.records.backup_file import SUFFIX
+from xinhe.ui.changes import Change, Changes
 from xinhe.ui.context import AppContext
 from xinhe.ui.operations import maintenance
 from xinhe.ui.save_dialogs import ask_folder, ask_save_path
@@ -136,8 +137,8 @@ class BackupPanel(QWidget):
         return box
 
     # -- loading ------------------------------------------------------------------------
-    def _changed(self, kinds: object) -> None:
-        if isinstance(kinds, set) and "backup" in kinds:
+    def _changed(self, kinds: Changes) -> None:
+        if Change.BACKUP in kinds:
             self.refresh()
 
     def refresh(self) -> None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from xinhe.records import vocab
 from xinhe.records.appointments import KINDS, Appointment, Booked, CalendarEntry, day_range
 from xinhe.records.common import parse_ts
+from xinhe.ui.changes import Change, Changes
 from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs.clock_notice import clock_name
 from xinhe.ui.operations import calendar as ops
@@ -91,8 +92,8 @@ class CalendarScreen(QWidget):
         self.counsellor.currentIndexChanged.connect(lambda _i: self.reload())
         self.reload()
 
-    def _changed(self, kinds: object) -> None:
-        if isinstance(kinds, set) and kinds & {"appointment", "followup", "clock", "case"}:
+    def _changed(self, kinds: Changes) -> None:
+        if kinds & {Change.APPOINTMENT, Change.FOLLOWUP, Change.CLOCK, Change.CASE}:
             self.reload()
 
     def days(self) -> int:

@@ -24,17 +24,18 @@ from PySide6.QtWidgets import (
 
 from xinhe.records import vocab
 from xinhe.records.cases import CaseRow
-from xinhe.ui import operations
+from xinhe.ui.changes import Change, Changes
 from xinhe.ui.context import AppContext
 from xinhe.ui.models.cases_model import DEFAULT_SORT, PAGE, ROW_ROLE, CaseTableModel
 from xinhe.ui.models.risk import RiskBadgeDelegate, badge_width
+from xinhe.ui.operations import clients as client_ops
 from xinhe.ui.widgets import label
 
 SIZE_SAMPLE = 50  # rows measured for the column widths
 RISK_COLUMN = 5
 MAX_COLUMN_WIDTH = 320
-REFRESH_ON = {"case", "client", "session", "assessment", "crisis", "followup", "clock",
-              "review", "risk"}
+REFRESH_ON = {Change.CASE, Change.CLIENT, Change.SESSION, Change.ASSESSMENT, Change.CRISIS,
+              Change.FOLLOWUP, Change.CLOCK, Change.REVIEW, Change.RISK}
 
 
 class SortArrowStyle(QProxyStyle):
@@ -137,17 +138,17 @@ class CaseListPanel(QWidget):
         self.count.setText(self.tr("%1 of %2 cases shown").replace(
             "%1", str(self.model.shown_count())).replace("%2", str(len(self.model.rows))))
 
-    def _changed(self, kinds: object) -> None:
-        if isinstance(kinds, set) and kinds & REFRESH_ON:
+    def _changed(self, kinds: Changes) -> None:
+        if kinds & REFRESH_ON:
             self.reload()
 
     def reload(self) -> None:
         """Rows come from the database thread; the table never waits for it. On first
         opening, the newest page comes first so the screen fills before all rows are read."""
         if not self.model.rows and self.model.default_sorted:
-            operations.run(self.ctx, lambda s: s.cases.find(limit=PAGE), parent=self,
-                           on_done=self._first_page)
-        operations.run(self.ctx, lambda s: s.cases.find(), parent=self, on_done=self._loaded)
+            client_ops.load_cases(ctx=self.ctx, parent=self, limit=PAGE,
+                                  on_done=self._first_page)
+        client_ops.load_cases(ctx=self.ctx, parent=self, limit=None, on_done=self._loaded)
 
     def _first_page(self, rows: list[CaseRow]) -> None:
         if not self.model.rows:  # the full list may have come first

@@ -19,14 +19,15 @@ from xinhe.records.reviews import ReviewItem
 from xinhe.records.services import Services
 from xinhe.ui import operations
 from xinhe.ui.case_data import local_time
+from xinhe.ui.changes import Change, Changes
 from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs.clock_notice import clock_name
 from xinhe.ui.screens.chunked import ChunkedFill, Shown
 from xinhe.ui.screens.common import add_row, item_list, time_left
 from xinhe.ui.widgets import label
 
-REFRESH_ON = {"case", "followup", "clock", "review", "risk", "session", "crisis",
-              "assessment", "draft"}
+REFRESH_ON = {Change.CASE, Change.FOLLOWUP, Change.CLOCK, Change.REVIEW, Change.RISK,
+              Change.SESSION, Change.CRISIS, Change.ASSESSMENT, Change.DRAFT}
 
 
 @dataclass(frozen=True)
@@ -114,8 +115,8 @@ class DashboardScreen(QWidget):
         QVBoxLayout(box).addWidget(tree)
         return box
 
-    def _changed(self, kinds: object) -> None:
-        if isinstance(kinds, set) and kinds & REFRESH_ON:
+    def _changed(self, kinds: Changes) -> None:
+        if kinds & REFRESH_ON:
             self.reload()
 
     def reload(self) -> None:

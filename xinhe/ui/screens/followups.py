@@ -7,9 +7,10 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QVBoxLayout, 
 
 from xinhe.records import vocab
 from xinhe.records.planning import FollowUp
-from xinhe.ui import operations
 from xinhe.ui.case_data import local_time, status_text
+from xinhe.ui.changes import Change, Changes
 from xinhe.ui.context import AppContext
+from xinhe.ui.operations import notes as notes_ops
 from xinhe.ui.screens.chunked import ChunkedFill, Shown
 from xinhe.ui.screens.common import item_list, time_left
 from xinhe.ui.widgets import label
@@ -59,18 +60,14 @@ class FollowupsScreen(QWidget):
         ctx.bus.changed.connect(self._changed)
         self.reload()
 
-    def _changed(self, kinds: object) -> None:
-        if isinstance(kinds, set) and kinds & {"followup", "case", "clock"}:
+    def _changed(self, kinds: Changes) -> None:
+        if kinds & {Change.FOLLOWUP, Change.CASE, Change.CLOCK}:
             self.reload()
 
     def reload(self) -> None:
         status = self.which.currentData()
-        operations.run(
-            self.ctx,
-            lambda s: s.planning.followups(status=status),
-            parent=self,
-            on_done=self._loaded,
-        )
+        notes_ops.load_followups(ctx=self.ctx, parent=self, status=status,
+                                 on_done=self._loaded)
 
     def _loaded(self, rows: list[FollowUp]) -> None:
         self.rows = {r.id: r for r in rows}

@@ -14,6 +14,7 @@ from xinhe.records import vocab
 from xinhe.records.platform_dispatch import GRADES
 from xinhe.records.platform_inbox import InboxResult, WaitingDispatch
 from xinhe.ui.case_data import local_time
+from xinhe.ui.changes import Change, Changes
 from xinhe.ui.context import AppContext
 from xinhe.ui.operations import platform as ops
 from xinhe.ui.screens.common import add_row, item_list, time_left
@@ -48,10 +49,8 @@ class PlatformDispatches(QGroupBox):
         ctx.bus.changed.connect(self._changed)
         self.reload()
 
-    def _changed(self, kinds: object) -> None:
-        if not isinstance(kinds, set):
-            return
-        if "platform" in kinds:
+    def _changed(self, kinds: Changes) -> None:
+        if Change.PLATFORM in kinds:
             self.reload()
         if kinds & ops.REPORT_AFTER:
             ops.send_reports(ctx=self.ctx, parent=self, on_done=lambda _left: None)

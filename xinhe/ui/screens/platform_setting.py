@@ -15,9 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from xinhe.records.services import Services
-from xinhe.ui import operations
 from xinhe.ui.context import AppContext
+from xinhe.ui.operations import platform as platform_ops
 from xinhe.ui.widgets import label, restyle
 
 
@@ -43,7 +42,7 @@ class PlatformInboxSetting(QGroupBox):
         layout.addLayout(row)
         self.message = label("")
         layout.addWidget(self.message)
-        operations.run(ctx, _current, parent=self, on_done=self.folder.setText)
+        platform_ops.load_inbox_folder(ctx=ctx, parent=self, on_done=self.folder.setText)
 
     def choose(self) -> None:
         path = QFileDialog.getExistingDirectory(self, self.tr("Inbox folder"),
@@ -53,12 +52,6 @@ class PlatformInboxSetting(QGroupBox):
 
     def save(self) -> None:
         folder = self.folder.text().strip()
-
-        def work(services: Services) -> bool:
-            from xinhe.records.platform_inbox import set_inbox_folder
-
-            set_inbox_folder(services.vault, folder)
-            return bool(folder) and Path(folder).is_dir()
 
         def done(reachable: bool) -> None:
             if not folder:
@@ -71,11 +64,4 @@ class PlatformInboxSetting(QGroupBox):
                     "warning"
             self.message.setText(text)
             restyle(self.message, kind)
-        operations.run(self.ctx, work, parent=self, on_done=done, changed={"settings"})
-
-
-def _current(services: Services) -> str:
-    from xinhe.records.platform_inbox import inbox_folder
-
-    folder = inbox_folder(services.vault)
-    return str(folder) if folder else ""
+        platform_ops.save_inbox_folder(ctx=self.ctx, parent=self, folder=folder, on_done=done)

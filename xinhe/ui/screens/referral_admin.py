@@ -3,10 +3,8 @@ certificate, the platform's outbox folder, and the per-agency field policy."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -26,13 +24,11 @@ from xinhe.records.referral_policy import (
     load_policy,
     outbox_folder,
     policy_is_default,
-    reset_policy,
-    save_policy,
-    set_outbox_folder,
 )
 from xinhe.records.services import Services
 from xinhe.records.signing_store import IdentityInfo, expires_soon
 from xinhe.ui import operations
+from xinhe.ui.changes import Change, Changes
 from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs.identity_dialog import IdentityDialog
 from xinhe.ui.operations import referrals as ops
@@ -56,11 +52,6 @@ def load_state(services: Services) -> AdminState:
     folder = outbox_folder(vault)
     return AdminState(services.signing.current(), services.signing.history(),
                       str(folder) if folder else "", load_policy(vault), policy_is_default(vault))
-
-
-def outbox_reachable(folder: str) -> bool:
-    path = Path(folder)
-    return path.is_dir() and os.access(path, os.W_OK)
 
 
 class ReferralAdminPanel(QWidget):
@@ -160,8 +151,8 @@ class ReferralAdminPanel(QWidget):
     def refresh(self) -> None:
         operations.run(self.ctx, load_state, parent=self, on_done=self._show)
 
-    def _changed(self, kinds: set[str]) -> None:
-        if kinds & {"signing_identity", "settings"}:
+    def _changed(self, kinds: Changes) -> None:
+        if kinds & {Change.SIGNING_IDENTITY, Change.SETTINGS}:
             self.refresh()
 
     def _show(self, state: AdminState) -> None:
@@ -232,10 +223,6 @@ class ReferralAdminPanel(QWidget):
     def save_outbox(self) -> None:
         folder = self.outbox.text().strip()
 
-        def work(services: Services) -> bool:
-            set_outbox_folder(services.vault, folder)
-            return bool(folder) and outbox_reachable(folder)
-
         def done(reachable: bool) -> None:
             if not folder:
                 self.say(self.outbox_message, self.tr("No outbox: signed referrals stay in "
@@ -246,17 +233,15 @@ class ReferralAdminPanel(QWidget):
                 self.say(self.outbox_message, self.tr(
                     "Saved, but the folder cannot be written to right now. Referrals will "
                     "wait as “signed” until it can."), "warning")
-        operations.run(self.ctx, work, parent=self, on_done=done, changed={"settings"})
+        ops.save_outbox_folder(ctx=self.ctx, parent=self, folder=folder, on_done=done)
 
     def save_policy(self) -> None:
         policy = self.grid.policy()
-        operations.run(self.ctx, lambda s: save_policy(s.vault, policy), parent=self,
-                       changed={"settings"})
+        ops.save_policy(ctx=self.ctx, parent=self, policy=policy)
 
     def reset_policy(self) -> None:
         from xinhe.ui.dialogs.simple import confirm
 
         confirm(self, self.tr("Shipped policy"), self.tr(
             "Replace the studio's policy with the shipped one?"),
-            lambda: operations.run(self.ctx, lambda s: reset_policy(s.vault), parent=self,
-                                   changed={"settings"}))
+            lambda: ops.reset_policy(ctx=self.ctx, parent=self))

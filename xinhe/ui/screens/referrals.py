@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from xinhe.export.outbox import file_name as outbox_file_name
 from xinhe.records import vocab
 from xinhe.records.referrals import Referral
+from xinhe.ui.changes import Change, Changes
 from xinhe.ui.context import AppContext
 from xinhe.ui.models.referrals_model import STATUS_COLUMN, ReferralsModel, StatusFilter, status_text
 from xinhe.ui.operations import referrals as ops
@@ -119,8 +120,8 @@ class ReferralsScreen(QWidget):
             self.select(selected.id)
         self._enable()
 
-    def _changed(self, kinds: set[str]) -> None:
-        if kinds & {"referral", "consent", "case"}:
+    def _changed(self, kinds: Changes) -> None:
+        if kinds & {Change.REFERRAL, Change.CONSENT, Change.CASE}:
             self.refresh()
 
     def _apply_filter(self) -> None:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from xinhe.i18n import language
 from xinhe.records import retention, vocab
+from xinhe.ui.changes import Change, Changes
 from xinhe.ui.context import AppContext
 from xinhe.ui.operations import maintenance
 from xinhe.ui.widgets import ErrorLine, label, password_field
@@ -195,8 +196,8 @@ class RetentionScreen(QWidget):
         form.addRow(save, self.policy_message)
         return box
 
-    def _changed(self, kinds: object) -> None:
-        if isinstance(kinds, set) and kinds & {"case", "retention"}:
+    def _changed(self, kinds: Changes) -> None:
+        if kinds & {Change.CASE, Change.RETENTION}:
             self.refresh()
 
     def refresh(self) -> None:

@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (
 from xinhe.i18n import pick
 from xinhe.records import vocab
 from xinhe.records.reviews import KINDS, ReviewItem
-from xinhe.ui import operations
 from xinhe.ui.case_actions import reassign_case
 from xinhe.ui.case_data import local_time
+from xinhe.ui.changes import Change, Changes
 from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs.simple import SimpleForm
+from xinhe.ui.operations import review as review_ops
 from xinhe.ui.screens.common import add_row, item_list, time_left
-from xinhe.ui.screens.review_preview import review_html
 from xinhe.ui.widgets import label
 
 
@@ -81,14 +81,14 @@ class ReviewScreen(QWidget):
         self._wanted: int | None = None
         self.reload()
 
-    def _changed(self, kinds: object) -> None:
-        if isinstance(kinds, set) and kinds & {"review", "case", "risk", "session", "crisis"}:
+    def _changed(self, kinds: Changes) -> None:
+        if kinds & {Change.REVIEW, Change.CASE, Change.RISK, Change.SESSION, Change.CRISIS}:
             self.reload()
 
     def reload(self) -> None:
         done = self.include_done.isChecked()
-        operations.run(self.ctx, lambda s: s.reviews.queue(include_done=done), parent=self,
-                       on_done=self._loaded)
+        review_ops.load_queue(ctx=self.ctx, parent=self, include_done=done,
+                              on_done=self._loaded)
 
     def _loaded(self, items: list[ReviewItem]) -> None:
         current = self.current()
@@ -146,8 +146,8 @@ class ReviewScreen(QWidget):
         def show(text: str) -> None:
             if self.shown == review_id:  # not an answer for an item no longer selected
                 self.note.setHtml(text)
-        operations.run(self.ctx, lambda s: review_html(s, review_id), parent=self,
-                       on_done=show)
+        review_ops.load_review_note(ctx=self.ctx, parent=self, review_id=review_id,
+                                    on_done=show)
 
     def _what(self, item: ReviewItem) -> str:
         """The item's subject, as the status line and the question name it."""
@@ -195,9 +195,8 @@ class ReviewScreen(QWidget):
         def answered(button: int) -> None:
             if button != QMessageBox.StandardButton.Yes:
                 return
-            operations.run(self.ctx, lambda s: s.reviews.cosign(review_id), parent=self,
-                           on_done=lambda _r: self.say(done),
-                           changed={"review", "session", "crisis"})
+            review_ops.cosign(ctx=self.ctx, parent=self, review_id=review_id,
+                              on_done=lambda _r: self.say(done))
         box.finished.connect(answered)
         box.open()
 
@@ -210,7 +209,7 @@ class ReviewScreen(QWidget):
         form = SimpleForm(self.ctx, self.tr("Return with a comment"), parent=self)
         form.add_text("comment", self.tr("Comment for the counsellor"))
         form.run(lambda s, v: s.reviews.return_with_comment(item.id, v["comment"]),
-                 {"review"}, on_done=lambda _r: self.say(done))
+                 {Change.REVIEW}, on_done=lambda _r: self.say(done))
 
     def change_risk(self) -> None:
         item = self.current()
@@ -223,7 +222,7 @@ class ReviewScreen(QWidget):
                         item.risk_level)
         form.add_text("reason", self.tr("Reason"))
         form.run(lambda s, v: s.cases.override_risk(item.case_id, v["level"], v["reason"]),
-                 {"risk", "case", "review"})
+                 {Change.RISK, Change.CASE, Change.REVIEW})
 
     def reassign(self) -> None:
         item = self.current()

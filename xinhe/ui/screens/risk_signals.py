@@ -8,6 +8,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QGroupBox, QVBoxLayout, QWidget
 
 from xinhe.records.persons import RiskSignal
+from xinhe.ui.changes import Change, Changes
 from xinhe.ui.context import AppContext
 from xinhe.ui.operations import calendar as ops
 from xinhe.ui.screens.common import add_row, item_list
@@ -33,8 +34,8 @@ class RiskSignals(QGroupBox):
         ctx.bus.changed.connect(self._changed)
         self.reload()
 
-    def _changed(self, kinds: object) -> None:
-        if isinstance(kinds, set) and kinds & {"person", "case"}:
+    def _changed(self, kinds: Changes) -> None:
+        if kinds & {Change.PERSON, Change.CASE}:
             self.reload()
 
     def reload(self) -> None:

@@ -7,7 +7,6 @@ stale, so quick changes of the period never show figures for the wrong one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,15 +33,16 @@ from shiboken6 import isValid
 if TYPE_CHECKING:
     from PySide6.QtCharts import QChartView
 
-from xinhe.crypto.files import atomic_write
 from xinhe.errors import XinheError
 from xinhe.i18n import language
 from xinhe.records.services import Services
 from xinhe.records.stats import StatsReport, StatsService
-from xinhe.records.stats_period import Period, local_zone
-from xinhe.records.stats_table import RISK_LABELS, to_csv
-from xinhe.ui import operations
+from xinhe.records.stats_period import Period
+from xinhe.records.stats_table import RISK_LABELS
+from xinhe.ui.changes import Change, Changes
 from xinhe.ui.context import AppContext
+from xinhe.ui.operations import statistics as stats_ops
+from xinhe.ui.operations.statistics import Choices
 from xinhe.ui.save_dialogs import ask_save_path
 from xinhe.ui.screens.statistics_model import FiguresModel
 from xinhe.ui.widgets import error_text, label
@@ -50,21 +50,8 @@ from xinhe.ui.widgets import error_text, label
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
-REFRESH_ON = {"case", "session", "crisis", "followup", "clock", "referral", "risk",
-              "assessment"}
-
-
-@dataclass(frozen=True)
-class Choices:
-    today: date
-    counsellors: list[tuple[int, str]]
-    communities: list[str]
-
-
-def load_choices(services: Services, zone: tzinfo | None = None) -> Choices:
-    stats = StatsService(services.vault)
-    return Choices(services.vault.now().astimezone(local_zone(zone)).date(),
-                   stats.counsellor_choices(), stats.community_choices())
+REFRESH_ON = {Change.CASE, Change.SESSION, Change.CRISIS, Change.FOLLOWUP, Change.CLOCK,
+              Change.REFERRAL, Change.RISK, Change.ASSESSMENT}
 
 
 def qdate(day: date) -> QDate:
@@ -134,8 +121,7 @@ class StatisticsScreen(QWidget):
         self._timer.timeout.connect(self.compute)
         ctx.bus.changed.connect(self._changed)
         self._enable_exports(False)
-        operations.run(ctx, lambda services: load_choices(services, zone), parent=self,
-                       on_done=self._choices_loaded)
+        stats_ops.load_choices(ctx=ctx, parent=self, zone=zone, on_done=self._choices_loaded)
         QTimer.singleShot(0, self, self._chart_views)
 
     def _chart_views(self) -> tuple[QChartView, QChartView, QChartView]:
@@ -241,8 +227,8 @@ class StatisticsScreen(QWidget):
         self.start.setDate(qdate(start))
         self.end.setDate(qdate(end))
 
-    def _changed(self, kinds: object) -> None:
-        if isinstance(kinds, set) and kinds & REFRESH_ON:
+    def _changed(self, kinds: Changes) -> None:
+        if kinds & REFRESH_ON:
             self.schedule()
 
     # -- computing ---------------------------------------------------------------------------
@@ -261,10 +247,6 @@ class StatisticsScreen(QWidget):
         community = self.community.currentData()
         self._set_message(self.tr("Counting…"), "hint")
 
-        def work(services: Services) -> StatsReport:
-            return StatsService(services.vault).report(period, counsellor_id=counsellor,
-                                                       community=community, tz=self.zone)
-
         def done(report: StatsReport) -> None:
             if request == self._request and isValid(self):
                 self.show_report(report)
@@ -272,7 +254,9 @@ class StatisticsScreen(QWidget):
         def failed(exc: BaseException) -> None:
             if request == self._request and isValid(self):
                 self._show_error(exc)
-        operations.run(self.ctx, work, parent=self, on_done=done, on_failure=failed)
+        stats_ops.load_report(ctx=self.ctx, parent=self, period=period, counsellor_id=counsellor,
+                              community=community, zone=self.zone, on_done=done,
+                              on_failure=failed)
 
     def _show_error(self, exc: BaseException) -> None:
         self.report = None
@@ -363,15 +347,9 @@ class StatisticsScreen(QWidget):
                               self.tr("CSV files (*.csv)"))
         if path is None:
             return
-        lang = language()
-
-        def work(services: Services) -> Path:
-            StatsService(services.vault).record_export(report, "csv")
-            atomic_write(path, to_csv(report, lang))
-            return path
         self._set_message(self.tr("Writing the CSV file…"), "hint")
-        operations.run(self.ctx, work, parent=self, on_done=self._saved,
-                       on_failure=self._save_failed)
+        stats_ops.export_csv(ctx=self.ctx, parent=self, report=report, path=path,
+                             lang=language(), on_done=self._saved, on_failure=self._save_failed)
 
     def export_pdf(self) -> None:
         report = self.report
@@ -381,17 +359,10 @@ class StatisticsScreen(QWidget):
                               self.tr("PDF files (*.pdf)"))
         if path is None:
             return
-        lang = language()
-
-        def work(services: Services) -> Path:
-            from xinhe.export.report import export_report_pdf
-
-            atomic_write(path, export_report_pdf(services.vault, report, lang))
-            return path
         self._enable_exports(False)
         self._set_message(self.tr("Making and signing the PDF…"), "hint")
-        operations.run(self.ctx, work, parent=self, on_done=self._saved,
-                       on_failure=self._save_failed)
+        stats_ops.export_pdf(ctx=self.ctx, parent=self, report=report, path=path,
+                             lang=language(), on_done=self._saved, on_failure=self._save_failed)
 
     def print_report(self, printer: QPrinter | None = None) -> None:
         """Print the figures (the CSV's rows); audited as an export of kind "print"."""

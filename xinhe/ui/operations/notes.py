@@ -1,0 +1,76 @@
+"""The record forms of a case (session notes, assessments, crises, safety plans,
+follow-ups): opening one, its encrypted draft, saving it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QWidget
+
+from xinhe.ui.changes import Change
+from xinhe.ui.operations import run
+
+if TYPE_CHECKING:
+    from xinhe.records.drafts import Draft
+    from xinhe.records.notes import Assessment, SessionNote
+    from xinhe.records.planning import FollowUp
+    from xinhe.records.services import Services
+    from xinhe.ui.context import AppContext
+
+Failure = Callable[[BaseException], None]
+SaveWork = Callable[["Services", dict[str, Any], dict[str, Any], bool], object]
+
+
+def load_session(*, ctx: AppContext, parent: QWidget, note_id: int,
+                 on_done: Callable[[SessionNote], None]) -> None:
+    run(ctx, lambda s: s.notes.session(note_id), parent=parent, on_done=on_done)
+
+
+def load_assessment(*, ctx: AppContext, parent: QWidget, assessment_id: int,
+                    on_done: Callable[[Assessment], None]) -> None:
+    run(ctx, lambda s: s.notes.assessment(assessment_id), parent=parent, on_done=on_done)
+
+
+def load_followup(*, ctx: AppContext, parent: QWidget, followup_id: int,
+                  on_done: Callable[[FollowUp], None]) -> None:
+    run(ctx, lambda s: s.planning.followup(followup_id), parent=parent, on_done=on_done)
+
+
+def load_followups(*, ctx: AppContext, parent: QWidget, status: str | None,
+                   on_done: Callable[[list[FollowUp]], None]) -> None:
+    """The follow-ups this user sees (`status`: only those in it; None: all)."""
+    run(ctx, lambda s: s.planning.followups(status=status), parent=parent, on_done=on_done)
+
+
+def load_drafts(*, ctx: AppContext, parent: QWidget,
+                on_done: Callable[[list[Draft]], None]) -> None:
+    """This user's forms left unsaved when the session locked."""
+    run(ctx, lambda s: s.drafts.all(), parent=parent, on_done=on_done)
+
+
+def load_risk_level(*, ctx: AppContext, parent: QWidget, case_id: int,
+                    on_done: Callable[[object], None], on_failure: Failure) -> None:
+    """The case's risk level now (asked again before a note is signed)."""
+    run(ctx, lambda s: s.cases.header(case_id).risk_level, parent=parent, on_done=on_done,
+        on_failure=on_failure)
+
+
+def save_draft(*, ctx: AppContext, key: str, title: str, payload: dict[str, Any]) -> None:
+    """Keep an unsaved form encrypted in the vault; quietly, as it happens in the
+    background (the form itself is still open)."""
+    run(ctx, lambda s: s.drafts.save(key, title, payload), parent=None,
+        on_failure=lambda exc: None)
+
+
+def discard_draft(*, ctx: AppContext, key: str) -> None:
+    run(ctx, lambda s: s.drafts.discard(key), parent=None, on_failure=lambda exc: None)
+
+
+def save_record(*, ctx: AppContext, parent: QWidget, kind: str, save: SaveWork,
+                answers: dict[str, Any], meta: dict[str, Any], final: bool,
+                on_done: Callable[[object], None], on_failure: Failure) -> None:
+    """Save a record form (`save`: the form's own write; `final`: signed, not a draft)."""
+    run(ctx, lambda s: save(s, answers, meta, final), parent=parent, on_done=on_done,
+        on_failure=on_failure,
+        changed={Change.CASE, Change(kind), Change.REVIEW, Change.RISK})
