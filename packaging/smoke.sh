@@ -37,7 +37,9 @@ ok
 step "xinhe verify: a signed referral from the demo"
 echo xinhe-admin | "$XINHE" signing-identity export "$WORK/studio.pem" --vault "$VAULT" \
   --user admin >/dev/null
-packet="$(ls "$VAULT"/outbox/*-police.pdf | head -1)"
+# Any signed packet the demo delivered: which agencies it reached depends on the day it runs.
+packet="$(ls "$VAULT"/outbox/*.pdf 2>/dev/null | head -1 || true)"
+[ -n "$packet" ] || fail "the demo delivered no signed packet to its outbox"
 "$XINHE" --lang en verify "$packet" --trust "$WORK/studio.pem" >"$WORK/verify.txt" \
   || fail "$(tail -2 "$WORK/verify.txt")"
 grep -q "valid" "$WORK/verify.txt" || fail "no verdict"

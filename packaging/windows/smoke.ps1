@@ -26,7 +26,7 @@ try {
     Step "xinhe verify: a signed referral from the demo" {
         "xinhe-admin" | & $Xinhe signing-identity export (Join-Path $Work "studio.pem") `
             --vault $Vault --user admin | Out-Null
-        $packet = Get-ChildItem (Join-Path $Vault "outbox") -Filter "*-police.pdf" | Select-Object -First 1
+        $packet = Get-ChildItem (Join-Path $Vault "outbox") -Filter "*.pdf" | Select-Object -First 1
         (& $Xinhe --lang en verify $packet.FullName --trust (Join-Path $Work "studio.pem")) -match "valid"
     }
     Step "the demo vault opens: cases list as a counsellor" {
