@@ -10,6 +10,8 @@ import pytest
 from conftest import Studio
 from xinhe.errors import AccessDenied
 
+pytestmark = pytest.mark.both_backends
+
 
 def signed_note(studio: Studio, svc, case_id: int, text: str) -> None:  # noqa: ANN001
     draft = svc.notes.draft_session(case_id, started_at=studio.folder.clock(), duration_min=30,
@@ -65,6 +67,7 @@ def test_drafts_are_not_indexed_until_signed(studio: Studio) -> None:
     assert len(studio.wang.search("甲乙丙")) == 1
 
 
+@pytest.mark.local_only("the vault's files; the server's dump: test_server_sealing.py")
 def test_note_text_is_not_in_the_vault_files(studio: Studio, folder_path_marker: str) -> None:
     case = studio.new_case(studio.wang)
     signed_note(studio, studio.wang, case.id, f"记号{folder_path_marker}结束")

@@ -131,10 +131,6 @@ POLICIES: dict[str, tuple[str, str, str, str, str]] = {
     "drafts": ("true", "true", "true", "true", "user_id"),
     "search_doc": (f"({NOTES} OR ({R} = 'staff' AND kind = 'case'))", NOTES, NOTES, NOTES,
                    ""),
-    "search_token": ("doc_id IN (SELECT d.id FROM xinhe.search_doc d)",
-                     f"doc_id IN (SELECT d.id FROM xinhe.search_doc d WHERE {NOTES})",
-                     "false",
-                     f"doc_id IN (SELECT d.id FROM xinhe.search_doc d WHERE {NOTES})", ""),
     # Dispatches are received by staff or a supervisor and accepted by a supervisor
     # (xinhe/records/platform_inbox.py); reports follow the case header, as referrals do.
     "platform_dispatches": (f"({R} IN ('supervisor', 'staff'))",
@@ -181,11 +177,11 @@ def grants() -> list[str]:
            f"GRANT SELECT, INSERT, UPDATE, DELETE ON xinhe.search_meta TO {workers}",
            f"GRANT SELECT, INSERT, UPDATE, DELETE ON xinhe.cases, xinhe.clients,"
            f" xinhe.case_shares, xinhe.consents, xinhe.referrals, xinhe.attachments,"
-           f" xinhe.search_doc, xinhe.search_token TO {workers}",
+           f" xinhe.search_doc TO {workers}",
            f"GRANT SELECT, INSERT, UPDATE, DELETE ON {', '.join(f'xinhe.{t}' for t in NOTE_TABLES)}"
            f" TO {workers}",
            "GRANT SELECT ON xinhe.cases, xinhe.clients, xinhe.case_shares, xinhe.consents,"
-           " xinhe.referrals, xinhe.search_doc, xinhe.search_token,"
+           " xinhe.referrals, xinhe.search_doc,"
            " xinhe.client_confidential TO xinhe_staff",
            "GRANT SELECT, INSERT, UPDATE, DELETE ON xinhe.drafts TO xinhe_staff",
            f"GRANT SELECT ({STAFF_ATTACHMENT_COLUMNS}) ON xinhe.attachments TO xinhe_staff",

@@ -2,7 +2,7 @@
 
 Table and column names and types match the vault's (TEXT stays text, INTEGER is integer or
 bigint, BLOB is bytea), so the services' SQL runs on both homes. Left out: the FTS5 tables,
-replaced by `search_token` for keyed blind tokens. Added: `users.pg_role`, `key_slots`,
+replaced by `search_doc.tokens` for keyed blind tokens. Added: `users.pg_role`, `key_slots`,
 `recovery_slot`. The audit chain is append-only and written only by `audit_append` and by
 row triggers (its canonical form is Python's `canonical_json`, see `xinhe.records.audit`).
 """
@@ -186,14 +186,11 @@ CREATE TABLE xinhe.drafts (
     payload text NOT NULL, updated_at text NOT NULL, UNIQUE (user_id, draft_key));
 CREATE TABLE xinhe.search_doc (
     id {ID}, doc_key text NOT NULL UNIQUE, case_id bigint, kind text NOT NULL,
-    title text NOT NULL DEFAULT '', body text NOT NULL DEFAULT '', ts text NOT NULL);
+    title text NOT NULL DEFAULT '', body text NOT NULL DEFAULT '', ts text NOT NULL,
+    tokens bigint[] NOT NULL DEFAULT '{{}}');
 CREATE INDEX search_doc_case ON xinhe.search_doc (case_id);
 CREATE INDEX search_doc_scope ON xinhe.search_doc (id, kind, case_id);
-CREATE TABLE xinhe.search_token (
-    doc_id bigint NOT NULL REFERENCES xinhe.search_doc(id) ON DELETE CASCADE,
-    token bytea NOT NULL);
-CREATE INDEX search_token_lookup ON xinhe.search_token (token, doc_id);
-CREATE INDEX search_token_doc ON xinhe.search_token (doc_id);
+CREATE INDEX search_doc_tokens ON xinhe.search_doc USING gin (tokens);
 CREATE TABLE xinhe.search_meta (key text PRIMARY KEY, value text NOT NULL);
 CREATE TABLE xinhe.signing_identities (
     id {ID}, subject text NOT NULL, fingerprint text NOT NULL, not_before text NOT NULL,

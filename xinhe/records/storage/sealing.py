@@ -138,9 +138,11 @@ class Sealer:
             return value
         return hmac.new(self._blind, f"{kind}\x00{value}".encode(), hashlib.sha256).hexdigest()
 
-    def search_token(self, gram: str) -> bytes:
-        """The server's token for one folded 1-, 2- or 3-character gram."""
-        return hmac.new(self._search, gram.encode(), hashlib.sha256).digest()[:16]
+    def search_token(self, gram: str) -> int:
+        """The server's token for one folded 1-, 2- or 3-character gram: 64 bits of its
+        HMAC (a rare collision only adds a candidate the workstation then rules out)."""
+        digest = hmac.new(self._search, gram.encode(), hashlib.sha256).digest()
+        return int.from_bytes(digest[:8], "big", signed=True)
 
 
 def blind_key(db: Any, kind: str, value: str | None) -> str | None:
