@@ -141,7 +141,7 @@ class Sealer:
     def search_token(self, gram: str) -> int:
         """The server's token for one folded 1-, 2- or 3-character gram: 64 bits of its
         HMAC (a rare collision only adds a candidate the workstation then rules out)."""
-        digest = hmac.new(self._search, gram.encode(), hashlib.sha256).digest()
+        digest = hmac.digest(self._search, gram.encode(), "sha256")
         return int.from_bytes(digest[:8], "big", signed=True)
 
 
