@@ -36,6 +36,9 @@ def cmd_server_backup(ctx: Context) -> int:
 @command("server restore")
 def cmd_server_restore(ctx: Context) -> int:
     a = ctx.args
+    if not a.check and not a.setup_dsn:
+        raise InvalidInput("请用 --setup-dsn 给出技术人员的设置角色连接。",
+                           "Give the IT person's set-up role with --setup-dsn.")
     key = ctx.io.secret("恢复密钥", "Recovery key")
     if a.check:
         opened = open_server_backup(Path(a.file), key)
@@ -49,9 +52,6 @@ def cmd_server_restore(ctx: Context) -> int:
                      f"({snap.org_name}), made {opened.info.created_at}, "
                      f"{snap.counts.get('cases', 0)} cases.")))
         return 0
-    if not a.setup_dsn:
-        raise InvalidInput("请用 --setup-dsn 给出技术人员的设置角色连接。",
-                           "Give the IT person's set-up role with --setup-dsn.")
     result = restore_server_backup(a.setup_dsn, Path(a.file), key, dbname=a.dbname,
                                    replace=a.replace)
 
