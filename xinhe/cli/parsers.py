@@ -237,6 +237,23 @@ def register(parsers: Parsers) -> None:
                    "whose counsellor has no account (or none is named)")
 
 
+def server_backup(group: Parsers) -> None:
+    p = group.command("backup", "write a verified, encrypted backup of the studio database "
+                      "(read as the set-up role; only the recovery key opens it)")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--setup-dsn", required=True, metavar="DSN")
+    p.add_argument("--dbname", default="xinhe", help="the studio database (default xinhe)")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing FILE")
+    p = group.command("restore", "restore a studio server backup into its database, new or "
+                      "empty (stdin: the recovery key)")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--setup-dsn", metavar="DSN", help="the set-up role (not needed with "
+                   "--check)")
+    p.add_argument("--dbname", help="the database: the studio's own name, the default")
+    p.add_argument("--replace", action="store_true", help="replace a studio already there")
+    p.add_argument("--check", action="store_true", help="only check the backup completely")
+
+
 # (module under xinhe.cli whose handlers run the commands, its parsers); in --help order
 def server(parsers: Parsers) -> None:
     group = parsers.group("server", "the studio server (PostgreSQL)")
@@ -249,6 +266,7 @@ def server(parsers: Parsers) -> None:
     p.add_argument("--admin", required=True, help="admin login name")
     p.add_argument("--display-name", help="admin's full name")
     p.add_argument("--dbname", default="xinhe", help="the studio database (default xinhe)")
+    server_backup(group.owned_by("server_backup"))
     p = group.command("add-user", "add a user on the studio server: --server and --user "
                       "for a signed-in admin, --setup-dsn for the IT person's set-up role "
                       "(stdin: the admin's password, then the new user's)")

@@ -239,6 +239,9 @@ CREATE TABLE xinhe.appointments (
 CREATE INDEX appointments_counsellor ON xinhe.appointments (counsellor_id, status, start_at);
 CREATE INDEX appointments_case ON xinhe.appointments (case_id, start_at);
 CREATE INDEX appointments_when ON xinhe.appointments (status, start_at);
+-- The SCRAM verifier set for each login role, owner-only (no grant, no policy): a restore on
+-- a new server re-creates the roles with them, so users keep their passwords.
+CREATE TABLE xinhe.login_verifiers (pg_role text PRIMARY KEY, verifier text NOT NULL);
 """
 
 # The vault's "signed records are locked" triggers, same columns and messages.

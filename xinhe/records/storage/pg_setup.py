@@ -46,6 +46,20 @@ def _ensure_roles(conn: psycopg.Connection[Any]) -> None:
         sql.Identifier(pg_policies.OWNER)))
 
 
+def ensure_roles(conn: psycopg.Connection[Any]) -> None:
+    """The owner and group roles, made if missing; the set-up role a member of the owner."""
+    _ensure_roles(conn)
+
+
+def database_statements(dbname: str) -> list[sql.SQL | sql.Composed]:
+    """Who may connect to the studio database `dbname`, run as the owner inside it."""
+    return [sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(sql.Identifier(dbname)),
+            sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(
+                sql.Identifier(dbname),
+                sql.SQL(", ").join(sql.Identifier(g) for g in pg_policies.GROUPS.values())),
+            sql.SQL("REVOKE CREATE ON SCHEMA public FROM PUBLIC")]
+
+
 def schema_statements() -> list[str]:
     """Everything run as the owner inside the new database, in order."""
     return [f"CREATE SCHEMA {pg_schema.SCHEMA} AUTHORIZATION {pg_policies.OWNER}",
@@ -116,6 +130,8 @@ def add_user(conn: psycopg.Connection[Any], username: str, xinhe_role: str,
             "INSERT INTO xinhe.users (username, display_name, role, active, created_at,"
             " pg_role) VALUES (%s, %s, %s, 1, %s, %s) RETURNING id",
             (username, display_name or username, xinhe_role, iso(utcnow()), role)).fetchone()
+        conn.execute("INSERT INTO xinhe.login_verifiers (pg_role, verifier) VALUES (%s, %s)",
+                     (role, verifier))
     assert row is not None
     return int(row[0])
 
@@ -137,4 +153,5 @@ def remove_user(conn: psycopg.Connection[Any], username: str) -> None:
         conn.execute("UPDATE xinhe.users SET active = 0, removed_at = %s WHERE pg_role = %s",
                      (iso(utcnow()), role))
         conn.execute("DELETE FROM xinhe.key_slots WHERE username = %s", (username,))
+        conn.execute("DELETE FROM xinhe.login_verifiers WHERE pg_role = %s", (role,))
         conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
