@@ -194,3 +194,9 @@ def recall_referrals(services: Services, values: FormValues, *, referral_ids: li
     return [recall_referral(services, referral_id, str(values["reason"]),
                             consent_id=consent_id)
             for referral_id in referral_ids if values[f"r{referral_id}"]]
+
+
+def print_copy(services: Services, *, referral_id: int) -> bytes:
+    """The signed referral (the recall notice, once recalled), fetched to be printed
+    (audited as a print)."""
+    return services.referrals.print_copy(referral_id)
