@@ -11,6 +11,15 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
+from conftest import ADMIN_PASSWORD
+from xinhe.errors import InvalidInput, WrongPassword
+from xinhe.records import templates as tpl
+from xinhe.records.services import Services
+from xinhe.records.vault import Vault
+from xinhe.ui.operations import accounts
+
 UI = Path(__file__).resolve().parent.parent / "xinhe" / "ui"
 
 # Where the work is handed over (xinhe/ui/operations and the worker are the handing itself).
@@ -138,3 +147,24 @@ def test_the_ui_hands_the_database_thread_only_named_operations() -> None:
             if (name, why) not in KNOWN:
                 offenders.append(f"xinhe/ui/{name}:{line}: {why}")
     assert offenders == []
+
+
+def test_the_account_forms_operations_refuse_a_password_typed_differently(vault: Vault) -> None:
+    """The admin's and the user's password forms run as named operations on a real vault:
+    two different passwords are refused in Chinese and nothing is created or changed."""
+    services = Services(vault, tpl.TemplateRegistry.default())
+    form = {"login": "li", "name": "李老师", "role": "counsellor", "password": "Pass-word-7",
+            "again": "Pass-word-8"}
+    with pytest.raises(InvalidInput) as refused:
+        accounts.add_user(services, form)
+    assert refused.value.zh == "两次输入的密码不一致。"
+    assert "li" not in [u.username for u in services.accounts.users()]
+    added = accounts.add_user(services, {**form, "again": "Pass-word-7"})
+    assert (added.username, added.display_name) == ("li", "李老师")
+
+    with pytest.raises(InvalidInput):
+        accounts.change_password(services, {"old": ADMIN_PASSWORD, "new": "New-pass-9",
+                                            "again": "New-pass-0"})
+    accounts.confirm_password(services, {"password": ADMIN_PASSWORD})  # still the old one
+    with pytest.raises(WrongPassword):
+        accounts.confirm_password(services, {"password": "New-pass-9"})
