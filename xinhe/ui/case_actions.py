@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -25,6 +26,8 @@ from xinhe.ui.dialogs.records import (
 from xinhe.ui.dialogs.simple import SimpleForm, choose_user, confirm
 from xinhe.ui.operations import cases as case_ops
 from xinhe.ui.operations import notes as notes_ops
+from xinhe.ui.operations import planning as planning_ops
+from xinhe.ui.operations import review as review_ops
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -241,9 +244,8 @@ def addendum(view: CaseView, entry: TimelineEntry) -> None:
         view,
     )
     form.add_text("text", translate("CaseActions", "Addendum"))
-    form.run(
-        lambda s, v: s.notes.add_addendum(entry.kind, entry.record_id, v["text"]), {Change.ADDENDUM}
-    )
+    form.run(partial(notes_ops.add_addendum, kind=entry.kind, record_id=entry.record_id),
+             {Change.ADDENDUM})
 
 
 def attach(view: CaseView) -> None:
@@ -260,16 +262,8 @@ def attach_file(view: CaseView, path: str) -> None:
     )
     form.add_line("description", translate("CaseActions", "Description"))
     data = Path(path).read_bytes()
-    form.run(
-        lambda s, v: s.attachments.add(
-            view.case_id,
-            kind=v["kind"],
-            filename=Path(path).name,
-            data=data,
-            description=v["description"],
-        ),
-        {Change.ATTACHMENT},
-    )
+    form.run(partial(case_ops.add_attachment, case_id=view.case_id, filename=Path(path).name,
+                     data=data), {Change.ATTACHMENT})
 
 
 def view_attachment(view: CaseView, attachment_id: int) -> None:
@@ -327,10 +321,7 @@ def schedule_followup(view: CaseView) -> None:
         translate("CaseActions", "Planned method"),
         [(k, vocab.label(vocab.FOLLOWUP_METHODS, k)) for k in vocab.FOLLOWUP_METHODS],
     )
-    form.run(
-        lambda s, v: s.planning.schedule_followup(view.case_id, v["due"], "routine", v["method"]),
-        {Change.FOLLOWUP},
-    )
+    form.run(partial(planning_ops.schedule_followup, case_id=view.case_id), {Change.FOLLOWUP})
 
 
 def change_risk(view: CaseView) -> None:
@@ -355,19 +346,14 @@ def change_risk(view: CaseView) -> None:
         ],
     )
     form.add_text("reason", translate("CaseActions", "Reason"))
-    form.run(
-        lambda s, v: s.cases.override_risk(view.case_id, v["level"], v["reason"]),
-        {Change.CASE, Change.RISK, Change.REVIEW},
-    )
+    form.run(partial(case_ops.override_risk, case_id=view.case_id),
+             {Change.CASE, Change.RISK, Change.REVIEW})
 
 
 def request_review(view: CaseView) -> None:
     form = SimpleForm(view.ctx, translate("CaseActions", "Ask a supervisor"), parent=view)
     form.add_text("text", translate("CaseActions", "What should the supervisor look at?"))
-    form.run(
-        lambda s, v: s.reviews.request(view.case_id, "consult", "case", view.case_id, v["text"]),
-        {Change.REVIEW},
-    )
+    form.run(partial(review_ops.request_review, case_id=view.case_id), {Change.REVIEW})
 
 
 def po_applied(view: CaseView) -> None:
@@ -384,12 +370,8 @@ def po_applied(view: CaseView) -> None:
         translate("CaseActions", "Court"),
         "宝安区人民法院" if _zh() else "Bao'an District Court",
     )
-    form.run(
-        lambda s, v: s.planning.protection_order_applied(
-            view.case_id, v["at"], v["urgent"], v["court"]
-        ),
-        {Change.CLOCK},
-    )
+    form.run(partial(planning_ops.protection_order_applied, case_id=view.case_id),
+             {Change.CLOCK})
 
 
 def po_decided(view: CaseView) -> None:
@@ -402,12 +384,8 @@ def po_decided(view: CaseView) -> None:
     form.add_datetime("at", translate("CaseActions", "Decided at"))
     form.add_check("granted", translate("CaseActions", "Granted"), True)
     form.add_date("expires", translate("CaseActions", "Expires on"), days_ahead=180)
-    form.run(
-        lambda s, v: s.planning.protection_order_decided(
-            view.case_id, v["at"], v["granted"], v["expires"] if v["granted"] else None
-        ),
-        {Change.CLOCK},
-    )
+    form.run(partial(planning_ops.protection_order_decided, case_id=view.case_id),
+             {Change.CLOCK})
 
 
 def warning_letter(view: CaseView) -> None:
@@ -418,10 +396,8 @@ def warning_letter(view: CaseView) -> None:
         view,
     )
     form.add_datetime("at", translate("CaseActions", "Issued at"))
-    form.run(
-        lambda s, v: s.planning.warning_letter_issued(view.case_id, v["at"]),
-        {Change.CLOCK, Change.FOLLOWUP},
-    )
+    form.run(partial(planning_ops.warning_letter_issued, case_id=view.case_id),
+             {Change.CLOCK, Change.FOLLOWUP})
 
 
 def minor_at_risk(view: CaseView) -> None:
@@ -433,12 +409,7 @@ def minor_reported(view: CaseView) -> None:
     form.add_datetime("at", translate("CaseActions", "Reported at"))
     form.add_line("reporter", translate("CaseActions", "Reported by"), view.ctx.actor.display_name)
     form.add_line("reference", translate("CaseActions", "Police reference"))
-    form.run(
-        lambda s, v: s.planning.minor_reported(
-            view.case_id, v["at"], v["reporter"], v["reference"]
-        ),
-        {Change.CLOCK},
-    )
+    form.run(partial(planning_ops.minor_reported, case_id=view.case_id), {Change.CLOCK})
 
 
 def set_status(view: CaseView) -> None:
@@ -449,14 +420,14 @@ def set_status(view: CaseView) -> None:
         [(k, vocab.label(vocab.STATUSES, k)) for k in ("intake", "active", "followup")],
         view.data.header.status if view.data else None,
     )
-    form.run(lambda s, v: s.cases.set_status(view.case_id, v["status"]), {Change.CASE})
+    form.run(partial(case_ops.set_status, case_id=view.case_id), {Change.CASE})
 
 
 def reassign_case(ctx: AppContext, parent: QWidget, case_id: int) -> None:
     """A supervisor gives the case to another counsellor (from the case or the queue)."""
     choose_user(ctx, parent, translate("CaseActions", "Reassign the case"),
                 translate("CaseActions", "Counsellor"), COUNSELLING_ROLES,
-                lambda s, user: s.cases.reassign(case_id, user), {Change.CASE})
+                partial(case_ops.reassign, case_id=case_id), {Change.CASE})
 
 
 def reassign(view: CaseView) -> None:
@@ -466,7 +437,7 @@ def reassign(view: CaseView) -> None:
 def responsible_supervisor(view: CaseView) -> None:
     choose_user(view.ctx, view, translate("CaseActions", "Responsible supervisor"),
                 translate("CaseActions", "Supervisor"), ("supervisor",),
-                lambda s, user: s.cases.set_supervisor(view.case_id, user), {Change.CASE},
+                partial(case_ops.set_supervisor, case_id=view.case_id), {Change.CASE},
                 intro=translate("CaseActions",
                                 "The supervisor who follows this case; shown in its header."),
                 none_label=translate("CaseActions", "(none)"),
@@ -476,7 +447,7 @@ def responsible_supervisor(view: CaseView) -> None:
 def share(view: CaseView) -> None:
     choose_user(view.ctx, view, translate("CaseActions", "Share the case"),
                 translate("CaseActions", "Counsellor"), COUNSELLING_ROLES,
-                lambda s, user: s.cases.share(view.case_id, user), {Change.CASE})
+                partial(case_ops.share, case_id=view.case_id), {Change.CASE})
 
 
 def close_case(view: CaseView) -> None:
@@ -495,10 +466,8 @@ def close_case(view: CaseView) -> None:
         [(k, vocab.label(vocab.CLOSURE_REASONS, k)) for k in vocab.CLOSURE_REASONS],
     )
     form.add_text("note", translate("CaseActions", "Note"))
-    form.run(
-        lambda s, v: s.cases.close(view.case_id, v["reason"], v["note"]),
-        {Change.CASE, Change.REVIEW, Change.FOLLOWUP},
-    )
+    form.run(partial(case_ops.close_case, case_id=view.case_id),
+             {Change.CASE, Change.REVIEW, Change.FOLLOWUP})
 
 
 def request_closure(view: CaseView) -> None:
@@ -509,7 +478,7 @@ def request_closure(view: CaseView) -> None:
         view,
     )
     form.add_text("text", translate("CaseActions", "Why can the case be closed?"))
-    form.run(lambda s, v: s.cases.request_closure(view.case_id, v["text"]), {Change.REVIEW})
+    form.run(partial(case_ops.request_closure, case_id=view.case_id), {Change.REVIEW})
 
 
 def _zh() -> bool:

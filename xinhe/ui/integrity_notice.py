@@ -12,9 +12,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QMainWindow, QWidget
 
 from xinhe.errors import VaultDamaged
-from xinhe.records.integrity import IntegrityReport, daily_check
+from xinhe.records.integrity import IntegrityReport
 from xinhe.ui.context import AppContext
-from xinhe.ui.operations import run
+from xinhe.ui.operations import maintenance
 from xinhe.ui.widgets import error_text, label
 
 
@@ -39,8 +39,8 @@ class IntegrityNotice(QFrame):
         QTimer.singleShot(self.DELAY_MS, self, self.start)
 
     def start(self) -> None:
-        run(self.ctx, lambda s: daily_check(s.vault), parent=self, on_done=self._show,
-            on_failure=self._failed)
+        maintenance.daily_check(ctx=self.ctx, parent=self, on_done=self._show,
+                                on_failure=self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         # Damage that stops the check part-way is a finding; anything else is only logged.

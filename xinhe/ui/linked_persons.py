@@ -7,7 +7,7 @@ minor mandatory report."""
 from __future__ import annotations
 
 import html
-from typing import Any
+from functools import partial
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 )
 
 from xinhe.records.persons import MINOR_TEMPLATE, RELATIONS, LinkedPerson, SamePerson
-from xinhe.records.services import Services
 from xinhe.ui.changes import Change, Changes
 from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs.simple import SimpleForm, confirm
@@ -139,13 +138,8 @@ class LinkedPersonsDialog(QDialog):
         form.add_check("in_household", self.tr("Lives in the client's household"),
                        person.in_household if person else False)
         form.add_text("notes", self.tr("Notes"), person.notes or "" if person else "")
-        case_id = self.case_id
-
-        def work(services: Services, values: dict[str, Any]) -> object:
-            if person is None:
-                return services.persons.add(case_id, **values)
-            return services.persons.update(person.id, person.version, **values)
-        form.run(work, {Change.PERSON})
+        form.run(partial(case_ops.save_person, case_id=self.case_id, person=person),
+                 {Change.PERSON})
 
     def remove(self) -> None:
         person = self.selected()

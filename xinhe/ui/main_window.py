@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 
 from xinhe.errors import XinheError
 from xinhe.records.drafts import Draft
-from xinhe.records.services import Services
 from xinhe.ui.backup_reminder import BackupReminder
 from xinhe.ui.context import AppContext
 from xinhe.ui.integrity_notice import IntegrityNotice
@@ -213,6 +212,7 @@ class MainWindow(QMainWindow):
 
     def change_password(self) -> None:
         from xinhe.ui.dialogs.simple import SimpleForm
+        from xinhe.ui.operations import accounts as account_ops
         from xinhe.ui.widgets import password_field
 
         form = SimpleForm(self.ctx, self.tr("Change my password"), parent=self)
@@ -220,15 +220,8 @@ class MainWindow(QMainWindow):
         form.add("old", self.tr("Current password"), old, old.text)
         form.add("new", self.tr("New password"), new, new.text)
         form.add("again", self.tr("New password again"), again, again.text)
-
-        def work(services: Services, v: dict[str, str]) -> None:
-            if v["new"] != v["again"]:
-                from xinhe.errors import InvalidInput
-
-                raise InvalidInput("两次输入的新密码不一致。", "The two new passwords differ.")
-            services.accounts.change_password(v["old"], v["new"])
-        form.run(work, set(), on_done=lambda _r: self.status.showMessage(
-            self.tr("Password changed."), 5000))
+        form.run(account_ops.change_password, set(),
+                 on_done=lambda _r: self.status.showMessage(self.tr("Password changed."), 5000))
 
     def _sections(self) -> list[Section]:
         """Every section; each screen module is imported when first shown.

@@ -9,6 +9,7 @@ Nothing is written to disk except by the printer the person chose.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -28,12 +29,15 @@ def print_signed(*, ctx: AppContext, parent: QWidget, fetch: Callable[[Services]
                  on_done: Callable[[], None] | None = None) -> None:
     """Ask where to print (Qt's print dialog), then fetch the signed file (audited) and
     print its paper copy. With `printer` given (a PDF printer in the tests) no dialog."""
-    def make(services: Services) -> str:
-        from xinhe.export.printable import printable_html
+    print_document(ctx=ctx, parent=parent, make=partial(_paper_copy, fetch), title=title,
+                   printer=printer, on_done=on_done)
 
-        return printable_html(fetch(services))
-    print_document(ctx=ctx, parent=parent, make=make, title=title, printer=printer,
-                   on_done=on_done)
+
+def _paper_copy(fetch: Callable[[Services], bytes], services: Services) -> str:
+    # On the database thread: the signed file is fetched (audited) and its JSON laid out.
+    from xinhe.export.printable import printable_html
+
+    return printable_html(fetch(services))
 
 
 def print_document(*, ctx: AppContext, parent: QWidget, make: Callable[[Services], str],

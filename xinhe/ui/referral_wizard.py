@@ -10,39 +10,17 @@ preview lives in memory only and is dropped when the wizard closes or the app lo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget, QWizard
 
-from xinhe.records.cases import CaseHeader
 from xinhe.records.consent import Consent
-from xinhe.records.referral_policy import outbox_folder
 from xinhe.records.referrals import Referral
-from xinhe.records.services import Services
-from xinhe.ui import operations
 from xinhe.ui.context import AppContext
 from xinhe.ui.locking import lock_button
+from xinhe.ui.operations import referral_wizard as wizard_ops
+from xinhe.ui.operations.referral_wizard import WizardStart
 from xinhe.ui.referral_wizard_pages import AgencyPage, ConsentPage, FieldsPage, SummaryPage
 from xinhe.ui.referral_wizard_signing import PreviewPage, ProgressPage, SignPage
-
-
-@dataclass(frozen=True)
-class WizardStart:
-    """What the wizard needs to know before its first page (read on the database thread)."""
-
-    case: CaseHeader
-    referral: Referral | None
-    outbox: str | None
-    signer: str
-
-
-def _start(services: Services, case_id: int, referral_id: int | None) -> WizardStart:
-    case = services.cases.header(case_id)
-    referral = services.referrals.get(referral_id) if referral_id is not None else None
-    folder = outbox_folder(services.vault)
-    return WizardStart(case, referral, str(folder) if folder else None,
-                       services.vault.actor.display_name)
 
 
 class ReferralWizard(QWizard):
@@ -115,5 +93,5 @@ def open_referral_wizard(ctx: AppContext, case_id: int, parent: QWidget,
         wizard = ReferralWizard(ctx, start, parent)
         wizard.setObjectName("referralWizard")
         wizard.open()
-    operations.run(ctx, lambda s: _start(s, case_id, referral_id), parent=parent,
-                   on_done=show)
+    wizard_ops.load_start(ctx=ctx, parent=parent, case_id=case_id, referral_id=referral_id,
+                          on_done=show)

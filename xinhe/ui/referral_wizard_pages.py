@@ -26,14 +26,11 @@ from PySide6.QtWidgets import (
 
 from xinhe.records import vocab
 from xinhe.records.consent import Consent
-from xinhe.records.packet_disclosure import disclosed_fields, tick_confidential
-from xinhe.records.referral_packets import OverviewRow, policy_overview
+from xinhe.records.referral_packets import OverviewRow
 from xinhe.records.referral_policy import CHOICES, SECTIONS
 from xinhe.records.referrals import Referral
-from xinhe.records.services import Services
-from xinhe.ui import operations
-from xinhe.ui.changes import Change
 from xinhe.ui.dialogs.consent_dialog import open_consent_dialog
+from xinhe.ui.operations import referral_wizard as wizard_ops
 from xinhe.ui.widgets import ErrorLine, label
 
 if TYPE_CHECKING:
@@ -120,21 +117,6 @@ class AgencyPage(QWizardPage):
         return True
 
 
-def _newest_draft(services: Services, case_id: int, agency: str,
-                  purpose: str) -> Referral | None:
-    drafts = [r for r in services.referrals.find(case_id=case_id, status="draft")
-              if (r.agency, r.purpose) == (agency, purpose)]
-    return drafts[0] if drafts else None
-
-
-def _consent_state(services: Services, case_id: int, agency: str, purpose: str,
-                   find_draft: bool) -> tuple[Consent | None, Referral | None]:
-    consents = [c for c in services.consents.for_case(case_id)
-                if c.active and (c.purpose, c.recipient) == (purpose, agency)]
-    draft = _newest_draft(services, case_id, agency, purpose) if find_draft else None
-    return (consents[-1] if consents else None), draft
-
-
 class ConsentPage(QWizardPage):
     def __init__(self, wizard: ReferralWizard) -> None:
         super().__init__()
@@ -168,9 +150,9 @@ class ConsentPage(QWizardPage):
         self.staff_note.hide()
         self.completeChanged.emit()
         wiz = self.wiz
-        args = (wiz.case.id, wiz.agency, wiz.purpose, wiz.referral is None)
-        operations.run(wiz.ctx, lambda s: _consent_state(s, *args), parent=self,
-                       on_done=self._shown)
+        wizard_ops.load_consent_state(ctx=wiz.ctx, parent=self, case_id=wiz.case.id,
+                                      agency=wiz.agency, purpose=wiz.purpose,
+                                      find_draft=wiz.referral is None, on_done=self._shown)
 
     def _shown(self, state: tuple[Consent | None, Referral | None]) -> None:
         consent, draft = state
@@ -237,19 +219,14 @@ class FieldsPage(AsyncPage):
         self.error.hide()
         self.set_busy(True)
         wiz = self.wiz
-        case_id, agency, chosen = wiz.case.id, wiz.agency, self.ticked
-        referral_id = wiz.referral.id if wiz.referral else None
-
-        def work(services: Services) -> tuple[frozenset[str], list[OverviewRow]]:
-            ticked = chosen if chosen is not None else (
-                disclosed_fields(services.vault, referral_id) if referral_id else frozenset())
-            return ticked, policy_overview(services.vault, services.templates, case_id,
-                                           agency=agency, ticked=ticked)
 
         def shown(result: tuple[frozenset[str], list[OverviewRow]]) -> None:
             self.ticked = result[0]
             self._fill(result[1])
-        operations.run(wiz.ctx, work, parent=self, on_done=shown, on_failure=self.failed)
+        wizard_ops.load_fields(ctx=wiz.ctx, parent=self, case_id=wiz.case.id, agency=wiz.agency,
+                               chosen=self.ticked,
+                               referral_id=wiz.referral.id if wiz.referral else None,
+                               on_done=shown, on_failure=self.failed)
 
     def _ticked(self, cell: QTableWidgetItem) -> None:
         key = self.tick_rows.get(cell.row())
@@ -375,27 +352,14 @@ class SummaryPage(AsyncPage):
             return True
         summary, urgency = self.summary.toPlainText(), self.urgency.currentData()
         ticked = wiz.fields_page.ticked or frozenset()
-        case_id, agency, purpose = wiz.case.id, wiz.agency, wiz.purpose
-
-        def work(services: Services) -> Referral:
-            if referral is None:
-                made = services.referrals.create(case_id, agency=agency, purpose=purpose,
-                                                 urgency=urgency, summary=summary)
-            elif (referral.summary, referral.urgency) == (summary.strip(), urgency):
-                made = referral
-            else:
-                made = services.referrals.update_draft(referral.id, referral.version,
-                                                       summary=summary, urgency=urgency)
-            # The ticks of the fields page are the counsellor's act for this one packet.
-            if ticked != disclosed_fields(services.vault, made.id):
-                tick_confidential(services.vault, made.id, ticked)
-            return made
 
         def saved(result: Referral) -> None:
             wiz.set_referral(result)
             self.go_on()
         self.error.hide()
         self.set_busy(True)
-        operations.run(wiz.ctx, work, parent=self, on_done=saved, on_failure=self.failed,
-                       changed={Change.REFERRAL})
+        wizard_ops.save_draft(ctx=wiz.ctx, parent=self, referral=referral, case_id=wiz.case.id,
+                              agency=wiz.agency, purpose=wiz.purpose, urgency=urgency,
+                              summary=summary, ticked=ticked, on_done=saved,
+                              on_failure=self.failed)
         return False

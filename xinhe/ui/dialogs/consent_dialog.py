@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time
+from functools import partial
 
 from PySide6.QtCore import QCoreApplication, QDate, Signal
 from PySide6.QtWidgets import (
@@ -25,7 +26,6 @@ from PySide6.QtWidgets import (
 from xinhe.records import vocab
 from xinhe.records.consent import Consent
 from xinhe.records.referrals import Referral
-from xinhe.records.services import Services
 from xinhe.ui.changes import Change
 from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs.simple import SimpleForm
@@ -180,13 +180,6 @@ def offer_recall(ctx: AppContext, parent: QWidget, referrals: list[Referral], *,
                                                       "consent") if consent_id else "")
     reason.setObjectName("recallReason")
     form.ok_button.setText(QCoreApplication.translate("Recall", "Recall"))
-    ids = [r.id for r in referrals]
-
-    def work(services: Services, values: dict[str, object]) -> list[object]:
-        from xinhe.export.recall import recall_referral
-
-        return [recall_referral(services, referral_id, str(values["reason"]),
-                                consent_id=consent_id)
-                for referral_id in ids if values[f"r{referral_id}"]]
-    form.run(work, {Change.REFERRAL}, on_done=on_done)
+    form.run(partial(referral_ops.recall_referrals, referral_ids=[r.id for r in referrals],
+                     consent_id=consent_id), {Change.REFERRAL}, on_done=on_done)
     return form

@@ -4,6 +4,7 @@ and keeps it. Then it can be printed or saved as a PDF (each audited)."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,6 @@ from PySide6.QtWidgets import (
 
 from xinhe.i18n import language
 from xinhe.records.court_extract import ExtractItem
-from xinhe.records.court_extract_store import extract_copy
 from xinhe.ui.locking import lock_button
 from xinhe.ui.operations import court as court_ops
 from xinhe.ui.widgets import ErrorLine, label
@@ -126,7 +126,7 @@ class CourtExtractDialog(QDialog):
         if number is None:
             return
         print_signed(ctx=self.ctx, parent=self, printer=printer, title=number,
-                     fetch=lambda s: extract_copy(s.vault, number)[1],
+                     fetch=partial(court_ops.print_copy, extract_no=number),
                      on_done=lambda: self.outcome.setText(
                          self.tr("%1 sent to the printer.").replace("%1", number)))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QDate, QDateTime, Qt
 from PySide6.QtWidgets import (
@@ -28,12 +28,20 @@ from xinhe.ui.changes import Change
 from xinhe.ui.context import AppContext
 from xinhe.ui.forms.fields import qt_date, qt_datetime_utc
 from xinhe.ui.locking import lock_button
+from xinhe.ui.operations import FormValues
+from xinhe.ui.operations import accounts as account_ops
 from xinhe.ui.widgets import ErrorLine, label, password_field
+
+if TYPE_CHECKING:
+    from xinhe.records.accounts import User
+    from xinhe.records.services import Services
+
+FormWork = Callable[["Services", FormValues], object]
 
 
 class SimpleForm(QDialog):
-    """Build with add_*(); `run(work)` calls work(values) on the database thread and
-    closes on success, or shows the reason and keeps the input."""
+    """Build with add_*(); `run(work)` calls the named operation work(services, values) on
+    the database thread and closes on success, or shows the reason and keeps the input."""
 
     def __init__(self, ctx: AppContext, title: str, intro: str = "",
                  parent: QWidget | None = None) -> None:
@@ -110,10 +118,10 @@ class SimpleForm(QDialog):
         self.add(key, text, edit, value)
         return edit
 
-    def values(self) -> dict[str, Any]:
+    def values(self) -> FormValues:
         return {key: get() for key, get in self.getters.items()}
 
-    def run(self, work: Callable[[Any, dict[str, Any]], object], changed: Iterable[Change],
+    def run(self, work: FormWork, changed: Iterable[Change],
             on_done: Callable[[object], None] | None = None) -> None:
         """On OK: `work(services, values)` on the database thread."""
         def submit() -> None:
@@ -130,28 +138,28 @@ class SimpleForm(QDialog):
             def failed(exc: BaseException) -> None:
                 self.buttons.setEnabled(True)
                 self.error.say(exc)
-            operations.run(self.ctx, lambda s: work(s, values), parent=self, on_done=done,
-                           on_failure=failed, changed=changed)
+            operations.run_form(self.ctx, work, values, parent=self, on_done=done,
+                                on_failure=failed, changed=changed)
         self.buttons.accepted.connect(submit)
         self.open()
 
 
 def choose_user(ctx: AppContext, parent: QWidget, title: str, field: str,
-                roles: tuple[str, ...], work: Callable[[Any, int | None], object],
-                changed: Iterable[Change], *, intro: str = "", none_label: str | None = None,
+                roles: tuple[str, ...], work: FormWork, changed: Iterable[Change], *,
+                intro: str = "", none_label: str | None = None,
                 current: int | None = None) -> None:
     """Pick one active user with one of `roles` (or `none_label`, meaning None), then
-    `work(services, user_id)` on the database thread."""
-    def chosen(users: list[Any]) -> None:
+    `work(services, values)` on the database thread, the user's id in `values["user"]`."""
+    def chosen(users: list[User]) -> None:
         form = SimpleForm(ctx, title, intro, parent)
         items: list[tuple[int | None, str]] = [
             (u.id, u.display_name) for u in users if u.role in roles and u.active]
         if none_label is not None:
             items.append((None, none_label))
         form.add_choice("user", field, items, current)
-        form.run(lambda s, v: work(s, v["user"]), changed)
+        form.run(work, changed)
 
-    operations.run(ctx, lambda s: s.accounts.users(), parent=parent, on_done=chosen)
+    account_ops.load_users(ctx=ctx, parent=parent, on_done=chosen)
 
 
 def confirm(parent: QWidget | None, title: str, question: str,
@@ -178,7 +186,6 @@ def reauthenticate(ctx: AppContext, reason: str, then: Callable[[], None],
     field = password_field()
     dialog.add("password", QCoreApplication.translate("Reauth", "Your password"), field,
                field.text)
-    dialog.run(lambda s, v: s.accounts.verify_password(v["password"]), set(),
-               on_done=lambda _r: then())
+    dialog.run(account_ops.confirm_password, set(), on_done=lambda _r: then())
     field.setFocus()
     return dialog

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the unlock window imports this package before any vault is 
     from xinhe.ui.context import AppContext
 
 T = TypeVar("T")
+FormValues = dict[str, Any]  # a form's inputs by key (SimpleForm.values)
 
 
 def show_failure(parent: QWidget | None, exc: BaseException) -> QMessageBox:
@@ -67,3 +68,11 @@ def run(ctx: AppContext, work: Callable[[Services], T], *, parent: QWidget | Non
 
     services = ctx.services
     ctx.worker.submit(lambda: work(services), done, failed)
+
+
+def run_form(ctx: AppContext, work: Callable[[Services, FormValues], T], values: FormValues,
+             *, parent: QWidget | None, on_done: Callable[[T], None],
+             on_failure: Callable[[BaseException], None], changed: Iterable[Change]) -> None:
+    """Run a form's operation, `work(services, values)`, on the database thread."""
+    run(ctx, lambda s: work(s, values), parent=parent, on_done=on_done, on_failure=on_failure,
+        changed=changed)

@@ -1,6 +1,8 @@
 """What the case view reads and does outside its record forms: the case itself, one
 entry's detail, a confidential field, attachments, consent withdrawal, the people around
-the client, the score chart, and the minor-at-risk clock."""
+the client, the score chart, and the minor-at-risk clock; and the case's small forms
+(status, risk level, who carries it, closing it), which take the services and the form's
+values (SimpleForm.run)."""
 
 from __future__ import annotations
 
@@ -13,10 +15,11 @@ from PySide6.QtWidgets import QWidget
 from xinhe.ui.case_data import CaseData, detail_html
 from xinhe.ui.case_data import load_case as read_case
 from xinhe.ui.changes import Change
-from xinhe.ui.operations import run
+from xinhe.ui.operations import FormValues, run
 
 if TYPE_CHECKING:
     from xinhe.records.attachments import Attachment
+    from xinhe.records.cases import CaseHeader
     from xinhe.records.persons import LinkedPerson, SamePerson
     from xinhe.records.referrals import Referral
     from xinhe.records.score_history import ScoreSeries
@@ -102,3 +105,55 @@ def load_scores(*, ctx: AppContext, parent: QWidget, case_id: int, language: str
 
     run(ctx, lambda s: score_history(s.vault, s.templates, case_id, language), parent=parent,
         on_done=on_done)
+
+
+def add_attachment(services: Services, values: FormValues, *, case_id: int, filename: str,
+                   data: bytes) -> Attachment:
+    """Attach a file's bytes (read when it was chosen) as `kind`, with a `description`."""
+    return services.attachments.add(case_id, kind=values["kind"], filename=filename,
+                                    data=data, description=values["description"])
+
+
+def save_person(services: Services, values: FormValues, *, case_id: int,
+                person: LinkedPerson | None) -> LinkedPerson:
+    """Link a new person to the case (`person` None) or change one; `values` are the
+    person's fields."""
+    if person is None:
+        return services.persons.add(case_id, **values)
+    return services.persons.update(person.id, person.version, **values)
+
+
+def set_status(services: Services, values: FormValues, *, case_id: int) -> CaseHeader:
+    """Move the case to `status` (intake, active, follow-up)."""
+    return services.cases.set_status(case_id, values["status"])
+
+
+def override_risk(services: Services, values: FormValues, *, case_id: int) -> CaseHeader:
+    """Set the risk `level` by professional judgement (None: back to the assessed level),
+    with the `reason`."""
+    return services.cases.override_risk(case_id, values["level"], values["reason"])
+
+
+def reassign(services: Services, values: FormValues, *, case_id: int) -> CaseHeader:
+    """Supervisor: give the case to the counsellor `user`."""
+    return services.cases.reassign(case_id, values["user"])
+
+
+def set_supervisor(services: Services, values: FormValues, *, case_id: int) -> CaseHeader:
+    """Supervisor: the case's responsible supervisor `user` (None: nobody)."""
+    return services.cases.set_supervisor(case_id, values["user"])
+
+
+def share(services: Services, values: FormValues, *, case_id: int) -> CaseHeader:
+    """Let the counsellor `user` work on the case too."""
+    return services.cases.share(case_id, values["user"])
+
+
+def close_case(services: Services, values: FormValues, *, case_id: int) -> CaseHeader:
+    """Supervisor: close the case for `reason`, with a `note`."""
+    return services.cases.close(case_id, values["reason"], values["note"])
+
+
+def request_closure(services: Services, values: FormValues, *, case_id: int) -> None:
+    """Counsellor: ask a supervisor to close the case, saying why (`text`)."""
+    services.cases.request_closure(case_id, values["text"])

@@ -51,3 +51,10 @@ def save_copy(*, ctx: AppContext, parent: QWidget, extract_no: str, path: Path,
               on_done: Callable[[object], None]) -> None:
     """Save a copy of the signed extract as a PDF (audited)."""
     run(ctx, lambda s: _save(s, extract_no, path), parent=parent, on_done=on_done)
+
+
+def print_copy(services: Services, *, extract_no: str) -> bytes:
+    """The signed extract, fetched to be printed (audited as a print)."""
+    from xinhe.records.court_extract_store import extract_copy
+
+    return extract_copy(services.vault, extract_no)[1]

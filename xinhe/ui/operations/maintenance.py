@@ -1,4 +1,5 @@
-"""Backup, restore and retention actions, each run on the database thread."""
+"""Backup, restore and retention actions, and the daily damage check, each run on the
+database thread."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from xinhe.ui.operations import run
 from xinhe.ui.worker import DbWorker
 
 if TYPE_CHECKING:  # the controller imports this module before any vault is open
+    from xinhe.records.integrity import IntegrityReport
     from xinhe.records.services import Services
     from xinhe.ui.context import AppContext
 
@@ -83,3 +85,15 @@ def purge(*, ctx: AppContext, parent: QWidget | None, case_nos: list[str], passw
     run(ctx, lambda s: retention.purge(s.vault, case_nos, password), parent=parent,
         on_done=on_done, on_failure=on_failure, changed={Change.CASE, Change.CLIENT,
                                                          Change.RETENTION})
+
+
+def _daily_check(services: Services) -> IntegrityReport | None:
+    from xinhe.records.integrity import daily_check
+
+    return daily_check(services.vault)
+
+
+def daily_check(*, ctx: AppContext, parent: QWidget,
+                on_done: Callable[[IntegrityReport | None], None], on_failure: Failure) -> None:
+    """Today's reading of the whole vault file for damage (None: already made today)."""
+    run(ctx, _daily_check, parent=parent, on_done=on_done, on_failure=on_failure)

@@ -1,5 +1,5 @@
 """The record forms of a case (session notes, assessments, crises, safety plans,
-follow-ups): opening one, its encrypted draft, saving it."""
+follow-ups): opening one, its encrypted draft, saving it, an addendum to a signed one."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QWidget
 
 from xinhe.ui.changes import Change
-from xinhe.ui.operations import run
+from xinhe.ui.operations import FormValues, run
 
 if TYPE_CHECKING:
     from xinhe.records.drafts import Draft
-    from xinhe.records.notes import Assessment, SessionNote
+    from xinhe.records.notes import Addendum, Assessment, SessionNote
     from xinhe.records.planning import FollowUp
     from xinhe.records.services import Services
     from xinhe.ui.context import AppContext
@@ -74,3 +74,9 @@ def save_record(*, ctx: AppContext, parent: QWidget, kind: str, save: SaveWork,
     run(ctx, lambda s: save(s, answers, meta, final), parent=parent, on_done=on_done,
         on_failure=on_failure,
         changed={Change.CASE, Change(kind), Change.REVIEW, Change.RISK})
+
+
+def add_addendum(services: Services, values: FormValues, *, kind: str,
+                 record_id: int) -> Addendum:
+    """A signed correction or addition (`text`) to the signed record `kind` `record_id`."""
+    return services.notes.add_addendum(kind, record_id, values["text"])

@@ -20,7 +20,7 @@ from xinhe.records import referral_policy
 from xinhe.records.referral_packets import assemble_packet
 from xinhe.records.referrals import Referral
 from xinhe.ui.changes import Change
-from xinhe.ui.operations import run
+from xinhe.ui.operations import FormValues, run
 
 if TYPE_CHECKING:  # the PDF and signing stack loads on the database thread, when first used
     from xinhe.export.pipeline import ExportResult
@@ -183,3 +183,20 @@ def replace_identity(*, ctx: AppContext, parent: QWidget, password: str, path: P
     or, without one, a new self-signed one. Asks the user's password again."""
     run(ctx, lambda s: _replace_identity(s, password, path, file_password), parent=parent,
         on_done=on_done, on_failure=on_failure, changed={Change.SIGNING_IDENTITY})
+
+
+def recall_referrals(services: Services, values: FormValues, *, referral_ids: list[int],
+                     consent_id: int | None) -> list[object]:
+    """Recall each delivered referral of `referral_ids` ticked in the form (`r<id>`), for
+    the `reason`; each recall sends a signed notice to the outbox."""
+    from xinhe.export.recall import recall_referral
+
+    return [recall_referral(services, referral_id, str(values["reason"]),
+                            consent_id=consent_id)
+            for referral_id in referral_ids if values[f"r{referral_id}"]]
+
+
+def print_copy(services: Services, *, referral_id: int) -> bytes:
+    """The signed referral (the recall notice, once recalled), fetched to be printed
+    (audited as a print)."""
+    return services.referrals.print_copy(referral_id)

@@ -76,3 +76,11 @@ def export_pdf(*, ctx: AppContext, parent: QWidget, report: StatsReport, path: P
     """Make and sign the figures' PDF."""
     run(ctx, lambda s: _pdf(s, report, path, lang), parent=parent, on_done=on_done,
         on_failure=on_failure)
+
+
+def printable(services: Services, *, report: StatsReport, lang: str) -> str:
+    """The figures as the page to print (audited as an export of kind "print")."""
+    from xinhe.export.printable import statistics_html
+
+    StatsService(services.vault).record_export(report, "print")
+    return statistics_html(report, lang)

@@ -4,6 +4,7 @@ Removing a user or resetting a password asks again and re-authenticates."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -29,6 +30,7 @@ from xinhe.ui.case_data import local_time
 from xinhe.ui.changes import Change, Changes
 from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs.simple import SimpleForm, confirm, reauthenticate
+from xinhe.ui.operations import accounts as account_ops
 from xinhe.ui.operations import admin as admin_ops
 from xinhe.ui.roles import role_label
 from xinhe.ui.save_dialogs import ask_folder
@@ -126,14 +128,7 @@ class UsersTab(QWidget):
         first, again = password_field(), password_field()
         form.add("password", self.tr("Initial password"), first, first.text)
         form.add("again", self.tr("Password again"), again, again.text)
-
-        def work(s: Services, v: dict[str, str]) -> User:
-            if v["password"] != v["again"]:
-                from xinhe.errors import InvalidInput
-
-                raise InvalidInput("两次输入的密码不一致。", "The two passwords do not match.")
-            return s.accounts.add_user(v["login"], v["name"], v["role"], v["password"])
-        form.run(work, {Change.USER})
+        form.run(account_ops.add_user, {Change.USER})
 
     def toggle(self) -> None:
         line = self.current()
@@ -159,14 +154,8 @@ class UsersTab(QWidget):
             first, again = password_field(), password_field()
             form.add("password", self.tr("New password"), first, first.text)
             form.add("again", self.tr("Password again"), again, again.text)
-
-            def work(s: Services, v: dict[str, str]) -> None:
-                if v["password"] != v["again"]:
-                    from xinhe.errors import InvalidInput
-
-                    raise InvalidInput("两次输入的密码不一致。", "The two passwords do not match.")
-                s.accounts.reset_password(line.user.username, v["password"])
-            form.run(work, {Change.USER})
+            form.run(partial(account_ops.reset_password, username=line.user.username),
+                     {Change.USER})
         reauthenticate(self.ctx, self.tr("Setting someone's password is a key change."),
                        ask_new, self)
 

@@ -3,6 +3,7 @@ was not delivered), delivered, acknowledged — and what can be done with it nex
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -238,7 +239,7 @@ class ReferralsScreen(QWidget):
         if referral is None:
             return
         print_signed(ctx=self.ctx, parent=self, printer=printer, title=referral.referral_no,
-                     fetch=lambda s: s.referrals.print_copy(referral.id),
+                     fetch=partial(ops.print_copy, referral_id=referral.id),
                      on_done=lambda: self.say(self.tr("%1 sent to the printer.")
                                               .replace("%1", referral.referral_no)))
 

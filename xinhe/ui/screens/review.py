@@ -4,6 +4,8 @@ return with a comment, reassign, change the risk with a reason."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,6 +26,7 @@ from xinhe.ui.case_data import local_time
 from xinhe.ui.changes import Change, Changes
 from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs.simple import SimpleForm
+from xinhe.ui.operations import cases as case_ops
 from xinhe.ui.operations import review as review_ops
 from xinhe.ui.screens.common import add_row, item_list, time_left
 from xinhe.ui.widgets import label
@@ -208,8 +211,8 @@ class ReviewScreen(QWidget):
             "%1", self._what(item))
         form = SimpleForm(self.ctx, self.tr("Return with a comment"), parent=self)
         form.add_text("comment", self.tr("Comment for the counsellor"))
-        form.run(lambda s, v: s.reviews.return_with_comment(item.id, v["comment"]),
-                 {Change.REVIEW}, on_done=lambda _r: self.say(done))
+        form.run(partial(review_ops.return_with_comment, review_id=item.id), {Change.REVIEW},
+                 on_done=lambda _r: self.say(done))
 
     def change_risk(self) -> None:
         item = self.current()
@@ -221,7 +224,7 @@ class ReviewScreen(QWidget):
                                                                           "low")],
                         item.risk_level)
         form.add_text("reason", self.tr("Reason"))
-        form.run(lambda s, v: s.cases.override_risk(item.case_id, v["level"], v["reason"]),
+        form.run(partial(case_ops.override_risk, case_id=item.case_id),
                  {Change.RISK, Change.CASE, Change.REVIEW})
 
     def reassign(self) -> None:

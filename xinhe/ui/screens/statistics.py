@@ -8,6 +8,7 @@ stale, so quick changes of the period never show figures for the wrong one.
 from __future__ import annotations
 
 from datetime import date, tzinfo
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,8 +36,7 @@ if TYPE_CHECKING:
 
 from xinhe.errors import XinheError
 from xinhe.i18n import language
-from xinhe.records.services import Services
-from xinhe.records.stats import StatsReport, StatsService
+from xinhe.records.stats import StatsReport
 from xinhe.records.stats_period import Period
 from xinhe.records.stats_table import RISK_LABELS
 from xinhe.ui.changes import Change, Changes
@@ -371,13 +371,7 @@ class StatisticsScreen(QWidget):
         report = self.report
         if report is None:
             return
-        lang = language()
-
-        def make(services: Services) -> str:
-            from xinhe.export.printable import statistics_html
-
-            StatsService(services.vault).record_export(report, "print")
-            return statistics_html(report, lang)
+        make = partial(stats_ops.printable, report=report, lang=language())
         print_document(ctx=self.ctx, parent=self, make=make, title=self.tr("Statistics"),
                        printer=printer, on_done=lambda: self._set_message(
                            self.tr("Sent to the printer."), "ok"))
