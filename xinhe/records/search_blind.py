@@ -41,6 +41,11 @@ def _query_grams(term: str) -> set[str]:
     return {term[i:i + 3] for i in range(len(term) - 2)}
 
 
+def document_tokens(sealer: Sealer, title: str, body: str) -> set[bytes]:
+    """The blind tokens that let a document be found: one per gram of its title and body."""
+    return {sealer.search_token(g) for part in (title, body) for g in _grams(part)}
+
+
 def index_document(db: Any, *, doc_key: str, case_id: int | None, kind: str, title: str,
                    body: str, ts: str) -> None:
     """Insert or replace one document and its blind tokens (a replaced one keeps its id,
@@ -56,7 +61,7 @@ def index_document(db: Any, *, doc_key: str, case_id: int | None, kind: str, tit
             db.execute("UPDATE search_doc SET case_id = ?, kind = ?, title = ?, body = ?,"
                        " ts = ? WHERE id = ?", (case_id, kind, title, body, ts, doc_id))
             db.execute("DELETE FROM search_token WHERE doc_id = ?", (doc_id,))
-        tokens = {sealer.search_token(g) for part in (title, body) for g in _grams(part)}
+        tokens = document_tokens(sealer, title, body)
         db.executemany("INSERT INTO search_token (doc_id, token) VALUES (?, ?)",
                        [(int(doc_id), token) for token in sorted(tokens)])
 
