@@ -48,7 +48,7 @@ def accounts(parsers: Parsers) -> None:
 
 def casework(parsers: Parsers) -> None:
     p = parsers.command("demo", "create a demo vault with synthetic records and one login "
-                        "per role")
+                        "per role; with --server SETUP_DSN, a demo studio on the server")
     p.add_argument("--cases", type=int, default=150, help="number of cases (default 150)")
     p.add_argument("--seed", type=int, default=2019, help="random seed (default 2019)")
     p.add_argument("--replace", action="store_true", help="rebuild an existing demo vault")
