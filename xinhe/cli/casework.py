@@ -22,6 +22,8 @@ def services(ctx: Context, vault: Session) -> Services:
 def cmd_demo(ctx: Context) -> int:
     from xinhe.export.demo import create_full_demo  # signing and PDF code: only for the demo
 
+    if ctx.server:
+        return demo_on_server(ctx)
     folder = ctx.folder()
     if not ctx.args.json:
         ctx.io.err(pick("正在生成演示数据……", "Creating the demo vault…"))
@@ -40,6 +42,39 @@ def cmd_demo(ctx: Context) -> int:
                         f"{summary.sessions} sessions ({summary.person_times} person-times), "
                         f"{summary.crises} crisis interventions."))
         ctx.io.out(pick("恢复密钥：", "Recovery key: ") + summary.recovery_key)
+        for line in summary.logins():
+            ctx.io.out(line)
+    ctx.emit(data, text)
+    return 0
+
+
+def demo_on_server(ctx: Context) -> int:
+    """`xinhe demo --server SETUP_DSN`: the demo as a new studio database on the server."""
+    from xinhe.export.demo_server import create_server_demo
+
+    assert ctx.server is not None
+    if not ctx.args.json:
+        ctx.io.err(pick("正在服务器上生成演示工作室……", "Creating the demo studio on the server…"))
+    made = create_server_demo(ctx.server, ctx.args.dbname, cases=ctx.args.cases,
+                              seed=ctx.args.seed)
+    summary = made.summary
+    data = {"server": made.server, "database": ctx.args.dbname, "cases": summary.cases,
+            "sessions": summary.sessions, "person_times": summary.person_times,
+            "crises": summary.crises, "recovery_key": made.recovery_key,
+            "logins": [{"role": r, "user": u, "password": p} for r, u, _, p in DEMO_USERS]}
+
+    def text() -> None:
+        ctx.io.out(pick(f"演示工作室已建在服务器数据库 {ctx.args.dbname}：{summary.cases} 个个案，"
+                        f"{summary.sessions} 次咨询（{summary.person_times} 人次），"
+                        f"{summary.crises} 次危机干预。",
+                        f"Demo studio created in the server database {ctx.args.dbname}: "
+                        f"{summary.cases} cases, {summary.sessions} sessions "
+                        f"({summary.person_times} person-times), {summary.crises} crisis "
+                        "interventions."))
+        ctx.io.out(pick("各工作站用此地址连接（--server 或 XINHE_SERVER）：",
+                        "Workstations connect with (--server or XINHE_SERVER):"))
+        ctx.io.out(f"  {made.server}")
+        ctx.io.out(pick("恢复密钥：", "Recovery key: ") + made.recovery_key)
         for line in summary.logins():
             ctx.io.out(line)
     ctx.emit(data, text)

@@ -48,10 +48,13 @@ def accounts(parsers: Parsers) -> None:
 
 def casework(parsers: Parsers) -> None:
     p = parsers.command("demo", "create a demo vault with synthetic records and one login "
-                        "per role")
+                        "per role; with --server SETUP_DSN, a demo studio on the server")
     p.add_argument("--cases", type=int, default=150, help="number of cases (default 150)")
     p.add_argument("--seed", type=int, default=2019, help="random seed (default 2019)")
     p.add_argument("--replace", action="store_true", help="rebuild an existing demo vault")
+    p.add_argument("--dbname", default="xinhe_demo", help="with --server (here the set-up "
+                   "role's DSN, as for server init --dsn): the demo studio's database "
+                   "(default xinhe_demo)")
     cases = parsers.group("cases", "cases")
     p = cases.command("list", "list the cases you may see")
     p.add_argument("--risk", choices=("high", "medium", "low"))
@@ -274,6 +277,15 @@ def server(parsers: Parsers) -> None:
     p.add_argument("--role", required=True, choices=ROLES)
     p.add_argument("--display-name")
     p.add_argument("--setup-dsn", required=True, metavar="DSN")
+    p = group.command("import-vault", "move a local vault's records onto a new studio "
+                      "server, with its audit history: --server and --user for the server's "
+                      "admin, --setup-dsn for the IT person's set-up role; every active "
+                      "vault user must first be added with add-user, same name and role "
+                      "(stdin: the server admin's password, then the vault admin's)")
+    p.add_argument("dir", metavar="DIR", help="the local vault's folder (only read)")
+    p.add_argument("--setup-dsn", required=True, metavar="DSN")
+    p.add_argument("--vault-user", metavar="NAME", help="the vault's administrator "
+                   "(default: the same name as --user)")
 
 
 BUILDERS: tuple[tuple[str, Callable[[Parsers], None]], ...] = (

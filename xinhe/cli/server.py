@@ -1,5 +1,6 @@
-"""Commands for the studio server: `server init` and `server add-user`, and `audit verify`
-against the server's chain (the local witnesses in files stay a local-vault feature)."""
+"""Commands for the studio server: `server init`, `server add-user` and `server import-vault`,
+and `audit verify` against the server's chain and an imported vault's (the local witnesses
+in files stay a local-vault feature)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from xinhe.cli import Context, command
 from xinhe.errors import InvalidInput
 from xinhe.i18n import pick
 from xinhe.records import witnesses
+from xinhe.records.storage.imported_chain import imported_chain_results
 from xinhe.records.storage.server_admin import add_server_user, init_studio
 from xinhe.records.storage.server_session import ServerSession
 
@@ -61,7 +63,61 @@ def server_chain_report(session: ServerSession,
     seq, digest = session.audit.head()
     results = tuple(witnesses.judge(session.audit, witnesses.Witness("expect", f"{s}:{h}", s, h),
                                     seq) for s, h in expect)
+    results += tuple(imported_chain_results(session.db))  # an imported vault's chain
     report = witnesses.WitnessReport(chain, seq, digest, results, ())
     session.audit_event("audit.verify", "audit", chain.checked,
                         "ok" if report.ok else "problems")
     return report
+
+
+@command("server import-vault")
+def cmd_server_import_vault(ctx: Context) -> int:
+    from pathlib import Path
+
+    from xinhe.records.storage.vault_import import import_vault
+    from xinhe.records.vault import VaultFolder
+
+    session = ctx.open_session()  # the server's administrator: the studio's data key
+    try:
+        if not isinstance(session, ServerSession):
+            raise InvalidInput("此命令需要 --server 工作室服务器地址。",
+                               "This command needs --server DSN (the studio server).")
+        folder = VaultFolder(Path(ctx.args.dir), ctx.binding)
+        if not folder.exists():
+            raise InvalidInput(f"{ctx.args.dir} 不是馨和本地数据库文件夹。",
+                               f"{ctx.args.dir} is not a Xinhe vault folder.")
+        folder.load_slots()
+        vault_user = ctx.args.vault_user or ctx.args.user
+        password = ctx.io.secret(f"本地数据库中 {vault_user} 的密码",
+                                 f"Password for {vault_user} in the vault")
+        vault = folder.unlock(vault_user, password)
+        try:
+            summary = import_vault(ctx.args.setup_dsn, session, vault)
+        finally:
+            vault.close("logout")
+    finally:
+        session.close("logout")
+    data = {"rows": summary.rows, "users_matched": summary.users_matched,
+            "users_kept_inactive": summary.users_kept_inactive,
+            "imported_audit": {"entries": summary.audit_entries, "seq": summary.head_seq,
+                               "hash": summary.head_hash},
+            "server_entry": summary.server_seq}
+
+    def text() -> None:
+        cases, notes = summary.rows.get("cases", 0), summary.rows.get("sessions", 0)
+        ctx.io.out(pick(f"已导入：{cases} 个个案，{notes} 份咨询记录，共 "
+                        f"{sum(summary.rows.values())} 行。",
+                        f"Imported: {cases} cases, {notes} session notes, "
+                        f"{sum(summary.rows.values())} rows in all."))
+        ctx.io.out(pick(f"本地审计链 {summary.audit_entries} 条已导入，链头：序号 "
+                        f"{summary.head_seq} · {summary.head_hash}（服务器审计链第 "
+                        f"{summary.server_seq} 条记下了它）。",
+                        f"The vault's audit chain ({summary.audit_entries} entries) was "
+                        f"imported; its head: entry {summary.head_seq} · {summary.head_hash} "
+                        f"(named by server entry {summary.server_seq})."))
+        if summary.users_kept_inactive:
+            ctx.io.out(pick("已停用或删除的用户作为不能登录的记录保留：",
+                            "Disabled or removed users kept as names that cannot sign in: ")
+                       + ", ".join(summary.users_kept_inactive))
+    ctx.emit(data, text)
+    return 0

@@ -93,6 +93,9 @@ def _chain_positions(prev_of: dict[str, str]) -> dict[str, int]:
 
 
 class AuditLog:
+    #: The table holding the chain (the server also keeps an imported vault's chain apart).
+    TABLE = "audit_event"
+
     def __init__(self, db: Database, workstation: str,
                  clock: Callable[[], datetime] = utcnow) -> None:
         self._db = db
@@ -100,12 +103,12 @@ class AuditLog:
         self._clock = clock
 
     def head(self) -> tuple[int, str]:
-        row = self._db.one("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
+        row = self._db.one(f"SELECT seq, hash FROM {self.TABLE} ORDER BY seq DESC LIMIT 1")
         return (0, GENESIS) if row is None else (int(row["seq"]), str(row["hash"]))
 
     def hash_at(self, seq: int) -> str | None:
         """The hash of entry `seq`, or None when the chain has no such entry."""
-        value = self._db.scalar("SELECT hash FROM audit_event WHERE seq = ?", (seq,))
+        value = self._db.scalar(f"SELECT hash FROM {self.TABLE} WHERE seq = ?", (seq,))
         return None if value is None else str(value)
 
     def append(self, *, user: str, role: str, action: str, object_type: str = "",
@@ -151,7 +154,7 @@ class AuditLog:
             where.append("object_id = ?")
             params.append(object_id)
         clause = ("WHERE " + " AND ".join(where)) if where else ""
-        rows = self._db.all(f"SELECT * FROM audit_event {clause} ORDER BY seq DESC LIMIT ?",
+        rows = self._db.all(f"SELECT * FROM {self.TABLE} {clause} ORDER BY seq DESC LIMIT ?",
                             [*params, limit])
         return [AuditEvent(**dict(r)) for r in rows]
 
@@ -159,10 +162,10 @@ class AuditLog:
         """Walk the chain from the first entry; report every entry that breaks it."""
         problems: list[AuditProblem] = []
         prev_of = {str(r[0]): str(r[1])
-                   for r in self._db.all("SELECT hash, prev_hash FROM audit_event")}
+                   for r in self._db.all(f"SELECT hash, prev_hash FROM {self.TABLE}")}
         position = _chain_positions(prev_of)
         expected_seq, prev_hash, checked = 1, GENESIS, 0
-        for row in self._db.execute("SELECT * FROM audit_event ORDER BY seq"):
+        for row in self._db.execute(f"SELECT * FROM {self.TABLE} ORDER BY seq"):
             event = AuditEvent(**dict(row))
             checked += 1
             fields = asdict(event)

@@ -43,12 +43,17 @@ def _query_grams(term: str) -> set[str]:
     return {term[i:i + 3] for i in range(len(term) - 2)}
 
 
+def document_tokens(sealer: Sealer, title: str, body: str) -> set[int]:
+    """The blind tokens that let a document be found: one per gram of its title and body."""
+    return {sealer.search_token(g) for part in (title, body) for g in _grams(part)}
+
+
 def index_document(db: Any, *, doc_key: str, case_id: int | None, kind: str, title: str,
                    body: str, ts: str) -> None:
     """Insert or replace one document and its blind tokens (a replaced one keeps its id,
     so its place in the newest-first order, as in the vault)."""
     sealer = _sealer(db)
-    tokens = sorted({sealer.search_token(g) for part in (title, body) for g in _grams(part)})
+    tokens = sorted(document_tokens(sealer, title, body))
     with db.transaction():
         doc_id = db.scalar("SELECT id FROM search_doc WHERE doc_key = ?", (doc_key,))
         if doc_id is None:

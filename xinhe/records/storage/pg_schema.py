@@ -361,3 +361,32 @@ def audit_triggers() -> str:
         f"CREATE TRIGGER {table}_audit AFTER INSERT OR UPDATE OR DELETE ON xinhe.{table}"
         f" FOR EACH ROW EXECUTE FUNCTION xinhe.audit_row({', '.join(repr(c) for c in cols)});"
         for table, cols in AUDITED.items())
+
+# A local vault's chain brought in by `server import-vault`, entry for entry, read and verified
+# with the vault's own code (records.audit). The server chain's `vault.import` entry names its
+# head; once that entry exists the table takes no more rows, and no row ever changes.
+IMPORTED_AUDIT = """
+CREATE TABLE xinhe.imported_audit_event (
+    seq bigint PRIMARY KEY CHECK (seq > 0),
+    ts text NOT NULL, "user" text NOT NULL, role text NOT NULL, workstation text NOT NULL,
+    action text NOT NULL, object_type text NOT NULL, object_id text NOT NULL,
+    outcome text NOT NULL, prev_hash text NOT NULL UNIQUE, hash text NOT NULL UNIQUE);
+CREATE FUNCTION xinhe.imported_audit_closed() RETURNS trigger LANGUAGE plpgsql
+SET search_path = pg_catalog AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM xinhe.audit_event a
+               WHERE a.action = 'vault.import' AND a.role = 'server') THEN
+        RAISE EXCEPTION 'the imported audit log is closed'
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER imported_audit_closed BEFORE INSERT ON xinhe.imported_audit_event
+    FOR EACH ROW EXECUTE FUNCTION xinhe.imported_audit_closed();
+CREATE TRIGGER imported_audit_no_update BEFORE UPDATE OR DELETE ON xinhe.imported_audit_event
+    FOR EACH ROW EXECUTE FUNCTION xinhe.refuse_change('the audit log is append-only');
+CREATE TRIGGER imported_audit_no_truncate BEFORE TRUNCATE ON xinhe.imported_audit_event
+    FOR EACH STATEMENT EXECUTE FUNCTION xinhe.refuse_change('the audit log is append-only');
+REVOKE UPDATE, DELETE, TRUNCATE ON xinhe.imported_audit_event FROM PUBLIC, xinhe_owner;
+GRANT SELECT ON xinhe.imported_audit_event TO xinhe_admin, xinhe_supervisor;
+"""

@@ -64,6 +64,7 @@ def schema_statements() -> list[str]:
     """Everything run as the owner inside the new database, in order."""
     return [f"CREATE SCHEMA {pg_schema.SCHEMA} AUTHORIZATION {pg_policies.OWNER}",
             pg_schema.TABLES, pg_policies.HELPERS, pg_schema.LOCKS, pg_schema.AUDIT,
+            pg_schema.IMPORTED_AUDIT,
             pg_schema.audit_triggers(), pg_policies.CROSS_CASE,
             *pg_policies.row_security(),
             *pg_policies.revokes(), *pg_policies.grants(), *live.statements()]
