@@ -385,7 +385,7 @@ def test_key_slots_are_each_users_own_and_the_admins(server: StudioServer) -> No
 
 
 SQLITE_ONLY = {"search_tri", "search_gram", "sqlite_sequence"}
-SERVER_ONLY = {"key_slots", "recovery_slot", "search_token"}
+SERVER_ONLY = {"key_slots", "recovery_slot", "search_token", "login_lockouts"}
 TYPES = {"TEXT": {"text"}, "INTEGER": {"integer", "bigint"}, "BLOB": {"bytea"}}
 
 
