@@ -224,11 +224,9 @@ class AccountService:
         """Admin: create an account with an initial password. On the studio server that
         needs the IT person's set-up role too: `xinhe server add-user`."""
         if self._server() is not None:
-            raise InvalidInput("在工作室服务器上，新用户由管理员和信息管理员一起用 "
-                               "xinhe server add-user 添加（需要服务器的设置账户）。",
-                               "On the studio server a new user is added by an administrator "
-                               "with the IT person, with xinhe server add-user (it needs the "
-                               "server's set-up role).")
+            raise NotOnServerYet("在此添加账户（请管理员和信息管理员一起用 xinhe server "
+                                 "add-user 添加）", "Adding an account here (an administrator "
+                                 "and the IT person add one with xinhe server add-user)")
         vault = self.vault
         vault.require_role("admin")
         username = ks.validate_username(username)
