@@ -3,8 +3,9 @@
 On the server the chain's tail is what a database superuser (or whoever restores an old
 dump) could cut. What holds the head outside the server's reach: the referral PDFs this
 workstation delivered to its outbox (each carries the head at export and is listed in the
-manifest with its SHA-256), the signed PDF kept with each referral (a forged tail would
-need the studio's signing key to rewrite them), and heads written down (`--expect`).
+manifest with its SHA-256), the signed PDF kept with each referral (to hide a cut tail
+they too would have to go, or be re-signed with the studio's key), and heads written down
+(`--expect`).
 Local-only witnesses (keyslots.json, local backup files) do not exist for the server.
 """
 
