@@ -207,7 +207,7 @@ class StudioTemplate:
                                    f" TEMPLATE {name}_template")
         self.cluster.superuser_sql(f"REVOKE ALL ON DATABASE {name} FROM PUBLIC; GRANT CONNECT"
                                    f" ON DATABASE {name} TO xinhe_admin, xinhe_supervisor,"
-                                   " xinhe_counsellor, xinhe_staff")
+                                   " xinhe_counsellor, xinhe_staff, xinhe_gate")
         return ServerFolder(self.workstation_dsn, workstation="test-ws", clock=clock)
 
     def drop(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xinhe.cli import Context, command
 from xinhe.crypto.binding import DeviceBinding
@@ -12,7 +12,11 @@ from xinhe.errors import InvalidInput
 from xinhe.i18n import pick
 from xinhe.records.accounts import AccountService
 from xinhe.records.signing_store import SigningStore
+from xinhe.records.storage.session import Session
 from xinhe.records.vault import Vault
+
+if TYPE_CHECKING:
+    from xinhe.records.storage.server_session import ServerSession
 
 
 def binding_note(binding: DeviceBinding) -> str:
@@ -81,9 +85,7 @@ def cmd_users_list(ctx: Context) -> int:
     try:
         accounts = AccountService(vault)
         users = accounts.users()
-        # Lockouts after wrong passwords are kept in a local vault's keyslots.json.
-        locked = {u.username for u in users if isinstance(vault, Vault)
-                  and accounts.locked_until(u.username)}
+        locked = {u.username for u in users if accounts.locked_until(u.username)}
     finally:
         vault.close("logout")
 
@@ -97,8 +99,8 @@ def cmd_users_list(ctx: Context) -> int:
     return 0
 
 
-def _user_action(ctx: Context, action: Callable[[Vault], None], zh: str, en: str) -> int:
-    vault = ctx.unlock()
+def _user_action(ctx: Context, action: Callable[[Session], None], zh: str, en: str) -> int:
+    vault = ctx.open_session()
     try:
         action(vault)
     finally:
@@ -107,7 +109,7 @@ def _user_action(ctx: Context, action: Callable[[Vault], None], zh: str, en: str
     return 0
 
 
-def _set_active(vault: Vault, name: str, active: bool) -> None:
+def _set_active(vault: Session, name: str, active: bool) -> None:
     AccountService(vault).set_user_active(name, active)
 
 
@@ -131,14 +133,18 @@ def cmd_users_unlock(ctx: Context) -> int:
 
 @command("users remove")
 def cmd_users_remove(ctx: Context) -> int:
+    done_zh, done_en = ((f"已删除 {ctx.args.name}，其服务器登录账户已撤销。",
+                         f"Removed {ctx.args.name}; their server login is dropped.")
+                        if ctx.server else
+                        (f"已删除 {ctx.args.name} 并更换了数据库密钥。",
+                         f"Removed {ctx.args.name} and re-keyed the vault."))
     return _user_action(ctx, lambda v: AccountService(v).remove_user(ctx.args.name),
-                        f"已删除 {ctx.args.name} 并更换了数据库密钥。",
-                        f"Removed {ctx.args.name} and re-keyed the vault.")
+                        done_zh, done_en)
 
 
 @command("users reset-password")
 def cmd_users_reset(ctx: Context) -> int:
-    def reset(vault: Vault) -> None:
+    def reset(vault: Session) -> None:
         password = ctx.io.secret(f"{ctx.args.name} 的新密码", f"New password for {ctx.args.name}",
                                  confirm=True)
         AccountService(vault).reset_password(ctx.args.name, password)
@@ -150,6 +156,8 @@ def cmd_users_reset(ctx: Context) -> int:
 def cmd_recover(ctx: Context) -> int:
     if not ctx.args.user:
         raise InvalidInput("此命令需要 --user 登录名。", "This command needs --user NAME.")
+    if ctx.server:
+        return _recover_on_server(ctx)
     folder = ctx.folder()
     folder.load_slots()
     key = ctx.io.secret("恢复密钥", "Recovery key")
@@ -158,6 +166,22 @@ def cmd_recover(ctx: Context) -> int:
                         confirm=True)
     vault = folder.recover(key, ctx.args.user, new)
     vault.close("logout")
+    ctx.emit({"user": ctx.args.user, "done": True}, lambda: ctx.io.out(
+        pick(f"已用恢复密钥为 {ctx.args.user} 设置新密码。",
+             f"A new password is set for {ctx.args.user} with the recovery key.")))
+    return 0
+
+
+def _recover_on_server(ctx: Context) -> int:
+    from xinhe.records.storage.server_accounts import recover
+
+    if not getattr(ctx.args, "setup_dsn", None):
+        raise InvalidInput("在工作室服务器上恢复需要信息管理员的 --setup-dsn 设置账户地址。",
+                           "On the studio server, recovery needs the IT person's --setup-dsn.")
+    key = ctx.io.secret("恢复密钥", "Recovery key")
+    new = ctx.io.secret(f"{ctx.args.user} 的新密码", f"New password for {ctx.args.user}",
+                        confirm=True)
+    recover(ctx.args.setup_dsn, str(ctx.server), key, ctx.args.user, new)
     ctx.emit({"user": ctx.args.user, "done": True}, lambda: ctx.io.out(
         pick(f"已用恢复密钥为 {ctx.args.user} 设置新密码。",
              f"A new password is set for {ctx.args.user} with the recovery key.")))
@@ -179,7 +203,7 @@ def cmd_rekey(ctx: Context) -> int:
 
 @command("recovery-key new")
 def cmd_recovery_key_new(ctx: Context) -> int:
-    vault = ctx.unlock()
+    vault = ctx.open_session()
     try:
         key = vault.new_recovery_key()
     finally:
@@ -206,7 +230,7 @@ def cmd_audit_verify(ctx: Context) -> int:
         else:
             from xinhe.cli.server import server_chain_report
 
-            report = server_chain_report(vault, expect)
+            report = server_chain_report(vault, expect, ctx.args.outbox)
     finally:
         vault.close("logout")
 
@@ -240,15 +264,25 @@ def cmd_audit_verify(ctx: Context) -> int:
 def cmd_passwd(ctx: Context) -> int:
     if not ctx.args.user:
         raise InvalidInput("此命令需要 --user 登录名。", "This command needs --user NAME.")
-    folder = ctx.folder()
-    folder.load_slots()
-    old = ctx.io.secret("当前密码", "Current password")
-    new = ctx.io.secret("新密码", "New password", confirm=True)
-    vault = folder.unlock(ctx.args.user, old)
+    if ctx.server:
+        import socket
+
+        from xinhe.records.storage.server_session import ServerFolder
+
+        old = ctx.io.secret("当前密码", "Current password")
+        new = ctx.io.secret("新密码", "New password", confirm=True)
+        session: Vault | ServerSession = ServerFolder(
+            ctx.server, socket.gethostname()).unlock(ctx.args.user, old)
+    else:
+        folder = ctx.folder()
+        folder.load_slots()
+        old = ctx.io.secret("当前密码", "Current password")
+        new = ctx.io.secret("新密码", "New password", confirm=True)
+        session = folder.unlock(ctx.args.user, old)
     try:
-        AccountService(vault).change_password(old, new)
+        AccountService(session).change_password(old, new)
     finally:
-        vault.close("logout")
+        session.close("logout")
     ctx.emit({"user": ctx.args.user, "done": True},
              lambda: ctx.io.out(pick("密码已更改。", "Password changed.")))
     return 0

@@ -34,8 +34,10 @@ def accounts(parsers: Parsers) -> None:
                           "(stdin: your password, then theirs)")):
         users.command(action, text).add_argument("name")
     parsers.command("passwd", "change your password (stdin: old, then new)")
-    parsers.command("recover", "set a new password with the recovery key "
-                    "(stdin: key, then password)")
+    p = parsers.command("recover", "set a new password with the recovery key "
+                        "(stdin: key, then password)")
+    p.add_argument("--setup-dsn", metavar="DSN", help="with --server: the IT person's set-up "
+                   "role, which alone may read the recovery slot and set a login's password")
     parsers.command("rekey", "re-encrypt the vault under a new key")
     parsers.group("recovery-key", "the recovery key").command(
         "new", "replace the recovery key (the old one stops working); prints it once")
@@ -44,6 +46,9 @@ def accounts(parsers: Parsers) -> None:
         "database: keyslots.json, backups, the outbox, referral PDFs (admin, supervisor)")
     p.add_argument("--expect", action="append", default=[], metavar="SEQ:HASH",
                    help="a head written down earlier (paper register, PDF footer); repeatable")
+    p.add_argument("--outbox", metavar="DIR", help="with --server: the outbox folder whose "
+                   "referral PDFs and manifest witness the head (default: the studio's "
+                   "outbox setting)")
 
 
 def casework(parsers: Parsers) -> None:

@@ -10,7 +10,6 @@ from xinhe.cli import Context, command
 from xinhe.errors import InvalidInput
 from xinhe.i18n import pick
 from xinhe.records import witnesses
-from xinhe.records.storage.imported_chain import imported_chain_results
 from xinhe.records.storage.server_admin import add_server_user, init_studio
 from xinhe.records.storage.server_session import ServerSession
 
@@ -54,20 +53,13 @@ def cmd_server_add_user(ctx: Context) -> int:
     return 0
 
 
-def server_chain_report(session: ServerSession,
-                        expect: Sequence[tuple[int, str]]) -> witnesses.WitnessReport:
-    """The server's chain verified, and against every `--expect`ed head; the witnesses kept
-    in files (key slots, backups, outbox, PDFs) belong to a local vault."""
-    session.require_role("admin", "supervisor")
-    chain = session.audit.verify()
-    seq, digest = session.audit.head()
-    results = tuple(witnesses.judge(session.audit, witnesses.Witness("expect", f"{s}:{h}", s, h),
-                                    seq) for s, h in expect)
-    results += tuple(imported_chain_results(session.db))  # an imported vault's chain
-    report = witnesses.WitnessReport(chain, seq, digest, results, ())
-    session.audit_event("audit.verify", "audit", chain.checked,
-                        "ok" if report.ok else "problems")
-    return report
+def server_chain_report(session: ServerSession, expect: Sequence[tuple[int, str]],
+                        outbox: str | None = None) -> witnesses.WitnessReport:
+    """The server's chain verified against the witnesses this workstation reaches
+    (records/server_witnesses.py)."""
+    from xinhe.records import server_witnesses
+
+    return server_witnesses.check(session, expect, outbox)
 
 
 @command("server import-vault")

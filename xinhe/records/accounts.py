@@ -29,6 +29,7 @@ from xinhe.records.roles import MIN_PASSWORD as MIN_PASSWORD
 from xinhe.records.roles import ROLES as ROLES
 
 if TYPE_CHECKING:
+    from xinhe.records.storage.server_accounts import ServerAccounts
     from xinhe.records.storage.session import Session
     from xinhe.records.vault import Vault
 
@@ -179,12 +180,25 @@ class AccountService:
     @property
     def vault(self) -> Vault:
         """The local vault: changing accounts rewrites its key slots. On the studio server
-        users are added by `xinhe server users add` (storage/server_admin.py)."""
+        users are added by `xinhe server add-user` (storage/server_admin.py), which needs
+        the IT person's set-up role."""
         from xinhe.records.vault import Vault
 
         if not isinstance(self.session, Vault):
             raise NotOnServerYet("在此管理账户", "Managing accounts here")
         return self.session
+
+    def _server(self) -> ServerAccounts | None:
+        """The studio server's way of doing the same acts, or None on a local vault."""
+        from xinhe.records.vault import Vault
+
+        if isinstance(self.session, Vault):
+            return None
+        from xinhe.records.storage.server_accounts import ServerAccounts
+        from xinhe.records.storage.server_session import ServerSession
+
+        assert isinstance(self.session, ServerSession)
+        return ServerAccounts(self.session)
 
     def users(self, include_removed: bool = False) -> list[User]:
         """All accounts. Every role may list them (names are needed to assign cases)."""
@@ -202,10 +216,17 @@ class AccountService:
 
     def locked_until(self, username: str) -> datetime | None:
         """When the account's lockout after wrong passwords ends; None if not locked."""
+        if (server := self._server()) is not None:
+            return server.locked_until(username)
         return self.vault.folder.lockout_until(username)
 
     def add_user(self, username: str, display_name: str, role: str, password: str) -> User:
-        """Admin: create an account with an initial password."""
+        """Admin: create an account with an initial password. On the studio server that
+        needs the IT person's set-up role too: `xinhe server add-user`."""
+        if self._server() is not None:
+            raise NotOnServerYet("在此添加账户（请管理员和信息管理员一起用 xinhe server "
+                                 "add-user 添加）", "Adding an account here (an administrator "
+                                 "and the IT person add one with xinhe server add-user)")
         vault = self.vault
         vault.require_role("admin")
         username = ks.validate_username(username)
@@ -237,21 +258,27 @@ class AccountService:
 
     def set_user_active(self, username: str, active: bool) -> User:
         """Admin: disable or re-enable an account. One cannot disable oneself."""
-        vault = self.vault
-        vault.require_role("admin")
+        self.session.require_role("admin")
         user = self.user(username)
-        if user.id == vault.actor.user_id and not active:
+        if user.id == self.session.actor.user_id and not active:
             raise InvalidInput("不能停用自己的账户。", "You cannot disable your own account.")
         if not active:
             self._ensure_another_admin(user)
+        if (server := self._server()) is not None:
+            server.set_user_active(user.username, active)
+            return self.user(username)
+        vault = self.vault
         vault.db.execute("UPDATE users SET active = ? WHERE id = ?", (int(active), user.id))
         vault.audit_event("user.enable" if active else "user.disable", "user", user.username)
         return self.user(username)
 
     def unlock_account(self, username: str) -> None:
         """Admin: clear a lockout after too many wrong passwords."""
-        self.vault.require_role("admin")
+        self.session.require_role("admin")
         user = self.user(username)
+        if (server := self._server()) is not None:
+            server.unlock_account(user.username)
+            return
 
         def change(slots: ks.KeySlotFile) -> None:
             slots.lockout.pop(user.username, None)
@@ -260,10 +287,13 @@ class AccountService:
 
     def reset_password(self, username: str, new_password: str) -> None:
         """Admin: give another user a new password (a new key slot)."""
-        vault = self.vault
-        vault.require_role("admin")
+        self.session.require_role("admin")
         check_password(new_password)
         user = self.user(username)
+        if (server := self._server()) is not None:
+            server.reset_password(user.username, new_password)
+            return
+        vault = self.vault
         device_secret = vault.folder.binding.ensure_secret(vault.vault_id)
         slot = ks.new_user_slot(vault.vault_id, user.username, new_password, vault._key(),
                                 vault.slots.generation, vault.folder.kdf, device_secret)
@@ -277,13 +307,17 @@ class AccountService:
     def remove_user(self, username: str) -> None:
         """Admin: delete the account's key slot and re-key the database, so the key
         they could have known no longer opens it. Their name stays on past records.
-        Refused (VaultInUse) while the vault is open in another window or program."""
-        vault = self.vault
-        vault.require_role("admin")
+        Refused (VaultInUse) while the vault is open in another window or program. On the
+        studio server their login role and key slot are dropped instead (no re-key)."""
+        self.session.require_role("admin")
         user = self.user(username)
-        if user.id == vault.actor.user_id:
+        if user.id == self.session.actor.user_id:
             raise InvalidInput("不能删除自己的账户。", "You cannot remove your own account.")
         self._ensure_another_admin(user)
+        if (server := self._server()) is not None:
+            server.remove_user(user.username)
+            return
+        vault = self.vault
         with vault.exclusive():  # the re-key needs the vault alone: check before removing
             with vault.db.transaction():
                 vault.db.execute("UPDATE users SET active = 0, removed_at = ? WHERE id = ?",
@@ -299,7 +333,7 @@ class AccountService:
     def _ensure_another_admin(self, user: User) -> None:
         if user.role != "admin":
             return
-        others = self.vault.db.scalar(
+        others = self.session.db.scalar(
             "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1"
             " AND removed_at IS NULL AND id != ?", (user.id,))
         if not others:
@@ -322,8 +356,11 @@ class AccountService:
 
     def change_password(self, old_password: str, new_password: str) -> None:
         """The acting user changes their own password: rewraps their slot only."""
-        vault = self.vault
         check_password(new_password)
+        if (server := self._server()) is not None:
+            server.change_password(old_password, new_password)
+            return
+        vault = self.vault
         slot, device_secret = self._own_slot()
         try:
             private = ks.open_private(vault.vault_id, slot, old_password, device_secret)
@@ -341,6 +378,9 @@ class AccountService:
         """Re-authentication before a dangerous act (`act` names it, e.g. "referral.sign"):
         the acting user's password must open their own key slot. Raises WrongPassword
         (audited) otherwise."""
+        if (server := self._server()) is not None:
+            server.verify_password(password, act)
+            return
         vault = self.vault
         slot, device_secret = self._own_slot()
         try:

@@ -30,6 +30,7 @@ from xinhe.records import backup_file as bf
 from xinhe.records.audit import AuditLog, AuditVerification
 
 if TYPE_CHECKING:
+    from xinhe.records.storage.session import Session
     from xinhe.records.vault import Vault
 
 #: What the PDFs carry in /Keywords (export/pdf.py and export/report.py write it).
@@ -251,12 +252,18 @@ def _backups(vault: Vault) -> Found:
 
 
 def _outbox(vault: Vault) -> Found:
-    from xinhe.records.outbox_manifest import read_manifest
     from xinhe.records.referral_policy import outbox_folder
 
     folder = outbox_folder(vault)
-    if folder is None:
-        return
+    if folder is not None:
+        yield from outbox_witnesses(folder)
+
+
+def outbox_witnesses(folder: Path) -> Found:
+    """The head each referral PDF delivered to `folder` carries, for every manifest line
+    whose file is still there unchanged."""
+    from xinhe.records.outbox_manifest import read_manifest
+
     if not folder.is_dir():
         yield Unchecked(str(folder), "unreachable")
         return
@@ -285,7 +292,12 @@ def _outbox(vault: Vault) -> Found:
 
 
 def _referrals(vault: Vault) -> Found:
-    for row in vault.db.execute("SELECT referral_no, pdf FROM referrals WHERE pdf IS NOT NULL"
+    return referral_witnesses(vault)
+
+
+def referral_witnesses(session: Session) -> Found:
+    """The head in each signed PDF kept with a referral the acting user may read."""
+    for row in session.db.execute("SELECT referral_no, pdf FROM referrals WHERE pdf IS NOT NULL"
                                 " ORDER BY id"):
         no = str(row["referral_no"])
         head = pdf_head(bytes(row["pdf"]))

@@ -16,7 +16,7 @@ from psycopg import sql
 from xinhe.crypto.keyslots import validate_username
 from xinhe.errors import XinheError
 from xinhe.records.audit import iso, utcnow
-from xinhe.records.storage import live, pg_policies, pg_schema
+from xinhe.records.storage import live, pg_accounts, pg_policies, pg_schema
 
 SCHEMA_VERSION = "1"
 LOGIN_PREFIX = "xinhe_u_"
@@ -44,6 +44,7 @@ def _ensure_roles(conn: psycopg.Connection[Any]) -> None:
     # The set-up role acts as the owner to build the schema (and later to migrate it).
     conn.execute(sql.SQL("GRANT {} TO CURRENT_USER").format(
         sql.Identifier(pg_policies.OWNER)))
+    pg_accounts.ensure_roles(conn)
 
 
 def ensure_roles(conn: psycopg.Connection[Any]) -> None:
@@ -66,8 +67,9 @@ def schema_statements() -> list[str]:
             pg_schema.TABLES, pg_policies.HELPERS, pg_schema.LOCKS, pg_schema.AUDIT,
             pg_schema.IMPORTED_AUDIT,
             pg_schema.audit_triggers(), pg_policies.CROSS_CASE,
-            *pg_policies.row_security(),
-            *pg_policies.revokes(), *pg_policies.grants(), *live.statements()]
+            *pg_policies.row_security(), *pg_accounts.statements(),
+            *pg_policies.revokes(), *pg_policies.grants(), *pg_accounts.grants(),
+            *live.statements()]
 
 
 def init_database(setup_dsn: str, dbname: str) -> None:
@@ -104,6 +106,7 @@ def init_database(setup_dsn: str, dbname: str) -> None:
                          " ('home', 'studio-server')", (SCHEMA_VERSION,))
             conn.execute("SELECT xinhe.audit_append('server.init', 'database', %s, 'ok')",
                          (dbname,))
+            pg_accounts.hand_over(conn, dbname)
 
 
 def add_user(conn: psycopg.Connection[Any], username: str, xinhe_role: str,
@@ -127,6 +130,7 @@ def add_user(conn: psycopg.Connection[Any], username: str, xinhe_role: str,
             sql.Identifier(role), sql.Literal(verifier)))
         conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(group),
                                                       sql.Identifier(role)))
+        pg_accounts.admit_login(conn, role)
         row = conn.execute(
             "INSERT INTO xinhe.users (username, display_name, role, active, created_at,"
             " pg_role) VALUES (%s, %s, %s, 1, %s, %s) RETURNING id",

@@ -202,6 +202,10 @@ class PgDatabase:
             from xinhe.errors import WrongPassword
 
             return WrongPassword()
+        if exc.sqlstate == "28000" or "not permitted to log in" in str(exc):
+            from xinhe.errors import AccountDisabled  # the login role is NOLOGIN
+
+            return AccountDisabled()
         return ServerUnreachable(self.where)
 
     @contextlib.contextmanager

@@ -26,7 +26,9 @@ from xinhe.crypto import keyslots as ks
 from xinhe.errors import (
     AccessDenied,
     AccountDisabled,
+    AccountLocked,
     InvalidInput,
+    NotOnServerYet,
     VaultDamaged,
     WrongPassword,
 )
@@ -152,6 +154,22 @@ class ServerSession:
             raise AccessDenied("已锁定。", "Signed out.")
         return self._data_key
 
+    def new_recovery_key(self) -> str:
+        """Administrator: a new recovery key (the old one stops working), shown once."""
+        from xinhe.records.storage.server_accounts import ServerAccounts
+
+        return ServerAccounts(self).new_recovery_key()
+
+    def rekey(self) -> None:
+        """The data key seals every record on the server: a new one is not offered."""
+        raise NotOnServerYet("更换数据密钥（重新加密）", "Re-keying (re-encrypting)")
+
+    def relogin_as(self, derived_password: str) -> None:
+        """After the user changed their password: reconnect and listen with the new one."""
+        if self._login_conninfo:
+            self._login_conninfo = make_conninfo(self._login_conninfo,
+                                                 password=derived_password)
+
     def close(self, reason: str = "lock") -> None:
         """Sign out: audit, close the connection, drop the data key."""
         if self.closed:
@@ -199,9 +217,19 @@ class ServerFolder:
 
     def unlock(self, username: str, password: str) -> ServerSession:
         """Sign in: connect as the user's login role, open their key slot (kept on the
-        server) with the typed password, audit the login."""
+        server) with the typed password, audit the login. A refused password is reported
+        through the gate, which counts it and locks the login as a local vault would."""
         conninfo = self.login_conninfo(username, password)
-        db = PgDatabase(conninfo, self.workstation)
+        try:
+            db = PgDatabase(conninfo, self.workstation)
+        except WrongPassword:
+            if self.report_failed_login(username) != "retry":
+                raise
+            try:  # a lockout whose delay had passed was lifted just now
+                db = PgDatabase(conninfo, self.workstation)
+            except WrongPassword:
+                self.report_failed_login(username)
+                raise
         try:
             session = self._open(db, username, password)
         except BaseException:
@@ -210,6 +238,21 @@ class ServerFolder:
         session._login_conninfo = conninfo
         session._workstation = self.workstation
         return session
+
+    def report_failed_login(self, username: str) -> str:
+        """Tell the server a login failed, as the gate (pg_accounts.py): "failed",
+        "retry" (a lockout ended), or raises AccountLocked."""
+        from xinhe.records.storage.pg_accounts import GATE_PASSWORD, GATE_ROLE
+
+        gate = PgDatabase(make_conninfo(self.dsn, user=GATE_ROLE, password=GATE_PASSWORD),
+                          self.workstation)
+        try:
+            outcome = str(gate.scalar("SELECT login_failed(?)", (username,)))
+        finally:
+            gate.close()
+        if outcome.startswith("locked "):
+            raise AccountLocked(datetime.fromisoformat(outcome.removeprefix("locked ")))
+        return outcome
 
     def _open(self, db: PgDatabase, username: str, password: str) -> ServerSession:
         user = db.one("SELECT id, username, display_name, xinhe.current_role() AS role"
@@ -221,6 +264,7 @@ class ServerFolder:
             raise WrongPassword()
         slot = ks.UserSlot.from_json(raw)
         private = ks.open_private(self.studio_id, slot, password, None)
+        db.execute("SELECT login_succeeded()")  # the count of wrong passwords starts again
         data_key = ks.unseal_generation(self.studio_id, username, private, slot.db_key)
         actor = Actor(int(user["id"]), str(user["username"]), str(user["display_name"]),
                       str(user["role"]))
