@@ -16,7 +16,14 @@ from psycopg import sql
 from xinhe.crypto.keyslots import validate_username
 from xinhe.errors import XinheError
 from xinhe.records.audit import iso, utcnow
-from xinhe.records.storage import live, pg_packets, pg_policies, pg_schema, pg_stats
+from xinhe.records.storage import (
+    live,
+    pg_packets,
+    pg_policies,
+    pg_retention,
+    pg_schema,
+    pg_stats,
+)
 
 SCHEMA_VERSION = "1"
 LOGIN_PREFIX = "xinhe_u_"
@@ -53,7 +60,7 @@ def schema_statements() -> list[str]:
             pg_schema.audit_triggers(), pg_policies.CROSS_CASE,
             *pg_policies.row_security(),
             *pg_policies.revokes(), *pg_policies.grants(), *live.statements(),
-            *pg_stats.statements(), *pg_packets.statements()]
+            *pg_stats.statements(), *pg_packets.statements(), *pg_retention.statements()]
 
 
 def init_database(setup_dsn: str, dbname: str) -> None:
