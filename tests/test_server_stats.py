@@ -194,3 +194,39 @@ def test_stats_from_the_command_line_on_the_server(server: Scenario, local: Scen
     assert cli.run(args, cli.Io(io.StringIO(PASSWORDS["sup"] + "\n"), io.StringIO(), err),
                    binding) == 0, err.getvalue()
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_the_statistics_screen_on_the_server_shows_the_local_figures(
+        server: Scenario, local: Scenario, qtbot: Any) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from xinhe.ui import i18n, style
+    from xinhe.ui.context import AppContext, ChangeBus
+    from xinhe.ui.operations.session import _opened
+    from xinhe.ui.screens.statistics import StatisticsScreen
+    from xinhe.ui.worker import DbWorker
+
+    i18n.install("zh_CN")
+    style.apply(QApplication.instance())
+    worker = DbWorker()
+    opened = worker.call(lambda: _opened(server.folder.unlock("staff", PASSWORDS["staff"])))
+    try:
+        ctx = AppContext(worker, opened.services, opened.vault.actor, opened.org_name, False,
+                         ChangeBus())
+        screen = StatisticsScreen(ctx, zone=SHENZHEN)
+        qtbot.addWidget(screen)
+        screen.show()
+        qtbot.waitUntil(lambda: screen.report is not None, timeout=10_000)
+        before = screen.report
+        screen.preset.setCurrentIndex(screen.preset.findData("last_quarter"))
+        qtbot.waitUntil(lambda: screen.report is not before, timeout=10_000)
+        assert screen.report is not None
+        shown = screen.report.to_json() | {"generated_at": None}
+        assert shown == figures(local.login("staff"))
+        # What the screen's table shows, figure by figure (staff cannot read one note).
+        assert [screen.model.value_of(key) for key in (
+            "cases_served", "person_times", "crises_on_site")] == ["5", "10", "1"]
+        assert screen.message.objectName() != "error"
+    finally:
+        worker.call(opened.vault.close)
+        worker.shutdown()
