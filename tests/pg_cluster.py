@@ -15,6 +15,7 @@ import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 SETUP_ROLE = "xinhe_setup"  # what the IT person creates: may create databases and roles
@@ -189,8 +190,9 @@ class StudioTemplate:
         from xinhe.records.storage.server_session import ServerFolder
 
         dbname = "xinhe_test_studio"
+        # Set up "in 2025", so the tests' clocks fall inside the certificate's validity.
         dsn, _ = init_studio(cluster.dsn(), dbname, "馨和家园工作室", "admin", "管理员甲",
-                             admin_password)
+                             admin_password, set_up_at=datetime(2025, 1, 1, tzinfo=UTC))
         admin = ServerFolder(dsn).unlock("admin", admin_password)
         for name, display, role in STUDIO_PEOPLE:
             add_server_user(cluster.dsn(), admin, name, role, passwords[name], display)

@@ -58,7 +58,7 @@ def sz(month: int, day: int, hour: int = 10, minute: int = 0, year: int = 2026) 
 
 @dataclass
 class Scenario:
-    folder: VaultFolder
+    folder: Any  # VaultFolder, or a studio server's ServerFolder
     clock: Clock
     templates: tpl.TemplateRegistry
     cases: dict[str, int] = field(default_factory=dict)
@@ -77,6 +77,7 @@ class Scenario:
 
 
 def build(path: Path) -> Scenario:
+    """The scenario in a new local vault at `path`."""
     clock = Clock()
     clock.now = sz(10, 1, year=2025)
     folder = VaultFolder(path, DeviceBinding(InMemoryKeyring()), kdf=KdfParams.cheap_for_tests(),
@@ -87,6 +88,25 @@ def build(path: Path) -> Scenario:
     for login, (name, role) in NAMES.items():
         scenario.users[login] = accounts.add_user(login, name, role, PASSWORDS[login]).id
     admin.close()
+    return populate(scenario)
+
+
+def build_on_server(template: Any) -> Scenario:
+    """The scenario on a fresh studio server database (pg_cluster.StudioTemplate: the same
+    studio name, people and passwords as a local build)."""
+    clock = Clock()
+    clock.now = sz(10, 1, year=2025)
+    scenario = Scenario(template.fresh(clock), clock, tpl.TemplateRegistry.default())
+    for login in NAMES:
+        vault = scenario.folder.unlock(login, PASSWORDS[login])
+        scenario.users[login] = vault.actor.user_id
+        vault.close()
+    return populate(scenario)
+
+
+def populate(scenario: Scenario) -> Scenario:
+    """The six cases (see the module docstring), written through the services."""
+    clock = scenario.clock
     sup, wang, chen = (scenario.login(n) for n in ("sup", "wang", "chen"))
     names = iter(CLIENT_NAMES)
 

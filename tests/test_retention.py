@@ -1,5 +1,7 @@
 """Retention: which closed cases are due, and a purge that leaves no trace of them — not
-in any decrypted page of the database file or its log, not in the search index."""
+in any decrypted page of the database file or its log, not in the search index. The rules
+and refusals run on the local vault and on the studio server (the server's purge itself:
+tests/test_server_retention.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from conftest import Clock, Studio
 from xinhe.errors import AccessDenied, InvalidInput, NotFound, WrongPassword
 from xinhe.records import retention
+
+pytestmark = pytest.mark.both_backends
 
 MARKER = "清除标记PURGE-MARKER-c0ffee"
 PAGE = 4096
@@ -105,6 +109,7 @@ def test_which_closed_cases_are_due(studio: Studio, clock: Clock) -> None:
         retention.due_cases(studio.admin.vault)
 
 
+@pytest.mark.local_only("pages of the vault file; the server's purge: test_server_retention")
 def test_purge_leaves_no_trace_in_the_file_or_the_index(studio: Studio, clock: Clock) -> None:
     case = closed_case(studio, clock, years_ago=11, note=f"当事人说：{MARKER}",
                        name="清除测试人", phone="13711112222")
@@ -197,6 +202,7 @@ def test_due_dates_count_calendar_years_from_closure(studio: Studio, clock: Cloc
     assert due.keep_until.isoformat() == "2030-02-28"
 
 
+@pytest.mark.local_only("the server has no file to compact: its autovacuum reclaims rows")
 def test_a_compaction_that_cannot_run_now_is_kept_pending(
         studio: Studio, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
     """The purge stands even when VACUUM cannot run (another program holds the file)."""

@@ -4,6 +4,7 @@ local vault finds, and a sealed value moved to another column does not open."""
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 
 import pytest
@@ -75,6 +76,12 @@ def test_a_superusers_dump_shows_no_name_and_no_note(server: ServerStudio,
     found = [marker for marker in MARKERS if marker in dump]
     assert found == []
     assert PHOTO.hex() not in dump
+    # The studio's signing key, made at set-up, is sealed too; staff still sign with it.
+    from xinhe.records.signing_store import SigningStore
+
+    key = SigningStore(server.staff.vault).for_signing().key_pkcs8_der()
+    assert key.hex() not in dump and base64.b64encode(key).hex()[:96] not in dump
+    assert base64.b64encode(key).decode()[:64] not in dump
     # ... and the workstation reads them back.
     assert server.wang.clients.get(made["client"]).name == NAME
     assert server.wang.clients.get(made["client"]).address == ADDRESS

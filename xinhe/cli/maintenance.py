@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import socket
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from xinhe.cli import Context, command
 from xinhe.errors import InvalidInput
@@ -11,6 +13,9 @@ from xinhe.i18n import pick
 from xinhe.paths import default_vault_dir
 from xinhe.records import backup, retention, vocab
 from xinhe.records.restore import restore_backup, target_state, verify_backup
+
+if TYPE_CHECKING:
+    from xinhe.records.storage.session import Session
 
 
 def _status_data(st: backup.BackupStatus, conf: backup.BackupSettings) -> dict[str, object]:
@@ -137,7 +142,7 @@ def cmd_restore(ctx: Context) -> int:
 
 @command("retention list")
 def cmd_retention_list(ctx: Context) -> int:
-    vault = ctx.unlock()
+    vault = ctx.open_session()
     try:
         retention.compact_pending(vault)  # a compaction an earlier purge could not run
         due = retention.due_cases(vault)
@@ -164,10 +169,17 @@ def cmd_retention_purge(ctx: Context) -> int:
                            "A purge cannot be undone. Add --yes to confirm.")
     if not ctx.args.user:
         raise InvalidInput("此命令需要 --user 登录名。", "This command needs --user NAME.")
-    folder = ctx.folder()
-    folder.load_slots()
     password = ctx.io.secret(f"{ctx.args.user} 的密码", f"Password for {ctx.args.user}")
-    vault = folder.unlock(ctx.args.user, password)
+    vault: Session
+    if ctx.server:
+        from xinhe.records.storage.server_session import ServerFolder
+
+        vault = ServerFolder(ctx.server, workstation=socket.gethostname()).unlock(
+            ctx.args.user, password)
+    else:
+        folder = ctx.folder()
+        folder.load_slots()
+        vault = folder.unlock(ctx.args.user, password)
     try:
         # Typed for this command, the password is also its re-authentication.
         result = retention.purge(vault, ctx.args.case_no, password)
@@ -178,6 +190,12 @@ def cmd_retention_purge(ctx: Context) -> int:
                         f"（删除当事人 {result.clients_removed} 名）。",
                         f"Purged {len(result.case_nos)} case(s): {', '.join(result.case_nos)} "
                         f"({result.clients_removed} client(s) removed)."))
+        if result.on_server:
+            ctx.io.out(pick("服务器上删除的行由 PostgreSQL 的自动清理（autovacuum）回收；"
+                            "其中涉及个人的内容只以密文存在。",
+                            "On the server, PostgreSQL's autovacuum reclaims the deleted rows; "
+                            "what in them describes a person was ciphertext only."))
+            return
         ctx.io.out(pick("数据库文件已压缩。", "The database file was compacted.")
                    if result.compacted else
                    pick("数据库文件暂时无法压缩（另一个程序正在使用），"
@@ -185,13 +203,13 @@ def cmd_retention_purge(ctx: Context) -> int:
                         "The database file could not be compacted now (another program is "
                         "using it); `xinhe retention list` tries again."))
     ctx.emit({"purged": list(result.case_nos), "clients_removed": result.clients_removed,
-              "compacted": result.compacted}, text)
+              "compacted": result.compacted, "on_server": result.on_server}, text)
     return 0
 
 
 @command("retention policy")
 def cmd_retention_policy(ctx: Context) -> int:
-    vault = ctx.unlock()
+    vault = ctx.open_session()
     try:
         current = retention.policy(vault)
         if ctx.args.years or ctx.args.intake_only_years is not None:

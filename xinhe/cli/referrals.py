@@ -12,10 +12,10 @@ from xinhe.records import templates as tpl
 from xinhe.records import vocab
 from xinhe.records.referrals import Referral
 from xinhe.records.services import Services
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 
-def _services(vault: Vault) -> Services:
+def _services(vault: Session) -> Services:
     return Services(vault, tpl.TemplateRegistry.default(vault.setting("template_folder")))
 
 
@@ -67,7 +67,7 @@ def _result(ctx: Context, result: Any) -> int:
 def cmd_referral_export(ctx: Context) -> int:
     from xinhe.export.pipeline import export_referral
 
-    vault = ctx.unlock()
+    vault = ctx.open_session()
     try:
         svc = _services(vault)
         case_id = svc.cases.find_by_number(ctx.args.case_no)
@@ -83,7 +83,7 @@ def cmd_referral_export(ctx: Context) -> int:
 def cmd_referral_deliver(ctx: Context) -> int:
     from xinhe.export.pipeline import deliver_again
 
-    vault = ctx.unlock()
+    vault = ctx.open_session()
     try:
         svc = _services(vault)
         found = [r for r in svc.referrals.find() if r.referral_no == ctx.args.referral_no.strip()]
@@ -101,7 +101,7 @@ def cmd_referral_deliver(ctx: Context) -> int:
 def cmd_referral_list(ctx: Context) -> int:
     from xinhe.export.outbox import describe_note
 
-    vault = ctx.unlock()
+    vault = ctx.open_session()
     try:
         rows = _services(vault).referrals.find(status=ctx.args.status)
     finally:

@@ -63,7 +63,7 @@ def print_report(ctx: Context, report: StatsReport) -> None:
 
 @command("stats")
 def cmd_stats(ctx: Context) -> int:
-    vault = ctx.unlock()
+    vault = ctx.open_session()
     try:
         service = StatsService(vault)
         period = period_of(ctx, vault.now().astimezone(local_zone()).date())

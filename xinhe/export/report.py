@@ -42,7 +42,7 @@ from xinhe.records.signing_store import SigningStore
 from xinhe.records.stats import StatsReport, StatsService
 from xinhe.records.stats_figures import FIGURES, section_name
 from xinhe.records.stats_table import RISK_LABELS, figure_rows, format_value
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 JSON_NAME = "statistics.json"
 MARGIN = 20 * mm
@@ -264,7 +264,7 @@ def signed_report_pdf(report: StatsReport, identity: SigningIdentity, *, exporte
                     location=report.studio, signing_time=signing_time, lang=lang)
 
 
-def export_report_pdf(vault: Vault, report: StatsReport, lang: str = "zh_CN") -> bytes:
+def export_report_pdf(vault: Session, report: StatsReport, lang: str = "zh_CN") -> bytes:
     """Audit the export, then make and sign the PDF with the studio's signing identity (the
     same as the referrals'; made on first need). Runs on the vault's thread."""
     identity = SigningStore(vault).for_signing()

@@ -19,6 +19,7 @@ from typing import Any
 
 from xinhe.errors import InvalidInput, NotFound
 from xinhe.i18n import language, pick
+from xinhe.records import packet_sources as sources
 from xinhe.records import templates as tpl
 from xinhe.records import vocab
 from xinhe.records.access import require_case
@@ -58,7 +59,6 @@ EXPORT_ROLES = ("counsellor", "supervisor", "staff")
 #: The incident text of an intake or mandatory-report record.
 INCIDENT_FIELDS = ("incident_summary", "discovery_details")
 INTAKE_KINDS = ("intake", "mandatory_report")
-SESSION_NOTES_IN_PACKET = 3
 IMAGE_TYPES = ("image/jpeg", "image/png")
 
 
@@ -183,15 +183,7 @@ class PacketBuilder:
             return None
 
     def _latest(self, case_id: int, template_ids: Iterable[str]) -> list[_Source]:
-        ids = list(template_ids)
-        if not ids:
-            return []
-        marks = ", ".join("?" for _ in ids)
-        rows = self.vault.db.all(
-            f"SELECT a.* FROM assessments a WHERE a.case_id = ? AND a.template_id IN ({marks})"
-            " AND a.id = (SELECT b.id FROM assessments b WHERE b.case_id = a.case_id AND"
-            " b.template_id = a.template_id ORDER BY b.assessed_at DESC, b.id DESC LIMIT 1)"
-            " ORDER BY a.assessed_at, a.id", [case_id, *ids])
+        rows = sources.latest_assessments(self.vault, case_id, list(template_ids))
         return [_Source(r, self._template(r)) for r in rows]
 
     def _assessment_parts(self, case_id: int, rules: AgencyPolicy
@@ -212,9 +204,7 @@ class PacketBuilder:
         return instruments, parts
 
     def _incident(self, case_id: int) -> list[RecordPart]:
-        rows = self.vault.db.all("SELECT * FROM assessments WHERE case_id = ? ORDER BY"
-                                 " assessed_at DESC, id DESC", (case_id,))
-        for row in rows:
+        for row in sources.assessments(self.vault, case_id):
             template = self._template(row)
             if template is None or template.kind not in INTAKE_KINDS:
                 continue
@@ -299,8 +289,7 @@ class PacketBuilder:
                 for f in template.fields if not is_blank(answers.get(f.id))]
 
     def _safety_plan(self, case_id: int) -> list[RecordPart]:
-        row = self.vault.db.one("SELECT * FROM safety_plans WHERE case_id = ? ORDER BY id DESC"
-                                " LIMIT 1", (case_id,))
+        row = sources.safety_plan(self.vault, case_id)
         if row is None:
             return []
         template = self._template(row)
@@ -310,16 +299,12 @@ class PacketBuilder:
                            tuple(self._answer_lines(template, loads(row["answers"]) or {})))]
 
     def _session_notes(self, case_id: int) -> list[RecordPart]:
-        rows = self.vault.db.all(
-            "SELECT * FROM sessions WHERE case_id = ? AND signed_at IS NOT NULL"
-            " ORDER BY started_at DESC, id DESC LIMIT ?", (case_id, SESSION_NOTES_IN_PACKET))
+        rows = sources.session_notes(self.vault, case_id)
         parts = []
         for row in reversed(rows):
             template = self._template(row)
             lines = self._answer_lines(template, loads(row["answers"]) or {})
-            for addendum in self.vault.db.all(
-                    "SELECT text, created_at FROM addenda WHERE parent_type = 'session' AND"
-                    " parent_id = ? ORDER BY id", (row["id"],)):
+            for addendum in sources.session_addenda(self.vault, case_id, int(row["id"])):
                 day = local_date(addendum["created_at"]).isoformat()
                 lines.append(PartLine(f"补充说明（{day}）", f"Addendum ({day})",
                                       str(addendum["text"])))
@@ -337,10 +322,7 @@ class PacketBuilder:
         kinds = sorted(rules.attachments)
         if not kinds:
             return
-        marks = ", ".join("?" for _ in kinds)
-        for row in self.vault.db.all(
-                "SELECT filename, media_type, size, sha256, data FROM attachments WHERE"
-                f" case_id = ? AND kind IN ({marks}) ORDER BY added_at, id", [case_id, *kinds]):
+        for row in sources.attachments(self.vault, case_id, kinds):
             # Every allowed file goes with the packet: images as pages, other files
             # (a PDF document, a text) embedded in the signed PDF as file attachments.
             yield Attachment(name=str(row["filename"]), media_type=str(row["media_type"]),

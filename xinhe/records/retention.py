@@ -13,6 +13,10 @@ An audit entry names the case number and who purged it, nothing more. The databa
 then vacuumed and its log truncated, so no page of the file still holds what was
 deleted (secure_delete zeroes freed pages too).
 
+On the studio server the same purge runs as one server function (storage/pg_retention.py,
+supervisors only); there is no file to compact: PostgreSQL's autovacuum reclaims the
+deleted rows, whose person-describing values were sealed ciphertext (docs/server.md).
+
 Backups made before a purge still hold the case until they are rotated out.
 """
 
@@ -35,6 +39,7 @@ from xinhe.errors import (
 )
 from xinhe.records import search, vocab
 from xinhe.records.common import parse_ts
+from xinhe.records.storage.session import Session
 from xinhe.records.vault import Vault
 
 DEFAULT_YEARS = 10
@@ -77,7 +82,7 @@ def _check_years(value: int) -> int:
     return int(value)
 
 
-def policy(vault: Vault) -> RetentionPolicy:
+def policy(vault: Session) -> RetentionPolicy:
     """The studio's retention periods (defaults for what was never set)."""
     default = RetentionPolicy()
     try:
@@ -90,7 +95,7 @@ def policy(vault: Vault) -> RetentionPolicy:
     return RetentionPolicy(years, intake)
 
 
-def set_policy(vault: Vault, new: RetentionPolicy) -> RetentionPolicy:
+def set_policy(vault: Session, new: RetentionPolicy) -> RetentionPolicy:
     """Supervisor: change the retention periods."""
     vault.require_role("supervisor")
     for category, years in new.years.items():
@@ -99,7 +104,10 @@ def set_policy(vault: Vault, new: RetentionPolicy) -> RetentionPolicy:
     _check_years(new.intake_only_years)
     clean = RetentionPolicy({**RetentionPolicy().years, **new.years}, new.intake_only_years)
     with vault.db.transaction():
-        vault.set_setting(SETTING, json.dumps(clean.to_json()))
+        if vault.db.dialect == "postgres":  # settings are the administrator's there
+            vault.db.execute("SELECT set_retention_policy(?)", (json.dumps(clean.to_json()),))
+        else:
+            vault.set_setting(SETTING, json.dumps(clean.to_json()))
         vault.audit_event("retention.policy", "settings", "retention")
     return clean
 
@@ -125,14 +133,14 @@ def _past_intake_sql() -> str:
             " f.status = 'done'))")
 
 
-def _moved_on_in_audit(vault: Vault) -> set[str]:
+def _moved_on_in_audit(vault: Session) -> set[str]:
     """Case numbers the audit trail shows moved to active or follow-up (one scan)."""
     return {str(r[0]) for r in vault.db.all(
         "SELECT DISTINCT object_id FROM audit_event WHERE action = 'case.status' AND"
         " object_type = 'case' AND outcome IN ('active', 'followup')")}
 
 
-def due_cases(vault: Vault, today: date | None = None) -> list[DueCase]:
+def due_cases(vault: Session, today: date | None = None) -> list[DueCase]:
     """Supervisor: closed cases past their retention period, longest overdue first."""
     vault.require_role("supervisor")
     rules = policy(vault)
@@ -155,8 +163,19 @@ def due_cases(vault: Vault, today: date | None = None) -> list[DueCase]:
     return sorted(due, key=lambda d: (d.keep_until, d.case_no))
 
 
-def reauthenticate(vault: Vault, password: str, action: str) -> None:
+def reauthenticate(vault: Session, password: str, action: str) -> None:
     """Ask again before a dangerous act: the acting user's password must open their slot."""
+    if not isinstance(vault, Vault):  # the studio server keeps the slot (no device binding)
+        raw = vault.db.scalar("SELECT slot FROM key_slots WHERE username = ?",
+                              (vault.actor.username,))
+        if raw is None:
+            raise WrongPassword()
+        try:
+            ks.open_private(vault.vault_id, ks.UserSlot.from_json(raw), password, None)
+        except WrongPassword:
+            vault.audit_event(action, "user", vault.actor.username, "refused:password")
+            raise
+        return
     slot = vault.slots.users.get(vault.actor.username)
     if slot is None:
         raise WrongPassword()
@@ -176,9 +195,10 @@ class PurgeResult:
     clients_removed: int
     records_removed: int
     compacted: bool  # False: the VACUUM could not run now; it is retried (see compact_pending)
+    on_server: bool = False  # no file to compact: the server's autovacuum reclaims the rows
 
 
-def purge(vault: Vault, case_nos: list[str], password: str,
+def purge(vault: Session, case_nos: list[str], password: str,
           now: datetime | None = None) -> PurgeResult:
     """Supervisor: delete closed cases past their retention period, for good.
 
@@ -207,6 +227,8 @@ def purge(vault: Vault, case_nos: list[str], password: str,
             records += count
             vault.audit_event("retention.purge", "case", case_no,
                               "client removed" if removed_client else "client kept")
+        if not isinstance(vault, Vault):
+            return PurgeResult(tuple(wanted), clients, records, False, on_server=True)
         search.compact(vault.db)
     return PurgeResult(tuple(wanted), clients, records, try_vacuum(vault))
 
@@ -221,7 +243,11 @@ def case_tables(vault: Vault) -> list[str]:
     return sorted(found, key=lambda t: (order.get(t, -1), t))
 
 
-def _purge_case(vault: Vault, case_id: int) -> tuple[int, int]:
+def _purge_case(vault: Session, case_id: int) -> tuple[int, int]:
+    if not isinstance(vault, Vault):
+        row = vault.db.one("SELECT clients_removed, records_removed FROM purge_case(?)",
+                           (case_id,))
+        return int(row[0]), int(row[1])
     db = vault.db
     client_id = int(db.scalar("SELECT client_id FROM cases WHERE id = ?", (case_id,)))
     search.remove_case(db, case_id, compact_now=False)
@@ -260,8 +286,10 @@ def try_vacuum(vault: Vault) -> bool:
     return True
 
 
-def compact_pending(vault: Vault) -> bool:
+def compact_pending(vault: Session) -> bool:
     """Supervisor: run a compaction a purge could not finish. Returns whether none is
-    left pending."""
+    left pending (always, on the studio server: its autovacuum needs no one)."""
     vault.require_role("supervisor")
+    if not isinstance(vault, Vault):
+        return True
     return not vault.setting(PENDING_COMPACTION) or try_vacuum(vault)

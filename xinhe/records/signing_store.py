@@ -1,8 +1,10 @@
-"""The studio's signing identity, kept inside the encrypted vault.
+"""The studio's signing identity, kept inside the encrypted vault or on the studio server.
 
 The private key never leaves the database in the clear: it is stored as
 `SigningIdentity.to_private_bytes()` in `signing_identities` (SQLCipher encrypts the
-whole file), loaded only on the database thread to sign a referral, and never exported.
+whole file; on the studio server the column is sealed with the studio's data key, so the
+server holds ciphertext only), loaded only on the database thread to sign a referral, and
+never exported. The server's first identity is made when the studio is set up.
 Receivers get the certificate (PEM). Generating or importing a new identity is an
 administrator's act; the one exception is the first export of a vault that has none yet,
 which makes one rather than stall a referral.
@@ -20,6 +22,18 @@ from cryptography.hazmat.primitives import serialization
 from xinhe.crypto.signing import SigningIdentity, SigningIdentityError
 from xinhe.records.common import iso
 from xinhe.records.storage.session import Session
+
+
+class NoSigningIdentity(SigningIdentityError):
+    code = "no_signing_identity"
+
+    def __init__(self) -> None:
+        super().__init__("工作室服务器上还没有签名证书。请管理员先生成或导入"
+                         "（xinhe signing-identity generate 或 import）。",
+                         "The studio server holds no signing certificate yet. Ask the "
+                         "administrator to make or import one (xinhe signing-identity generate "
+                         "or import).")
+
 
 #: Roles that sign referrals (and may therefore load the key on the database thread).
 SIGNING_ROLES = ("counsellor", "supervisor", "staff")
@@ -92,6 +106,8 @@ class SigningStore:
         """The identity with its key, to sign a referral now. Made on first need."""
         self.vault.require_role(*SIGNING_ROLES)
         if self.current() is None:
+            if self.vault.db.dialect != "sqlite":  # only the administrator writes it there
+                raise NoSigningIdentity()
             self._make_first()
         blob = self.vault.db.scalar(
             "SELECT private_key FROM signing_identities WHERE retired_at IS NULL")

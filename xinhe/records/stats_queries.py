@@ -328,3 +328,28 @@ def open_by_risk(db: Any, moments: list[str], scope: Scope) -> list[dict[str, in
         at["none"] = running["open"] - sum(at.values())
         result.append(at)
     return result
+
+
+@dataclass
+class Figures:
+    """Everything a report counts, from either home (the server's: stats_server.py)."""
+
+    served: Served
+    opened: Opened
+    crises: Crises
+    legal: LegalClocks
+    followups: FollowUps
+    referrals: dict[str, Counter[str]]
+    closed: int
+    levels: list[dict[str, int]]
+    """open_by_risk at each of the asked moments, in their order."""
+
+
+def figures(db: Any, months: list[tuple[str, str]], lo: str, hi: str, moments: list[str],
+            midnights: list[str], today_start: str, scope: Scope) -> Figures:
+    """The report's counts from the local vault's queries above."""
+    return Figures(served(db, months, lo, hi, scope), opened(db, months, lo, hi, scope),
+                   crises(db, lo, hi, scope), legal_clocks(db, lo, hi, scope),
+                   followups(db, lo, hi, scope, midnights, today_start),
+                   referrals(db, lo, hi, scope), closed(db, lo, hi, scope),
+                   open_by_risk(db, moments, scope))

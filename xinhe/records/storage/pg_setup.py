@@ -16,7 +16,15 @@ from psycopg import sql
 from xinhe.crypto.keyslots import validate_username
 from xinhe.errors import XinheError
 from xinhe.records.audit import iso, utcnow
-from xinhe.records.storage import live, pg_accounts, pg_policies, pg_schema
+from xinhe.records.storage import (
+    live,
+    pg_accounts,
+    pg_packets,
+    pg_policies,
+    pg_retention,
+    pg_schema,
+    pg_stats,
+)
 
 SCHEMA_VERSION = "1"
 LOGIN_PREFIX = "xinhe_u_"
@@ -69,7 +77,8 @@ def schema_statements() -> list[str]:
             pg_schema.audit_triggers(), pg_policies.CROSS_CASE,
             *pg_policies.row_security(), *pg_accounts.statements(),
             *pg_policies.revokes(), *pg_policies.grants(), *pg_accounts.grants(),
-            *live.statements()]
+            *live.statements(),
+            *pg_stats.statements(), *pg_packets.statements(), *pg_retention.statements()]
 
 
 def init_database(setup_dsn: str, dbname: str) -> None:

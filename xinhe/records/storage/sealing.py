@@ -56,6 +56,7 @@ SEALED: dict[str, frozenset[str]] = {t: frozenset(c) for t, c in {
     "platform_reports": ("facts", "pdf"),
     "court_extracts": ("document", "pdf"),
     "appointments": ("place", "note"),  # where she will be is as telling as a note
+    "signing_identities": ("private_key",),  # the studio's signature: never the server's
 }.items()}
 #: lookup-key column → the kind of key it holds (the same kind compares across tables).
 BLIND = {"name_key": "name", "name_sound": "sound", "phone_key": "phone", "id_key": "id"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from datetime import datetime
 from typing import Any
 
 import psycopg
@@ -19,11 +20,15 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from xinhe.crypto import kdf, recovery
 from xinhe.crypto import keyslots as ks
+from xinhe.crypto.signing import SigningIdentity
 from xinhe.errors import InvalidInput
 from xinhe.records.accounts import ROLES, check_password
 from xinhe.records.audit import iso, utcnow
+from xinhe.records.common import iso as stamp
+from xinhe.records.signing_store import GENERATED_YEARS
 from xinhe.records.storage import pg_policies, pg_setup
 from xinhe.records.storage.pg_store import check_dsn
+from xinhe.records.storage.sealing import Sealer
 from xinhe.records.storage.server_session import ServerSession, login_password
 
 DEFAULT_DBNAME = "xinhe"
@@ -41,9 +46,10 @@ def _as_owner(conn: psycopg.Connection[Any]) -> None:
 
 
 def init_studio(setup_dsn: str, dbname: str, org_name: str, admin: str, display_name: str,
-                password: str) -> tuple[str, str]:
-    """Create the studio database with its first administrator. Returns the workstations'
-    DSN and the recovery key (to be shown once, never stored)."""
+                password: str, *, set_up_at: datetime | None = None) -> tuple[str, str]:
+    """Create the studio database with its first administrator and signing certificate
+    (valid from `set_up_at`, default this moment). Returns the workstations' DSN and the
+    recovery key (to be shown once, never stored)."""
     check_dsn(setup_dsn)
     org_name = org_name.strip()
     if not org_name:
@@ -68,7 +74,24 @@ def init_studio(setup_dsn: str, dbname: str, org_name: str, admin: str, display_
                          " VALUES (%s, %s, %s)", (username, json.dumps(slot.to_json()), now))
             conn.execute("INSERT INTO xinhe.recovery_slot (slot, updated_at) VALUES (%s, %s)",
                          (json.dumps(rescue.to_json()), now))
+            _first_signing_identity(conn, org_name, username, Sealer(data_key),
+                                    set_up_at or utcnow())
     return workstation_dsn(setup_dsn, dbname), recovery_key
+
+
+def _first_signing_identity(conn: psycopg.Connection[Any], org_name: str, admin: str,
+                            sealer: Sealer, now: datetime) -> None:
+    """The studio's certificate for referrals, made at set-up as a new vault's is; its key
+    sealed here, as the seam seals it (staff and counsellors cannot write a new one)."""
+    identity = SigningIdentity.generate(org_name, years=GENERATED_YEARS, now=now)
+    conn.execute(
+        "INSERT INTO xinhe.signing_identities (subject, fingerprint, not_before, not_after,"
+        " certificate, private_key, source, created_by, created_at) VALUES (%s, %s, %s, %s,"
+        " %s, %s, 'generated', (SELECT id FROM xinhe.users WHERE username = %s), %s)",
+        (identity.subject_name(), identity.fingerprint_sha256(), stamp(identity.not_before),
+         stamp(identity.not_after), identity.cert_der(),
+         sealer.seal("signing_identities.private_key", identity.to_private_bytes()), admin,
+         stamp(now)))
 
 
 def add_server_user(setup_dsn: str, admin: ServerSession, username: str, role: str,
