@@ -16,6 +16,8 @@ from xinhe.errors import AccessDenied
 from xinhe.records import platform_inbox as inbox
 from xinhe.records.platform_dispatch import DispatchInvalid
 
+pytestmark = pytest.mark.both_backends
+
 
 def counts(studio: Studio) -> tuple[int, int, int]:
     db = studio.sup.vault.db

@@ -12,6 +12,8 @@ from xinhe.errors import AccessDenied, InvalidInput
 from xinhe.records.register_import import RegisterProblems, import_register, plan_import
 from xinhe.records.register_report import row_line
 
+pytestmark = pytest.mark.both_backends
+
 
 def count(vault, table: str) -> int:  # noqa: ANN001
     return int(vault.db.scalar(f"SELECT count(*) FROM {table}"))

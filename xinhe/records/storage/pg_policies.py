@@ -127,7 +127,7 @@ POLICIES: dict[str, tuple[str, str, str, str, str]] = {
                             f"({R} IN ('supervisor', 'counsellor') AND {CLIENT_OF})",
                             f"({R} IN ('supervisor', 'counsellor') AND {CLIENT_OF})",
                             "marked_by"),
-    "linked_persons": (NOTES, NOTES, NOTES, SUPERVISOR, "created_by"),
+    "linked_persons": (NOTES, NOTES, NOTES, NOTES, "created_by"),
     "drafts": ("true", "true", "true", "true", "user_id"),
     "search_doc": (f"({NOTES} OR ({R} = 'staff' AND kind = 'case'))", NOTES, NOTES, NOTES,
                    ""),
@@ -253,7 +253,8 @@ def row_security() -> list[str]:
 # What the duplicate check needs across cases, and no more (access.py's rule for clients a
 # counsellor may not read): candidate ids by an exact (blinded) key, and for one candidate
 # its sealed name (the workstation opens and masks it), birth year, case numbers and whom
-# to contact.
+# to contact. Likewise for a person who harmed a client (persons.py): the matches by a
+# blinded key, the case number only where the caller may read that case.
 CROSS_CASE = """
 CREATE FUNCTION xinhe.followup_dates(p_case_id bigint)
 RETURNS TABLE (id bigint, due_at text, done_at text, status text, reason text,
@@ -305,8 +306,23 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, xinhe AS $$
     FROM xinhe.clients cl
     WHERE cl.id = p_client_id
       AND xinhe.current_role() IN ('supervisor', 'counsellor', 'staff') $$;
+CREATE FUNCTION xinhe.abuser_lookup(p_case_id bigint, p_kind text, p_key text, p_year integer)
+RETURNS TABLE (id bigint, name text, case_no text, display_name text, readable boolean)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, xinhe AS $$
+    SELECT p.id, p.name, CASE WHEN xinhe.can_see_case(p.case_id, 'notes') THEN c.case_no END,
+           u.display_name, xinhe.can_see_case(p.case_id, 'notes')
+    FROM xinhe.linked_persons p JOIN xinhe.cases c ON c.id = p.case_id
+    JOIN xinhe.users u ON u.id = c.counsellor_id
+    WHERE xinhe.can_see_case(p_case_id, 'notes') AND p.relation = 'abuser'
+      AND p.case_id <> p_case_id
+      AND CASE p_kind WHEN 'id_number' THEN p.id_key = p_key
+                      WHEN 'phone' THEN p.phone_key = p_key
+                      WHEN 'name_birth_year' THEN p.name_key = p_key AND p.birth_year = p_year
+                      ELSE false END
+    ORDER BY p.id $$;
 """
 CROSS_CASE_FUNCTIONS = ("followup_dates(bigint)", "client_exists(bigint)",
                         "case_number(bigint)", "next_due(bigint)",
                         "duplicate_lookup(text, text, text, integer, integer)",
-                        "duplicate_summary(bigint)")
+                        "duplicate_summary(bigint)",
+                        "abuser_lookup(bigint, text, text, integer)")
