@@ -136,8 +136,9 @@ POLICIES: dict[str, tuple[str, str, str, str, str]] = {
                      "false",
                      f"doc_id IN (SELECT d.id FROM xinhe.search_doc d WHERE {NOTES})", ""),
     # Dispatches are received by staff or a supervisor and accepted by a supervisor
-    # (xinhe/records/platform_inbox.py); reports follow the case header, as referrals do.
-    "platform_dispatches": (f"({R} IN ('supervisor', 'staff'))",
+    # (xinhe/records/platform_inbox.py), then seen with their case (its automatic reports
+    # ask whether it came from one); reports follow the case header, as referrals do.
+    "platform_dispatches": (HEADER,
                             f"({R} IN ('supervisor', 'staff'))", SUPERVISOR, "false",
                             "received_by"),
     "platform_reports": (HEADER, HEADER, HEADER, SUPERVISOR, "created_by"),
@@ -146,6 +147,9 @@ POLICIES: dict[str, tuple[str, str, str, str, str]] = {
     # A home visit's place says where she is: those who may read the notes, as locally.
     "appointments": (NOTES, NOTES, NOTES, SUPERVISOR, "created_by"),
 }
+# Settings a supervisor may change (platform_reports.set_auto_events); the rest are the
+# administrator's.
+SUPERVISOR_SETTINGS = ("platform.auto_report",)
 # Drafts are their writer's alone, whatever the role.
 OWN_ROW = {"drafts": f"user_id = {U}"}
 CASE_SCOPED = tuple(POLICIES)
@@ -194,7 +198,8 @@ def grants() -> list[str]:
            f" xinhe.platform_reports TO {workers}",
            "GRANT SELECT, INSERT, UPDATE ON xinhe.platform_dispatches,"
            " xinhe.platform_reports TO xinhe_staff",
-           f"GRANT SELECT, INSERT, DELETE ON xinhe.court_extracts TO {workers}"]
+           f"GRANT SELECT, INSERT, DELETE ON xinhe.court_extracts TO {workers}",
+           "GRANT INSERT, UPDATE ON xinhe.settings TO xinhe_supervisor"]
     functions = ("current_user_id()", "current_username()", "current_role()",
                  "my_case_ids()", "client_has_case(bigint)", "can_see_case(bigint, text)",
                  "audit_append(text, text, text, text)", "audit_head()")
@@ -247,6 +252,19 @@ def row_security() -> list[str]:
                 f"CREATE POLICY owner_access ON xinhe.{table} TO {OWNER} USING (true)"
                 " WITH CHECK (true)",
                 f"CREATE POLICY mine ON xinhe.{table} USING ({rule}) WITH CHECK ({rule})"]
+    # Settings: everyone reads; the administrator changes any; a supervisor only those the
+    # services let a supervisor change (SUPERVISOR_SETTINGS).
+    keys = ", ".join(f"'{k}'" for k in SUPERVISOR_SETTINGS)
+    mine = f"({admin} OR ({SUPERVISOR} AND key IN ({keys})))"
+    out += ["ALTER TABLE xinhe.settings ENABLE ROW LEVEL SECURITY",
+            "ALTER TABLE xinhe.settings FORCE ROW LEVEL SECURITY",
+            f"CREATE POLICY owner_access ON xinhe.settings TO {OWNER} USING (true)"
+            " WITH CHECK (true)",
+            "CREATE POLICY read ON xinhe.settings FOR SELECT USING (true)",
+            f"CREATE POLICY add ON xinhe.settings FOR INSERT WITH CHECK ({mine})",
+            f"CREATE POLICY change ON xinhe.settings FOR UPDATE USING ({mine})"
+            f" WITH CHECK ({mine})",
+            f"CREATE POLICY remove ON xinhe.settings FOR DELETE USING ({admin})"]
     return out
 
 
