@@ -108,7 +108,7 @@ POLICIES: dict[str, tuple[str, str, str, str, str]] = {
                     "false", f"({SUPERVISOR} OR ({R} = 'counsellor' AND case_id IN"
                     f" (SELECT c.id FROM xinhe.cases c WHERE c.counsellor_id = {U})))",
                     "shared_by"),
-    "risk_history": (NOTES, NOTES, "false", SUPERVISOR, "changed_by"),
+    "risk_history": (HEADER, NOTES, "false", SUPERVISOR, "changed_by"),  # as the level
     "sessions": (NOTES, NOTES, NOTES,
                  f"({SUPERVISOR} OR ({NOTES} AND signed_at IS NULL AND author_id = {U}))",
                  "author_id"),
@@ -117,7 +117,7 @@ POLICIES: dict[str, tuple[str, str, str, str, str]] = {
     "addenda": (NOTES, NOTES, NOTES, SUPERVISOR, "author_id"),
     "safety_plans": (NOTES, NOTES, NOTES, SUPERVISOR, "author_id"),
     "followups": (NOTES, NOTES, NOTES, SUPERVISOR, "created_by"),
-    "clocks": (NOTES, NOTES, NOTES, SUPERVISOR, "created_by"),
+    "clocks": (HEADER, NOTES, NOTES, SUPERVISOR, "created_by"),  # deadlines: with the header
     "reviews": (NOTES, NOTES, NOTES, SUPERVISOR, "requested_by"),
     "attachments": (HEADER, NOTES, NOTES,
                     f"({SUPERVISOR} OR ({NOTES} AND added_by = {U}))", "added_by"),
@@ -199,7 +199,8 @@ def grants() -> list[str]:
            "GRANT SELECT, INSERT, UPDATE ON xinhe.platform_dispatches,"
            " xinhe.platform_reports TO xinhe_staff",
            f"GRANT SELECT, INSERT, DELETE ON xinhe.court_extracts TO {workers}",
-           "GRANT INSERT, UPDATE ON xinhe.settings TO xinhe_supervisor"]
+           "GRANT INSERT, UPDATE ON xinhe.settings TO xinhe_supervisor",
+           "GRANT SELECT ON xinhe.clocks, xinhe.risk_history TO xinhe_staff"]
     functions = ("current_user_id()", "current_username()", "current_role()",
                  "my_case_ids()", "client_has_case(bigint)", "can_see_case(bigint, text)",
                  "audit_append(text, text, text, text)", "audit_head()")
