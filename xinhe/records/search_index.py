@@ -37,7 +37,8 @@ def index_many(vault: Session, documents: list[search.Document]) -> None:
         search.index_documents(vault.db, documents)
         return
     for doc in documents:
-        index_text(vault, doc.doc_key, doc.case_id, doc.kind, doc.title, doc.body, doc.ts)
+        search_blind.index_document(vault.db, doc_key=doc.doc_key, case_id=doc.case_id,
+                                    kind=doc.kind, title=doc.title, body=doc.body, ts=doc.ts)
 
 
 def index_case(vault: Session, case_id: int) -> None:
