@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from test_server_cli import run
 
 from conftest import Clock, ServerStudio, Studio
-from test_server_cli import run
 from tests.platform_fixtures import dispatch_doc, write
 from tests.referral_fixtures import install_identity
 from tests.register_samples import ROWS, write_csv

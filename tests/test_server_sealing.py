@@ -208,7 +208,8 @@ def test_a_dump_shows_nothing_of_dispatches_registers_or_linked_persons(
     assert [m for m in PLATFORM_MARKERS if m in dump] == []
     # ... and the workstation reads them back.
     assert inbox.waiting(server.sup.vault) == []
-    assert inbox.dispatch(server.sup.vault, inbox.find_dispatch(server.sup.vault, "SEAL-1")).summary == DISPATCH_SUMMARY
+    dispatch_id = inbox.find_dispatch(server.sup.vault, "SEAL-1")
+    assert inbox.dispatch(server.sup.vault, dispatch_id).summary == DISPATCH_SUMMARY
     assert {p.name for p in server.wang.persons.for_case(case.id)} == {CHILD_NAME, "某乙"}
     found = {c.client_name for c in server.sup.cases.find()}
     assert {DISPATCH_NAME, REGISTER_NAME} <= found

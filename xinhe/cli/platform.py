@@ -13,8 +13,8 @@ from xinhe.records import vocab
 from xinhe.records.accounts import AccountService
 from xinhe.records.platform_dispatch import GRADES, DispatchInvalid
 from xinhe.records.services import Services
-from xinhe.records.templates import TemplateRegistry
 from xinhe.records.storage.session import Session
+from xinhe.records.templates import TemplateRegistry
 
 
 def _local(ts: str | None) -> str:
