@@ -69,6 +69,8 @@ def test_platform_commands_on_the_server(binding: DeviceBinding, server: ServerS
     assert code == 0, err
     assert json.loads(out) == {"waiting": 0}
     assert len(list(outbox.glob("*.pdf"))) == 2  # the automatic "accepted", then "result"
+    code, out, err = cli(binding, server, "sup", "check", "--json")
+    assert code == 0 and json.loads(out)["rows_checked"] == 1, err  # the dispatch's client
 
 
 def test_search_and_extract_on_the_server(binding: DeviceBinding, server: ServerStudio,
@@ -110,6 +112,9 @@ def test_register_import_on_the_server(binding: DeviceBinding, server: ServerStu
     assert {c.client_name for c in server.wang.cases.find()} == {"林晓红", "吴桂兰"}
     code, out, err = cli(binding, server, "sup", "import", "register", str(path), "--json")
     assert code == 0 and json.loads(out)["case_numbers"] == []  # the same rows: nothing new
+    # The imported clients' lookup keys are the ones the duplicate check makes.
+    code, out, err = cli(binding, server, "sup", "check", "--json")
+    assert code == 0 and json.loads(out)["rows_checked"] == 3, err
 
 
 def test_check_on_the_server_finds_a_wrong_key_and_unforced_row_security(
