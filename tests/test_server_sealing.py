@@ -184,7 +184,9 @@ PLATFORM_MARKERS = (DISPATCH_NAME, DISPATCH_PHONE, DISPATCH_SUMMARY, REGISTER_NA
 def test_a_dump_shows_nothing_of_dispatches_registers_or_linked_persons(
         server: ServerStudio, clock: Clock, tmp_path: Path) -> None:
     from tests.platform_fixtures import CLIENT, dispatch_doc, write
+    from tests.referral_fixtures import install_identity
     from tests.register_samples import ROWS, write_csv
+    from xinhe.export.court_extract import export_court_extract
     from xinhe.records import platform_inbox as inbox
     from xinhe.records import platform_reports as reports
     from xinhe.records.register_import import import_register
@@ -200,11 +202,14 @@ def test_a_dump_shows_nothing_of_dispatches_registers_or_linked_persons(
     server.wang.persons.add(case.id, relation="child", name=CHILD_NAME, birth_year=2018)
     server.wang.persons.add(case.id, relation="abuser", name="某乙", notes=PERSON_NOTE)
     reports.report(server.staff.vault, case.id, "accepted")
+    install_identity(server)  # the court extract names her and her children
+    extract = export_court_extract(server.wang.vault, server.templates, case.id,
+                                   ["client:name", "contacts"])
     register = [[*ROWS[0][:1], REGISTER_NAME, *ROWS[0][2:4], REGISTER_PHONE, *ROWS[0][5:13],
                  REGISTER_SUMMARY]]
     import_register(server.sup.vault, write_csv(tmp_path / "登记表.csv", register, "utf-8"))
     dump = server.template.cluster.pg_dump(server.template.dbname)
-    assert "SEAL-1" in dump and case.case_no in dump  # the structure is there
+    assert "SEAL-1" in dump and extract.record.extract_no in dump  # the structure is there
     assert [m for m in PLATFORM_MARKERS if m in dump] == []
     # ... and the workstation reads them back.
     assert inbox.waiting(server.sup.vault) == []
