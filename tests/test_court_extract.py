@@ -29,6 +29,8 @@ from xinhe.records.court_extract import JSON_NAME, extract_items
 from xinhe.records.court_extract_store import extract_copy
 from xinhe.records.vault import VaultFolder
 
+pytestmark = pytest.mark.both_backends
+
 ROOT = Path(__file__).resolve().parents[1]
 ACTIONS = "回家途中被跟踪，陪同报警并送医（干预措施标记）。"
 CRISIS_PLACE = "宝安区某某路口（干预地点标记）"

@@ -20,6 +20,8 @@ from xinhe.records.migrations import MIGRATIONS
 from xinhe.records.services import Services
 from xinhe.records.vault import VaultFolder
 
+pytestmark = pytest.mark.both_backends
+
 FIXTURES = Path(__file__).parent / "fixtures" / "vaults"
 
 
@@ -50,7 +52,7 @@ def test_linked_persons_are_records_of_the_case(studio: Studio) -> None:
         studio.staff.persons.for_case(case.id)
     persons.remove(child.id)
     assert [p.name for p in persons.for_case(case.id)] == ["张某"]
-    assert "小明" not in str([tuple(r) for r in studio.wang.vault.db.all(
+    assert "小明" not in str([tuple(r) for r in studio.sup.vault.db.all(
         "SELECT * FROM audit_event")])
 
 

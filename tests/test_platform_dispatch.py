@@ -14,6 +14,8 @@ from tests.platform_fixtures import CLIENT, dispatch_doc
 from xinhe.records import platform_dispatch as pd
 from xinhe.records import vocab
 
+pytestmark = pytest.mark.both_backends
+
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 

@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Clock, Studio
+from conftest import Clock, ServerStudio, Studio
 from tests.platform_fixtures import CLIENT, dispatch_doc, write
 from xinhe.errors import AccessDenied
 from xinhe.records import platform_inbox as inbox
 from xinhe.records.platform_dispatch import DispatchInvalid
+
+pytestmark = pytest.mark.both_backends
 
 
 def counts(studio: Studio) -> tuple[int, int, int]:
@@ -35,8 +37,13 @@ def test_a_valid_file_is_stored_encrypted_then_moved_out_of_the_inbox(
     waiting = inbox.waiting(studio.sup.vault)
     assert [(w.platform_ref, w.grade) for w in waiting] == [("A-1", "high"), ("A-2", "medium")]
     assert waiting[0].client_name == "示例甲"
-    vault_bytes = (studio.folder.path / "vault.db").read_bytes()
-    assert "示例甲".encode() not in vault_bytes and b"A-1" not in vault_bytes
+    if isinstance(studio, ServerStudio):  # a superuser's dump: the dispatch is sealed
+        stored = studio.template.cluster.pg_dump(studio.template.dbname).encode()
+    else:
+        stored = (studio.folder.path / "vault.db").read_bytes()
+        assert b"A-1" not in stored  # the whole vault file is encrypted
+    for marker in ("示例甲", "13900000001", "夜间多次呼救"):
+        assert marker.encode() not in stored
     actions = [r["action"] for r in studio.sup.vault.db.all(
         "SELECT action FROM audit_event WHERE action LIKE 'platform.%'")]
     assert actions.count("platform.dispatch.receive") == 2 and "platform.receive" in actions
@@ -195,34 +202,38 @@ def test_no_client_data_in_messages_or_quarantine_reasons(studio: Studio,
 
 
 def test_two_workstations_receiving_the_same_inbox_store_each_dispatch_once(
-        tmp_path: Path) -> None:
+        studio: Studio, tmp_path: Path) -> None:
     """Real processes: both take the whole inbox at once; every dispatch is stored once,
     every file ends in received/, none in quarantine."""
     import subprocess
     import sys
 
-    from xinhe.crypto.binding import DeviceBinding
-    from xinhe.crypto.kdf import KdfParams
-    from xinhe.records.accounts import AccountService
-    from xinhe.records.vault import VaultFolder
+    if isinstance(studio, ServerStudio):
+        where, reader = studio.folder.dsn, studio.sup.vault
+    else:  # a vault of its own: the studio fixture's accounts are bound to this process
+        from xinhe.crypto.binding import DeviceBinding
+        from xinhe.crypto.kdf import KdfParams
+        from xinhe.records.accounts import AccountService
+        from xinhe.records.vault import VaultFolder
 
-    folder = VaultFolder(tmp_path / "vault", DeviceBinding.off("race test"),
-                         kdf=KdfParams.cheap_for_tests())
-    admin, _ = folder.create("馨和家园", "admin", "管理员", "admin-pass-1")
-    AccountService(admin).add_user("huang", "黄敏", "staff", "huang-pass-1")
-    AccountService(admin).add_user("sup", "周督导", "supervisor", "sup-pass-1")
-    admin.close()
+        folder = VaultFolder(tmp_path / "race-vault", DeviceBinding.off("race test"),
+                             kdf=KdfParams.cheap_for_tests())
+        admin, _ = folder.create("馨和家园", "admin", "管理员", "admin-pass-1")
+        for user, role in (("staff", "staff"), ("sup", "supervisor")):
+            AccountService(admin).add_user(user, user, role, Studio.PASSWORDS[user])
+        admin.close()
+        where = str(folder.path)
     box = tmp_path / "inbox"
     refs = [f"RACE-{n}" for n in range(8)]
     for n, ref in enumerate(refs):
         write(box, f"d{n}.json", dispatch_doc(ref) if n % 2 else [dispatch_doc(ref)])
     child = Path(__file__).with_name("platform_race_child.py")
-    procs = [subprocess.Popen([sys.executable, str(child), str(folder.path), user, str(box)],
+    procs = [subprocess.Popen([sys.executable, str(child), where, user, str(box)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-             for user in ("huang", "sup")]
-    for proc, password in zip(procs, ("huang-pass-1", "sup-pass-1"), strict=True):
+             for user in ("staff", "sup")]
+    for proc, user in zip(procs, ("staff", "sup"), strict=True):
         assert proc.stdin is not None and proc.stdout is not None
-        proc.stdin.write(password + "\n")
+        proc.stdin.write(Studio.PASSWORDS[user] + "\n")
         proc.stdin.flush()
         assert proc.stdout.readline().strip() == "ready"
     for proc in procs:
@@ -237,8 +248,7 @@ def test_two_workstations_receiving_the_same_inbox_store_each_dispatch_once(
     assert sorted(p.name for p in (box / "received").iterdir()) == \
         sorted(f"d{n}.json" for n in range(8))
     assert not (box / "quarantine").exists()
-    vault = folder.unlock("sup", "sup-pass-1")
-    try:
-        assert sorted(w.platform_ref for w in inbox.waiting(vault)) == sorted(refs)
-    finally:
-        vault.close()
+    if not isinstance(studio, ServerStudio):
+        reader = folder.unlock("sup", Studio.PASSWORDS["sup"])
+        studio.vaults.append(reader)
+    assert sorted(w.platform_ref for w in inbox.waiting(reader)) == sorted(refs)

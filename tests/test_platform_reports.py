@@ -24,6 +24,8 @@ from xinhe.records import platform_reports as reports
 from xinhe.records.referral_policy import set_outbox_folder
 from xinhe.records.witnesses import pdf_head
 
+pytestmark = pytest.mark.both_backends
+
 VISIT = {"method": "phone", "reached": True, "result": "当事人说这周平安（不应外传）。",
          "safety_now": 4, "violence_since": False}
 

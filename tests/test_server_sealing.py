@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -173,3 +174,54 @@ def test_the_seam_seals_by_column_and_refuses_what_it_cannot_map() -> None:
         seal_params(None, "INSERT INTO addenda (text) VALUES (?)", (ADDENDUM,))
     assert seal_params(None, "UPDATE clocks SET status = ?", ("met",)) == \
         ("UPDATE clocks SET status = ?", ("met",))
+
+
+DISPATCH_NAME = "欧阳春燕"
+DISPATCH_PHONE = "13955550101"
+DISPATCH_SUMMARY = "网格员听到她在楼道里哭喊"
+REGISTER_NAME = "司马秋菊"
+REGISTER_PHONE = "13855550202"
+REGISTER_SUMMARY = "前夫持刀到她单位门口堵她"
+CHILD_NAME = "欧阳小宝"
+PERSON_NOTE = "他在物流园开叉车"
+PLATFORM_MARKERS = (DISPATCH_NAME, DISPATCH_PHONE, DISPATCH_SUMMARY, REGISTER_NAME,
+                    REGISTER_PHONE, REGISTER_SUMMARY, CHILD_NAME, PERSON_NOTE, "楼道", "叉车")
+
+
+def test_a_dump_shows_nothing_of_dispatches_registers_or_linked_persons(
+        server: ServerStudio, clock: Clock, tmp_path: Path) -> None:
+    from tests.platform_fixtures import CLIENT, dispatch_doc, write
+    from tests.referral_fixtures import install_identity
+    from tests.register_samples import ROWS, write_csv
+    from xinhe.export.court_extract import export_court_extract
+    from xinhe.records import platform_inbox as inbox
+    from xinhe.records import platform_reports as reports
+    from xinhe.records.register_import import import_register
+
+    party = {**CLIENT, "name": DISPATCH_NAME, "phone": DISPATCH_PHONE}
+    write(tmp_path / "inbox", "d.json", dispatch_doc(
+        "SEAL-1", summary=DISPATCH_SUMMARY, parties=[party, {"role": "respondent",
+                                                             "name": "某乙"}]))
+    assert inbox.receive_inbox(server.staff.vault, tmp_path / "inbox").received == ["SEAL-1"]
+    wang_id = server.wang.vault.actor.user_id
+    case = inbox.accept(server.sup.vault, inbox.find_dispatch(server.sup.vault, "SEAL-1"),
+                        counsellor_id=wang_id)
+    server.wang.persons.add(case.id, relation="child", name=CHILD_NAME, birth_year=2018)
+    server.wang.persons.add(case.id, relation="abuser", name="某乙", notes=PERSON_NOTE)
+    reports.report(server.staff.vault, case.id, "accepted")
+    install_identity(server)  # the court extract names her and her children
+    extract = export_court_extract(server.wang.vault, server.templates, case.id,
+                                   ["client:name", "contacts"])
+    register = [[*ROWS[0][:1], REGISTER_NAME, *ROWS[0][2:4], REGISTER_PHONE, *ROWS[0][5:13],
+                 REGISTER_SUMMARY]]
+    import_register(server.sup.vault, write_csv(tmp_path / "登记表.csv", register, "utf-8"))
+    dump = server.template.cluster.pg_dump(server.template.dbname)
+    assert "SEAL-1" in dump and extract.record.extract_no in dump  # the structure is there
+    assert [m for m in PLATFORM_MARKERS if m in dump] == []
+    # ... and the workstation reads them back.
+    assert inbox.waiting(server.sup.vault) == []
+    dispatch_id = inbox.find_dispatch(server.sup.vault, "SEAL-1")
+    assert inbox.dispatch(server.sup.vault, dispatch_id).summary == DISPATCH_SUMMARY
+    assert {p.name for p in server.wang.persons.for_case(case.id)} == {CHILD_NAME, "某乙"}
+    found = {c.client_name for c in server.sup.cases.find()}
+    assert {DISPATCH_NAME, REGISTER_NAME} <= found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPoint, Qt
@@ -56,12 +57,23 @@ def running_app(folder: VaultFolder) -> Iterator[AppController]:
 
     i18n.install("zh_CN")
     style.apply(QApplication.instance())
-    controller = AppController(folder, Prefs())
+    dsn = getattr(folder, "dsn", "")
+    spare = None
+    if dsn:  # a ServerFolder (the `studio` fixture on the server): the desk signs in there
+        import tempfile
+
+        from xinhe.crypto.binding import DeviceBinding
+
+        spare = tempfile.TemporaryDirectory()
+        folder = VaultFolder(Path(spare.name) / "vault", DeviceBinding.off("server desk"))
+    controller = AppController(folder, Prefs(server=dsn))
     controller.start()
     try:
         yield controller
     finally:
         controller.dispose()
+        if spare is not None:
+            spare.cleanup()
         # Windows go with deleteLater: let them really go before the next test.
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
         QApplication.processEvents()

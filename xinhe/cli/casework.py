@@ -108,10 +108,10 @@ def cmd_cases_list(ctx: Context) -> int:
 
 @command("search")
 def cmd_search(ctx: Context) -> int:
-    vault = ctx.unlock()
+    vault = ctx.open_session()
     try:
         query = ctx.args.text
-        if query == "-":  # unlock() has read the password line; the query is the next one
+        if query == "-":  # the sign-in has read the password line; the query is the next one
             try:
                 query = ctx.io.secret("搜索内容", "Search words")
             except InvalidInput:

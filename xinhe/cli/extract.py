@@ -20,7 +20,7 @@ def cmd_cases_extract(ctx: Context) -> int:
     if not args.list and not args.out:
         raise InvalidInput("请用 --out 指定保存证明的文件夹。",
                            "Give the folder to write the extract to with --out.")
-    vault = ctx.unlock()
+    vault = ctx.open_session()
     try:
         templates = tpl.TemplateRegistry.default(vault.setting("template_folder"))
         case_id = CaseService(vault).find_by_number(args.case_no)

@@ -187,7 +187,9 @@ def maintenance(parsers: Parsers) -> None:
 def check(parsers: Parsers) -> None:
     parsers.command("check", "admin: check every page of the vault (SQLCipher's page HMACs "
                     "and SQLite's integrity check); exit 0 intact, 1 damaged "
-                    "(stdin: your password)")
+                    "(stdin: your password). With --server, admin or supervisor: the "
+                    "server's audit chain, its row security, and the lookup keys and "
+                    "sealed values of what you can see")
 
 
 def platform(parsers: Parsers) -> None:

@@ -13,8 +13,8 @@ from xinhe.records import vocab
 from xinhe.records.accounts import AccountService
 from xinhe.records.platform_dispatch import GRADES, DispatchInvalid
 from xinhe.records.services import Services
+from xinhe.records.storage.session import Session
 from xinhe.records.templates import TemplateRegistry
-from xinhe.records.vault import Vault
 
 
 def _local(ts: str | None) -> str:
@@ -30,7 +30,7 @@ def cmd_receive(ctx: Context) -> int:
     if (args.file is None) == (args.inbox is None):
         raise InvalidInput("请给出一个分拨文件，或使用 --inbox（二者选一）。",
                            "Give one dispatch file, or --inbox (one of the two).")
-    vault = ctx.unlock()
+    vault = ctx.open_session()
     try:
         if args.file is not None:
             try:
@@ -58,7 +58,7 @@ def cmd_receive(ctx: Context) -> int:
 
 @command("platform list")
 def cmd_list(ctx: Context) -> int:
-    vault = ctx.unlock()
+    vault = ctx.open_session()
     try:
         rows = inbox.waiting(vault)
     finally:
@@ -80,14 +80,14 @@ def cmd_list(ctx: Context) -> int:
     return 0
 
 
-def _services(vault: Vault) -> Services:
+def _services(vault: Session) -> Services:
     return Services(vault, TemplateRegistry.default(vault.setting("template_folder")))
 
 
 @command("platform accept")
 def cmd_accept(ctx: Context) -> int:
     args = ctx.args
-    vault = ctx.unlock()
+    vault = ctx.open_session()
     try:
         dispatch_id = inbox.find_dispatch(vault, args.platform_ref)
         counsellor = AccountService(vault).user(args.counsellor)
@@ -116,7 +116,7 @@ def cmd_accept(ctx: Context) -> int:
     return 0
 
 
-def _send_quietly(vault: Vault, ctx: Context, outbox: Path | None = None) -> int:
+def _send_quietly(vault: Session, ctx: Context, outbox: Path | None = None) -> int:
     """Send waiting reports; a failure is told on stderr and they stay queued."""
     from xinhe.export.platform_report import send_unsent
 
@@ -138,7 +138,7 @@ def cmd_report(ctx: Context) -> int:
 
     args = ctx.args
     out = Path(args.out) if args.out else None
-    vault = ctx.unlock()
+    vault = ctx.open_session()
     try:
         case_id = _services(vault).cases.find_by_number(args.case_no)
         queued = reports.report(vault, case_id, args.event, result=args.result)
@@ -159,7 +159,7 @@ def cmd_report(ctx: Context) -> int:
 
 @command("platform send")
 def cmd_send(ctx: Context) -> int:
-    vault = ctx.unlock()
+    vault = ctx.open_session()
     try:
         failed = _send_quietly(vault, ctx, Path(ctx.args.out) if ctx.args.out else None)
         left = len(reports.unsent(vault))
@@ -173,7 +173,7 @@ def cmd_send(ctx: Context) -> int:
 @command("platform config")
 def cmd_config(ctx: Context) -> int:
     args = ctx.args
-    vault = ctx.unlock()
+    vault = ctx.open_session()
     try:
         if args.inbox is not None:
             inbox.set_inbox_folder(vault, args.inbox)

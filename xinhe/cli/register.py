@@ -24,7 +24,7 @@ def import_register_command(ctx: Context) -> int:
     path = Path(args.file)
     mapping = load_mapping(Path(args.mapping)) if args.mapping else None
     sheet = read_register(path)  # a file that is no register is told before the password
-    vault = ctx.unlock()
+    vault = ctx.open_session()
     try:
         if args.dry_run:
             plan = plan_import(vault, sheet, mapping=mapping, assign_to=args.assign_to)

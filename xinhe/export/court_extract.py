@@ -31,7 +31,7 @@ from xinhe.records import templates as tpl
 from xinhe.records.court_extract import JSON_NAME, CourtExtract, ExtractSection, build_extract
 from xinhe.records.court_extract_store import ExtractRecord, record_extract
 from xinhe.records.signing_store import SigningStore
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 Progress = Callable[[str], None]
 STEPS = ("assemble", "pdf", "sign", "store", "save")
@@ -146,7 +146,7 @@ def _section(section: ExtractSection, styles: layout.Styles, width: float) -> li
     return out
 
 
-def export_court_extract(vault: Vault, templates: tpl.TemplateRegistry, case_id: int,
+def export_court_extract(vault: Session, templates: tpl.TemplateRegistry, case_id: int,
                          chosen: Collection[str], *, out_dir: Path | None = None,
                          lang: str = "zh_CN", progress: Progress | None = None) -> ExtractResult:
     """Make, sign and keep the extract of the `chosen` items; write it to `out_dir` if given.

@@ -41,7 +41,7 @@ from xinhe.records.platform_contract import (
 from xinhe.records.platform_dispatch import GRADES
 from xinhe.records.referral_policy import outbox_folder
 from xinhe.records.signing_store import SigningStore
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 #: The manifest's agency column for reports: the platform itself.
 PLATFORM = "platform"
@@ -128,7 +128,7 @@ def build_report_pdf(packet: PlatformReportPacket) -> bytes:
     return with_signature_field(writer, area)
 
 
-def send_report(vault: Vault, report_id: int, *, outbox: Path | None = None) -> SendResult:
+def send_report(vault: Session, report_id: int, *, outbox: Path | None = None) -> SendResult:
     """Sign a queued report (naming the actor) and deliver it; a signed one that did not
     arrive is delivered again. A delivery problem comes back in `failure`."""
     found = reports.get(vault, report_id)
@@ -161,7 +161,7 @@ def send_report(vault: Vault, report_id: int, *, outbox: Path | None = None) -> 
                       delivery.path, None)
 
 
-def send_unsent(vault: Vault, *, outbox: Path | None = None) -> list[SendResult]:
+def send_unsent(vault: Session, *, outbox: Path | None = None) -> list[SendResult]:
     """Sign and deliver every report still waiting (the automatic ones, and those queued
     while the outbox was unreachable). Stops trying the outbox after its first failure:
     the others stay queued for the next attempt."""

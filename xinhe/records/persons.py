@@ -181,7 +181,9 @@ class PersonService:
         person = self.get(person_id)
         require_case(self.vault, person.case_id, "write")
         with self.vault.db.transaction():
-            self.vault.db.execute("DELETE FROM linked_persons WHERE id = ?", (person_id,))
+            gone = self.vault.db.execute("DELETE FROM linked_persons WHERE id = ?", (person_id,))
+            if gone.rowcount != 1:  # on the server, row security may refuse it silently
+                raise AccessDenied()
             self.vault.audit_event("person.remove", "case", person.case_id, str(person_id))
 
     # -- the mandatory report for a child -------------------------------------------------------
@@ -203,22 +205,35 @@ class PersonService:
         return [] if reported else children
 
     # -- the same person who harmed clients in other cases --------------------------------------
-    def _same_rows(self, row: Any) -> dict[int, set[str]]:
-        """Other abuser records matching one, by id → reasons."""
-        found: dict[int, set[str]] = {}
+    def _same_rows(self, row: Any) -> dict[int, tuple[set[str], Any]]:
+        """Other abuser records matching one, by id → (reasons, the match: its name, case
+        number where the actor may read that case, its counsellor, readable). On the server,
+        where row security hides other counsellors' cases, through `abuser_lookup`
+        (pg_policies.CROSS_CASE); the keys read from the row are already blinded there."""
+        found: dict[int, tuple[set[str], Any]] = {}
         checks: list[tuple[str, str, list[Any]]] = []
         if row["id_key"]:
-            checks.append(("id_number", "id_key = ?", [row["id_key"]]))
+            checks.append(("id_number", "p.id_key = ?", [row["id_key"]]))
         if row["phone_key"]:
-            checks.append(("phone", "phone_key = ?", [row["phone_key"]]))
+            checks.append(("phone", "p.phone_key = ?", [row["phone_key"]]))
         if row["birth_year"] is not None:
-            checks.append(("name_birth_year", "name_key = ? AND birth_year = ?",
+            checks.append(("name_birth_year", "p.name_key = ? AND p.birth_year = ?",
                            [row["name_key"], row["birth_year"]]))
+        on_server = self.vault.db.dialect == "postgres"
+        clause, visible = visible_cases_clause(self.vault)
         for reason, where, params in checks:
-            for other in self.vault.db.all(
-                    f"SELECT id FROM linked_persons WHERE {where} AND relation = 'abuser'"
-                    " AND case_id <> ?", [*params, row["case_id"]]):
-                found.setdefault(int(other["id"]), set()).add(reason)
+            if on_server:
+                year = params[1] if len(params) > 1 else None
+                matches = self.vault.db.all("SELECT * FROM xinhe.abuser_lookup(?, ?, ?, ?)",
+                                            (row["case_id"], reason, params[0], year))
+            else:
+                matches = self.vault.db.all(
+                    f"SELECT p.id, p.name, c.case_no, u.display_name, ({clause}) AS readable"
+                    " FROM linked_persons p JOIN cases c ON c.id = p.case_id JOIN users u ON"
+                    f" u.id = c.counsellor_id WHERE {where} AND p.relation = 'abuser' AND"
+                    " p.case_id <> ? ORDER BY p.id", [*visible, *params, row["case_id"]])
+            for other in matches:
+                found.setdefault(int(other["id"]), (set(), other))[0].add(reason)
         return found
 
     def same_person_elsewhere(self, case_id: int) -> list[SamePerson]:
@@ -226,17 +241,10 @@ class PersonService:
         for cases the actor may read; otherwise a masked name and whom to ask, never the
         case number. A lookup with matches is audited with the matched record ids."""
         require_case(self.vault, case_id, "notes")
-        clause, params = visible_cases_clause(self.vault)
         out: list[SamePerson] = []
         for row in self.vault.db.all("SELECT * FROM linked_persons WHERE case_id = ? AND"
                                      " relation = 'abuser' ORDER BY id", (case_id,)):
-            for other_id, reasons in sorted(self._same_rows(row).items()):
-                other = self.vault.db.one(
-                    f"SELECT p.name, c.id AS case_id, c.case_no, u.display_name,"
-                    f" ({clause}) AS readable FROM linked_persons p JOIN cases c ON"
-                    " c.id = p.case_id JOIN users u ON u.id = c.counsellor_id WHERE p.id = ?",
-                    [*params, other_id])
-                assert other is not None  # the id came from the lookup just above
+            for _other_id, (reasons, other) in sorted(self._same_rows(row).items()):
                 readable = bool(other["readable"])
                 out.append(SamePerson(
                     int(row["id"]), tuple(sorted(reasons)),
@@ -263,7 +271,7 @@ class PersonService:
         reasons: dict[int, set[str]] = {}
         for row in rows:
             root = group.setdefault(int(row["id"]), int(row["id"]))
-            for other_id, why in self._same_rows(row).items():
+            for other_id, (why, _match) in self._same_rows(row).items():
                 if other_id not in group:
                     group[other_id] = root
                 reasons.setdefault(group[other_id], set()).update(why)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from xinhe.crypto.files import fsync_dir, write_all
-from xinhe.errors import InvalidInput, NotFound
+from xinhe.errors import Conflict, InvalidInput, NotFound
 from xinhe.records.cases import CaseHeader, CaseService
 from xinhe.records.clients import ClientService, DuplicateMatch
 from xinhe.records.common import (
@@ -176,6 +176,15 @@ def receive_file(vault: Session, path: Path) -> list[str]:
     except DispatchInvalid as problem:
         raise _refuse(vault, path, problem) from None
     except _SameFile:
+        with contextlib.suppress(FileNotFoundError):
+            _move(path, RECEIVED)
+        return []
+    except Conflict:
+        # On the server both workstations may pass the check at once; the unique reference
+        # lets one store the file, and the other finds here that it was this very file.
+        before = _received_before(vault, dispatches[0].platform_ref)
+        if before is None or (before["file_name"], before["file_sha256"]) != (path.name, digest):
+            raise
         with contextlib.suppress(FileNotFoundError):
             _move(path, RECEIVED)
         return []

@@ -101,7 +101,7 @@ def first_contact_at(vault: Session, case_id: int) -> tuple[str, str] | None:
         "SELECT at, kind FROM (SELECT min(started_at) AS at, 'session' AS kind FROM sessions"
         " WHERE case_id = ? UNION ALL SELECT min(occurred_at), 'crisis' FROM"
         " crisis_interventions WHERE case_id = ? UNION ALL SELECT min(done_at), 'followup'"
-        " FROM followups WHERE case_id = ? AND status = 'done') WHERE at IS NOT NULL"
+        " FROM followups WHERE case_id = ? AND status = 'done') AS contact WHERE at IS NOT NULL"
         " ORDER BY at LIMIT 1", (case_id, case_id, case_id))
     return (str(row["at"]), str(row["kind"])) if row else None
 

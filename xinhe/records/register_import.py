@@ -34,7 +34,8 @@ from xinhe.records.register_plan import (
 from xinhe.records.register_read import Sheet, read_register
 from xinhe.records.register_write import write_rows
 from xinhe.records.stats_period import local_zone
-from xinhe.records.vault import Vault
+from xinhe.records.storage.sealing import blind_key
+from xinhe.records.storage.session import Session
 
 IMPORT_ROLES = ("admin", "supervisor")
 SALT_SETTING = "register.key_salt"
@@ -90,16 +91,35 @@ class ImportResult:
     case_numbers: tuple[str, ...]
 
 
-def _require_importer(vault: Vault) -> None:
+def _require_importer(vault: Session) -> None:
+    from xinhe.errors import AccessDenied
+
+    on_server = vault.db.dialect == "postgres"
+    if on_server and vault.actor.role == "admin":
+        # The studio server gives an administrator no case content, to read or to write.
+        vault.audit_event("register.import", "register", "", "refused")
+        raise AccessDenied("在工作室服务器上，登记表由督导导入（管理员账户不能写入个案内容）。",
+                           "On the studio server a supervisor imports the register (an "
+                           "administrator account cannot write case content).")
     if vault.actor.role not in IMPORT_ROLES:
         vault.audit_event("register.import", "register", "", "refused")
-        from xinhe.errors import AccessDenied
-
         raise AccessDenied("只有管理员或督导可以导入登记表。",
                            "Only an administrator or a supervisor can import a register.")
 
 
-def counsellor_choices(vault: Vault) -> list[Counsellor]:
+def _salt(vault: Session) -> tuple[bytes, bool]:
+    """The key of the rows' fingerprints, and whether it is new (to be kept in settings).
+    On the server it is derived from the studio's key, so the server (which holds the
+    fingerprints) never holds the key that would let it test guesses of a name or ID."""
+    if vault.db.dialect == "postgres":
+        derived = blind_key(vault.db, "register", "import fingerprint key")
+        assert derived is not None  # a non-empty value always blinds
+        return bytes.fromhex(derived), False
+    stored = vault.setting(SALT_SETTING)
+    return (bytes.fromhex(stored), False) if stored else (secrets.token_bytes(32), True)
+
+
+def counsellor_choices(vault: Session) -> list[Counsellor]:
     """The accounts a case can be given to (active counsellors and supervisors)."""
     _require_importer(vault)
     return [Counsellor(int(r["id"]), r["username"], r["display_name"]) for r in vault.db.all(
@@ -107,7 +127,7 @@ def counsellor_choices(vault: Vault) -> list[Counsellor]:
         " AND role IN ('counsellor', 'supervisor') ORDER BY display_name, username")]
 
 
-def _assignee(vault: Vault, login: str | None) -> Counsellor | None:
+def _assignee(vault: Session, login: str | None) -> Counsellor | None:
     if not login:
         return None
     for person in counsellor_choices(vault):
@@ -122,7 +142,7 @@ def _sheet(source: Path | Sheet) -> Sheet:
     return source if isinstance(source, Sheet) else read_register(source)
 
 
-def plan_import(vault: Vault, source: Path | Sheet, *, mapping: Mapping | None = None,
+def plan_import(vault: Session, source: Path | Sheet, *, mapping: Mapping | None = None,
                 assign_to: str | None = None) -> ImportPlan:
     """The dry run: read and check every row of the register (a file, or a sheet already
     read with `read_register`), write nothing."""
@@ -133,12 +153,11 @@ def plan_import(vault: Vault, source: Path | Sheet, *, mapping: Mapping | None =
     return plan
 
 
-def _plan(vault: Vault, sheet: Sheet, mapping: Mapping | None,
+def _plan(vault: Session, sheet: Sheet, mapping: Mapping | None,
           assign_to: str | None) -> ImportPlan:
     mapping = mapping or Mapping()
     layout = find_layout(sheet, mapping)
-    stored = vault.setting(SALT_SETTING)
-    salt = bytes.fromhex(stored) if stored else secrets.token_bytes(32)
+    salt, _ = _salt(vault)
     keys = {r[0] for r in vault.db.execute(
         "SELECT import_key FROM cases WHERE import_key IS NOT NULL")}
     users = vault.db.all("SELECT id, username, display_name FROM users WHERE active = 1 AND"
@@ -167,7 +186,7 @@ def _plan(vault: Vault, sheet: Sheet, mapping: Mapping | None,
     return ImportPlan(sheet, layout, mapping, tuple(rows), blank, salt)
 
 
-def import_register(vault: Vault, source: Path | Sheet, *, mapping: Mapping | None = None,
+def import_register(vault: Session, source: Path | Sheet, *, mapping: Mapping | None = None,
                     assign_to: str | None = None) -> ImportResult:
     """Import the register in one transaction, audited as one act. Refused (nothing written)
     when any row has a problem; rows imported before are left as they are."""
@@ -176,7 +195,7 @@ def import_register(vault: Vault, source: Path | Sheet, *, mapping: Mapping | No
     with vault.db.transaction():
         plan = _plan(vault, sheet, mapping, assign_to)
         if plan.ok:
-            if vault.setting(SALT_SETTING) is None:
+            if _salt(vault)[1]:
                 vault.set_setting(SALT_SETTING, plan.salt.hex())
             todo = [r for r in plan.rows if r.action == "create"]
             created = write_rows(vault, sheet.file_name, todo, time(12, tzinfo=local_zone()))

@@ -14,11 +14,11 @@ from datetime import date, datetime, time
 from typing import Any
 
 from xinhe.i18n import language, pick
-from xinhe.records import search, vocab
+from xinhe.records import search, search_index, vocab
 from xinhe.records.common import content_hash, iso
 from xinhe.records.names import sound_key
 from xinhe.records.register_plan import RowPlan
-from xinhe.records.vault import Vault
+from xinhe.records.storage.session import Session
 
 NOTE_KIND = "import"  # addenda.parent_type of an imported summary note
 
@@ -46,7 +46,7 @@ def _street(values: dict[str, Any]) -> str | None:
                  if values["community"] in places), None)
 
 
-def write_rows(vault: Vault, file_name: str, rows: Sequence[RowPlan], noon: time) -> Written:
+def write_rows(vault: Session, file_name: str, rows: Sequence[RowPlan], noon: time) -> Written:
     """Create what the planned rows describe; the caller holds the transaction."""
     db = vault.db
     actor = vault.actor.user_id
@@ -99,11 +99,11 @@ def write_rows(vault: Vault, file_name: str, rows: Sequence[RowPlan], noon: time
                                              "imported_note", note_title, v["summary"],
                                              opened))
             notes += 1
-    search.index_documents(db, documents)
+    search_index.index_many(vault, documents)
     return Written(clients, notes, tuple(numbers))
 
 
-def _number_cases(vault: Vault, rows: Sequence[RowPlan]) -> list[str]:
+def _number_cases(vault: Session, rows: Sequence[RowPlan]) -> list[str]:
     """Case numbers XH-<year opened>-NNNN in the yearly series, in the sheet's order."""
     last: dict[int, int] = {}
     out = []

@@ -108,7 +108,7 @@ POLICIES: dict[str, tuple[str, str, str, str, str]] = {
                     "false", f"({SUPERVISOR} OR ({R} = 'counsellor' AND case_id IN"
                     f" (SELECT c.id FROM xinhe.cases c WHERE c.counsellor_id = {U})))",
                     "shared_by"),
-    "risk_history": (NOTES, NOTES, "false", SUPERVISOR, "changed_by"),
+    "risk_history": (HEADER, NOTES, "false", SUPERVISOR, "changed_by"),  # as the level
     "sessions": (NOTES, NOTES, NOTES,
                  f"({SUPERVISOR} OR ({NOTES} AND signed_at IS NULL AND author_id = {U}))",
                  "author_id"),
@@ -117,7 +117,7 @@ POLICIES: dict[str, tuple[str, str, str, str, str]] = {
     "addenda": (NOTES, NOTES, NOTES, SUPERVISOR, "author_id"),
     "safety_plans": (NOTES, NOTES, NOTES, SUPERVISOR, "author_id"),
     "followups": (NOTES, NOTES, NOTES, SUPERVISOR, "created_by"),
-    "clocks": (NOTES, NOTES, NOTES, SUPERVISOR, "created_by"),
+    "clocks": (HEADER, NOTES, NOTES, SUPERVISOR, "created_by"),  # deadlines: with the header
     "reviews": (NOTES, NOTES, NOTES, SUPERVISOR, "requested_by"),
     "attachments": (HEADER, NOTES, NOTES,
                     f"({SUPERVISOR} OR ({NOTES} AND added_by = {U}))", "added_by"),
@@ -127,13 +127,14 @@ POLICIES: dict[str, tuple[str, str, str, str, str]] = {
                             f"({R} IN ('supervisor', 'counsellor') AND {CLIENT_OF})",
                             f"({R} IN ('supervisor', 'counsellor') AND {CLIENT_OF})",
                             "marked_by"),
-    "linked_persons": (NOTES, NOTES, NOTES, SUPERVISOR, "created_by"),
+    "linked_persons": (NOTES, NOTES, NOTES, NOTES, "created_by"),
     "drafts": ("true", "true", "true", "true", "user_id"),
     "search_doc": (f"({NOTES} OR ({R} = 'staff' AND kind = 'case'))", NOTES, NOTES, NOTES,
                    ""),
     # Dispatches are received by staff or a supervisor and accepted by a supervisor
-    # (xinhe/records/platform_inbox.py); reports follow the case header, as referrals do.
-    "platform_dispatches": (f"({R} IN ('supervisor', 'staff'))",
+    # (xinhe/records/platform_inbox.py), then seen with their case (its automatic reports
+    # ask whether it came from one); reports follow the case header, as referrals do.
+    "platform_dispatches": (HEADER,
                             f"({R} IN ('supervisor', 'staff'))", SUPERVISOR, "false",
                             "received_by"),
     "platform_reports": (HEADER, HEADER, HEADER, SUPERVISOR, "created_by"),
@@ -142,6 +143,9 @@ POLICIES: dict[str, tuple[str, str, str, str, str]] = {
     # A home visit's place says where she is: those who may read the notes, as locally.
     "appointments": (NOTES, NOTES, NOTES, SUPERVISOR, "created_by"),
 }
+# Settings a supervisor may change (platform_reports.set_auto_events); the rest are the
+# administrator's.
+SUPERVISOR_SETTINGS = ("platform.auto_report",)
 # Drafts are their writer's alone, whatever the role.
 OWN_ROW = {"drafts": f"user_id = {U}"}
 CASE_SCOPED = tuple(POLICIES)
@@ -190,7 +194,9 @@ def grants() -> list[str]:
            f" xinhe.platform_reports TO {workers}",
            "GRANT SELECT, INSERT, UPDATE ON xinhe.platform_dispatches,"
            " xinhe.platform_reports TO xinhe_staff",
-           f"GRANT SELECT, INSERT, DELETE ON xinhe.court_extracts TO {workers}"]
+           f"GRANT SELECT, INSERT, DELETE ON xinhe.court_extracts TO {workers}",
+           "GRANT INSERT, UPDATE ON xinhe.settings TO xinhe_supervisor",
+           "GRANT SELECT ON xinhe.clocks, xinhe.risk_history TO xinhe_staff"]
     functions = ("current_user_id()", "current_username()", "current_role()",
                  "my_case_ids()", "client_has_case(bigint)", "can_see_case(bigint, text)",
                  "audit_append(text, text, text, text)", "audit_head()")
@@ -243,13 +249,27 @@ def row_security() -> list[str]:
                 f"CREATE POLICY owner_access ON xinhe.{table} TO {OWNER} USING (true)"
                 " WITH CHECK (true)",
                 f"CREATE POLICY mine ON xinhe.{table} USING ({rule}) WITH CHECK ({rule})"]
+    # Settings: everyone reads; the administrator changes any; a supervisor only those the
+    # services let a supervisor change (SUPERVISOR_SETTINGS).
+    keys = ", ".join(f"'{k}'" for k in SUPERVISOR_SETTINGS)
+    mine = f"({admin} OR ({SUPERVISOR} AND key IN ({keys})))"
+    out += ["ALTER TABLE xinhe.settings ENABLE ROW LEVEL SECURITY",
+            "ALTER TABLE xinhe.settings FORCE ROW LEVEL SECURITY",
+            f"CREATE POLICY owner_access ON xinhe.settings TO {OWNER} USING (true)"
+            " WITH CHECK (true)",
+            "CREATE POLICY read ON xinhe.settings FOR SELECT USING (true)",
+            f"CREATE POLICY add ON xinhe.settings FOR INSERT WITH CHECK ({mine})",
+            f"CREATE POLICY change ON xinhe.settings FOR UPDATE USING ({mine})"
+            f" WITH CHECK ({mine})",
+            f"CREATE POLICY remove ON xinhe.settings FOR DELETE USING ({admin})"]
     return out
 
 
 # What the duplicate check needs across cases, and no more (access.py's rule for clients a
 # counsellor may not read): candidate ids by an exact (blinded) key, and for one candidate
 # its sealed name (the workstation opens and masks it), birth year, case numbers and whom
-# to contact.
+# to contact. Likewise for a person who harmed a client (persons.py): the matches by a
+# blinded key, the case number only where the caller may read that case.
 CROSS_CASE = """
 CREATE FUNCTION xinhe.followup_dates(p_case_id bigint)
 RETURNS TABLE (id bigint, due_at text, done_at text, status text, reason text,
@@ -301,6 +321,20 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, xinhe AS $$
     FROM xinhe.clients cl
     WHERE cl.id = p_client_id
       AND xinhe.current_role() IN ('supervisor', 'counsellor', 'staff') $$;
+CREATE FUNCTION xinhe.abuser_lookup(p_case_id bigint, p_kind text, p_key text, p_year integer)
+RETURNS TABLE (id bigint, name text, case_no text, display_name text, readable boolean)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, xinhe AS $$
+    SELECT p.id, p.name, CASE WHEN xinhe.can_see_case(p.case_id, 'notes') THEN c.case_no END,
+           u.display_name, xinhe.can_see_case(p.case_id, 'notes')
+    FROM xinhe.linked_persons p JOIN xinhe.cases c ON c.id = p.case_id
+    JOIN xinhe.users u ON u.id = c.counsellor_id
+    WHERE xinhe.can_see_case(p_case_id, 'notes') AND p.relation = 'abuser'
+      AND p.case_id <> p_case_id
+      AND CASE p_kind WHEN 'id_number' THEN p.id_key = p_key
+                      WHEN 'phone' THEN p.phone_key = p_key
+                      WHEN 'name_birth_year' THEN p.name_key = p_key AND p.birth_year = p_year
+                      ELSE false END
+    ORDER BY p.id $$;
 """
 # Search: `tokens @> query` is not a leakproof operator, so under row security PostgreSQL
 # may not use the GIN index before the policy; and its planner does not count the cost of
@@ -362,4 +396,5 @@ END $$;
 CROSS_CASE_FUNCTIONS = ("followup_dates(bigint)", "client_exists(bigint)",
                         "case_number(bigint)", "next_due(bigint)",
                         "duplicate_lookup(text, text, text, integer, integer)",
-                        "duplicate_summary(bigint)", "search_match(bigint[], bigint, integer)")
+                        "duplicate_summary(bigint)", "search_match(bigint[], bigint, integer)",
+                        "abuser_lookup(bigint, text, text, integer)")
