@@ -12,7 +12,7 @@ from types import TracebackType
 
 from xinhe.crypto.binding import DeviceBinding
 from xinhe.paths import default_vault_dir
-from xinhe.records.restore import finish_interrupted_restore
+from xinhe.records.restore_finish import finish_interrupted_restore
 from xinhe.records.vault import VaultFolder
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo-vault"

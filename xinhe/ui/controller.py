@@ -10,21 +10,20 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
-from xinhe.crypto.binding import DeviceBinding
 from xinhe.errors import XinheError
-from xinhe.records.vault import VaultFolder
 from xinhe.ui import clipboard, i18n
 from xinhe.ui.idle import IdleMonitor
 from xinhe.ui.locking import LockKeys, close_windows
-from xinhe.ui.operations import maintenance, session
-from xinhe.ui.operations.session import Opened
+from xinhe.ui.operations import session
 from xinhe.ui.prefs import Prefs
-from xinhe.ui.setup_wizard import SetupWizard
 from xinhe.ui.unlock_window import UnlockWindow
 from xinhe.ui.worker import DbWorker
 
-if TYPE_CHECKING:  # the main window and its services load at unlock, not at start-up
+if TYPE_CHECKING:  # the main window, its services, backups and the set-up wizard load later
+    from xinhe.crypto.binding import DeviceBinding
+    from xinhe.records.vault import VaultFolder
     from xinhe.ui.context import AppContext
+    from xinhe.ui.operations.session import Opened
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +63,7 @@ class AppController(QObject):
     def _replace_window(self, window: QWidget) -> None:
         old, self.window = self.window, window
         screen = window.screen().availableGeometry() if window.screen() else None
-        small = isinstance(window, (SetupWizard, UnlockWindow))
+        small = not isinstance(window, QMainWindow)  # the set-up wizard, the unlock window
         if screen is not None and small:
             window.adjustSize()
             frame = window.frameGeometry()
@@ -89,6 +88,8 @@ class AppController(QObject):
             "so a copied vault is protected by the passwords alone.")
 
     def show_wizard(self) -> None:
+        from xinhe.ui.setup_wizard import SetupWizard
+
         wizard = SetupWizard(self.worker, self.folder, self.prefs.language)
         wizard.finished_with.connect(self.open_main)
         wizard.restored.connect(self.show_unlock)
@@ -168,7 +169,10 @@ class AppController(QObject):
         # Rebuild the window that is showing, in the new language.
         if isinstance(self.window, UnlockWindow):
             self.show_unlock()
-        elif isinstance(self.window, SetupWizard) and self.window.opened is None:
+            return
+        from xinhe.ui.setup_wizard import SetupWizard
+
+        if isinstance(self.window, SetupWizard) and self.window.opened is None:
             self.show_wizard()
 
     # -- locking -----------------------------------------------------------------------
@@ -186,6 +190,8 @@ class AppController(QObject):
         ctx.stop_listening()
         clipboard.clear_if_ours()
         if not self.server:  # the server's backups are the IT person's (docs/server.md)
+            from xinhe.ui.operations import maintenance
+
             maintenance.auto_backup(worker=self.worker, vault=ctx.vault, when="lock")
         session.lock(worker=self.worker, vault=ctx.vault, reason=reason)
         self.show_unlock()
@@ -211,6 +217,8 @@ class AppController(QObject):
                 "switched on)…"))
         # The backup and the close run on the database thread; the app quits after them.
         if not self.server:
+            from xinhe.ui.operations import maintenance
+
             maintenance.auto_backup(worker=self.worker, vault=ctx.vault, when="exit")
 
         def closed(_result: object) -> None:
