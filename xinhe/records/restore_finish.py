@@ -11,9 +11,9 @@ import os
 import shutil
 from pathlib import Path
 
+from xinhe.records.vault import VaultFolder
+
 READY = "restore-ready.json"
-# The vault's own files (VaultFolder.DB_NAME and SLOTS_NAME): a folder holding one is a vault.
-VAULT_FILES = frozenset({"vault.db", "keyslots.json"})
 
 
 def staging_dir(target: Path) -> Path:
@@ -29,7 +29,7 @@ def target_state(target: Path) -> str:
     names = {p.name for p in target.iterdir()}
     if not names:
         return "empty"
-    if names & VAULT_FILES:
+    if names & {VaultFolder.DB_NAME, VaultFolder.SLOTS_NAME}:
         return "vault"
     return "other"
 

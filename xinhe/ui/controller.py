@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 from xinhe.errors import XinheError
@@ -26,6 +28,9 @@ if TYPE_CHECKING:  # the main window, its services, backups and the set-up wizar
     from xinhe.ui.operations.session import Opened
 
 log = logging.getLogger(__name__)
+# The keyring search (0.1–0.4 s of imports and D-Bus on the database thread, holding the
+# GIL in turns) starts after the window's first paint, not during it.
+BINDING_AFTER_MS = 100
 
 
 class AppController(QObject):
@@ -42,6 +47,7 @@ class AppController(QObject):
         self.server = server or os.environ.get("XINHE_SERVER") or prefs.server
         self.worker = worker or DbWorker(self)
         self.window: QWidget | None = None
+        self.binding_known = True  # False while find_binding looks for the keyring
         self.ctx: AppContext | None = None
         self.idle = IdleMonitor(self)
         self.idle.idle.connect(lambda: self.lock("lock.idle"))
@@ -79,7 +85,25 @@ class AppController(QObject):
             old.hide()
             old.deleteLater()
 
+    def find_binding(self, find: Callable[[], DeviceBinding]) -> None:
+        """Look for this workstation's keyring on the database thread once the first window
+        is up and painted: unlocking and set-up queue behind it there, and the window's note
+        shows when it is known."""
+        self.binding_known = False
+
+        def search() -> None:
+            self.folder.binding = find()
+        QTimer.singleShot(BINDING_AFTER_MS, functools.partial(
+            self.worker.submit, search, self._binding_found, self._binding_found))
+
+    def _binding_found(self, _result: object) -> None:
+        self.binding_known = True
+        if isinstance(self.window, UnlockWindow) and not self.server:
+            self.window.binding.setText(self.binding_note())
+
     def binding_note(self) -> str:
+        if not self.binding_known:  # being looked up: saying "off" meanwhile would be wrong
+            return ""
         binding: DeviceBinding = self.folder.binding
         if binding.enabled:
             return QCoreApplication.translate("Controller", "Workstation binding: on.")
