@@ -54,10 +54,19 @@ class AppController(QObject):
         self.lock_keys = LockKeys(self)
         self.lock_keys.pressed.connect(lambda: self.lock("lock"))
         app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self.idle)
-            app.installEventFilter(self.lock_keys)
-            clipboard.install(app)
+        self.disposed = False
+        if app is not None:  # from the event loop's first pass: see _watch_events
+            QTimer.singleShot(0, functools.partial(self._watch_events, app))
+
+    def _watch_events(self, app: QCoreApplication) -> None:
+        """Idle time, Ctrl+L and copies, app-wide. Installed once the loop runs: built under
+        these filters, the first window cost ~40 ms more (PySide makes each new event type
+        and its enums when an event first reaches Python)."""
+        if self.disposed:
+            return
+        app.installEventFilter(self.idle)
+        app.installEventFilter(self.lock_keys)
+        clipboard.install(app)
 
     # -- windows -----------------------------------------------------------------------
     def start(self) -> None:
@@ -256,6 +265,7 @@ class AppController(QObject):
             ctx, self.ctx = self.ctx, None
             ctx.stop_listening()
             self.worker.call(lambda: ctx.vault.close("logout"))
+        self.disposed = True
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.idle)
