@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -74,6 +75,7 @@ def run_desktop(args: argparse.Namespace,
         def ready() -> None:  # also names the windows shown (packaging/smoke.sh)
             shown = [type(w).__name__ for w in app.topLevelWidgets() if w.isVisible()]
             print("SHOWN", *shown, flush=True)
+            print("CPU", round(time.process_time() * 1000), flush=True)  # every thread's
             print("READY", flush=True)
             app.quit()
         QTimer.singleShot(0, ready)
