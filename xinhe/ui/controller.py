@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # the main window, its services, backups and the set-up wizar
 
 log = logging.getLogger(__name__)
 # The keyring search (0.1–0.4 s of imports and D-Bus on the database thread, holding the
-# GIL in turns) starts after the window's first paint, not during it.
+# GIL in turns) starts after the window's first paint, as a rule, not during it.
 BINDING_AFTER_MS = 100
 
 
@@ -96,8 +96,8 @@ class AppController(QObject):
 
     def find_binding(self, find: Callable[[], DeviceBinding]) -> None:
         """Look for this workstation's keyring on the database thread once the first window
-        is up and painted: unlocking and set-up queue behind it there, and the window's note
-        shows when it is known."""
+        is up (BINDING_AFTER_MS into the event loop, after its first paint as a rule):
+        unlocking and set-up queue behind it there; the window's note shows when known."""
         self.binding_known = False
 
         def search() -> None:
