@@ -60,8 +60,22 @@ print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
 """
 
 
+# Needed to unlock, not to show the unlock window: SQLCipher, the cipher and the KDF, the
+# keyring (its search runs once the window is up), the account, audit, backup and restore
+# code, and the screens and operations that come after it.
+UNLOCK_ONLY = ("sqlcipher3", "cryptography", "argon2", "keyring", "jaraco", "secretstorage",
+               "xinhe.records.db", "xinhe.records.audit", "xinhe.records.accounts",
+               "xinhe.records.backup", "xinhe.records.restore.", "xinhe.records.vault_open",
+               "xinhe.records.vault_session", "xinhe.ui.setup_wizard", "xinhe.ui.context",
+               "xinhe.ui.operations.maintenance")
+
+
 def loaded(modules: list[str]) -> list[str]:
     return [m for m in modules if m.startswith(NOT_AT_START)]
+
+
+def unlock_only(modules: list[str]) -> list[str]:
+    return [m for m in modules if f"{m}.".startswith(UNLOCK_ONLY)]
 
 
 def run_probe(code: str, *args: str) -> dict[str, object]:
@@ -82,6 +96,67 @@ def test_unlock_window_shows_without_heavy_modules(tmp_path: Path) -> None:
     assert isinstance(modules, list)
     assert "xinhe.ui.unlock_window" in modules
     assert loaded(modules) == []
+    assert unlock_only(modules) == []
+    # The window's login names come from keyslots.json, read without the cipher.
+    assert "xinhe.crypto.keyslots" in modules
+
+
+# Runs the real entry point; at the window's first pass, then once its keyring note shows,
+# reports what it shows and what is loaded; then signs in as a person would.
+KEYRING_PROBE = """
+import json, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+seen = {}
+
+def unlock_window():
+    return next(w for w in app.topLevelWidgets() if type(w).__name__ == "UnlockWindow")
+
+def at_show():
+    seen["note_at_show"] = unlock_window().binding.text()
+    seen["keyring_at_show"] = "keyring" in sys.modules
+    QTimer.singleShot(20, wait_for_note)
+
+def wait_for_note():
+    window = unlock_window()
+    if not window.binding.text():
+        QTimer.singleShot(20, wait_for_note)
+        return
+    seen["note"] = window.binding.text()
+    seen["keyring_after"] = "keyring" in sys.modules
+    window.user.setCurrentText("admin")
+    window.password.setText("admin-password")
+    window.unlock_button.click()
+    QTimer.singleShot(20, wait_for_main)
+
+def wait_for_main():
+    shown = [type(w).__name__ for w in app.topLevelWidgets() if w.isVisible()]
+    if "MainWindow" not in shown:
+        QTimer.singleShot(20, wait_for_main)
+        return
+    print(json.dumps(seen), flush=True)
+    app.closeAllWindows()
+    app.quit()
+
+QTimer.singleShot(0, at_show)
+from xinhe.app import main
+main(["--vault", sys.argv[1], "--lang", "en"])
+"""
+
+
+def test_the_keyring_is_looked_up_once_the_unlock_window_is_up(tmp_path: Path) -> None:
+    folder = VaultFolder(tmp_path / "vault", DeviceBinding.off("test"),
+                         kdf=KdfParams.cheap_for_tests())
+    folder.create("Studio", "admin", "Admin", "admin-password")[0].close()
+    result = run_probe(KEYRING_PROBE, str(folder.path))
+    # Not "off" while it is being looked up: the note is empty until the answer is known.
+    assert result["note_at_show"] == ""
+    assert result["keyring_at_show"] is False
+    assert result["keyring_after"] is True
+    note = result["note"]
+    assert isinstance(note, str)
+    assert note == "Workstation binding: on." or note.startswith("Workstation binding is off")
 
 
 def test_a_command_loads_only_its_own_module(tmp_path: Path) -> None:

@@ -7,24 +7,9 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
-from collections.abc import Callable
 
 from xinhe import cli
-from xinhe.crypto.binding import DeviceBinding
 from xinhe.crypto.process import harden_process
-
-
-def _in_background(make: Callable[[], DeviceBinding]) -> Callable[[], DeviceBinding]:
-    """Start `make` on a thread now; the returned call waits for its result."""
-    result: list[DeviceBinding] = []
-    thread = threading.Thread(target=lambda: result.append(make()), daemon=True)
-    thread.start()
-
-    def wait() -> DeviceBinding:
-        thread.join()
-        return result[0] if result else DeviceBinding.off("keyring error")
-    return wait
 
 
 def _broken_installation() -> str | None:
@@ -80,11 +65,10 @@ def main(argv: list[str] | None = None) -> int:
             return cli.run(args)
         except BrokenPipeError:  # output piped into `head` and the like
             return 0
-    # The keyring search (~0.1 s, much of it file reads) overlaps the loading of Qt.
-    binding = _in_background(DeviceBinding.from_system)
-    from xinhe.ui.application import run_desktop  # Qt is loaded only for the desktop app
+    # Qt is loaded only for the desktop app; it looks for the keyring once its window is up.
+    from xinhe.ui.application import run_desktop
 
-    return run_desktop(args, binding)
+    return run_desktop(args)
 
 
 if __name__ == "__main__":

@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 from dataclasses import asdict, dataclass
 
-from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
-
 # Measured on the 2-core reference machine: 256 MiB, 3 passes, 2 lanes take 0.5–0.7 s.
 PRODUCTION_MEMORY_KIB = 256 * 1024
 PRODUCTION_ITERATIONS = 3
@@ -60,6 +58,8 @@ class KdfParams:
 
 def derive(password: str, salt: bytes, params: KdfParams) -> bytes:
     """32 bytes from a password; costs about 0.5–1 s with the production parameters."""
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id  # loads at the first slot
+
     return Argon2id(
         salt=salt,
         length=32,

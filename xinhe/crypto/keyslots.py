@@ -21,17 +21,16 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from typing import TYPE_CHECKING, Any
 
 from xinhe.crypto import kdf
 from xinhe.crypto.files import atomic_write
 from xinhe.errors import BadRecoveryKey, InvalidInput, VaultDamaged, WrongPassword
+
+# The cipher loads when a slot is opened or made: reading the file (the unlock window's
+# login names) needs none of it.
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
 FORMAT = "xinhe-keyslots"
 FORMAT_VERSION = 1
@@ -58,6 +57,9 @@ def _unb64(text: Any, size: int | None = None) -> bytes:
 
 
 def _hkdf(ikm: bytes, salt: bytes, info: bytes) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(ikm)
 
 
@@ -112,6 +114,12 @@ def _seal_aad(vault_id: str, slot_id: str, public: bytes, generation: int) -> by
 
 
 def seal(vault_id: str, slot_id: str, public: bytes, db_key: bytes, generation: int) -> Sealed:
+    from cryptography.hazmat.primitives.asymmetric.x25519 import (
+        X25519PrivateKey,
+        X25519PublicKey,
+    )
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     ephemeral = X25519PrivateKey.generate()
     eph_pub = _raw_public(ephemeral.public_key())
     shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(public))
@@ -122,6 +130,9 @@ def seal(vault_id: str, slot_id: str, public: bytes, db_key: bytes, generation: 
 
 
 def unseal(vault_id: str, slot_id: str, private: X25519PrivateKey, sealed: Sealed) -> bytes:
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     public = _raw_public(private.public_key())
     shared = private.exchange(X25519PublicKey.from_public_bytes(sealed.ephemeral_public))
     key = _hkdf(shared, sealed.ephemeral_public + public, b"xinhe seal v1")
@@ -349,6 +360,8 @@ def wrap_private(vault_id: str, user: str, private: X25519PrivateKey, password: 
                  params: kdf.KdfParams, device_secret: bytes | None,
                  db_key: Sealed, next_db_key: Sealed | None = None) -> UserSlot:
     """A user slot whose private key opens with `password` (and the device secret, if given)."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     salt = os.urandom(16)
     public = _raw_public(private.public_key())
     bound = device_secret is not None
@@ -361,6 +374,8 @@ def wrap_private(vault_id: str, user: str, private: X25519PrivateKey, password: 
 
 def new_user_slot(vault_id: str, user: str, password: str, db_key: bytes, generation: int,
                   params: kdf.KdfParams, device_secret: bytes | None) -> UserSlot:
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
     private = X25519PrivateKey.generate()
     public = _raw_public(private.public_key())
     sealed = seal(vault_id, user, public, db_key, generation)
@@ -370,6 +385,10 @@ def new_user_slot(vault_id: str, user: str, password: str, db_key: bytes, genera
 def open_private(vault_id: str, slot: UserSlot, password: str,
                  device_secret: bytes | None) -> X25519PrivateKey:
     """The slot's private key. Raises WrongPassword when the password does not open it."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     kek = _password_kek(password, slot.salt, slot.kdf, device_secret if slot.device_bound else None)
     aad = _user_secret_aad(vault_id, slot.user, slot.public_key, slot.kdf, slot.salt,
                            slot.device_bound)
@@ -381,6 +400,8 @@ def open_private(vault_id: str, slot: UserSlot, password: str,
 
 
 def recovery_private(vault_id: str, recovery_secret: bytes) -> X25519PrivateKey:
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
     seed = _hkdf(recovery_secret, vault_id.encode(), b"xinhe recovery v1")
     return X25519PrivateKey.from_private_bytes(seed)
 
@@ -401,6 +422,8 @@ def open_recovery(vault_id: str, slot: RecoverySlot, recovery_secret: bytes) -> 
 def unseal_generation(vault_id: str, slot_id: str, private: X25519PrivateKey,
                       sealed: Sealed) -> bytes:
     """Open a sealed database key; a failure here means the file was altered."""
+    from cryptography.exceptions import InvalidTag
+
     try:
         return unseal(vault_id, slot_id, private, sealed)
     except InvalidTag:

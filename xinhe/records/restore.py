@@ -43,14 +43,14 @@ from xinhe.records.backup import (
     snapshot_from_json,
 )
 from xinhe.records.db import Database
+from xinhe.records.restore_finish import READY as READY
+from xinhe.records.restore_finish import aside_path as _aside_path
+from xinhe.records.restore_finish import discard as _discard
+from xinhe.records.restore_finish import finish_interrupted_restore as finish_interrupted_restore
+from xinhe.records.restore_finish import staging_dir as staging_dir
+from xinhe.records.restore_finish import target_state as target_state
 from xinhe.records.vault import Clock, VaultFolder
 from xinhe.records.vault_locks import exclusive
-
-READY = "restore-ready.json"
-
-
-def staging_dir(target: Path) -> Path:
-    return target.parent / f".{target.name}.restore"
 
 
 @dataclass(frozen=True)
@@ -141,29 +141,6 @@ class RestoreResult:
     binding_on: bool
 
 
-def target_state(target: Path) -> str:
-    """"absent", "empty", "vault" (a vault is there) or "other" (other files are there)."""
-    if not target.exists():
-        return "absent"
-    if not target.is_dir():
-        return "other"
-    names = {p.name for p in target.iterdir()}
-    if not names:
-        return "empty"
-    if names & {VaultFolder.DB_NAME, VaultFolder.SLOTS_NAME}:
-        return "vault"
-    return "other"
-
-
-def _aside_path(target: Path, stamp: str) -> Path:
-    candidate = target.parent / f"{target.name}.replaced-{stamp}"
-    number = 2
-    while candidate.exists():
-        candidate = target.parent / f"{target.name}.replaced-{stamp}-{number}"
-        number += 1
-    return candidate
-
-
 def restore_backup(path: Path, recovery_key: str, target: Path, binding: DeviceBinding, *,
                    replace: bool = False, clock: Clock = utcnow,
                    workstation: str | None = None) -> RestoreResult:
@@ -246,39 +223,3 @@ def _swap(target: Path, staging: Path, aside: Path | None) -> None:
                            "vault and try again") from None
     with contextlib.suppress(OSError):
         (target / READY).unlink()
-
-
-def _discard(staging: Path) -> None:
-    """Drop a staging folder; the marker goes first, so a half-deleted folder is never
-    taken for a finished one."""
-    with contextlib.suppress(OSError):
-        (staging / READY).unlink()
-    shutil.rmtree(staging, ignore_errors=True)
-
-
-def finish_interrupted_restore(target: Path) -> bool:
-    """Complete or discard a restore into `target` that was killed. Call at start-up,
-    before looking at the vault folder. Returns whether a restore was completed."""
-    target = Path(target).expanduser().absolute()
-    with contextlib.suppress(OSError):
-        (target / READY).unlink()  # the swap was done; only the marker was left
-    staging = staging_dir(target)
-    if not staging.exists():
-        return False
-    try:
-        marker = json.loads((staging / READY).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        _discard(staging)  # staging never finished: the old vault stays as it was
-        return False
-    aside_name = marker.get("aside") if isinstance(marker, dict) else None
-    if target.exists() and target_state(target) != "empty":
-        aside = target.parent / str(aside_name) if aside_name else None
-        if aside is None or aside.exists():
-            aside = _aside_path(target, "interrupted")
-        os.rename(target, aside)
-    elif target.exists():
-        target.rmdir()
-    os.rename(staging, target)
-    with contextlib.suppress(OSError):
-        (target / READY).unlink()
-    return True

@@ -2,31 +2,35 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
-from xinhe.crypto.binding import DeviceBinding
 from xinhe.errors import XinheError
-from xinhe.records.vault import VaultFolder
 from xinhe.ui import clipboard, i18n
 from xinhe.ui.idle import IdleMonitor
 from xinhe.ui.locking import LockKeys, close_windows
-from xinhe.ui.operations import maintenance, session
-from xinhe.ui.operations.session import Opened
+from xinhe.ui.operations import session
 from xinhe.ui.prefs import Prefs
-from xinhe.ui.setup_wizard import SetupWizard
 from xinhe.ui.unlock_window import UnlockWindow
 from xinhe.ui.worker import DbWorker
 
-if TYPE_CHECKING:  # the main window and its services load at unlock, not at start-up
+if TYPE_CHECKING:  # the main window, its services, backups and the set-up wizard load later
+    from xinhe.crypto.binding import DeviceBinding
+    from xinhe.records.vault import VaultFolder
     from xinhe.ui.context import AppContext
+    from xinhe.ui.operations.session import Opened
 
 log = logging.getLogger(__name__)
+# The keyring search (0.1–0.4 s of imports and D-Bus on the database thread, holding the
+# GIL in turns) starts after the window's first paint, as a rule, not during it.
+BINDING_AFTER_MS = 100
 
 
 class AppController(QObject):
@@ -43,16 +47,26 @@ class AppController(QObject):
         self.server = server or os.environ.get("XINHE_SERVER") or prefs.server
         self.worker = worker or DbWorker(self)
         self.window: QWidget | None = None
+        self.binding_known = True  # False while find_binding looks for the keyring
         self.ctx: AppContext | None = None
         self.idle = IdleMonitor(self)
         self.idle.idle.connect(lambda: self.lock("lock.idle"))
         self.lock_keys = LockKeys(self)
         self.lock_keys.pressed.connect(lambda: self.lock("lock"))
         app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self.idle)
-            app.installEventFilter(self.lock_keys)
-            clipboard.install(app)
+        self.disposed = False
+        if app is not None:  # from the event loop's first pass: see _watch_events
+            QTimer.singleShot(0, functools.partial(self._watch_events, app))
+
+    def _watch_events(self, app: QCoreApplication) -> None:
+        """Idle time, Ctrl+L and copies, app-wide. Installed once the loop runs: built under
+        these filters, the first window cost ~40 ms more (PySide makes each new event type
+        and its enums when an event first reaches Python)."""
+        if self.disposed:
+            return
+        app.installEventFilter(self.idle)
+        app.installEventFilter(self.lock_keys)
+        clipboard.install(app)
 
     # -- windows -----------------------------------------------------------------------
     def start(self) -> None:
@@ -64,7 +78,7 @@ class AppController(QObject):
     def _replace_window(self, window: QWidget) -> None:
         old, self.window = self.window, window
         screen = window.screen().availableGeometry() if window.screen() else None
-        small = isinstance(window, (SetupWizard, UnlockWindow))
+        small = not isinstance(window, QMainWindow)  # the set-up wizard, the unlock window
         if screen is not None and small:
             window.adjustSize()
             frame = window.frameGeometry()
@@ -80,7 +94,25 @@ class AppController(QObject):
             old.hide()
             old.deleteLater()
 
+    def find_binding(self, find: Callable[[], DeviceBinding]) -> None:
+        """Look for this workstation's keyring on the database thread once the first window
+        is up (BINDING_AFTER_MS into the event loop, after its first paint as a rule):
+        unlocking and set-up queue behind it there; the window's note shows when known."""
+        self.binding_known = False
+
+        def search() -> None:
+            self.folder.binding = find()
+        QTimer.singleShot(BINDING_AFTER_MS, functools.partial(
+            self.worker.submit, search, self._binding_found, self._binding_found))
+
+    def _binding_found(self, _result: object) -> None:
+        self.binding_known = True
+        if isinstance(self.window, UnlockWindow) and not self.server:
+            self.window.binding.setText(self.binding_note())
+
     def binding_note(self) -> str:
+        if not self.binding_known:  # being looked up: saying "off" meanwhile would be wrong
+            return ""
         binding: DeviceBinding = self.folder.binding
         if binding.enabled:
             return QCoreApplication.translate("Controller", "Workstation binding: on.")
@@ -89,6 +121,8 @@ class AppController(QObject):
             "so a copied vault is protected by the passwords alone.")
 
     def show_wizard(self) -> None:
+        from xinhe.ui.setup_wizard import SetupWizard
+
         wizard = SetupWizard(self.worker, self.folder, self.prefs.language)
         wizard.finished_with.connect(self.open_main)
         wizard.restored.connect(self.show_unlock)
@@ -168,7 +202,10 @@ class AppController(QObject):
         # Rebuild the window that is showing, in the new language.
         if isinstance(self.window, UnlockWindow):
             self.show_unlock()
-        elif isinstance(self.window, SetupWizard) and self.window.opened is None:
+            return
+        from xinhe.ui.setup_wizard import SetupWizard
+
+        if isinstance(self.window, SetupWizard) and self.window.opened is None:
             self.show_wizard()
 
     # -- locking -----------------------------------------------------------------------
@@ -186,6 +223,8 @@ class AppController(QObject):
         ctx.stop_listening()
         clipboard.clear_if_ours()
         if not self.server:  # the server's backups are the IT person's (docs/server.md)
+            from xinhe.ui.operations import maintenance
+
             maintenance.auto_backup(worker=self.worker, vault=ctx.vault, when="lock")
         session.lock(worker=self.worker, vault=ctx.vault, reason=reason)
         self.show_unlock()
@@ -211,6 +250,8 @@ class AppController(QObject):
                 "switched on)…"))
         # The backup and the close run on the database thread; the app quits after them.
         if not self.server:
+            from xinhe.ui.operations import maintenance
+
             maintenance.auto_backup(worker=self.worker, vault=ctx.vault, when="exit")
 
         def closed(_result: object) -> None:
@@ -224,6 +265,7 @@ class AppController(QObject):
             ctx, self.ctx = self.ctx, None
             ctx.stop_listening()
             self.worker.call(lambda: ctx.vault.close("logout"))
+        self.disposed = True
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.idle)

@@ -8,6 +8,8 @@ from xinhe import i18n
 from xinhe.paths import resources_dir
 
 _installed: list[QTranslator] = []
+# The languages the windows offer, each named in itself.
+LANGUAGES = (("zh_CN", "中文"), ("en", "English"))
 
 
 def qm_path(language: str) -> str:

@@ -3,11 +3,14 @@ button for dialogs that hold case data, and closing every window when the lock c
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMenu, QPushButton, QWidget
 
-from xinhe.ui.context import AppContext
+if TYPE_CHECKING:  # the context holds an open vault: its code loads at unlock, not at start
+    from xinhe.ui.context import AppContext
 
 LOCK_KEYS = QKeySequence("Ctrl+L")
 

@@ -28,6 +28,7 @@ from xinhe.records.accounts import MIN_PASSWORD
 from xinhe.records.names import sound_key
 from xinhe.records.restore import RestoreResult
 from xinhe.records.vault import VaultFolder
+from xinhe.ui.i18n import LANGUAGES
 from xinhe.ui.join_page import JoinPage
 from xinhe.ui.operations import session
 from xinhe.ui.operations.session import Opened
@@ -35,8 +36,6 @@ from xinhe.ui.recovery_print import print_recovery_key
 from xinhe.ui.restore_pages import RestoredPage, RestorePage
 from xinhe.ui.widgets import error_text, label, password_field
 from xinhe.ui.worker import DbWorker
-
-LANGUAGES = (("zh_CN", "中文"), ("en", "English"))
 
 
 class AdminPage(QWizardPage):

@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from xinhe.errors import AccountLocked, DeviceBindingUnavailable, VaultDamaged
-from xinhe.records.accounts import MIN_PASSWORD
+from xinhe.records.roles import MIN_PASSWORD
 from xinhe.records.vault import VaultFolder
+from xinhe.ui.i18n import LANGUAGES
 from xinhe.ui.operations import session
 from xinhe.ui.operations.session import Opened
-from xinhe.ui.setup_wizard import LANGUAGES
 from xinhe.ui.widgets import ErrorLine, error_text, label, password_field
 from xinhe.ui.worker import DbWorker
 

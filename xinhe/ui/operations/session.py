@@ -6,12 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from xinhe.records.vault import Vault, VaultFolder
 from xinhe.ui.worker import DbWorker
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the vault's code loads on the database thread, at the first unlock
     from xinhe.records.services import Services
     from xinhe.records.storage.server_session import ServerFolder
+    from xinhe.records.vault import Vault, VaultFolder
 
 
 @dataclass(frozen=True)
