@@ -26,7 +26,7 @@ UI = Path(__file__).resolve().parent.parent / "xinhe" / "ui"
 EXEMPT = ("operations/", "worker.py")
 # controller.py belongs to this start-up work: its two vault closes at quit
 # (`lambda: ctx.vault.close("logout")`) become `partial(ctx.vault.close, "logout")` there.
-KNOWN = {("controller.py", "lambda")}
+KNOWN: set[tuple[str, str]] = set()
 
 
 def _work_arguments(call: ast.Call) -> list[ast.expr]:

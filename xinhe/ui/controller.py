@@ -257,14 +257,14 @@ class AppController(QObject):
         def closed(_result: object) -> None:
             if app is not None:
                 app.quit()
-        self.worker.submit(lambda: ctx.vault.close("logout"), closed, closed)
+        self.worker.submit(functools.partial(ctx.vault.close, "logout"), closed, closed)
 
     def dispose(self) -> None:
         """Close everything (used at shutdown and by tests)."""
         if self.ctx is not None:
             ctx, self.ctx = self.ctx, None
             ctx.stop_listening()
-            self.worker.call(lambda: ctx.vault.close("logout"))
+            self.worker.call(functools.partial(ctx.vault.close, "logout"))
         self.disposed = True
         app = QApplication.instance()
         if app is not None:
