@@ -144,7 +144,8 @@ class AppController(QObject):
         from xinhe.ui.main_window import MainWindow
 
         self.ctx = AppContext(self.worker, opened.services, opened.vault.actor,
-                              opened.org_name, opened.binding_on, ChangeBus(self))
+                              opened.org_name, opened.binding_on, ChangeBus(self),
+                              server=opened.server)
         self.prefs.last_user = opened.vault.actor.username
         self.prefs.save(self.folder.path)
         window = MainWindow(self.ctx)

@@ -19,7 +19,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from psycopg.conninfo import make_conninfo
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from xinhe.crypto import kdf
 from xinhe.crypto import keyslots as ks
@@ -32,7 +32,7 @@ from xinhe.errors import (
 )
 from xinhe.records.audit import AuditEvent, AuditLog, utcnow
 from xinhe.records.storage import live, pg_setup
-from xinhe.records.storage.pg_store import PgDatabase, check_dsn
+from xinhe.records.storage.pg_store import PgDatabase, check_dsn, where
 from xinhe.records.storage.sealing import Sealer
 from xinhe.records.vault_session import Actor
 
@@ -167,6 +167,8 @@ class ServerSession:
     # second connection that listens for other desks' changes.
     _login_conninfo = ""
     _workstation = ""
+    # Where the studio server is, host:port/dbname (never a user or password), to show.
+    address = ""
 
     def change_listener(self, on_change: Callable[[live.Change], None],
                         on_reachable: Callable[[bool], None] | None = None
@@ -209,6 +211,7 @@ class ServerFolder:
             raise
         session._login_conninfo = conninfo
         session._workstation = self.workstation
+        session.address = where({k: str(v) for k, v in conninfo_to_dict(self.dsn).items()})
         return session
 
     def _open(self, db: PgDatabase, username: str, password: str) -> ServerSession:
