@@ -14,6 +14,7 @@ from xinhe.errors import DamageFound, XinheError
 from xinhe.i18n import pick
 from xinhe.records.audit import iso
 from xinhe.records.db import IntegrityResult
+from xinhe.records.storage.session import Session
 from xinhe.records.vault import Vault
 
 S_LAST_CHECK = "integrity.last_check_date"  # the local date of the last daily check
@@ -67,7 +68,7 @@ def check_vault(vault: Vault) -> IntegrityReport:
     return _run(vault, "manual")
 
 
-def daily_check_due(vault: Vault) -> bool:
+def daily_check_due(vault: Session) -> bool:
     """Whether today's check (local date) has not been made yet in this vault. Never on
     the studio server: there is no vault file on this desk, and the server's storage is
     PostgreSQL's, checked and backed up by the IT person (docs/server.md)."""
