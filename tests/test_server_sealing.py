@@ -4,6 +4,7 @@ local vault finds, and a sealed value moved to another column does not open."""
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 
 import pytest
@@ -166,3 +167,47 @@ def test_the_seam_seals_by_column_and_refuses_what_it_cannot_map() -> None:
         seal_params(None, "INSERT INTO addenda (text) VALUES (?)", (ADDENDUM,))
     assert seal_params(None, "UPDATE clocks SET status = ?", ("met",)) == \
         ("UPDATE clocks SET status = ?", ("met",))
+
+
+def test_the_studios_signing_key_is_made_at_init_and_sealed(server: ServerStudio) -> None:
+    import psycopg
+
+    from xinhe.records.storage.pg_setup import login_role
+    from xinhe.records.storage.server_session import login_password
+
+    from xinhe.crypto.signing import SigningIdentity
+
+    # Made at `server init` as a local vault's is: a counsellor's first referral is signed.
+    info = server.wang.signing.current()
+    assert info is not None and info.subject == "馨和家园工作室"
+    blob = server.wang.vault.db.scalar("SELECT private_key FROM signing_identities"
+                                       " WHERE retired_at IS NULL")
+    key = SigningIdentity.from_private_bytes(bytes(blob)).key_pkcs8_der()  # opened on the desk
+    dump = server.template.cluster.pg_dump(server.template.dbname)
+    clear = bytes(blob)  # what a local vault keeps inside SQLCipher: key and certificate
+    assert clear.hex() not in dump and key.hex() not in dump
+    assert base64.b64encode(key).decode() not in dump
+    # Raw SQL as any role (here staff, who may read the table) shows ciphertext only.
+    conninfo = server.template.cluster.dsn(
+        login_role("staff"), login_password(server.folder.studio_id, "staff",
+                                            Studio.PASSWORDS["staff"]),
+        dbname=server.template.dbname)
+    with psycopg.connect(conninfo) as conn:
+        [(raw,)] = conn.execute("SELECT private_key FROM xinhe.signing_identities"
+                                " WHERE retired_at IS NULL").fetchall()
+    assert bytes(raw).startswith(b"xs1b") and b'"key"' not in bytes(raw)
+
+
+def test_without_a_certificate_a_counsellor_is_told_to_ask_the_admin(
+        server: ServerStudio) -> None:
+    from xinhe.errors import NoStudioCertificate
+
+    # A studio set up before `server init` made one: only an admin may make it there.
+    server.template.cluster.superuser_sql("DELETE FROM xinhe.signing_identities",
+                                          server.template.dbname)
+    with pytest.raises(NoStudioCertificate) as info:
+        server.wang.signing.for_signing()
+    assert "请管理员" in info.value.message("zh_CN") and "转介设置" in info.value.message("zh_CN")
+    assert "administrator" in info.value.message("en")
+    server.admin.signing.generate()
+    assert server.wang.signing.current() is not None

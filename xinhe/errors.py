@@ -255,3 +255,18 @@ class ResourceMissing(XinheError):
             f"The Xinhe installation is incomplete: {name} is missing in {folder}. "
             "Reinstall Xinhe.",
         )
+
+
+class NoStudioCertificate(XinheError):
+    """On the studio server nobody but an administrator may make the studio's signing
+    certificate, and there is none yet (a studio set up before it was made at init)."""
+
+    code = "no_studio_certificate"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "工作室还没有签名证书，所以现在不能签署。请管理员在“管理 → 转介设置”中生成证书"
+            "（或导入区 CA 颁发的证书），然后再试。",
+            "The studio has no signing certificate yet, so nothing can be signed now. Ask the "
+            "administrator to make one in Admin → Referrals (or import one issued by the "
+            "district's CA), then try again.")

@@ -18,6 +18,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from xinhe.crypto.signing import SigningIdentity, SigningIdentityError
+from xinhe.errors import NoStudioCertificate
 from xinhe.records.common import iso
 from xinhe.records.storage.session import Session
 
@@ -92,6 +93,8 @@ class SigningStore:
         """The identity with its key, to sign a referral now. Made on first need."""
         self.vault.require_role(*SIGNING_ROLES)
         if self.current() is None:
+            if self.vault.db.dialect == "postgres":  # only an admin may make one there
+                raise NoStudioCertificate()
             self._make_first()
         blob = self.vault.db.scalar(
             "SELECT private_key FROM signing_identities WHERE retired_at IS NULL")

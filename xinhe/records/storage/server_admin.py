@@ -24,7 +24,7 @@ from xinhe.records.accounts import ROLES, check_password
 from xinhe.records.audit import iso, utcnow
 from xinhe.records.storage import pg_policies, pg_setup
 from xinhe.records.storage.pg_store import check_dsn
-from xinhe.records.storage.server_session import ServerSession, login_password
+from xinhe.records.storage.server_session import ServerFolder, ServerSession, login_password
 
 DEFAULT_DBNAME = "xinhe"
 
@@ -68,7 +68,22 @@ def init_studio(setup_dsn: str, dbname: str, org_name: str, admin: str, display_
                          " VALUES (%s, %s, %s)", (username, json.dumps(slot.to_json()), now))
             conn.execute("INSERT INTO xinhe.recovery_slot (slot, updated_at) VALUES (%s, %s)",
                          (json.dumps(rescue.to_json()), now))
-    return workstation_dsn(setup_dsn, dbname), recovery_key
+    dsn = workstation_dsn(setup_dsn, dbname)
+    _first_signing_identity(dsn, username, password)
+    return dsn, recovery_key
+
+
+def _first_signing_identity(dsn: str, admin: str, password: str) -> None:
+    """The studio's certificate for referrals and court records, made at set-up as a
+    local vault's is: only an administrator may make one on the server, so a counsellor's
+    first signed referral would otherwise be refused. Its key is sealed by the seam."""
+    from xinhe.records.signing_store import SigningStore
+
+    session = ServerFolder(dsn).unlock(admin, password)
+    try:
+        SigningStore(session).ensure_at_setup()
+    finally:
+        session.close("logout")
 
 
 def add_server_user(setup_dsn: str, admin: ServerSession, username: str, role: str,
