@@ -172,10 +172,9 @@ def test_the_seam_seals_by_column_and_refuses_what_it_cannot_map() -> None:
 def test_the_studios_signing_key_is_made_at_init_and_sealed(server: ServerStudio) -> None:
     import psycopg
 
+    from xinhe.crypto.signing import SigningIdentity
     from xinhe.records.storage.pg_setup import login_role
     from xinhe.records.storage.server_session import login_password
-
-    from xinhe.crypto.signing import SigningIdentity
 
     # Made at `server init` as a local vault's is: a counsellor's first referral is signed.
     info = server.wang.signing.current()
