@@ -213,3 +213,16 @@ def test_the_admin_on_the_server_is_told_who_backs_up_and_sees_the_server(
         qtbot.waitUntil(lambda: main.integrity_notice.finished, timeout=10_000)
         assert main.integrity_notice.report is None
         assert not main.integrity_notice.isVisible()
+
+
+def test_signing_a_referral_asks_the_password_again_on_the_server(studio: Studio) -> None:
+    from xinhe.errors import WrongPassword
+
+    # The referral wizard's last step and the admin's key changes re-authenticate; the
+    # key slot that proves the password is kept on the server.
+    with pytest.raises(WrongPassword):
+        studio.wang.accounts.verify_password("not-her-password", "referral.sign")
+    studio.wang.accounts.verify_password(Studio.PASSWORDS["wang"], "referral.sign")
+    reauth = [(e.user, e.outcome)
+              for e in studio.sup.vault.audit.events(action_prefix="reauth")]
+    assert reauth == [("wang", "referral.sign"), ("wang", "failed:referral.sign")]

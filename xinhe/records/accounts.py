@@ -341,10 +341,17 @@ class AccountService:
         """Re-authentication before a dangerous act (`act` names it, e.g. "referral.sign"):
         the acting user's password must open their own key slot. Raises WrongPassword
         (audited) otherwise."""
-        vault = self.vault
-        slot, device_secret = self._own_slot()
+        from xinhe.records.storage.server_session import ServerSession
+
+        vault = self.session
+        slot, device_secret = (None, None) if isinstance(vault, ServerSession) else \
+            self._own_slot()
         try:
-            ks.open_private(vault.vault_id, slot, password, device_secret)
+            if isinstance(vault, ServerSession):  # her key slot is kept on the server
+                vault.open_own_slot(password)
+            else:
+                assert slot is not None
+                ks.open_private(vault.vault_id, slot, password, device_secret)
         except WrongPassword:
             vault.audit_event("reauth", "user", vault.actor.username,
                               f"failed:{act}" if act else "failed")

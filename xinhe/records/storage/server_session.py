@@ -147,6 +147,15 @@ class ServerSession:
         self.db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key)"
                         " DO UPDATE SET value = excluded.value", (key, value))
 
+    def open_own_slot(self, password: str) -> None:
+        """Re-authentication before a dangerous act: the typed password must open this
+        user's key slot, kept on the server. Raises WrongPassword otherwise."""
+        raw: Any = self.db.scalar("SELECT slot FROM key_slots WHERE username = ?",
+                                  (self.actor.username,))
+        if raw is None:
+            raise WrongPassword()
+        ks.open_private(self._studio_id, ks.UserSlot.from_json(raw), password, None)
+
     def data_key(self) -> bytes:
         if self._data_key is None:
             raise AccessDenied("已锁定。", "Signed out.")
