@@ -226,3 +226,20 @@ def test_signing_a_referral_asks_the_password_again_on_the_server(studio: Studio
     reauth = [(e.user, e.outcome)
               for e in studio.sup.vault.audit.events(action_prefix="reauth")]
     assert reauth == [("wang", "referral.sign"), ("wang", "failed:referral.sign")]
+
+
+def test_a_refused_sign_in_names_the_studio_database_to_check(studio: Studio) -> None:
+    from xinhe.errors import WrongPassword
+    from xinhe.records.storage.server_session import ServerFolder
+
+    # The login password is bound to the studio's database name: a mistyped name is
+    # refused exactly as a wrong password is, so the message names what to check.
+    dsn = studio.folder.dsn.replace(f"dbname={studio.folder.studio_id}", "dbname=xinhe_typo")
+    for folder, password in ((ServerFolder(dsn), Studio.PASSWORDS["wang"]),
+                             (studio.folder, "not-her-password")):
+        with pytest.raises(WrongPassword) as info:
+            folder.unlock("wang", password)
+        zh, en = info.value.message("zh_CN"), info.value.message("en")
+        assert zh.startswith("用户名或密码不正确。") and "工作室数据库名" in zh
+        assert f"“{folder.studio_id}”" in zh and f'"{folder.studio_id}"' in en
+        assert password not in zh + en
