@@ -208,6 +208,8 @@ class AppController(QObject):
         clipboard.clear_if_ours()
         if isinstance(self.window, QMainWindow):
             self.window.statusBar().showMessage(QCoreApplication.translate(
+                "Controller", "Signing out of the studio server…") if self.server else
+                QCoreApplication.translate(
                 "Controller", "Closing the records (and making the automatic backup, if it is "
                 "switched on)…"))
         # The backup and the close run on the database thread; the app quits after them.

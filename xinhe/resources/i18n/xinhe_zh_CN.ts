@@ -1474,6 +1474,10 @@
         <translation>工作室服务器：%1</translation>
     </message>
     <message>
+        <source>Signing out of the studio server…</source>
+        <translation>正在退出工作室服务器…</translation>
+    </message>
+    <message>
         <source>Closing the records (and making the automatic backup, if it is switched on)…</source>
         <translation>正在关闭记录（如已开启自动备份，正在备份）……</translation>
     </message>
