@@ -42,8 +42,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-PASSWORDS = {"admin": "soak-admin-password", "wang": "soak-wang-password",
-             "sup": "soak-sup-password"}
+# Login roles are the cluster's, not one studio's: names no other studio on it uses.
+PASSWORDS = {"soakadmin": "soak-admin-password", "soakwang": "soak-wang-password",
+             "soaksup": "soak-sup-password"}
 DRAFTS = 10
 VALUES = {"started_at": datetime(2026, 11, 2, 9, 0, tzinfo=UTC), "duration_min": 50,
           "modality": "in_person", "persons_served": 1}
@@ -57,15 +58,17 @@ def build_studio(cluster: Any, dbname: str) -> dict[str, Any]:
     from xinhe.records.storage.server_admin import add_server_user, init_studio
     from xinhe.records.storage.server_session import ServerFolder
 
-    dsn, _ = init_studio(cluster.dsn(), dbname, "馨和家园工作室", "admin", "管理员",
-                         PASSWORDS["admin"])
-    admin = ServerFolder(dsn, "soak-setup").unlock("admin", PASSWORDS["admin"])
-    add_server_user(cluster.dsn(), admin, "wang", "counsellor", PASSWORDS["wang"], "王丽")
-    add_server_user(cluster.dsn(), admin, "sup", "supervisor", PASSWORDS["sup"], "周督导")
+    dsn, _ = init_studio(cluster.dsn(), dbname, "馨和家园工作室", "soakadmin", "管理员",
+                         PASSWORDS["soakadmin"])
+    admin = ServerFolder(dsn, "soak-setup").unlock("soakadmin", PASSWORDS["soakadmin"])
+    add_server_user(cluster.dsn(), admin, "soakwang", "counsellor", PASSWORDS["soakwang"],
+                    "王丽")
+    add_server_user(cluster.dsn(), admin, "soaksup", "supervisor", PASSWORDS["soaksup"],
+                    "周督导")
     admin.close()
     registry = tpl.TemplateRegistry.default()
-    wang_session = ServerFolder(dsn, "soak-setup").unlock("wang", PASSWORDS["wang"])
-    sup_session = ServerFolder(dsn, "soak-setup").unlock("sup", PASSWORDS["sup"])
+    wang_session = ServerFolder(dsn, "soak-setup").unlock("soakwang", PASSWORDS["soakwang"])
+    sup_session = ServerFolder(dsn, "soak-setup").unlock("soaksup", PASSWORDS["soaksup"])
     wang, sup = Services(wang_session, registry), Services(sup_session, registry)
     client = wang.clients.create(name="林晓燕", birth_date="1990-05-01", phone="13800138000",
                                  community="凤凰岗社区")
@@ -94,7 +97,7 @@ def desk(name: str, user: str, setup: dict[str, Any], until: float, log: Path) -
         while time.time() < until:
             count += 1
             roll = rng.random()
-            if user == "sup":
+            if user == "soaksup":
                 act = "cosign" if roll < 0.7 else "client"
             else:
                 act = "draft" if roll < 0.55 else "client" if roll < 0.8 else "sign"
@@ -112,7 +115,7 @@ def desk(name: str, user: str, setup: dict[str, Any], until: float, log: Path) -
                 tried.update(act="error", outcome=type(exc).__name__)
             tried["ms"] = round((time.perf_counter() - began) * 1000, 2)
             out.write(json.dumps(tried, ensure_ascii=False) + "\n")
-            if user == "sup":
+            if user == "soaksup":
                 time.sleep(0.05)
     session.close("logout")
 
@@ -173,7 +176,7 @@ def judge(cluster: Any, setup: dict[str, Any], logs: list[Path]) -> tuple[list[s
         kinds = sorted({e["outcome"] for e in errors})
         problems.append(f"{len(errors)} saves failed with something other than a conflict: "
                         f"{', '.join(kinds)}")
-    session = ServerFolder(setup["dsn"], "soak-judge").unlock("wang", PASSWORDS["wang"])
+    session = ServerFolder(setup["dsn"], "soak-judge").unlock("soakwang", PASSWORDS["soakwang"])
     svc = Services(session, tpl.TemplateRegistry.default())
     for act, ids in (("draft", setup["drafts"]), ("client", [setup["client"]])):
         for target in ids:
@@ -202,7 +205,7 @@ def judge(cluster: Any, setup: dict[str, Any], logs: list[Path]) -> tuple[list[s
     if len(set(cosigned)) != len(cosigned):
         problems.append("a note was co-signed twice")
     session.close("logout")
-    sup = ServerFolder(setup["dsn"], "soak-judge").unlock("sup", PASSWORDS["sup"])
+    sup = ServerFolder(setup["dsn"], "soak-judge").unlock("soaksup", PASSWORDS["soaksup"])
     sup_svc = Services(sup, tpl.TemplateRegistry.default())
     waiting = {item.target_id for item in sup_svc.reviews.queue() if item.kind == "cosign"}
     missing = [e["id"] for e in signed if e["id"] not in waiting and e["id"] not in cosigned]
@@ -280,7 +283,7 @@ def soak(cluster: Any, minutes: float, dbname: str = "xinhe_soak"
         setup_file.write_text(json.dumps(setup), "utf-8")
         # Each desk signs in first (about a second of Argon2id), then all start together.
         until = time.time() + 8 + minutes * 60
-        desks = {"A": "wang", "B": "wang", "S": "sup"}
+        desks = {"A": "soakwang", "B": "soakwang", "S": "soaksup"}
         logs = [Path(tmp) / f"{name}.jsonl" for name in desks]
         procs = {name: subprocess.Popen(
             [sys.executable, __file__, "--desk", name, user, str(setup_file), str(until),

@@ -225,3 +225,46 @@ def test_a_dump_shows_nothing_of_dispatches_registers_or_linked_persons(
     assert {p.name for p in server.wang.persons.for_case(case.id)} == {CHILD_NAME, "某乙"}
     found = {c.client_name for c in server.sup.cases.find()}
     assert {DISPATCH_NAME, REGISTER_NAME} <= found
+
+
+def test_the_studios_signing_key_is_made_at_init_and_sealed(server: ServerStudio) -> None:
+    import psycopg
+
+    from xinhe.crypto.signing import SigningIdentity
+    from xinhe.records.storage.pg_setup import login_role
+    from xinhe.records.storage.server_session import login_password
+
+    # Made at `server init` as a local vault's is: a counsellor's first referral is signed.
+    info = server.wang.signing.current()
+    assert info is not None and info.subject == "馨和家园工作室"
+    blob = server.wang.vault.db.scalar("SELECT private_key FROM signing_identities"
+                                       " WHERE retired_at IS NULL")
+    key = SigningIdentity.from_private_bytes(bytes(blob)).key_pkcs8_der()  # opened on the desk
+    dump = server.template.cluster.pg_dump(server.template.dbname)
+    clear = bytes(blob)  # what a local vault keeps inside SQLCipher: key and certificate
+    assert clear.hex() not in dump and key.hex() not in dump
+    assert base64.b64encode(key).decode() not in dump
+    # Raw SQL as any role (here staff, who may read the table) shows ciphertext only.
+    conninfo = server.template.cluster.dsn(
+        login_role("staff"), login_password(server.folder.studio_id, "staff",
+                                            Studio.PASSWORDS["staff"]),
+        dbname=server.template.dbname)
+    with psycopg.connect(conninfo) as conn:
+        [(raw,)] = conn.execute("SELECT private_key FROM xinhe.signing_identities"
+                                " WHERE retired_at IS NULL").fetchall()
+    assert bytes(raw).startswith(b"xs1b") and b'"key"' not in bytes(raw)
+
+
+def test_without_a_certificate_a_counsellor_is_told_to_ask_the_admin(
+        server: ServerStudio) -> None:
+    from xinhe.errors import NoStudioCertificate
+
+    # A studio set up before `server init` made one: only an admin may make it there.
+    server.template.cluster.superuser_sql("DELETE FROM xinhe.signing_identities",
+                                          server.template.dbname)
+    with pytest.raises(NoStudioCertificate) as info:
+        server.wang.signing.for_signing()
+    assert "请管理员" in info.value.message("zh_CN") and "转介设置" in info.value.message("zh_CN")
+    assert "administrator" in info.value.message("en")
+    server.admin.signing.generate()
+    assert server.wang.signing.current() is not None

@@ -255,3 +255,30 @@ class ResourceMissing(XinheError):
             f"The Xinhe installation is incomplete: {name} is missing in {folder}. "
             "Reinstall Xinhe.",
         )
+
+
+class NoStudioCertificate(XinheError):
+    """On the studio server nobody but an administrator may make the studio's signing
+    certificate, and there is none yet (a studio set up before it was made at init)."""
+
+    code = "no_studio_certificate"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "工作室还没有签名证书，所以现在不能签署。请管理员在“管理 → 转介设置”中生成证书"
+            "（或导入区 CA 颁发的证书），然后再试。",
+            "The studio has no signing certificate yet, so nothing can be signed now. Ask the "
+            "administrator to make one in Admin → Referrals (or import one issued by the "
+            "district's CA), then try again.")
+
+
+class ServerLoginRefused(WrongPassword):
+    """The studio server refused the sign-in. A login password is derived from the typed
+    one and the studio's database name, so a mistyped studio name looks the same."""
+
+    def __init__(self, studio: str) -> None:
+        XinheError.__init__(
+            self, f"用户名或密码不正确。如果密码没有输错，请核对工作室数据库名“{studio}”"
+            "（向技术人员确认）。",
+            f"The user name or password is not correct. If the password is right, check the "
+            f"studio database name \"{studio}\" with your IT person.")

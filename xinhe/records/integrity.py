@@ -68,8 +68,12 @@ def check_vault(vault: Vault) -> IntegrityReport:
     return _run(vault, "manual")
 
 
-def daily_check_due(vault: Vault) -> bool:
-    """Whether today's check (local date) has not been made yet in this vault."""
+def daily_check_due(vault: Session) -> bool:
+    """Whether today's check (local date) has not been made yet in this vault. Never on
+    the studio server: there is no vault file on this desk, and the server's storage is
+    PostgreSQL's, checked and backed up by the IT person (docs/server.md)."""
+    if vault.db.dialect == "postgres":
+        return False
     return vault.setting(S_LAST_CHECK) != vault.now().astimezone().date().isoformat()
 
 

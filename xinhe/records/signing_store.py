@@ -20,20 +20,9 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from xinhe.crypto.signing import SigningIdentity, SigningIdentityError
+from xinhe.errors import NoStudioCertificate
 from xinhe.records.common import iso
 from xinhe.records.storage.session import Session
-
-
-class NoSigningIdentity(SigningIdentityError):
-    code = "no_signing_identity"
-
-    def __init__(self) -> None:
-        super().__init__("工作室服务器上还没有签名证书。请管理员先生成或导入"
-                         "（xinhe signing-identity generate 或 import）。",
-                         "The studio server holds no signing certificate yet. Ask the "
-                         "administrator to make or import one (xinhe signing-identity generate "
-                         "or import).")
-
 
 #: Roles that sign referrals (and may therefore load the key on the database thread).
 SIGNING_ROLES = ("counsellor", "supervisor", "staff")
@@ -106,8 +95,8 @@ class SigningStore:
         """The identity with its key, to sign a referral now. Made on first need."""
         self.vault.require_role(*SIGNING_ROLES)
         if self.current() is None:
-            if self.vault.db.dialect != "sqlite":  # only the administrator writes it there
-                raise NoSigningIdentity()
+            if self.vault.db.dialect == "postgres":  # only an admin may make one there
+                raise NoStudioCertificate()
             self._make_first()
         blob = self.vault.db.scalar(
             "SELECT private_key FROM signing_identities WHERE retired_at IS NULL")

@@ -45,6 +45,8 @@ class AppContext:
     locked: bool = False
     # On the studio server: other desks' saves arrive on bus.changed through this.
     relay: ChangeRelay | None = None
+    # The studio server signed in to (host:port/dbname); "" on a local vault.
+    server: str = ""
 
     def listen_to_server(self) -> None:
         """On the studio server, refresh the screens when another workstation saves."""

@@ -178,7 +178,8 @@ class AppController(QObject):
         from xinhe.ui.main_window import MainWindow
 
         self.ctx = AppContext(self.worker, opened.services, opened.vault.actor,
-                              opened.org_name, opened.binding_on, ChangeBus(self))
+                              opened.org_name, opened.binding_on, ChangeBus(self),
+                              server=opened.server)
         self.prefs.last_user = opened.vault.actor.username
         self.prefs.save(self.folder.path)
         window = MainWindow(self.ctx)
@@ -246,6 +247,8 @@ class AppController(QObject):
         clipboard.clear_if_ours()
         if isinstance(self.window, QMainWindow):
             self.window.statusBar().showMessage(QCoreApplication.translate(
+                "Controller", "Signing out of the studio server…") if self.server else
+                QCoreApplication.translate(
                 "Controller", "Closing the records (and making the automatic backup, if it is "
                 "switched on)…"))
         # The backup and the close run on the database thread; the app quits after them.

@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.status = self.statusBar()
         self.binding_label = QLabel(
+            self.tr("Studio server: %1").replace("%1", ctx.server) if ctx.server else
             self.tr("Workstation binding: on") if ctx.binding_on else
             self.tr("Workstation binding: off (no secure keyring on this computer)"))
         self.status.addPermanentWidget(self.backup_line)

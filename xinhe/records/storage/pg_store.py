@@ -199,9 +199,9 @@ class PgDatabase:
 
     def _connect_error(self, exc: psycopg.OperationalError) -> Exception:
         if exc.sqlstate == "28P01" or "password authentication failed" in str(exc):
-            from xinhe.errors import WrongPassword
+            from xinhe.errors import ServerLoginRefused
 
-            return WrongPassword()
+            return ServerLoginRefused(self.where.rsplit("/", 1)[-1])
         if exc.sqlstate == "28000" or "not permitted to log in" in str(exc):
             from xinhe.errors import AccountDisabled  # the login role is NOLOGIN
 

@@ -56,7 +56,8 @@ SEALED: dict[str, frozenset[str]] = {t: frozenset(c) for t, c in {
     "platform_reports": ("facts", "pdf"),
     "court_extracts": ("document", "pdf"),
     "appointments": ("place", "note"),  # where she will be is as telling as a note
-    "signing_identities": ("private_key",),  # the studio's signature: never the server's
+    # The studio's signing key: whoever reads it signs referrals and court records as her.
+    "signing_identities": ("private_key",),
 }.items()}
 #: lookup-key column → the kind of key it holds (the same kind compares across tables).
 BLIND = {"name_key": "name", "name_sound": "sound", "phone_key": "phone", "id_key": "id"}

@@ -19,7 +19,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from psycopg.conninfo import make_conninfo
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from xinhe.crypto import kdf
 from xinhe.crypto import keyslots as ks
@@ -29,12 +29,13 @@ from xinhe.errors import (
     AccountLocked,
     InvalidInput,
     NotOnServerYet,
+    ServerUnreachable,
     VaultDamaged,
     WrongPassword,
 )
 from xinhe.records.audit import AuditEvent, AuditLog, utcnow
 from xinhe.records.storage import live, pg_setup
-from xinhe.records.storage.pg_store import PgDatabase, check_dsn
+from xinhe.records.storage.pg_store import PgDatabase, check_dsn, where
 from xinhe.records.storage.sealing import Sealer
 from xinhe.records.vault_session import Actor
 
@@ -149,6 +150,15 @@ class ServerSession:
         self.db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key)"
                         " DO UPDATE SET value = excluded.value", (key, value))
 
+    def open_own_slot(self, password: str) -> None:
+        """Re-authentication before a dangerous act: the typed password must open this
+        user's key slot, kept on the server. Raises WrongPassword otherwise."""
+        raw: Any = self.db.scalar("SELECT slot FROM key_slots WHERE username = ?",
+                                  (self.actor.username,))
+        if raw is None:
+            raise WrongPassword()
+        ks.open_private(self._studio_id, ks.UserSlot.from_json(raw), password, None)
+
     def data_key(self) -> bytes:
         if self._data_key is None:
             raise AccessDenied("已锁定。", "Signed out.")
@@ -185,6 +195,8 @@ class ServerSession:
     # second connection that listens for other desks' changes.
     _login_conninfo = ""
     _workstation = ""
+    # Where the studio server is, host:port/dbname (never a user or password), to show.
+    address = ""
 
     def change_listener(self, on_change: Callable[[live.Change], None],
                         on_reachable: Callable[[bool], None] | None = None
@@ -237,6 +249,7 @@ class ServerFolder:
             raise
         session._login_conninfo = conninfo
         session._workstation = self.workstation
+        session.address = where({k: str(v) for k, v in conninfo_to_dict(self.dsn).items()})
         return session
 
     def report_failed_login(self, username: str) -> str:
@@ -244,8 +257,11 @@ class ServerFolder:
         "retry" (a lockout ended), or raises AccountLocked."""
         from xinhe.records.storage.pg_accounts import GATE_PASSWORD, GATE_ROLE
 
-        gate = PgDatabase(make_conninfo(self.dsn, user=GATE_ROLE, password=GATE_PASSWORD),
-                          self.workstation)
+        try:
+            gate = PgDatabase(make_conninfo(self.dsn, user=GATE_ROLE, password=GATE_PASSWORD),
+                              self.workstation)
+        except ServerUnreachable:  # e.g. a mistyped studio: the refusal itself says what to check
+            return "failed"
         try:
             outcome = str(gate.scalar("SELECT login_failed(?)", (username,)))
         finally:

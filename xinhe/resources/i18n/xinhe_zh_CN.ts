@@ -16,6 +16,14 @@
         <translation>数据结构版本：%1</translation>
     </message>
     <message>
+        <source>Studio server: %1</source>
+        <translation>工作室服务器：%1</translation>
+    </message>
+    <message>
+        <source>PostgreSQL %1</source>
+        <translation>PostgreSQL %1</translation>
+    </message>
+    <message>
         <source>SQLCipher %1</source>
         <translation>SQLCipher 加密库 %1</translation>
     </message>
@@ -200,6 +208,14 @@
 </context>
 <context>
     <name>AdminScreen</name>
+    <message>
+        <source>This desk works on the studio server: the records are not on this computer, so there is nothing to back up here. The IT person backs up the studio server on the server itself with `xinhe server backup` (best as a daily scheduled job) and restores it with `xinhe server restore` and the recovery key; see the studio server guide (docs/server.md, section 9).</source>
+        <translation>本工作站使用工作室服务器：记录不在这台电脑上，这里没有需要备份的内容。工作室服务器的备份由技术人员在服务器上用 `xinhe server backup` 完成（最好设为每天的定时任务），恢复用 `xinhe server restore` 和恢复密钥；详见工作室服务器指南（docs/server.md 第 9 节）。</translation>
+    </message>
+    <message>
+        <source>On the studio server the keys are looked after by the IT person. The recovery key was shown once by `xinhe server init`: keep it in the safe, away from the backups (`xinhe server restore` needs it). Re-encrypting the records and making a new recovery key are features of a local vault; the studio server does not offer them.</source>
+        <translation>工作室服务器的密钥由技术人员管理。恢复密钥在执行 `xinhe server init` 时显示过一次：请封存在保险柜里，与备份分开保管（`xinhe server restore` 需要它）。重新加密记录和更换恢复密钥是本机数据库的功能，工作室服务器不提供。</translation>
+    </message>
     <message>
         <source>Administration</source>
         <translation>系统管理</translation>
@@ -482,6 +498,10 @@
     <message>
         <source>Back up now…</source>
         <translation>立即备份……</translation>
+    </message>
+    <message>
+        <source>Backups: made on the studio server by the IT person</source>
+        <translation>备份：由技术人员在工作室服务器上完成</translation>
     </message>
     <message>
         <source>Last backup: %1</source>
@@ -1454,6 +1474,10 @@
         <translation>工作室服务器：%1</translation>
     </message>
     <message>
+        <source>Signing out of the studio server…</source>
+        <translation>正在退出工作室服务器…</translation>
+    </message>
+    <message>
         <source>Closing the records (and making the automatic backup, if it is switched on)…</source>
         <translation>正在关闭记录（如已开启自动备份，正在备份）……</translation>
     </message>
@@ -2128,6 +2152,10 @@
     <message>
         <source>Xinhe — %1</source>
         <translation>馨和 — %1</translation>
+    </message>
+    <message>
+        <source>Studio server: %1</source>
+        <translation>工作室服务器：%1</translation>
     </message>
     <message>
         <source>Workstation binding: on</source>

@@ -76,6 +76,10 @@ def _about(services: Services) -> tuple[str, int, str]:
     from xinhe.about import sqlcipher_version
 
     vault = services.vault
+    address = str(getattr(vault, "address", ""))
+    if address:  # the studio server: its address and PostgreSQL's version
+        version = vault.db.scalar("SELECT value FROM meta WHERE key = 'schema_version'")
+        return address, int(str(version or 0)), str(vault.db.scalar("SHOW server_version"))
     return str(vault.folder.path), vault.db.schema_version, sqlcipher_version()
 
 

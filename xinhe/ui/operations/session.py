@@ -22,6 +22,7 @@ class Opened:
     org_name: str
     binding_on: bool
     idle_minutes: int
+    server: str = ""  # on the studio server: host:port/dbname; "" on a local vault
 
     @property
     def vault(self) -> Vault:
@@ -37,7 +38,8 @@ def _opened(vault: Vault) -> Opened:
     templates = tpl.TemplateRegistry.default(vault.setting("template_folder"))
     # The studio server has no workstation binding: its key slots live on the server.
     return Opened(Services(vault, templates), vault.org_name,
-                  bool(getattr(vault, "binding_on", False)), max(1, int(minutes)))
+                  bool(getattr(vault, "binding_on", False)), max(1, int(minutes)),
+                  str(getattr(vault, "address", "")))
 
 
 def create_vault(*, worker: DbWorker, folder: VaultFolder, org_name: str, admin_username: str,

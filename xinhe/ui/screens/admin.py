@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -309,14 +309,51 @@ class AboutTab(QWidget):
         admin_ops.load_about(ctx=ctx, parent=self, on_done=self._show)
 
     def _show(self, info: tuple[str, int, str]) -> None:
-        path, schema, cipher = info
+        path, schema, engine = info
+        if self.ctx.server:  # no vault file and no workstation binding on the server
+            self.text.setText("\n".join([
+                self.tr("Xinhe %1").replace("%1", __version__),
+                self.tr("Studio server: %1").replace("%1", path),
+                self.tr("Schema version: %1").replace("%1", str(schema)),
+                self.tr("PostgreSQL %1").replace("%1", engine)]))
+            return
         self.text.setText("\n".join([
             self.tr("Xinhe %1").replace("%1", __version__),
             self.tr("Vault: %1").replace("%1", path),
             self.tr("Schema version: %1").replace("%1", str(schema)),
-            self.tr("SQLCipher %1").replace("%1", cipher),
+            self.tr("SQLCipher %1").replace("%1", engine),
             self.tr("Workstation binding: on") if self.ctx.binding_on else
             self.tr("Workstation binding: off (no secure keyring on this computer)")]))
+
+
+class OnTheServerTab(QWidget):
+    """A local-vault tab's place on the studio server: who does it there, and how."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        self.text = label(text)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.text)
+        layout.addStretch()
+
+
+def server_backup_note() -> str:
+    return QCoreApplication.translate(
+        "AdminScreen", "This desk works on the studio server: the records are not on this "
+        "computer, so there is nothing to back up here. The IT person backs up the studio "
+        "server on the server itself with `xinhe server backup` (best as a daily scheduled "
+        "job) and restores it with `xinhe server restore` and the recovery key; see the "
+        "studio server guide (docs/server.md, section 9).")
+
+
+def server_keys_note() -> str:
+    return QCoreApplication.translate(
+        "AdminScreen", "On the studio server the keys are looked after by the IT person. The "
+        "recovery key was shown once by `xinhe server init`: keep it in the safe, away from "
+        "the backups (`xinhe server restore` needs it). Re-encrypting the records and making "
+        "a new recovery key are features of a local vault; the studio server does not offer "
+        "them.")
 
 
 class AdminScreen(QWidget):
@@ -328,10 +365,12 @@ class AdminScreen(QWidget):
         self.tabs.addTab(UsersTab(ctx), self.tr("Users"))
         self.tabs.addTab(TemplatesTab(ctx), self.tr("Templates"))
         self.tabs.addTab(LockTab(ctx), self.tr("Lock"))
-        self.tabs.addTab(KeysTab(ctx), self.tr("Keys"))
+        self.tabs.addTab(OnTheServerTab(server_keys_note()) if ctx.server else KeysTab(ctx),
+                         self.tr("Keys"))
         from xinhe.ui.screens.backup_panel import BackupPanel
 
-        self.tabs.insertTab(1, BackupPanel(ctx), self.tr("Backup"))
+        self.tabs.insertTab(1, OnTheServerTab(server_backup_note()) if ctx.server else
+                            BackupPanel(ctx), self.tr("Backup"))
         from xinhe.ui.screens.referral_admin import ReferralAdminPanel
 
         self.tabs.insertTab(3, ReferralAdminPanel(ctx), self.tr("Referrals"))
