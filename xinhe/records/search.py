@@ -8,9 +8,9 @@ substring scan returns, newest document first, filtered by the caller's access r
 Two contentless FTS5 indexes (the text itself is stored once, in search_doc):
 - `search_tri` (trigram tokenizer over the folded text): exact phrase lookup for terms of
   three or more characters;
-- `search_gram` (ascii tokenizer, detail=none): every distinct character and every
-  distinct pair of adjacent characters of a document as one token, so a 1- or
-  2-character term is a single-token lookup.
+- `search_gram` (ascii tokenizer, detail=none): every character and every pair of
+  adjacent characters of a document as one token, so a 1- or 2-character term is a
+  single-token lookup (the texts of both are made in search_text.py).
 Candidates are re-checked in Python against the stored text before they are returned.
 
 Index rowids are the negated document ids, so "newest first" is FTS5's ascending scan:
@@ -20,9 +20,7 @@ with cipher_memory_security on, a descending FTS5 scan cost 40-100x more (measur
 from __future__ import annotations
 
 import operator
-import sys
 import unicodedata
-from array import array
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -31,6 +29,16 @@ from typing import Any, Protocol
 import sqlcipher3
 
 from xinhe.errors import XinheError
+from xinhe.records.search_text import MARK_END as MARK_END
+from xinhe.records.search_text import MARK_START as MARK_START
+from xinhe.records.search_text import PLACEHOLDERS as _PLACEHOLDERS
+from xinhe.records.search_text import SNIPPET_CHARS as SNIPPET_CHARS
+from xinhe.records.search_text import excerpt as excerpt  # search_blind.py snips alike
+from xinhe.records.search_text import fold as fold
+from xinhe.records.search_text import gram_text as _gram_text
+from xinhe.records.search_text import matches as matches
+from xinhe.records.search_text import terms_of as terms_of
+from xinhe.records.search_text import tri_text as _tri_text
 
 SCHEMA: list[str] = [
     """CREATE TABLE search_doc (
@@ -58,29 +66,15 @@ SCHEMA: list[str] = [
 )""",
 ]
 
-# Snippets mark each match with this pair; neither can occur in a snippet otherwise.
-MARK_START = "\x02"
-MARK_END = "\x03"
-SNIPPET_CHARS = 40
 
 # The fold depends on Python's Unicode tables: a different version means a rebuild.
 INDEX_VERSION = f"1/unicode-{unicodedata.unidata_version}"
-
-# The ascii tokenizer splits at ASCII punctuation, so in the gram index each ASCII
-# punctuation character stands in as a private-use character of plane 15 (which `fold`
-# never produces, so the stand-ins cannot collide with real text).
-_PLACEHOLDER_BASE = 0xF0000
-_PLACEHOLDERS = {
-    c: chr(_PLACEHOLDER_BASE + c)
-    for c in range(128) if not chr(c).isalnum() and not chr(c).isspace()
-}
-_REPLACEMENT = "\ufffd"
 
 # From this many documents on, `index_documents` writes the indexes in bulk (`_bulk`).
 BULK_DOCUMENTS = 200
 # While writing in bulk: one large in-memory segment per index and no merging until the
 # end, because every merge re-reads and re-encrypts pages just written.
-_BULK_SETTINGS = {"automerge": 0, "crisismerge": 1999, "hashsize": 64 << 20}
+_BULK_SETTINGS = {"automerge": 0, "crisismerge": 1999, "hashsize": 32 << 20}
 _FTS5_DEFAULTS = {"automerge": 4, "crisismerge": 16, "hashsize": 1 << 20}
 _INDEXES = ("search_tri", "search_gram")
 
@@ -128,93 +122,6 @@ class SearchHit:
 
     def snippet_marked(self, start: str = "«", end: str = "»") -> str:
         return self.snippet.replace(MARK_START, start).replace(MARK_END, end)
-
-
-# -- folding ------------------------------------------------------------------------------
-
-class _FoldTable(dict[int, str]):
-    def __missing__(self, code: int) -> str:
-        char = chr(code)
-        out = unicodedata.normalize("NFKC", char)
-        if len(out) != 1:
-            out = char
-        lower = out.lower()
-        if len(lower) == 1:
-            out = lower
-        if (code == 0 or 0xD800 <= code <= 0xDFFF
-                or _PLACEHOLDER_BASE <= ord(out) <= _PLACEHOLDER_BASE + 0xFF or out == "\x00"):
-            out = _REPLACEMENT
-        self[code] = out
-        return out
-
-
-_FOLD = _FoldTable()
-
-
-def fold(text: str) -> str:
-    """The form in which text is compared: each character folded to exactly one character
-    (NFKC compatibility form and lower case where those are single characters), so offsets
-    in the folded text are offsets in the original."""
-    if text.isascii() and "\x00" not in text:
-        return text.lower()
-    return text.translate(_FOLD)
-
-
-def terms_of(query: str) -> list[str]:
-    """The folded terms of a query, without duplicates or terms contained in another."""
-    terms = sorted(set(fold(query).split()), key=len, reverse=True)
-    kept: list[str] = []
-    for term in terms:
-        if not any(term in longer for longer in kept):
-            kept.append(term)
-    return kept
-
-
-def matches(terms: Sequence[str], title: str, body: str) -> bool:
-    """The reference rule: every folded term is a substring of the folded title or body."""
-    t, b = fold(title), fold(body)
-    return all(term in t or term in b for term in terms)
-
-
-# -- index text ---------------------------------------------------------------------------
-
-class _Keep(dict[int, "int | str"]):
-    """A translate table mapping every character not listed to itself (cached, so
-    `str.translate` raises and catches no KeyError per character)."""
-
-    def __missing__(self, code: int) -> int:
-        self[code] = code
-        return code
-
-
-_GRAM_CHARS = _Keep(_PLACEHOLDERS)
-_UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
-_SPACES = array("I", [ord(" ")])
-
-
-def _tri_text(title: str, body: str) -> str:
-    # Terms hold no whitespace, so no term can span the newline between title and body.
-    return f"{fold(title)}\n{fold(body)}"
-
-
-def _gram_text(tri_text: str) -> str:
-    """The gram index's text of a document, from its `_tri_text`: every distinct character
-    and every pair of adjacent characters, separated by spaces.
-
-    Pairs are cut from the whole text, so a pair holding whitespace becomes (ASCII
-    whitespace, split by the tokenizer) a single character already listed, or (other
-    whitespace) a token no term can ask for, since terms hold no whitespace. The pairs
-    are built with array slicing, in C: this text was a third of the index build."""
-    text = tri_text.translate(_GRAM_CHARS)
-    codes = array("I", text.encode(_UTF32))
-    parts = [" ".join(set(text))]
-    for offset in (0, 1):
-        count = (len(codes) - offset) // 2
-        pairs = _SPACES * (3 * count)  # [first, second, space] per pair
-        pairs[0::3] = codes[offset:offset + 2 * count:2]
-        pairs[1::3] = codes[offset + 1:offset + 2 * count:2]
-        parts.append(pairs.tobytes().decode(_UTF32))
-    return " ".join(parts)
 
 
 def _quote(term: str) -> str:
@@ -416,8 +323,8 @@ def search(db: _Db, query: str, *, case_filter_sql: str = "1", params: Sequence[
             for doc_id, doc_key, case_id, kind, title, body, ts in rows:
                 folded_title, folded_body = fold(title), fold(body)
                 if all(t in folded_title or t in folded_body for t in terms):
-                    text = (_excerpt(terms, body, folded_body)
-                            or _excerpt(terms, title, folded_title))
+                    text = (excerpt(terms, body, folded_body)
+                            or excerpt(terms, title, folded_title))
                     hits.append(SearchHit(doc_id, doc_key, case_id, kind, title, text, ts))
                     if len(hits) == limit:
                         break
@@ -455,41 +362,3 @@ def candidates_sql(terms: Sequence[str], case_filter_sql: str, params: Sequence[
         sql.append("LIMIT ?")
         args.append(limit)
     return " ".join(sql), args
-
-
-# -- snippets -----------------------------------------------------------------------------
-
-def _excerpt(terms: Sequence[str], text: str, folded: str, width: int = SNIPPET_CHARS) -> str:
-    """About `width` characters around the first match, every match inside wrapped in
-    MARK_START/MARK_END, whitespace shown as single spaces; "" if nothing matches."""
-    found = [(i, len(t)) for t in terms if (i := folded.find(t)) >= 0]
-    if not found:
-        return ""
-    pos, length = min(found)
-    start = max(0, pos - max(0, width - length) // 3)
-    end = min(len(text), max(start + width, pos + length))
-    start = max(0, min(start, end - width))
-    window = folded[start:end]
-    places = []  # every occurrence inside the window; leftmost, then longest, wins
-    for term in terms:
-        i = window.find(term)
-        while i >= 0:
-            places.append((i, -len(term)))
-            i = window.find(term, i + 1)
-    pieces: list[str] = []
-    done = 0
-    for i, minus_length in sorted(places):
-        if i >= done:
-            pieces += [_clean(text[start + done:start + i]), MARK_START,
-                       _clean(text[start + i:start + i - minus_length]), MARK_END]
-            done = i - minus_length
-    pieces.append(_clean(text[start + done:end]))
-    core = " ".join("".join(pieces).split())
-    return ("…" if start > 0 else "") + core + ("…" if end < len(text) else "")
-
-
-def _clean(text: str) -> str:
-    return text.replace(MARK_START, " ").replace(MARK_END, " ")
-
-
-excerpt = _excerpt  # the server's search (search_blind.py) snips the same way
