@@ -88,7 +88,8 @@ class _Keep(dict[int, "int | str"]):
 
 _GRAM_CHARS = _Keep(PLACEHOLDERS)
 _UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
-_SPACES = array("I", [ord(" ")])
+_CODE = "I" if array("I").itemsize == 4 else "L"  # one UTF-32 code unit per item
+_SPACES = array(_CODE, [ord(" ")])
 
 
 def tri_text(title: str, body: str) -> str:
@@ -96,7 +97,7 @@ def tri_text(title: str, body: str) -> str:
     return f"{fold(title)}\n{fold(body)}"
 
 
-def gram_text(tri_text: str) -> str:
+def gram_text(folded: str) -> str:
     """The gram index's text of a document, from its `tri_text`: every distinct character
     and every pair of adjacent characters, separated by spaces.
 
@@ -104,8 +105,8 @@ def gram_text(tri_text: str) -> str:
     whitespace, split by the tokenizer) a single character already listed, or (other
     whitespace) a token no term can ask for, since terms hold no whitespace. The pairs
     are built with array slicing, in C: this text was a third of the index build."""
-    text = tri_text.translate(_GRAM_CHARS)
-    codes = array("I", text.encode(_UTF32))
+    text = folded.translate(_GRAM_CHARS)
+    codes = array(_CODE, text.encode(_UTF32))
     parts = [" ".join(set(text))]
     for offset in (0, 1):
         count = (len(codes) - offset) // 2
