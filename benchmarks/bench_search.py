@@ -2,8 +2,11 @@
 
     .venv/bin/python benchmarks/bench_search.py              # 100,000 notes (builds once)
     .venv/bin/python benchmarks/bench_search.py --notes 5000 --runs 20
+    .venv/bin/python benchmarks/bench_search.py --notes 1000000 --runs 20 \
+        --out /tmp/xinhe-bench --delete-after      # 1M notes, ~12 GB while it runs
 
-Builds a synthetic vault (benchmarks/common.py) twice with the same build of SQLite:
+Builds a synthetic vault (benchmarks/common.py; above 100,000 notes the texts repeat)
+twice with the same build of SQLite:
 encrypted (SQLCipher raw key, cipher_memory_security ON as before issue 15, db.py's
 pragmas) and plain (sqlcipher3 without a key). The files are cached in benchmarks/out/,
 keyed by the parameters, so reruns only measure. Each configuration is measured in its own
@@ -77,7 +80,10 @@ CONFIGS = {
 def db_path(notes: int, seed: int, variant: str) -> Path:
     tag = hashlib.sha256(f"{notes}/{seed}/{CORPUS_VERSION}/{search_mod.INDEX_VERSION}/"
                          f"{search_mod.SCHEMA}".encode()).hexdigest()[:10]
-    return OUT / f"search-{notes}-{seed}-{tag}-{variant}.db"
+    return _out[0] / f"search-{notes}-{seed}-{tag}-{variant}.db"
+
+
+_out = [OUT]  # --out: where the vaults are built
 
 
 def remove_db(path: Path) -> None:
@@ -87,46 +93,101 @@ def remove_db(path: Path) -> None:
 
 # -- workers (each runs in its own process) --------------------------------------------------
 
-def build(notes: int, seed: int, variant: str) -> None:
-    path = db_path(notes, seed, variant)
-    remove_db(path)
-    key = os.urandom(32) if variant == "enc" else None
-    db = open_db(path, key)
+UNIQUE_BODIES = 100_000  # above this, note texts repeat (fresh titles, cases, kinds)
+
+
+def _fill(db: Any, notes: int, seed: int) -> dict[str, int]:
+    """The cases and the search_doc rows by bulk SQL, not through the app; returns how many
+    notes each query matches (the reference scan)."""
+    cases = max(1, notes // CASES_PER_NOTE)
     with db.transaction():
         for statement in search_mod.SCHEMA:
             db.execute(statement)
         db.execute("CREATE TABLE cases (id INTEGER PRIMARY KEY, counsellor_id INTEGER)")
         db.execute("CREATE INDEX cases_counsellor ON cases(counsellor_id)")
-        cases = max(1, notes // CASES_PER_NOTE)
-        for case_id in range(1, cases + 1):
-            db.execute("INSERT INTO cases VALUES (?, ?)", (case_id, case_id % COUNSELLORS))
+        db.executemany("INSERT INTO cases VALUES (?, ?)",
+                       ((c, c % COUNSELLORS) for c in range(1, cases + 1)))
     corpus = Corpus(seed)
     terms = {q: search_mod.terms_of(q) for _, q, _ in QUERIES}
     counts = dict.fromkeys(terms, 0)
-    indexing = 0.0
-    chars = 0
-    batch = 1000
+    bodies: list[tuple[str, str]] = []  # (text, folded) of the first UNIQUE_BODIES notes
+    batch = 10_000
     for start in range(0, notes, batch):
-        docs = []
+        rows = []
         for i in range(start, min(notes, start + batch)):
             case_id = corpus.rng.randrange(1, cases + 1)
-            body = corpus.note()
+            if i < UNIQUE_BODIES:
+                body = corpus.note()
+                bodies.append((body, search_mod.fold(body)))
+            body, folded_body = bodies[i % UNIQUE_BODIES]
             title = corpus.title(case_id)
-            chars += len(body)
-            docs.append(search_mod.Document(
-                f"session:{i}", case_id, corpus.rng.choice(KINDS), title, body,
-                f"2025-{1 + i * 12 // notes:02d}-01T09:00:00+08:00"))
+            folded_title = search_mod.fold(title)
+            rows.append((f"session:{i}", case_id, corpus.rng.choice(KINDS), title, body,
+                         f"2025-{1 + i * 12 // notes:02d}-01T09:00:00+08:00"))
             for q, ts in terms.items():
-                counts[q] += search_mod.matches(ts, title, body)
-        began = time.perf_counter()
-        search_mod.index_documents(db, docs)
-        indexing += time.perf_counter() - began
+                counts[q] += all(t in folded_title or t in folded_body for t in ts)
+        with db.transaction():
+            db.executemany("INSERT INTO search_doc(doc_key, case_id, kind, title, body, ts) "
+                           "VALUES (?, ?, ?, ?, ?, ?)", rows)
+    return counts
+
+
+def _copy_rows(db: Any, source: Path) -> None:
+    """The plain vault's cases and search_doc rows, copied by SQL (same notes, same ids)."""
+    with db.transaction():
+        for statement in search_mod.SCHEMA:
+            db.execute(statement)
+    db.execute("ATTACH DATABASE ? AS src KEY ''", (str(source),))
+    with db.transaction():
+        db.execute("CREATE TABLE cases AS SELECT * FROM src.cases")
+        db.execute("CREATE INDEX cases_counsellor ON cases(counsellor_id)")
+        db.execute("INSERT INTO search_doc SELECT * FROM src.search_doc ORDER BY id")
+    db.execute("DETACH DATABASE src")
+
+
+def encrypt_copy(notes: int, seed: int) -> None:
+    """The encrypted vault as an encrypted copy of the built plain one (sqlcipher_export:
+    the same rows and index pages), so a 1M-note run builds the index once."""
+    path, plain = db_path(notes, seed, "enc"), db_path(notes, seed, "plain")
+    remove_db(path)
+    key = os.urandom(32)
+    source = open_db(plain, None)
     began = time.perf_counter()
-    search_mod.compact(db)
-    compacting = time.perf_counter() - began
+    source.export_to(path, key)
+    copy_s = time.perf_counter() - began
+    source.close()
+    meta = json.loads(Path(f"{plain}.json").read_text())
+    meta.update({"key": key.hex(), "copied_s": copy_s, "file_mb": path.stat().st_size / 1e6})
+    Path(f"{path}.json").write_text(json.dumps(meta, ensure_ascii=False))
+
+
+def build(notes: int, seed: int, variant: str) -> None:
+    """The rows by bulk SQL (plain first; the encrypted vault copies its rows), then the
+    index by `search.rebuild`, the app's bulk path (one transaction, then `optimize`)."""
+    path = db_path(notes, seed, variant)
+    remove_db(path)
+    key = os.urandom(32) if variant == "enc" else None
+    db = open_db(path, key)
+    plain = db_path(notes, seed, "plain")
+    began = time.perf_counter()
+    if variant == "enc" and Path(f"{plain}.json").exists():
+        _copy_rows(db, plain)
+        counts = json.loads(Path(f"{plain}.json").read_text())["counts"]
+    else:
+        counts = _fill(db, notes, seed)
+    rows_s = time.perf_counter() - began
+    chars = sum(int(r[0]) for r in db.execute(
+        "SELECT length(body) FROM search_doc WHERE id <= ?", (UNIQUE_BODIES,)))
+    load_before = os.getloadavg()[0]
+    began, cpu = time.perf_counter(), time.process_time()
+    indexed = search_mod.rebuild(db)
+    index_s, index_cpu = time.perf_counter() - began, time.process_time() - cpu
+    assert indexed == notes
     db.close()
-    meta = {"key": key.hex() if key else None, "notes": notes, "avg_chars": chars / notes,
-            "index_s": indexing, "compact_s": compacting,
+    meta = {"key": key.hex() if key else None, "notes": notes,
+            "avg_chars": chars / min(notes, UNIQUE_BODIES), "rows_s": rows_s,
+            "index_s": index_s, "index_cpu_s": index_cpu,
+            "index_load": [load_before, os.getloadavg()[0]],
             "file_mb": path.stat().st_size / 1e6, "counts": counts}
     Path(f"{path}.json").write_text(json.dumps(meta, ensure_ascii=False))
 
@@ -146,7 +207,7 @@ def measure(notes: int, seed: int, config: str, runs: int) -> dict[str, Any]:
     path, meta = load(notes, seed, variant)
     key = bytes.fromhex(meta["key"]) if meta["key"] else None
     db = open_db(path, key, memory_security=memsec)
-    results: dict[str, Any] = {}
+    results: dict[str, Any] = {"load": os.getloadavg()[0]}
     for label, query, options in QUERIES:
         kwargs: dict[str, Any] = {}
         if options.get("filter"):
@@ -171,15 +232,14 @@ def measure(notes: int, seed: int, config: str, runs: int) -> dict[str, Any]:
     return results
 
 
-class _Undo(Exception):
-    pass
+BULK_ADD = 5_000  # notes added to the big vault in one `index_documents` call
 
 
 def writes(notes: int, seed: int, config: str) -> dict[str, Any]:
-    """Updating a note and purging a case, on a copy of the vault."""
+    """Adding notes in bulk, updating a note and purging a case, on a copy of the vault."""
     variant, memsec = CONFIGS[config]
     path, meta = load(notes, seed, variant)
-    copy = OUT / f"writes-{path.name}"
+    copy = _out[0] / f"writes-{path.name}"
     remove_db(copy)
     shutil.copyfile(path, copy)
     key = bytes.fromhex(meta["key"]) if meta["key"] else None
@@ -197,10 +257,17 @@ def writes(notes: int, seed: int, config: str) -> dict[str, Any]:
     began = time.perf_counter()
     search_mod.compact(db)
     compact_s = time.perf_counter() - began
+    # Last, so the writes above meet the one-segment index a rebuild leaves, as before.
+    added = [search_mod.Document(f"added:{i}", 1 + i % 50, "imported_note", corpus.title(1),
+                                 corpus.note(), "2026") for i in range(BULK_ADD)]
+    began, cpu = time.perf_counter(), time.process_time()
+    search_mod.index_documents(db, added)  # one call, as the register import makes it
+    add_s, add_cpu = time.perf_counter() - began, time.process_time() - cpu
     db.close()
     remove_db(copy)
     return {"update_ms": statistics.median(update_ms), "update_p95": percentile(update_ms, .95),
-            "remove_case_ms": remove_ms, "removed": removed, "compact_s": compact_s}
+            "remove_case_ms": remove_ms, "removed": removed, "compact_s": compact_s,
+            "add_s": add_s, "add_cpu_s": add_cpu, "load": os.getloadavg()[0]}
 
 
 # -- the driver ----------------------------------------------------------------------------------
@@ -217,6 +284,19 @@ def fmt(ms: float) -> str:
     return f"{ms:.1f}" if ms >= 10 else f"{ms:.2f}"
 
 
+def build_cell(meta: dict[str, Any]) -> str:
+    if "copied_s" in meta:
+        return f"not built: the plain vault encrypted (sqlcipher_export, {meta['copied_s']:.0f} s)"
+    wall, cpu, load = meta["index_s"], meta["index_cpu_s"], meta["index_load"]
+    return (f"{wall:.0f} s, **{meta['notes'] / wall:,.0f}/s** ({cpu:.0f} s, "
+            f"{meta['notes'] / cpu:,.0f}/s) [{load[0]:.1f} → {load[1]:.1f}]")
+
+
+def add_cell(wr: dict[str, Any]) -> str:
+    return (f"{wr['add_s']:.1f} s, {BULK_ADD / wr['add_s']:,.0f}/s "
+            f"({BULK_ADD / wr['add_cpu_s']:,.0f}/s) [{wr['load']:.1f}]")
+
+
 def report(notes: int, seed: int, runs: int, res: dict[str, Any], wr: dict[str, Any]) -> str:
     enc_meta = load(notes, seed, "enc")[1]
     plain_meta = load(notes, seed, "plain")[1]
@@ -228,7 +308,9 @@ def report(notes: int, seed: int, runs: int, res: dict[str, Any], wr: dict[str, 
         "",
         f"SQLite {versions[0]}, SQLCipher {versions[1]}, Python {platform.python_version()}, "
         f"{os.cpu_count()} CPUs ({platform.processor() or platform.machine()}), load "
-        f"{os.getloadavg()[0]:.1f}. First page of 20 hits (or all, if fewer), warm cache, "
+        f"{os.getloadavg()[0]:.1f} at the end (at the start of the measurements: enc "
+        f"{res['enc']['load']:.1f}, memsec OFF {res['enc_nomemsec']['load']:.1f}, plain "
+        f"{res['plain']['load']:.1f}). First page of 20 hits (or all, if fewer), warm cache, "
         f"{runs} runs each, times in ms as median / p95. *enc* is the encrypted vault "
         "with cipher_memory_security ON (before issue 15); *plain* is the same SQLite "
         "build without a key.",
@@ -266,20 +348,25 @@ def report(notes: int, seed: int, runs: int, res: dict[str, Any], wr: dict[str, 
         "",
         "| build and size | enc | plain |",
         "|---|---|---|",
-        f"| index build (search_doc rows + both FTS5 indexes, batches of 1,000) | "
-        f"{enc_meta['index_s']:.0f} s | {plain_meta['index_s']:.0f} s |",
-        f"| final `optimize` of both indexes | {enc_meta['compact_s']:.1f} s | "
-        f"{plain_meta['compact_s']:.1f} s |",
+        f"| index build, `search.rebuild` (both FTS5 indexes in bulk, then `optimize`): "
+        f"wall, notes/s (CPU time, notes/s of CPU) [load at start → end] | "
+        f"{build_cell(enc_meta)} | {build_cell(plain_meta)} |",
+        *([] if not wr else [
+            f"| {BULK_ADD:,} notes added in one `index_documents` call (the register "
+            f"import's path): wall, notes/s (CPU) [load] | {add_cell(wr['enc'])} | "
+            f"{add_cell(wr['plain'])} |"]),
         f"| database file (pages in use, the rest is free after `optimize`) | "
         f"{enc_meta['file_mb']:.0f} MB ({res['enc']['used_mb']:.0f} MB) | "
         f"{plain_meta['file_mb']:.0f} MB ({res['plain']['used_mb']:.0f} MB) |",
-        f"| re-index one note (own transaction, synchronous=FULL), median / p95 | "
-        f"{fmt(wr['enc']['update_ms'])} / {fmt(wr['enc']['update_p95'])} ms | "
-        f"{fmt(wr['plain']['update_ms'])} / {fmt(wr['plain']['update_p95'])} ms |",
-        f"| remove_case ({wr['enc']['removed']} documents) without / then `compact` | "
-        f"{wr['enc']['remove_case_ms']:.0f} ms / {wr['enc']['compact_s']:.1f} s | "
-        f"{wr['plain']['remove_case_ms']:.0f} ms / {wr['plain']['compact_s']:.1f} s |",
     ]
+    if wr:
+        lines += [
+            f"| re-index one note (own transaction, synchronous=FULL), median / p95 | "
+            f"{fmt(wr['enc']['update_ms'])} / {fmt(wr['enc']['update_p95'])} ms | "
+            f"{fmt(wr['plain']['update_ms'])} / {fmt(wr['plain']['update_p95'])} ms |",
+            f"| remove_case ({wr['enc']['removed']} documents) without / then `compact` | "
+            f"{wr['enc']['remove_case_ms']:.0f} ms / {wr['enc']['compact_s']:.1f} s | "
+            f"{wr['plain']['remove_case_ms']:.0f} ms / {wr['plain']['compact_s']:.1f} s |"]
     return "\n".join(lines)
 
 
@@ -289,32 +376,49 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=20250101)
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--rebuild", action="store_true", help="ignore cached vaults")
+    parser.add_argument("--out", type=Path, default=OUT, help="folder for the vaults")
+    parser.add_argument("--delete-after", action="store_true",
+                        help="delete the vaults after measuring")
+    parser.add_argument("--encrypt-copy", action="store_true",
+                        help="make the encrypted vault by encrypting the plain one (its "
+                        "index build is then not measured)")
+    parser.add_argument("--no-writes", action="store_true",
+                        help="skip the writes (each copies the vault)")
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    _out[0] = args.out
     if args.worker:
         kind, *rest = args.worker
         if kind == "build":
             build(args.notes, args.seed, rest[0])
+        elif kind == "encrypt-copy":
+            encrypt_copy(args.notes, args.seed)
         elif kind == "measure":
             print(json.dumps(measure(args.notes, args.seed, rest[0], args.runs)))
         elif kind == "writes":
             print(json.dumps(writes(args.notes, args.seed, rest[0])))
         return 0
-    OUT.mkdir(exist_ok=True)
-    common = ["--notes", str(args.notes), "--seed", str(args.seed), "--runs", str(args.runs)]
-    for variant in ("enc", "plain"):
+    args.out.mkdir(parents=True, exist_ok=True)
+    common = ["--notes", str(args.notes), "--seed", str(args.seed), "--runs", str(args.runs),
+              "--out", str(args.out)]
+    for variant in ("plain", "enc"):  # the encrypted vault copies the plain one's rows
         path = db_path(args.notes, args.seed, variant)
         if args.rebuild or not Path(f"{path}.json").exists():
             print(f"building {variant} vault of {args.notes:,} notes…", file=sys.stderr)
             with contextlib.suppress(FileNotFoundError):
                 remove_db(path)
-            worker(["build", variant, *common])
+            copy = variant == "enc" and args.encrypt_copy
+            worker(["encrypt-copy" if copy else "build", variant, *common])
     results = {}
     for config in CONFIGS:
         print(f"measuring {config}…", file=sys.stderr)
         results[config] = worker(["measure", config, *common])
-    wr = {config: worker(["writes", config, *common]) for config in ("enc", "plain")}
+    wr = {} if args.no_writes else {
+        config: worker(["writes", config, *common]) for config in ("enc", "plain")}
     print(report(args.notes, args.seed, args.runs, results, wr))
+    if args.delete_after:
+        for variant in ("enc", "plain"):
+            remove_db(db_path(args.notes, args.seed, variant))
     return 0
 
 

@@ -2,6 +2,8 @@
 
     .venv/bin/python benchmarks/bench_stats.py               # 100,000 sessions (builds once)
     .venv/bin/python benchmarks/bench_stats.py --sessions 20000 --runs 10
+    .venv/bin/python benchmarks/bench_stats.py --sessions 1000000 --runs 5 \
+        --out /tmp/xinhe-bench --delete-after       # 1M sessions, target 1 s
 
 Builds the vault's real schema (every migration) twice with the same build of SQLite:
 encrypted (SQLCipher raw key, cipher_memory_security ON as before issue 15, db.py's
@@ -43,6 +45,7 @@ from xinhe.records.stats import ReportScope, compute_report  # noqa: E402
 from xinhe.records.stats_period import Period  # noqa: E402
 
 TARGET_MS = 200.0
+TARGET_MS_1M = 1000.0  # issue 15: a year over 1,000,000 sessions in <= 1 s
 SHENZHEN = timezone(timedelta(hours=8))
 YEAR = Period(date(2025, 7, 1), date(2026, 6, 30))
 NOW = datetime(2026, 7, 15, 10, 0, tzinfo=UTC)
@@ -65,7 +68,14 @@ SCOPES: dict[str, ReportScope] = {
 def db_path(sessions: int, seed: int, variant: str) -> Path:
     schema = "".join(m.sql for m in MIGRATIONS)
     tag = hashlib.sha256(f"{sessions}/{seed}/{BUILD_VERSION}/{schema}".encode()).hexdigest()[:10]
-    return OUT / f"stats-{sessions}-{seed}-{tag}-{variant}.db"
+    return _out[0] / f"stats-{sessions}-{seed}-{tag}-{variant}.db"
+
+
+_out = [OUT]  # --out: where the vaults are built (a 1M-session pair is ~3 GB)
+
+
+def target_ms(sessions: int) -> float:
+    return TARGET_MS_1M if sessions >= 1_000_000 else TARGET_MS
 
 
 def remove_db(path: Path) -> None:
@@ -219,7 +229,7 @@ def measure(sessions: int, seed: int, config: str, runs: int) -> dict[str, Any]:
     path, meta = load(sessions, seed, variant)
     key = bytes.fromhex(meta["key"]) if meta["key"] else None
     db = open_db(path, key, memory_security=memsec)
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = {"load": os.getloadavg()[0]}
     for label, scope in SCOPES.items():
         began = time.perf_counter()
         report = compute_report(db, YEAR, scope=scope, now=NOW, tz=SHENZHEN, studio="bench")
@@ -250,12 +260,15 @@ def report(sessions: int, seed: int, runs: int, results: dict[str, Any]) -> str:
     versions = (conn.execute("SELECT sqlite_version()").fetchone()[0],
                 conn.execute("PRAGMA cipher_version").fetchone()[0])
     counts = enc_meta["counts"]
+    target = target_ms(sessions)
     lines = [
         f"### Statistics, a year's report over {counts['sessions']:,} sessions",
         "",
         f"SQLite {versions[0]}, SQLCipher {versions[1]}, Python {platform.python_version()}, "
         f"{os.cpu_count()} CPUs ({platform.processor() or platform.machine()}), load "
-        f"{os.getloadavg()[0]:.1f}. Vault: {counts['cases']:,} cases, "
+        f"{os.getloadavg()[0]:.1f} at the end (at the start of each measurement: enc "
+        f"{results['enc']['load']:.1f}, memsec OFF {results['enc_nomemsec']['load']:.1f}, "
+        f"plain {results['plain']['load']:.1f}). Vault: {counts['cases']:,} cases, "
         f"{counts['sessions']:,} sessions (all inside the year, notes ~600 characters), "
         f"{counts['risk_history']:,} risk changes, {counts['followups']:,} follow-ups, "
         f"{counts['crisis_interventions']:,} crises, {counts['referrals']:,} referrals, "
@@ -269,24 +282,27 @@ def report(sessions: int, seed: int, runs: int, results: dict[str, Any]) -> str:
         "*memsec OFF* is the encrypted vault with cipher_memory_security off.",
         "",
         "| scope | sessions counted | enc first | enc median / p95 | plain first "
-        "| plain median / p95 | enc ÷ plain (median) | enc, memsec OFF: median "
-        "| memsec ON ÷ OFF | target ≤ 200 ms |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| plain median / p95 | enc ÷ plain (median) | enc, memsec OFF (the app): first, "
+        f"median / p95 | OFF ÷ plain | memsec ON ÷ OFF | target ≤ {target:.0f} ms (app) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     misses = []
     for label in SCOPES:
         e, p = results["enc"][label], results["plain"][label]
         o = results["enc_nomemsec"][label]
-        ok = e["median"] <= TARGET_MS and e["first"] <= TARGET_MS
+        # The app opens the vault with memory security OFF since issue 15.
+        ok = o["median"] <= target and o["first"] <= target
         if not ok:
             misses.append(label)
         lines.append(
             f"| {label} | {e['sessions']:,} | {e['first']:.0f} | {e['median']:.0f} / "
             f"{e['p95']:.0f} | {p['first']:.0f} | {p['median']:.0f} / {p['p95']:.0f} | "
-            f"{e['median'] / p['median']:.2f}× | {o['median']:.0f} | "
+            f"{e['median'] / p['median']:.2f}× | {o['first']:.0f}, {o['median']:.0f} / "
+            f"{o['p95']:.0f} | {o['median'] / p['median']:.2f}× | "
             f"{e['median'] / o['median']:.2f}× | {'✓' if ok else '✗'} |")
-    lines += ["", f"Target: a year's figures in ≤ {TARGET_MS:.0f} ms (first and median, "
-              "encrypted). Missed: " + (", ".join(misses) if misses else "none") + ". "
+    missed = ", ".join(misses) if misses else "none"
+    lines += ["", f"Target: a year's figures in ≤ {target:.0f} ms (first and median, "
+              f"encrypted as the app opens it). Missed: {missed}. "
               f"Building the benchmark vault by bulk SQL took {enc_meta['build_s']:.0f} s "
               f"encrypted, {plain_meta['build_s']:.0f} s plain."]
     return "\n".join(lines)
@@ -298,8 +314,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=2019)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--rebuild", action="store_true", help="ignore cached vaults")
+    parser.add_argument("--out", type=Path, default=OUT, help="folder for the vaults")
+    parser.add_argument("--delete-after", action="store_true",
+                        help="delete the vaults after measuring")
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    _out[0] = args.out
     if args.worker:
         kind, name = args.worker
         if kind == "build":
@@ -307,9 +327,9 @@ def main(argv: list[str]) -> int:
         else:
             print(json.dumps(measure(args.sessions, args.seed, name, args.runs)))
         return 0
-    OUT.mkdir(exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
     common = ["--sessions", str(args.sessions), "--seed", str(args.seed), "--runs",
-              str(args.runs)]
+              str(args.runs), "--out", str(args.out)]
     for variant in ("enc", "plain"):
         path = db_path(args.sessions, args.seed, variant)
         if args.rebuild or not Path(f"{path}.json").exists():
@@ -322,6 +342,9 @@ def main(argv: list[str]) -> int:
         print(f"measuring {config}…", file=sys.stderr)
         results[config] = worker([*common, "--worker", "measure", config])
     print(report(args.sessions, args.seed, args.runs, results))
+    if args.delete_after:
+        for variant in ("enc", "plain"):
+            remove_db(db_path(args.sessions, args.seed, variant))
     return 0
 
 

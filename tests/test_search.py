@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -183,6 +184,9 @@ class PlainDb:
 
     def execute(self, sql: str, params: Any = ()) -> Any:
         return self.conn.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Any) -> Any:
+        return self.conn.executemany(sql, rows)
 
     def scalar(self, sql: str, params: Any = ()) -> Any:
         row = self.conn.execute(sql, params).fetchone()
@@ -480,6 +484,50 @@ def test_filtered_plan_reads_the_index_not_the_notes(db: Database, query: str) -
     assert "SEARCH t USING INTEGER PRIMARY KEY (rowid=?)" in plan
     assert plan.index("search_doc_scope") < plan.index("SEARCH t")
     assert "TEMP B-TREE" not in plan  # newest first comes straight from the FTS5 scan
+
+
+# Characters that stress the gram index: ASCII punctuation (stand-ins), whitespace that
+# Python splits on but FTS5's ascii tokenizer does not (U+2028, U+0085) or that folds to a
+# space (U+3000, U+00A0), a tab, an information separator, full-width Latin.
+BULK_ALPHABET = "家暴保护令的人王丽aAbBxX1１-\"*(:。， \n\t\x1c\u2028\u0085\u3000\xa0"
+
+
+def test_an_index_built_in_bulk_finds_what_one_built_note_by_note_finds(
+        tmp_path: Path) -> None:
+    rng = random.Random(15)
+    docs = [Document(f"session:{i}", rng.randint(1, 4), rng.choice(["note", "crisis"]),
+                     "".join(rng.choices(BULK_ALPHABET, k=rng.randint(0, 8))),
+                     "".join(rng.choices(BULK_ALPHABET, k=rng.randint(0, 60))), "ts")
+            for i in range(search_mod.BULK_DOCUMENTS + 50)]
+    bulk, one_by_one = make_db(tmp_path / "bulk.db"), make_db(tmp_path / "notes.db")
+    index_documents(bulk, docs)  # one call: the bulk path (register import)
+    for doc in docs:
+        index_document(one_by_one, doc_key=doc.doc_key, case_id=doc.case_id, kind=doc.kind,
+                       title=doc.title, body=doc.body, ts=doc.ts)
+    letters = [c for c in BULK_ALPHABET if not c.isspace()]
+    queries = (letters + [a + b for a in letters for b in letters]
+               + ["".join(rng.choices(letters, k=rng.randint(3, 5))) for _ in range(150)]
+               + [f"{rng.choice(letters)} {rng.choice(letters)}{rng.choice(letters)}"
+                  for _ in range(60)])
+    model = {d.doc_key: (int(d.doc_key.split(":")[1]), d.title, d.body, d.case_id or 0,
+                         d.kind) for d in docs}
+    found = 0
+    for q in queries:
+        expected = naive(model, q)
+        found += bool(expected)
+        assert keys(bulk, q) == keys(one_by_one, q) == expected, q
+        assert keys(bulk, q, case_filter_sql="d.case_id = ?", params=(2,),
+                    kinds=["crisis"]) == [k for k in expected if model[k][3] == 2
+                                         and model[k][4] == "crisis"], q
+    assert found > len(queries) // 2  # the queries mostly find something
+    assert rebuild(bulk) == len(docs)  # the app's rebuild is the same bulk path
+    assert all(keys(bulk, q) == naive(model, q) for q in queries[:: 7])
+    # Later single writes merge again: the bulk settings were put back.
+    for table in ("search_tri", "search_gram"):
+        assert bulk.scalar(f"SELECT v FROM {table}_config WHERE k = 'automerge'") == 4
+        assert bulk.scalar(f"SELECT v FROM {table}_config WHERE k = 'hashsize'") == 1 << 20
+    bulk.close()
+    one_by_one.close()
 
 
 def test_several_changes_inside_one_outer_transaction(db: Database) -> None:

@@ -8,9 +8,9 @@ substring scan returns, newest document first, filtered by the caller's access r
 Two contentless FTS5 indexes (the text itself is stored once, in search_doc):
 - `search_tri` (trigram tokenizer over the folded text): exact phrase lookup for terms of
   three or more characters;
-- `search_gram` (ascii tokenizer, detail=none): every distinct character and every
-  distinct pair of adjacent characters of a document as one token, so a 1- or
-  2-character term is a single-token lookup.
+- `search_gram` (ascii tokenizer, detail=none): every character and every pair of
+  adjacent characters of a document as one token, so a 1- or 2-character term is a
+  single-token lookup (the texts of both are made in search_text.py).
 Candidates are re-checked in Python against the stored text before they are returned.
 
 Index rowids are the negated document ids, so "newest first" is FTS5's ascending scan:
@@ -22,13 +22,23 @@ from __future__ import annotations
 import operator
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import sqlcipher3
 
 from xinhe.errors import XinheError
+from xinhe.records.search_text import MARK_END as MARK_END
+from xinhe.records.search_text import MARK_START as MARK_START
+from xinhe.records.search_text import PLACEHOLDERS as _PLACEHOLDERS
+from xinhe.records.search_text import SNIPPET_CHARS as SNIPPET_CHARS
+from xinhe.records.search_text import excerpt as excerpt  # search_blind.py snips alike
+from xinhe.records.search_text import fold as fold
+from xinhe.records.search_text import gram_text as _gram_text
+from xinhe.records.search_text import matches as matches
+from xinhe.records.search_text import terms_of as terms_of
+from xinhe.records.search_text import tri_text as _tri_text
 
 SCHEMA: list[str] = [
     """CREATE TABLE search_doc (
@@ -56,23 +66,17 @@ SCHEMA: list[str] = [
 )""",
 ]
 
-# Snippets mark each match with this pair; neither can occur in a snippet otherwise.
-MARK_START = "\x02"
-MARK_END = "\x03"
-SNIPPET_CHARS = 40
 
 # The fold depends on Python's Unicode tables: a different version means a rebuild.
 INDEX_VERSION = f"1/unicode-{unicodedata.unidata_version}"
 
-# The ascii tokenizer splits at ASCII punctuation, so in the gram index each ASCII
-# punctuation character stands in as a private-use character of plane 15 (which `fold`
-# never produces, so the stand-ins cannot collide with real text).
-_PLACEHOLDER_BASE = 0xF0000
-_PLACEHOLDERS = {
-    c: chr(_PLACEHOLDER_BASE + c)
-    for c in range(128) if not chr(c).isalnum() and not chr(c).isspace()
-}
-_REPLACEMENT = "\ufffd"
+# From this many documents on, `index_documents` writes the indexes in bulk (`_bulk`).
+BULK_DOCUMENTS = 200
+# While writing in bulk: one large in-memory segment per index and no merging until the
+# end, because every merge re-reads and re-encrypts pages just written.
+_BULK_SETTINGS = {"automerge": 0, "crisismerge": 1999, "hashsize": 32 << 20}
+_FTS5_DEFAULTS = {"automerge": 4, "crisismerge": 16, "hashsize": 1 << 20}
+_INDEXES = ("search_tri", "search_gram")
 
 
 class _Db(Protocol):
@@ -81,6 +85,8 @@ class _Db(Protocol):
     def execute(self, sql: str, params: Any = ()) -> Any: ...
 
     def scalar(self, sql: str, params: Any = ()) -> Any: ...
+
+    def executemany(self, sql: str, rows: Iterable[Any]) -> Any: ...
 
     def transaction(self) -> AbstractContextManager[Any]: ...
 
@@ -118,83 +124,43 @@ class SearchHit:
         return self.snippet.replace(MARK_START, start).replace(MARK_END, end)
 
 
-# -- folding ------------------------------------------------------------------------------
-
-class _FoldTable(dict[int, str]):
-    def __missing__(self, code: int) -> str:
-        char = chr(code)
-        out = unicodedata.normalize("NFKC", char)
-        if len(out) != 1:
-            out = char
-        lower = out.lower()
-        if len(lower) == 1:
-            out = lower
-        if (code == 0 or 0xD800 <= code <= 0xDFFF
-                or _PLACEHOLDER_BASE <= ord(out) <= _PLACEHOLDER_BASE + 0xFF or out == "\x00"):
-            out = _REPLACEMENT
-        self[code] = out
-        return out
-
-
-_FOLD = _FoldTable()
-
-
-def fold(text: str) -> str:
-    """The form in which text is compared: each character folded to exactly one character
-    (NFKC compatibility form and lower case where those are single characters), so offsets
-    in the folded text are offsets in the original."""
-    if text.isascii() and "\x00" not in text:
-        return text.lower()
-    return text.translate(_FOLD)
-
-
-def terms_of(query: str) -> list[str]:
-    """The folded terms of a query, without duplicates or terms contained in another."""
-    terms = sorted(set(fold(query).split()), key=len, reverse=True)
-    kept: list[str] = []
-    for term in terms:
-        if not any(term in longer for longer in kept):
-            kept.append(term)
-    return kept
-
-
-def matches(terms: Sequence[str], title: str, body: str) -> bool:
-    """The reference rule: every folded term is a substring of the folded title or body."""
-    t, b = fold(title), fold(body)
-    return all(term in t or term in b for term in terms)
-
-
-# -- index text ---------------------------------------------------------------------------
-
-def _tri_text(title: str, body: str) -> str:
-    # Terms hold no whitespace, so no term can span the newline between title and body.
-    return f"{fold(title)}\n{fold(body)}"
-
-
-def _grams(run: str) -> Iterator[str]:
-    yield from run
-    yield from map(operator.add, run, run[1:])
-
-
-def _gram_text(title: str, body: str) -> str:
-    grams: set[str] = set()
-    for part in (title, body):
-        for run in fold(part).translate(_PLACEHOLDERS).split():
-            grams.update(_grams(run))
-    return " ".join(grams)
-
-
 def _quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
 # -- writing ------------------------------------------------------------------------------
 
-def _insert_index(db: _Db, doc_id: int, title: str, body: str) -> None:
-    db.execute("INSERT INTO search_tri(rowid, text) VALUES (?, ?)",
-               (-doc_id, _tri_text(title, body)))
-    db.execute("INSERT INTO search_gram(rowid, grams) VALUES (?, ?)",
-               (-doc_id, _gram_text(title, body)))
+def _insert_index(db: _Db, rows: Iterable[tuple[int, str, str]]) -> None:
+    """Index (doc_id, title, body) rows, given in descending doc_id order (FTS5 flushes
+    its in-memory segment whenever a rowid is not above the last one)."""
+    tri: list[tuple[int, str]] = []
+    gram: list[tuple[int, str]] = []
+    for doc_id, title, body in rows:
+        text = _tri_text(title, body)
+        tri.append((-doc_id, text))
+        gram.append((-doc_id, _gram_text(text)))
+    db.executemany("INSERT INTO search_tri(rowid, text) VALUES (?, ?)", tri)
+    db.executemany("INSERT INTO search_gram(rowid, grams) VALUES (?, ?)", gram)
+
+
+def _fts5_setting(db: _Db, table: str, key: str) -> int | None:
+    value = db.scalar(f"SELECT v FROM {table}_config WHERE k = ?", (key,))
+    return None if value is None else int(value)
+
+
+@contextmanager
+def _bulk(db: _Db) -> Iterator[None]:
+    """Inside a transaction: write the indexes with `_BULK_SETTINGS`, then put back the
+    settings they had (merging resumes with the next write). On an error the caller's
+    rollback undoes the settings with the rest."""
+    saved = {(t, k): _fts5_setting(db, t, k) for t in _INDEXES for k in _BULK_SETTINGS}
+    for table in _INDEXES:
+        for key, value in _BULK_SETTINGS.items():
+            db.execute(f"INSERT INTO {table}({table}, rank) VALUES (?, ?)", (key, value))
+    yield
+    for (table, key), before in saved.items():
+        db.execute(f"INSERT INTO {table}({table}, rank) VALUES (?, ?)",
+                   (key, _FTS5_DEFAULTS[key] if before is None else before))
 
 
 def _delete_index(db: _Db, doc_id: int) -> None:
@@ -224,10 +190,13 @@ def index_documents(db: _Db, documents: Iterable[Document]) -> None:
                            "ts = ? WHERE id = ?",
                            (doc.case_id, doc.kind, doc.title, doc.body, doc.ts, doc_id))
             pending[doc_id] = doc
-        # FTS5 flushes its in-memory segment whenever a rowid is not above the last one;
-        # newest first means ascending (negated) rowids.
-        for doc_id in sorted(pending, reverse=True):
-            _insert_index(db, doc_id, pending[doc_id].title, pending[doc_id].body)
+        rows = [(doc_id, pending[doc_id].title, pending[doc_id].body)
+                for doc_id in sorted(pending, reverse=True)]
+        if len(rows) < BULK_DOCUMENTS:
+            _insert_index(db, rows)
+        else:
+            with _bulk(db):
+                _insert_index(db, rows)
 
 
 def index_document(db: _Db, *, doc_key: str, case_id: int | None, kind: str, title: str,
@@ -272,22 +241,23 @@ def compact(db: _Db) -> None:
         db.execute("INSERT INTO search_gram(search_gram) VALUES ('optimize')")
 
 
-def rebuild(db: _Db, batch: int = 500) -> int:
-    """Rebuild both indexes from search_doc. Returns the number of documents."""
+def rebuild(db: _Db, batch: int = 2000) -> int:
+    """Rebuild both indexes from search_doc, in one transaction and in bulk (see `_bulk`),
+    then merge each into one segment. Returns the number of documents."""
     count = 0
     with db.transaction():
         db.execute("INSERT INTO search_tri(search_tri) VALUES ('delete-all')")
         db.execute("INSERT INTO search_gram(search_gram) VALUES ('delete-all')")
         last = 1 << 62
-        while True:
-            rows = db.execute("SELECT id, title, body FROM search_doc WHERE id < ? "
-                              "ORDER BY id DESC LIMIT ?", (last, batch)).fetchall()
-            if not rows:
-                break
-            for doc_id, title, body in rows:
-                _insert_index(db, int(doc_id), title, body)
-            last = int(rows[-1][0])
-            count += len(rows)
+        with _bulk(db):
+            while True:
+                rows = db.execute("SELECT id, title, body FROM search_doc WHERE id < ? "
+                                  "ORDER BY id DESC LIMIT ?", (last, batch)).fetchall()
+                if not rows:
+                    break
+                _insert_index(db, ((int(r[0]), r[1], r[2]) for r in rows))
+                last = int(rows[-1][0])
+                count += len(rows)
         compact(db)
         db.execute("INSERT OR REPLACE INTO search_meta(key, value) VALUES ('index_version', ?)",
                    (INDEX_VERSION,))
@@ -353,8 +323,8 @@ def search(db: _Db, query: str, *, case_filter_sql: str = "1", params: Sequence[
             for doc_id, doc_key, case_id, kind, title, body, ts in rows:
                 folded_title, folded_body = fold(title), fold(body)
                 if all(t in folded_title or t in folded_body for t in terms):
-                    text = (_excerpt(terms, body, folded_body)
-                            or _excerpt(terms, title, folded_title))
+                    text = (excerpt(terms, body, folded_body)
+                            or excerpt(terms, title, folded_title))
                     hits.append(SearchHit(doc_id, doc_key, case_id, kind, title, text, ts))
                     if len(hits) == limit:
                         break
@@ -392,41 +362,3 @@ def candidates_sql(terms: Sequence[str], case_filter_sql: str, params: Sequence[
         sql.append("LIMIT ?")
         args.append(limit)
     return " ".join(sql), args
-
-
-# -- snippets -----------------------------------------------------------------------------
-
-def _excerpt(terms: Sequence[str], text: str, folded: str, width: int = SNIPPET_CHARS) -> str:
-    """About `width` characters around the first match, every match inside wrapped in
-    MARK_START/MARK_END, whitespace shown as single spaces; "" if nothing matches."""
-    found = [(i, len(t)) for t in terms if (i := folded.find(t)) >= 0]
-    if not found:
-        return ""
-    pos, length = min(found)
-    start = max(0, pos - max(0, width - length) // 3)
-    end = min(len(text), max(start + width, pos + length))
-    start = max(0, min(start, end - width))
-    window = folded[start:end]
-    places = []  # every occurrence inside the window; leftmost, then longest, wins
-    for term in terms:
-        i = window.find(term)
-        while i >= 0:
-            places.append((i, -len(term)))
-            i = window.find(term, i + 1)
-    pieces: list[str] = []
-    done = 0
-    for i, minus_length in sorted(places):
-        if i >= done:
-            pieces += [_clean(text[start + done:start + i]), MARK_START,
-                       _clean(text[start + i:start + i - minus_length]), MARK_END]
-            done = i - minus_length
-    pieces.append(_clean(text[start + done:end]))
-    core = " ".join("".join(pieces).split())
-    return ("…" if start > 0 else "") + core + ("…" if end < len(text) else "")
-
-
-def _clean(text: str) -> str:
-    return text.replace(MARK_START, " ").replace(MARK_END, " ")
-
-
-excerpt = _excerpt  # the server's search (search_blind.py) snips the same way
