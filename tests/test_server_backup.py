@@ -114,6 +114,16 @@ def test_backup_lose_the_server_restore_and_the_counsellor_carries_on(
     assert actions == ["server.restore", "server.init"]
     with pytest.raises(Exception, match="不正确|incorrect"):
         ServerFolder(studio.server).unlock(studio.lin, "not-her-password")
+    # Account upkeep works on the restored studio as on a new one (xinhe_accounts, the gate).
+    code, out, err = run(binding, "users", "disable", studio.lin, "--server", studio.server,
+                         "--user", studio.boss, stdin="boss-pass-1\n")
+    assert code == 0, err
+    with pytest.raises(Exception, match="不正确|incorrect|停用|disabled"):
+        ServerFolder(studio.server).unlock(studio.lin, "lin-pass-1")
+    code, out, err = run(binding, "users", "enable", studio.lin, "--server", studio.server,
+                         "--user", studio.boss, stdin="boss-pass-1\n")
+    assert code == 0, err
+    studio.sign_in(studio.lin, "lin-pass-1").vault.close()
 
 
 def test_a_studio_already_there_is_replaced_only_when_asked(

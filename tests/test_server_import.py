@@ -197,5 +197,6 @@ def test_demo_on_the_server_makes_a_studio_with_the_demo_logins(
     code, out, err = run(binding, "demo", "--server", own_cluster.dsn(), "--dbname", "demo2",
                          "--cases", "3")
     assert code == 1 and "演示用户" in err.splitlines()[-1]  # after the progress line
+    assert "admin、chenfang、huangmin、wangli、zhoujing" in err  # which names, for IT
     assert own_cluster.superuser_sql("SELECT count(*) FROM pg_database WHERE datname = 'demo2'"
                                      ).strip() == "0"

@@ -104,3 +104,20 @@ def test_what_is_not_on_the_server_yet_says_so(studio) -> None:  # noqa: ANN001
     assert "林某" not in studio.template.cluster.superuser_sql(
         "SELECT string_agg(object_id || action || outcome, ' ') FROM xinhe.audit_event",
         studio.template.dbname)
+
+
+def test_an_admin_name_another_studio_uses_is_refused_before_anything_is_made(
+        pg_cluster: Cluster) -> None:
+    admin_name = f"adm-{secrets.token_hex(3)}"
+    init_studio(pg_cluster.dsn(), "studio_" + secrets.token_hex(4), "甲工作室", admin_name,
+                "甲", PASSWORD)
+    second = "studio_" + secrets.token_hex(4)
+    with pytest.raises(pg_setup.StudioServerError) as info:
+        init_studio(pg_cluster.dsn(), second, "乙工作室", admin_name, "乙", PASSWORD)
+    assert "整台服务器" in info.value.message("zh_CN")
+    assert "server-wide" in info.value.message("en")
+    # Nothing was left behind, so the IT person simply runs it again with another name.
+    assert pg_cluster.superuser_sql(
+        f"SELECT count(*) FROM pg_database WHERE datname = '{second}'").strip() == "0"
+    dsn, _ = init_studio(pg_cluster.dsn(), second, "乙工作室", admin_name + "b", "乙", PASSWORD)
+    ServerFolder(dsn).unlock(admin_name + "b", PASSWORD).close()

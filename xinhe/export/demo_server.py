@@ -17,7 +17,7 @@ from xinhe.errors import ServerUnreachable
 from xinhe.export.demo import create_full_demo
 from xinhe.records.demo import DEMO_ORG, DEMO_USERS, DemoSummary
 from xinhe.records.referral_policy import OUTBOX_SETTING
-from xinhe.records.storage.pg_setup import StudioServerError, login_role
+from xinhe.records.storage.pg_setup import LOGIN_PREFIX, StudioServerError, login_role
 from xinhe.records.storage.pg_store import check_dsn, where
 from xinhe.records.storage.server_admin import add_server_user, init_studio
 from xinhe.records.storage.server_session import ServerFolder
@@ -73,8 +73,10 @@ def _refuse_taken_logins(setup_dsn: str) -> None:
     except psycopg.OperationalError:
         raise ServerUnreachable(where(parts)) from None
     if taken:
+        names = "、".join(sorted(r.removeprefix(LOGIN_PREFIX) for r in taken))
         raise StudioServerError(
-            "这台服务器上已经有演示用户的登录角色（已建过一个演示工作室）。登录角色在整台服务器"
-            "上通用，每台服务器只能建一个演示工作室。",
-            "The demo users' login roles already exist on this server (a demo studio was "
-            "made before). Login roles are server-wide: one demo studio per server.")
+            f"这台服务器上已经有演示用户的登录名：{names}（已建过一个演示工作室，或另一个工作室"
+            "在用这些名字）。登录名在整台服务器上通用，每台服务器只能建一个演示工作室。",
+            f"The demo users' login names are already taken on this server: "
+            f"{names.replace('、', ', ')} (a demo studio was made before, or another studio "
+            "uses them). Login names are server-wide: one demo studio per server.")

@@ -81,6 +81,18 @@ def schema_statements() -> list[str]:
             *pg_stats.statements(), *pg_packets.statements(), *pg_retention.statements()]
 
 
+def require_free_login(setup_dsn: str, username: str) -> None:
+    """Refuse a login name another studio on this server already uses (login roles are
+    server-wide), before anything is created, so a refused set-up leaves nothing behind."""
+    with psycopg.connect(setup_dsn, autocommit=True) as conn:
+        if _role_exists(conn, login_role(username)):
+            raise StudioServerError(
+                f"登录名 {username} 已被这台服务器上的另一个工作室使用（登录名在整台服务器上"
+                "唯一），请换一个登录名。",
+                f"The login name {username} is already used by another studio on this server "
+                "(login names are server-wide); choose another.")
+
+
 def init_database(setup_dsn: str, dbname: str) -> None:
     """Create the studio database `dbname` (owned by xinhe_owner), the roles if missing, the
     schema, grants and policies. Refuses a database that already holds a studio."""

@@ -56,6 +56,7 @@ def init_studio(setup_dsn: str, dbname: str, org_name: str, admin: str, display_
         raise InvalidInput("请填写机构名称。", "Please enter the studio's name.")
     username = ks.validate_username(admin)
     check_password(password)
+    pg_setup.require_free_login(setup_dsn, username)
     pg_setup.init_database(setup_dsn, dbname)
     data_key = secrets.token_bytes(32)
     recovery_key = recovery.generate()

@@ -29,7 +29,7 @@ from xinhe.crypto import keyslots as ks
 from xinhe.crypto import recovery
 from xinhe.errors import InvalidInput, XinheError
 from xinhe.records import backup_file as bf
-from xinhe.records.storage import pg_policies, pg_schema, pg_setup
+from xinhe.records.storage import pg_accounts, pg_policies, pg_schema, pg_setup
 from xinhe.records.storage import server_backup as sb
 
 
@@ -196,6 +196,8 @@ def _load(conn: psycopg.Connection[Any], opened: OpenedServerBackup,
                          " ORDER BY u.username").fetchall()
     conn.execute("RESET ROLE")  # login roles are the set-up role's to make (CREATEROLE)
     can, need = _logins(conn, users, snap.logins)
+    # As `server init` does: account upkeep's function to xinhe_accounts, the gate let in.
+    pg_accounts.hand_over(conn, studio)
     sb.as_owner(conn)
     conn.execute("SELECT xinhe.audit_append('server.restore', 'database', %s, %s)",
                  (studio, f"from backup of {opened.info.created_at}"))
@@ -240,6 +242,7 @@ def _logins(conn: psycopg.Connection[Any], users: list[Any],
         if not exists:
             conn.execute(sql.SQL("CREATE ROLE {} {} INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE"
                                  " NOREPLICATION NOBYPASSRLS").format(ident, login))
+            pg_accounts.admit_login(conn, pg_role)
         elif verifier:
             conn.execute(sql.SQL("ALTER ROLE {} {}").format(ident, login))
         if verifier:
