@@ -36,7 +36,7 @@ def _show(ctx: Context, info: IdentityInfo, headline: str = "") -> None:
 
 @command("signing-identity show")
 def cmd_show(ctx: Context) -> int:
-    vault = ctx.unlock()
+    vault = ctx.open_session()
     try:
         info = SigningStore(vault).current()
     finally:
@@ -54,7 +54,7 @@ def cmd_show(ctx: Context) -> int:
 
 @command("signing-identity export")
 def cmd_export(ctx: Context) -> int:
-    vault = ctx.unlock()
+    vault = ctx.open_session()
     try:
         store = SigningStore(vault)
         pem = store.certificate_pem()
@@ -75,7 +75,7 @@ def cmd_import(ctx: Context) -> int:
         data = path.read_bytes()
     except OSError:
         raise InvalidInput(f"无法读取文件 {path}。", f"Cannot read the file {path}.") from None
-    vault = ctx.unlock()
+    vault = ctx.open_session()
     try:
         vault.require_role("admin")
         password = ctx.io.secret("证书文件的密码", "Password of the certificate file")
@@ -89,7 +89,7 @@ def cmd_import(ctx: Context) -> int:
 
 @command("signing-identity generate")
 def cmd_generate(ctx: Context) -> int:
-    vault = ctx.unlock()
+    vault = ctx.open_session()
     try:
         info = SigningStore(vault).generate(years=ctx.args.years)
     finally:
