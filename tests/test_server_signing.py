@@ -14,6 +14,7 @@ import psycopg
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
+from pytestqt.qtbot import QtBot
 from test_server_cli import run
 from test_server_referrals import drafted
 
@@ -189,3 +190,40 @@ def test_the_administrator_replaces_the_identity_but_reads_no_key(
         raw.close()
     with pytest.raises(AccessDenied):
         server.admin.signing.for_signing()
+
+
+def test_admin_panel_shows_replaces_and_exports_the_servers_certificate(
+        qtbot: QtBot, server: ServerStudio, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QFileDialog
+    from test_ui_referrals import idle, signed_in
+
+    from ui_helpers import click, type_into
+    from xinhe.ui.dialogs.identity_dialog import IdentityDialog
+    from xinhe.ui.screens import referral_admin
+
+    first = server.admin.signing.current()
+    assert first is not None
+    with signed_in(server.folder, "admin", "admin-pass-1") as ctx:
+        panel = referral_admin.ReferralAdminPanel(ctx)
+        qtbot.addWidget(panel)
+        panel.show()
+        qtbot.waitUntil(lambda: panel.state is not None, timeout=10_000)
+        assert panel.fingerprint.text() == first.fingerprint_groups()
+        assert panel.export_button.isEnabled() and not panel.history.isVisible()
+        click(qtbot, panel.generate_button)
+        dialog = next(d for d in panel.findChildren(IdentityDialog) if d.isVisible())
+        type_into(qtbot, dialog.password, "admin-pass-1")
+        click(qtbot, dialog.ok_button)
+        idle(qtbot, ctx)
+        qtbot.waitUntil(lambda: panel.history.rowCount() == 1, timeout=10_000)
+        second = server.sup.signing.current()
+        assert second is not None and second.fingerprint != first.fingerprint
+        assert panel.fingerprint.text() == second.fingerprint_groups()
+        pem = tmp_path / "studio.pem"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(pem), ""))
+        click(qtbot, panel.export_button)
+        idle(qtbot, ctx)
+        qtbot.waitUntil(lambda: pem.exists(), timeout=10_000)
+    assert fingerprint_of(pem) == second.fingerprint
+    assert server.staff.signing.for_signing().fingerprint_sha256() == second.fingerprint
