@@ -89,7 +89,7 @@ def test_what_the_server_does_not_offer_yet_and_failures_are_one_clear_line(
                          "--admin", boss, "--dbname", db, "--json", stdin="boss-pass-1\n")
     assert code == 0, err
     server = json.loads(out)["server"]
-    for argv in (("signing-identity", "show"), ("backup", "x.xhbak"), ("rekey",)):
+    for argv in (("backup", "x.xhbak"), ("rekey",)):
         code, out, err = run(binding, *argv, "--server", server, "--user", boss,
                              stdin="boss-pass-1\n")
         assert code == 1 and out == "" and err.count("\n") == 1, argv

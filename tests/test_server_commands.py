@@ -1,6 +1,6 @@
 """The casework, platform, register, extract and check commands with `--server DSN`, as a
 supervisor, a counsellor and staff use them against the studio server (the throwaway
-cluster), and the signing-identity commands that stay local-only for now."""
+cluster); the signing-identity commands are tested in test_server_signing.py."""
 
 from __future__ import annotations
 
@@ -142,10 +142,3 @@ def test_check_on_the_server_finds_a_wrong_key_and_unforced_row_security(
     assert (shown["keys_wrong"], shown["unguarded"]) == (1, ["linked_persons"])
     assert "查找键" in err and "linked_persons" in err and "13800138000" not in err + out
 
-
-def test_signing_identity_stays_local_for_now(binding: DeviceBinding,
-                                              server: ServerStudio) -> None:
-    for action in ("show", "generate"):
-        code, out, err = run(binding, "signing-identity", action, "--server",
-                             server.folder.dsn, "--user", "admin", stdin="admin-pass-1\n")
-        assert code == 1 and "工作室服务器暂不支持" in err and not out

@@ -9,7 +9,7 @@ from xinhe.cli import Context, command
 from xinhe.crypto.files import atomic_write
 from xinhe.errors import InvalidInput
 from xinhe.i18n import pick
-from xinhe.records.signing_store import IdentityInfo, SigningStore
+from xinhe.records.signing_store import IdentityInfo, NoSigningIdentity, SigningStore
 
 
 def info_json(info: IdentityInfo) -> dict[str, Any]:
@@ -36,11 +36,13 @@ def _show(ctx: Context, info: IdentityInfo, headline: str = "") -> None:
 
 @command("signing-identity show")
 def cmd_show(ctx: Context) -> int:
-    vault = ctx.unlock()
+    vault = ctx.open_session()
     try:
         info = SigningStore(vault).current()
     finally:
         vault.close("logout")
+    if info is None and ctx.server:  # the server's is made at set-up, replaced by the admin
+        raise NoSigningIdentity()
     if info is None:
         ctx.emit(None, lambda: ctx.io.out(pick(
             "尚无签名证书：首次导出转介时会自动生成，"
@@ -54,7 +56,7 @@ def cmd_show(ctx: Context) -> int:
 
 @command("signing-identity export")
 def cmd_export(ctx: Context) -> int:
-    vault = ctx.unlock()
+    vault = ctx.open_session()
     try:
         store = SigningStore(vault)
         pem = store.certificate_pem()
@@ -75,7 +77,7 @@ def cmd_import(ctx: Context) -> int:
         data = path.read_bytes()
     except OSError:
         raise InvalidInput(f"无法读取文件 {path}。", f"Cannot read the file {path}.") from None
-    vault = ctx.unlock()
+    vault = ctx.open_session()
     try:
         vault.require_role("admin")
         password = ctx.io.secret("证书文件的密码", "Password of the certificate file")
@@ -89,7 +91,7 @@ def cmd_import(ctx: Context) -> int:
 
 @command("signing-identity generate")
 def cmd_generate(ctx: Context) -> int:
-    vault = ctx.unlock()
+    vault = ctx.open_session()
     try:
         info = SigningStore(vault).generate(years=ctx.args.years)
     finally:

@@ -3,8 +3,9 @@
 The private key never leaves the database in the clear: it is stored as
 `SigningIdentity.to_private_bytes()` in `signing_identities` (SQLCipher encrypts the
 whole file; on the studio server the column is sealed with the studio's data key, so the
-server holds ciphertext only), loaded only on the database thread to sign a referral, and
-never exported. The server's first identity is made when the studio is set up.
+server holds ciphertext only, and no role may read the column: those who sign take it
+through the server function `signing_key()`), loaded only on the database thread to sign a
+referral, and never exported. The server's first identity is made when the studio is set up.
 Receivers get the certificate (PEM). Generating or importing a new identity is an
 administrator's act; the one exception is the first export of a vault that has none yet,
 which makes one rather than stall a referral.
@@ -58,8 +59,13 @@ class IdentityInfo:
         return " ".join(upper[i:i + 4] for i in range(0, len(upper), 4))
 
 
-SQL = ("SELECT s.*, u.display_name AS creator FROM signing_identities s JOIN users u"
-       " ON u.id = s.created_by")
+# Every column but the key, which no role reads on the studio server (pg_signing.py).
+SQL = ("SELECT s.id, s.subject, s.fingerprint, s.not_before, s.not_after, s.certificate,"
+       " s.source, s.created_at, s.retired_at, u.display_name AS creator"
+       " FROM signing_identities s JOIN users u ON u.id = s.created_by")
+#: Where the current key is read: the table in a vault, the signers' function on the server.
+KEY_SQL = {"sqlite": "SELECT private_key FROM signing_identities WHERE retired_at IS NULL",
+           "postgres": "SELECT private_key FROM signing_key()"}
 
 
 def _info(row: Any) -> IdentityInfo:
@@ -87,7 +93,11 @@ class SigningStore:
 
     def certificate_pem(self) -> bytes:
         """The current certificate for receivers to trust; made first if there is none."""
-        info = self.current() or self._make_first()
+        info = self.current()
+        if info is None:
+            if self.vault.db.dialect != "sqlite":  # made at set-up; only the admin replaces it
+                raise NoSigningIdentity()
+            info = self._make_first()
         self.vault.audit_event("signing_identity.export_cert", "signing_identity", info.id)
         return info.certificate_pem()
 
@@ -98,8 +108,7 @@ class SigningStore:
             if self.vault.db.dialect == "postgres":  # only an admin may make one there
                 raise NoStudioCertificate()
             self._make_first()
-        blob = self.vault.db.scalar(
-            "SELECT private_key FROM signing_identities WHERE retired_at IS NULL")
+        blob = self.vault.db.scalar(KEY_SQL[self.vault.db.dialect])
         identity = SigningIdentity.from_private_bytes(bytes(blob))
         identity.check_usable(self.vault.now())
         return identity

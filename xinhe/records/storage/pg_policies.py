@@ -8,6 +8,8 @@ is the login (`session_user`); its Xinhe role is the one group role that login b
 
 from __future__ import annotations
 
+from xinhe.records.storage import pg_signing
+
 GROUPS = {"admin": "xinhe_admin", "supervisor": "xinhe_supervisor",
           "counsellor": "xinhe_counsellor", "staff": "xinhe_staff"}
 OWNER = "xinhe_owner"
@@ -166,14 +168,12 @@ def grants() -> list[str]:
     every = ", ".join(GROUPS.values())
     workers = "xinhe_supervisor, xinhe_counsellor"
     out = [f"GRANT USAGE ON SCHEMA xinhe TO {every}",
-           f"GRANT SELECT ON xinhe.users, xinhe.meta, xinhe.settings,"
-           f" xinhe.signing_identities TO {every}",
+           f"GRANT SELECT ON xinhe.users, xinhe.meta, xinhe.settings TO {every}",
+           *pg_signing.grants(every),
            "GRANT UPDATE (display_name, active, last_login_at, removed_at) ON xinhe.users"
            " TO xinhe_admin",
            f"GRANT UPDATE (last_login_at) ON xinhe.users TO {', '.join(CASE_ROLES)}",
            "GRANT INSERT, UPDATE, DELETE ON xinhe.meta, xinhe.settings TO xinhe_admin",
-           "GRANT INSERT, UPDATE (retired_at, private_key) ON xinhe.signing_identities"
-           " TO xinhe_admin",
            f"GRANT SELECT, INSERT, UPDATE, DELETE ON xinhe.key_slots TO {every}",
            "GRANT SELECT, INSERT, UPDATE ON xinhe.recovery_slot TO xinhe_admin",
            "GRANT SELECT ON xinhe.audit_event TO xinhe_admin, xinhe_supervisor",

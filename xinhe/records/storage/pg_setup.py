@@ -23,6 +23,7 @@ from xinhe.records.storage import (
     pg_policies,
     pg_retention,
     pg_schema,
+    pg_signing,
     pg_stats,
 )
 
@@ -78,7 +79,8 @@ def schema_statements() -> list[str]:
             *pg_policies.row_security(), *pg_accounts.statements(),
             *pg_policies.revokes(), *pg_policies.grants(), *pg_accounts.grants(),
             *live.statements(),
-            *pg_stats.statements(), *pg_packets.statements(), *pg_retention.statements()]
+            *pg_stats.statements(), *pg_packets.statements(), *pg_retention.statements(),
+            *pg_signing.statements()]
 
 
 def require_free_login(setup_dsn: str, username: str) -> None:
