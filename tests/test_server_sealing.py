@@ -230,28 +230,25 @@ def test_a_dump_shows_nothing_of_dispatches_registers_or_linked_persons(
 def test_the_studios_signing_key_is_made_at_init_and_sealed(server: ServerStudio) -> None:
     import psycopg
 
-    from xinhe.crypto.signing import SigningIdentity
     from xinhe.records.storage.pg_setup import login_role
     from xinhe.records.storage.server_session import login_password
 
     # Made at `server init` as a local vault's is: a counsellor's first referral is signed.
     info = server.wang.signing.current()
     assert info is not None and info.subject == "馨和家园工作室"
-    blob = server.wang.vault.db.scalar("SELECT private_key FROM signing_identities"
-                                       " WHERE retired_at IS NULL")
-    key = SigningIdentity.from_private_bytes(bytes(blob)).key_pkcs8_der()  # opened on the desk
+    identity = server.wang.signing.for_signing()  # opened on the desk
+    key = identity.key_pkcs8_der()
     dump = server.template.cluster.pg_dump(server.template.dbname)
-    clear = bytes(blob)  # what a local vault keeps inside SQLCipher: key and certificate
+    clear = identity.to_private_bytes()  # what a local vault keeps inside SQLCipher
     assert clear.hex() not in dump and key.hex() not in dump
     assert base64.b64encode(key).decode() not in dump
-    # Raw SQL as any role (here staff, who may read the table) shows ciphertext only.
+    # Raw SQL as staff, who signs: only through signing_key(), and sealed.
     conninfo = server.template.cluster.dsn(
         login_role("staff"), login_password(server.folder.studio_id, "staff",
                                             Studio.PASSWORDS["staff"]),
         dbname=server.template.dbname)
     with psycopg.connect(conninfo) as conn:
-        [(raw,)] = conn.execute("SELECT private_key FROM xinhe.signing_identities"
-                                " WHERE retired_at IS NULL").fetchall()
+        [(raw,)] = conn.execute("SELECT private_key FROM xinhe.signing_key()").fetchall()
     assert bytes(raw).startswith(b"xs1b") and b'"key"' not in bytes(raw)
 
 

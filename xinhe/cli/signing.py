@@ -7,9 +7,9 @@ from typing import Any
 
 from xinhe.cli import Context, command
 from xinhe.crypto.files import atomic_write
-from xinhe.errors import InvalidInput
+from xinhe.errors import InvalidInput, NoStudioCertificate
 from xinhe.i18n import pick
-from xinhe.records.signing_store import IdentityInfo, NoSigningIdentity, SigningStore
+from xinhe.records.signing_store import IdentityInfo, SigningStore
 
 
 def info_json(info: IdentityInfo) -> dict[str, Any]:
@@ -42,7 +42,7 @@ def cmd_show(ctx: Context) -> int:
     finally:
         vault.close("logout")
     if info is None and ctx.server:  # the server's is made at set-up, replaced by the admin
-        raise NoSigningIdentity()
+        raise NoStudioCertificate()
     if info is None:
         ctx.emit(None, lambda: ctx.io.out(pick(
             "尚无签名证书：首次导出转介时会自动生成，"

@@ -96,7 +96,7 @@ class SigningStore:
         info = self.current()
         if info is None:
             if self.vault.db.dialect != "sqlite":  # made at set-up; only the admin replaces it
-                raise NoSigningIdentity()
+                raise NoStudioCertificate()
             info = self._make_first()
         self.vault.audit_event("signing_identity.export_cert", "signing_identity", info.id)
         return info.certificate_pem()
