@@ -12,7 +12,8 @@ The database keeps its name: the studio id is the database name, and it is bound
 every key slot and every login role's derived password. The login roles (cluster-wide,
 outside the database) are made again with the SCRAM verifiers kept in the backup, so every
 user signs in with the same password as before; a role that is still there is set back to
-the backup's verifier and group.
+the backup's verifier and group. As at set-up, `role_alter` is handed to xinhe_accounts and
+the gate may connect, so account upkeep and the counting of failed logins go on.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from xinhe.crypto import keyslots as ks
 from xinhe.crypto import recovery
 from xinhe.errors import InvalidInput, XinheError
 from xinhe.records import backup_file as bf
-from xinhe.records.storage import pg_policies, pg_schema, pg_setup
+from xinhe.records.storage import pg_accounts, pg_policies, pg_schema, pg_setup
 from xinhe.records.storage import server_backup as sb
 
 
@@ -194,8 +195,13 @@ def _load(conn: psycopg.Connection[Any], opened: OpenedServerBackup,
                          " xinhe.users u LEFT JOIN xinhe.login_verifiers v ON v.pg_role ="
                          " u.pg_role WHERE u.pg_role IS NOT NULL AND u.removed_at IS NULL"
                          " ORDER BY u.username").fetchall()
-    conn.execute("RESET ROLE")  # login roles are the set-up role's to make (CREATEROLE)
-    can, need = _logins(conn, users, snap.logins)
+    locked = {str(r[0]) for r in conn.execute(
+        "SELECT username FROM xinhe.login_lockouts WHERE locked_until IS NOT NULL AND"
+        " locked_until::timestamptz > clock_timestamp()")}
+    # As init_database does: role_alter to xinhe_accounts, the gate may connect (ends as the
+    # set-up role, whose CREATEROLE makes the login roles).
+    pg_accounts.hand_over(conn, studio)
+    can, need = _logins(conn, users, snap.logins, locked)
     sb.as_owner(conn)
     conn.execute("SELECT xinhe.audit_append('server.restore', 'database', %s, %s)",
                  (studio, f"from backup of {opened.info.created_at}"))
@@ -227,8 +233,8 @@ def _move_identities(conn: psycopg.Connection[Any]) -> None:
             sql.Identifier(column), name), (f"{pg_schema.SCHEMA}.{table}", column))
 
 
-def _logins(conn: psycopg.Connection[Any], users: list[Any],
-            groups: dict[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _logins(conn: psycopg.Connection[Any], users: list[Any], groups: dict[str, str],
+            locked: set[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     can: list[str] = []
     need: list[str] = []
     for username, role, active, pg_role, verifier in users:
@@ -243,8 +249,11 @@ def _logins(conn: psycopg.Connection[Any], users: list[Any],
         elif verifier:
             conn.execute(sql.SQL("ALTER ROLE {} {}").format(ident, login))
         if verifier:
-            conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(ident,
-                                                                      sql.Literal(verifier)))
+            # A lockout still running stays in force; any other is lifted, as in the backup.
+            until = "1970-01-01 00:00:00+00" if username in locked else "infinity"
+            conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {} VALID UNTIL {}").format(
+                ident, sql.Literal(verifier), sql.Literal(until)))
+        pg_accounts.admit_login(conn, pg_role)
         for other in pg_policies.GROUPS.values():
             if other != group:
                 conn.execute(sql.SQL("REVOKE {} FROM {}").format(sql.Identifier(other), ident))
