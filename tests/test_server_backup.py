@@ -87,6 +87,13 @@ def test_backup_lose_the_server_restore_and_the_counsellor_carries_on(
     code, out, err = run(binding, "server", "restore", str(file), "--check",
                          stdin=studio.recovery_key + "\n")
     assert code == 0 and "备份完好" in out, err
+    # Given to the local restore, the file is named for what it is, not called damaged.
+    for check in ((), ("--check",)):
+        code, out, err = run(binding, "restore", str(file), "--vault", str(tmp_path / "v"),
+                             *check, stdin=studio.recovery_key + "\n")
+        assert code == 1 and out == "" and err.count("\n") == 1, err
+        assert "这是工作室服务器的备份" in err and "xinhe server restore" in err
+        assert "损坏" not in err and not (tmp_path / "v").exists()
 
     studio.lose_server()
     with pytest.raises(Exception, match="无法连接|password|不正确|does not exist"):
