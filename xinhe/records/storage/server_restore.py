@@ -191,17 +191,16 @@ def _load(conn: psycopg.Connection[Any], opened: OpenedServerBackup,
         "SELECT slot FROM xinhe.recovery_slot").fetchone()[0])  # type: ignore[index]
     if restored.public_key != ks.RecoverySlot.from_json(opened.info.header["recovery"]).public_key:
         raise bf.BackupDamaged("恢复密钥槽不一致", "its recovery slots disagree")
-    users = conn.execute("SELECT u.username, u.role, u.active, u.pg_role, v.verifier FROM"
+    users = conn.execute("SELECT u.username, u.role, u.active, u.pg_role, v.verifier,"
+                         " (l.locked_until::timestamptz > clock_timestamp()) IS TRUE FROM"
                          " xinhe.users u LEFT JOIN xinhe.login_verifiers v ON v.pg_role ="
-                         " u.pg_role WHERE u.pg_role IS NOT NULL AND u.removed_at IS NULL"
+                         " u.pg_role LEFT JOIN xinhe.login_lockouts l ON l.username ="
+                         " u.username WHERE u.pg_role IS NOT NULL AND u.removed_at IS NULL"
                          " ORDER BY u.username").fetchall()
-    locked = {str(r[0]) for r in conn.execute(
-        "SELECT username FROM xinhe.login_lockouts WHERE locked_until IS NOT NULL AND"
-        " locked_until::timestamptz > clock_timestamp()")}
-    # As init_database does: role_alter to xinhe_accounts, the gate may connect (ends as the
-    # set-up role, whose CREATEROLE makes the login roles).
+    conn.execute("RESET ROLE")  # login roles are the set-up role's to make (CREATEROLE)
+    can, need = _logins(conn, users, snap.logins)
+    # As `server init` does: account upkeep's function to xinhe_accounts, the gate let in.
     pg_accounts.hand_over(conn, studio)
-    can, need = _logins(conn, users, snap.logins, locked)
     sb.as_owner(conn)
     conn.execute("SELECT xinhe.audit_append('server.restore', 'database', %s, %s)",
                  (studio, f"from backup of {opened.info.created_at}"))
@@ -233,11 +232,11 @@ def _move_identities(conn: psycopg.Connection[Any]) -> None:
             sql.Identifier(column), name), (f"{pg_schema.SCHEMA}.{table}", column))
 
 
-def _logins(conn: psycopg.Connection[Any], users: list[Any], groups: dict[str, str],
-            locked: set[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _logins(conn: psycopg.Connection[Any], users: list[Any],
+            groups: dict[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     can: list[str] = []
     need: list[str] = []
-    for username, role, active, pg_role, verifier in users:
+    for username, role, active, pg_role, verifier, locked in users:
         group = groups.get(pg_role) or pg_policies.GROUPS[role]
         ident = sql.Identifier(pg_role)
         login = sql.SQL("LOGIN" if active and verifier else "NOLOGIN")
@@ -246,14 +245,14 @@ def _logins(conn: psycopg.Connection[Any], users: list[Any], groups: dict[str, s
         if not exists:
             conn.execute(sql.SQL("CREATE ROLE {} {} INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE"
                                  " NOREPLICATION NOBYPASSRLS").format(ident, login))
+            pg_accounts.admit_login(conn, pg_role)
         elif verifier:
             conn.execute(sql.SQL("ALTER ROLE {} {}").format(ident, login))
         if verifier:
             # A lockout still running stays in force; any other is lifted, as in the backup.
-            until = "1970-01-01 00:00:00+00" if username in locked else "infinity"
+            until = "1970-01-01 00:00:00+00" if locked else "infinity"
             conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {} VALID UNTIL {}").format(
                 ident, sql.Literal(verifier), sql.Literal(until)))
-        pg_accounts.admit_login(conn, pg_role)
         for other in pg_policies.GROUPS.values():
             if other != group:
                 conn.execute(sql.SQL("REVOKE {} FROM {}").format(sql.Identifier(other), ident))
