@@ -14,8 +14,10 @@ from pg_cluster import Cluster
 from xinhe import cli
 from xinhe.crypto import recovery
 from xinhe.crypto.binding import DeviceBinding
+from xinhe.errors import WrongPassword
 from xinhe.records import templates as tpl
 from xinhe.records.services import Services
+from xinhe.records.storage.server_accounts import recover
 from xinhe.records.storage.server_admin import add_server_user, init_studio
 from xinhe.records.storage.server_session import ServerFolder
 
@@ -85,6 +87,13 @@ def test_backup_lose_the_server_restore_and_the_counsellor_carries_on(
     code, out, err = run(binding, "server", "restore", str(file), "--check",
                          stdin=studio.recovery_key + "\n")
     assert code == 0 and "备份完好" in out, err
+    # Given to the local restore, the file is named for what it is, not called damaged.
+    for check in ((), ("--check",)):
+        code, out, err = run(binding, "restore", str(file), "--vault", str(tmp_path / "v"),
+                             *check, stdin=studio.recovery_key + "\n")
+        assert code == 1 and out == "" and err.count("\n") == 1, err
+        assert "这是工作室服务器的备份" in err and "xinhe server restore" in err
+        assert "损坏" not in err and not (tmp_path / "v").exists()
 
     studio.lose_server()
     with pytest.raises(Exception, match="无法连接|password|不正确|does not exist"):
@@ -183,3 +192,38 @@ def test_a_damaged_or_cut_file_and_a_wrong_key_are_refused_and_nothing_changes(
     code, _, err = run(binding, *restore, str(file), "--dbname", "elsewhere",
                        stdin=studio.recovery_key + "\n")
     assert code == 1 and "只能恢复到同名的数据库" in err
+
+
+def test_a_restore_brings_back_todays_passwords_and_no_removed_login(
+        studio: Studio, pg_cluster: Cluster, binding: DeviceBinding, tmp_path: Path) -> None:
+    zhao, wu = f"zhao-{studio.db[3:]}", f"wu-{studio.db[3:]}"
+    admin = studio.sign_in(studio.boss, "boss-pass-1")
+    for name in (zhao, wu):
+        add_server_user(pg_cluster.dsn(), admin.vault, name, "counsellor", f"{name}-old-1")
+    admin.accounts.reset_password(zhao, "zhao-new-22")  # an administrator resets it
+    admin.accounts.remove_user(wu)
+    admin.vault.close()
+    lin = studio.sign_in(studio.lin, "lin-pass-1")
+    lin.accounts.change_password("lin-pass-1", "lin-new-22")  # passwd, as herself
+    lin.vault.close()
+    recover(pg_cluster.dsn(), studio.server, studio.recovery_key, studio.boss, "boss-new-22")
+    file = tmp_path / "studio.xhbak"
+    assert run(binding, "server", "backup", str(file), "--setup-dsn", pg_cluster.dsn(),
+               "--dbname", studio.db)[0] == 0
+    studio.lose_server()
+    pg_cluster.superuser_sql(f'DROP ROLE "xinhe_u_{zhao}"')
+    code, out, err = run(binding, "server", "restore", str(file), "--setup-dsn",
+                         pg_cluster.dsn(), stdin=studio.recovery_key + "\n")
+    assert code == 0, err
+    assert wu not in out
+    for who, new, old in ((studio.lin, "lin-new-22", "lin-pass-1"),
+                          (zhao, "zhao-new-22", f"{zhao}-old-1"),
+                          (studio.boss, "boss-new-22", "boss-pass-1")):
+        with pytest.raises(WrongPassword):
+            ServerFolder(studio.server).unlock(who, old)
+        studio.sign_in(who, new).vault.close()
+    gone = pg_cluster.superuser_sql(
+        f"SELECT count(*) FROM pg_roles WHERE rolname = 'xinhe_u_{wu}'")
+    assert gone.strip() == "0"
+    with pytest.raises(WrongPassword):
+        ServerFolder(studio.server).unlock(wu, f"{wu}-old-1")

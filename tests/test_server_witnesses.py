@@ -68,3 +68,39 @@ def test_a_tail_cut_on_the_server_is_named_by_the_outbox_pdf(
     assert code == 1
     verdicts = {(w["kind"], w["verdict"] != "ok") for w in json.loads(out)["witnesses"]}
     assert verdicts == {("outbox", True), ("referral", True)}
+
+
+def test_a_tail_cut_after_a_server_backup_is_named_by_the_backup_file(
+        studio: Studio, clock: Clock, binding: DeviceBinding, tmp_path: Path) -> None:
+    from xinhe.records.storage.server_backup import make_server_backup
+
+    dv_case(studio, clock)
+    made = make_server_backup(studio.template.cluster.dsn(), studio.template.dbname,
+                              tmp_path / "studio.xhbak")
+    stray = tmp_path / "notes.txt"
+    stray.write_text("not a backup", encoding="utf-8")
+    backups = ("--backup", str(made.path), "--backup", str(stray))
+    code, out, err = verify(studio, binding, *backups, "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert [(w["kind"], w["seq"], w["verdict"]) for w in report["witnesses"]] == [
+        ("backup", made.audit_seq, "ok")]
+    assert [u["reason"] for u in report["unchecked"]] == ["unreadable"]
+
+    cut_tail(studio, made.audit_seq - 3)
+    code, out, err = verify(studio, binding, *backups, "--json")
+    assert code == 1
+    report = json.loads(out)
+    assert report["problems"] == []  # the chain left is well formed: the backup tells
+    assert [(w["kind"], w["verdict"] != "ok") for w in report["witnesses"]] == [
+        ("backup", True)]
+    assert "审计链被篡改" in err and "studio.xhbak" in err
+    code, _, err = run_local_backup_flag(binding, made.path)
+    assert code == 1 and "--backup" in err and err.count("\n") == 1
+
+
+def run_local_backup_flag(binding: DeviceBinding, path: Path) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    args = cli.build_parser().parse_args(["audit", "verify", "--backup", str(path)])
+    code = cli.run(args, cli.Io(io.StringIO(""), out, err), binding)
+    return code, out.getvalue(), err.getvalue()

@@ -223,6 +223,10 @@ def cmd_audit_verify(ctx: Context) -> int:
     from xinhe.records import witnesses
 
     expect = [witnesses.parse_expect(text) for text in ctx.args.expect]
+    if ctx.args.backup and not ctx.server:
+        raise InvalidInput("--backup 用于 --server（本机数据库的备份文件夹会自动核对）。",
+                           "--backup goes with --server (a local vault's backup folder is "
+                           "checked by itself).")
     vault = ctx.open_session()
     try:
         if isinstance(vault, Vault):
@@ -230,7 +234,7 @@ def cmd_audit_verify(ctx: Context) -> int:
         else:
             from xinhe.cli.server import server_chain_report
 
-            report = server_chain_report(vault, expect, ctx.args.outbox)
+            report = server_chain_report(vault, expect, ctx.args.outbox, ctx.args.backup)
     finally:
         vault.close("logout")
 

@@ -49,6 +49,11 @@ def _print_status(ctx: Context, st: backup.BackupStatus, conf: backup.BackupSett
 @command("backup")
 def cmd_backup(ctx: Context) -> int:
     a = ctx.args
+    if ctx.server:
+        raise InvalidInput("工作室服务器由信息管理员用 xinhe server backup 备份（见 xinhe server "
+                           "backup --help）。",
+                           "A studio server is backed up by the IT person with `xinhe server "
+                           "backup` (see xinhe server backup --help).")
     vault = ctx.unlock()
     made = None
     try:

@@ -49,6 +49,9 @@ def accounts(parsers: Parsers) -> None:
     p.add_argument("--outbox", metavar="DIR", help="with --server: the outbox folder whose "
                    "referral PDFs and manifest witness the head (default: the studio's "
                    "outbox setting)")
+    p.add_argument("--backup", action="append", default=[], metavar="FILE",
+                   help="with --server: a server backup file whose recorded audit head "
+                   "witnesses the chain; repeatable")
 
 
 def casework(parsers: Parsers) -> None:

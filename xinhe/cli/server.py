@@ -54,12 +54,13 @@ def cmd_server_add_user(ctx: Context) -> int:
 
 
 def server_chain_report(session: ServerSession, expect: Sequence[tuple[int, str]],
-                        outbox: str | None = None) -> witnesses.WitnessReport:
+                        outbox: str | None = None,
+                        backups: Sequence[str] = ()) -> witnesses.WitnessReport:
     """The server's chain verified against the witnesses this workstation reaches
     (records/server_witnesses.py)."""
     from xinhe.records import server_witnesses
 
-    return server_witnesses.check(session, expect, outbox)
+    return server_witnesses.check(session, expect, outbox, backups)
 
 
 @command("server import-vault")

@@ -71,6 +71,16 @@ class NotABackup(BackupRefused):
                          "This file is not a Xinhe backup.")
 
 
+class ServerBackupGiven(BackupRefused):
+    code = "server_backup_given"
+
+    def __init__(self) -> None:
+        super().__init__("这是工作室服务器的备份，不是本机数据库的备份。"
+                         "请由信息管理员用 xinhe server restore 恢复它。",
+                         "This is a studio server backup, not a backup of a local vault. "
+                         "The IT person restores it with `xinhe server restore`.")
+
+
 class BackupTruncated(BackupRefused):
     code = "backup_truncated"
 

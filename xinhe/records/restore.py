@@ -65,6 +65,8 @@ def open_backup(path: Path, recovery_key: str) -> OpenedBackup:
     """Check a backup's structure, then open it with the recovery key. Raises the
     BackupRefused kinds, or BadRecoveryKey (a typo, or the key of another vault)."""
     info = bf.read_backup(path, latest_schema())
+    if info.header.get("home") == "studio-server":  # server_backup.HOME (no psycopg here)
+        raise bf.ServerBackupGiven()
     secret = recovery.secret_bytes(recovery_key)
     try:
         slot = ks.RecoverySlot.from_json(info.header["recovery"])

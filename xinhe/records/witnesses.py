@@ -112,6 +112,8 @@ UNCHECKED: dict[str, tuple[str, str]] = {
     "other_key": ("由之前的数据库密钥签发（重新加密或恢复之后），只核对了链头，未核对校验码",
                   "was written under an earlier database key (before a re-key or restore); "
                   "its head was checked, its MAC could not be"),
+    "not_this_server": ("不是这个工作室服务器的备份，未核对",
+                        "is not a backup of this studio server; not checked"),
 }
 
 

@@ -4,8 +4,10 @@ Changing a login role (NOLOGIN, a new password, a lockout, DROP ROLE) needs CREA
 which no Xinhe user holds. `xinhe_accounts` (NOLOGIN, CREATEROLE) owns one function,
 `role_alter`, that changes only Xinhe login roles (`xinhe_u_…`, none privileged) in only
 these ways, and only the owner may run it: through `account_change` (an administrator
-signed in) and `login_failed` (the gate). So an administrator keeps accounts without the IT
-person, and nobody gets a general power over roles.
+signed in), `own_password` (a user changing their own) and `login_failed` (the gate). The
+first two also keep `login_verifiers` current, so a restored server has today's passwords.
+So an administrator keeps accounts without the IT person, and nobody gets a general power
+over roles.
 
 A wrong password fails in PostgreSQL's SCRAM exchange, where no hook runs. The workstation
 then reports it as `xinhe_gate`, a login whose password every workstation knows (it is not
@@ -99,16 +101,32 @@ BEGIN
     WHEN 'password' THEN
         DELETE FROM xinhe.login_lockouts WHERE username = p_username;
         PERFORM xinhe.role_alter(p_username, 'password', p_verifier);
+        INSERT INTO xinhe.login_verifiers (pg_role, verifier)
+            VALUES ('xinhe_u_' || p_username, p_verifier)
+            ON CONFLICT (pg_role) DO UPDATE SET verifier = excluded.verifier;
     WHEN 'remove' THEN
         UPDATE xinhe.users SET active = 0, removed_at = to_char(clock_timestamp()
             AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')
             WHERE username = p_username;
         DELETE FROM xinhe.key_slots WHERE username = p_username;
         DELETE FROM xinhe.login_lockouts WHERE username = p_username;
+        DELETE FROM xinhe.login_verifiers WHERE pg_role = 'xinhe_u_' || p_username;
         PERFORM xinhe.role_alter(p_username, 'drop', NULL);
     ELSE
         RAISE EXCEPTION 'unknown change' USING ERRCODE = 'invalid_parameter_value';
     END CASE;
+END $$;
+CREATE FUNCTION xinhe.own_password(p_verifier text) RETURNS void LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, xinhe AS $$
+DECLARE
+    me text := xinhe.current_username();
+BEGIN
+    IF me IS NULL THEN
+        RAISE EXCEPTION 'not a Xinhe user' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    PERFORM xinhe.role_alter(me, 'password', p_verifier);
+    INSERT INTO xinhe.login_verifiers (pg_role, verifier) VALUES ('xinhe_u_' || me, p_verifier)
+        ON CONFLICT (pg_role) DO UPDATE SET verifier = excluded.verifier;
 END $$;
 CREATE FUNCTION xinhe.login_failed(p_username text) RETURNS text LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = pg_catalog, xinhe AS $$
@@ -166,6 +184,7 @@ def grants() -> list[str]:
     return [f"GRANT USAGE ON SCHEMA xinhe TO {GATE_ROLE}",
             f"GRANT EXECUTE ON FUNCTION xinhe.login_failed(text) TO {GATE_ROLE}",
             f"GRANT EXECUTE ON FUNCTION xinhe.login_succeeded() TO {every}",
+            f"GRANT EXECUTE ON FUNCTION xinhe.own_password(text) TO {every}",
             "GRANT EXECUTE ON FUNCTION xinhe.account_change(text, text, text) TO xinhe_admin",
             "GRANT SELECT ON xinhe.login_lockouts TO xinhe_admin"]
 

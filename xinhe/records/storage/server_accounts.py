@@ -103,7 +103,8 @@ class ServerAccounts:
 
     def change_password(self, old_password: str, new_password: str) -> None:
         """The acting user's own slot rewrapped and their login role's password changed
-        (PostgreSQL lets a login change its own password), in one transaction."""
+        (through `own_password`, which also keeps the backed-up verifier), in one
+        transaction."""
         session = self.session
         me, studio = session.actor.username, session.vault_id
         slot = self._own_slot()
@@ -120,7 +121,7 @@ class ServerAccounts:
             session.db.execute("UPDATE key_slots SET slot = ?, updated_at = ?"
                                " WHERE username = ?",
                                (json.dumps(rewrapped.to_json()), iso(session.now()), me))
-            session.db.execute(f"ALTER ROLE CURRENT_USER PASSWORD '{verifier}'")
+            session.db.execute("SELECT own_password(?)", (verifier,))
             session.audit_event("password.change", "user", me)
         session.relogin_as(login_password(studio, me, new_password))
 
@@ -183,9 +184,13 @@ def recover(setup_dsn: str, server_dsn: str, recovery_key: str, username: str,
                      " slot = excluded.slot, updated_at = excluded.updated_at",
                      (username, json.dumps(slot.to_json()), iso(utcnow())))
         conn.execute("DELETE FROM xinhe.login_lockouts WHERE username = %s", (username,))
+        role, verifier = pg_setup.login_role(username), login_verifier(studio, username,
+                                                                       new_password)
+        conn.execute("INSERT INTO xinhe.login_verifiers (pg_role, verifier) VALUES (%s, %s)"
+                     " ON CONFLICT (pg_role) DO UPDATE SET verifier = excluded.verifier",
+                     (role, verifier))
         conn.execute("SELECT xinhe.audit_append('password.recover', 'user', %s, 'ok')",
                      (username,))
         conn.execute("RESET ROLE")
         conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {} VALID UNTIL 'infinity'").format(
-            sql.Identifier(pg_setup.login_role(username)),
-            sql.Literal(login_verifier(studio, username, new_password))))
+            sql.Identifier(role), sql.Literal(verifier)))

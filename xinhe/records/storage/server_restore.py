@@ -12,7 +12,8 @@ The database keeps its name: the studio id is the database name, and it is bound
 every key slot and every login role's derived password. The login roles (cluster-wide,
 outside the database) are made again with the SCRAM verifiers kept in the backup, so every
 user signs in with the same password as before; a role that is still there is set back to
-the backup's verifier and group.
+the backup's verifier and group. As at set-up, `role_alter` is handed to xinhe_accounts and
+the gate may connect, so account upkeep and the counting of failed logins go on.
 """
 
 from __future__ import annotations
@@ -190,9 +191,11 @@ def _load(conn: psycopg.Connection[Any], opened: OpenedServerBackup,
         "SELECT slot FROM xinhe.recovery_slot").fetchone()[0])  # type: ignore[index]
     if restored.public_key != ks.RecoverySlot.from_json(opened.info.header["recovery"]).public_key:
         raise bf.BackupDamaged("恢复密钥槽不一致", "its recovery slots disagree")
-    users = conn.execute("SELECT u.username, u.role, u.active, u.pg_role, v.verifier FROM"
+    users = conn.execute("SELECT u.username, u.role, u.active, u.pg_role, v.verifier,"
+                         " (l.locked_until::timestamptz > clock_timestamp()) IS TRUE FROM"
                          " xinhe.users u LEFT JOIN xinhe.login_verifiers v ON v.pg_role ="
-                         " u.pg_role WHERE u.pg_role IS NOT NULL AND u.removed_at IS NULL"
+                         " u.pg_role LEFT JOIN xinhe.login_lockouts l ON l.username ="
+                         " u.username WHERE u.pg_role IS NOT NULL AND u.removed_at IS NULL"
                          " ORDER BY u.username").fetchall()
     conn.execute("RESET ROLE")  # login roles are the set-up role's to make (CREATEROLE)
     can, need = _logins(conn, users, snap.logins)
@@ -233,7 +236,7 @@ def _logins(conn: psycopg.Connection[Any], users: list[Any],
             groups: dict[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     can: list[str] = []
     need: list[str] = []
-    for username, role, active, pg_role, verifier in users:
+    for username, role, active, pg_role, verifier, locked in users:
         group = groups.get(pg_role) or pg_policies.GROUPS[role]
         ident = sql.Identifier(pg_role)
         login = sql.SQL("LOGIN" if active and verifier else "NOLOGIN")
@@ -246,8 +249,10 @@ def _logins(conn: psycopg.Connection[Any], users: list[Any],
         elif verifier:
             conn.execute(sql.SQL("ALTER ROLE {} {}").format(ident, login))
         if verifier:
-            conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(ident,
-                                                                      sql.Literal(verifier)))
+            # A lockout still running stays in force; any other is lifted, as in the backup.
+            until = "1970-01-01 00:00:00+00" if locked else "infinity"
+            conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {} VALID UNTIL {}").format(
+                ident, sql.Literal(verifier), sql.Literal(until)))
         for other in pg_policies.GROUPS.values():
             if other != group:
                 conn.execute(sql.SQL("REVOKE {} FROM {}").format(sql.Identifier(other), ident))
