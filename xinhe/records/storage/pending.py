@@ -184,9 +184,9 @@ def pending(session: SignedIn) -> list[KeptForm]:
 def forget(session: SignedIn, draft_key: str, kept_id: str | None = None) -> None:
     """Drop a kept form (only the very keep `kept_id`, when given: a newer one stays)."""
     path = path_for(session)
+    if not path.exists():  # the usual case: nothing kept, no folder or lock file made
+        return
     with _locked(path):
-        if not path.exists():
-            return
         forms = _read(session, path)
         form = forms.get(draft_key)
         if form is None or (kept_id is not None and form["kept_id"] != kept_id):

@@ -2630,6 +2630,10 @@
         <translation>保存</translation>
     </message>
     <message>
+        <source>The studio server cannot be reached: the form is kept encrypted on this computer and will be saved when the connection is back.</source>
+        <translation>无法连接工作室服务器：内容已加密保存在本机，恢复连接后会自动保存。</translation>
+    </message>
+    <message>
         <source>Draft saved %1</source>
         <translation>草稿已保存 %1</translation>
     </message>

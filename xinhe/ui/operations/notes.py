@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QWidget
 
 from xinhe.ui.changes import Change
-from xinhe.ui.operations import FormValues, run
+from xinhe.ui.operations import FormValues, run, show_failure
 
 if TYPE_CHECKING:
     from xinhe.records.drafts import Draft
@@ -56,15 +56,74 @@ def load_risk_level(*, ctx: AppContext, parent: QWidget, case_id: int,
         on_failure=on_failure)
 
 
-def save_draft(*, ctx: AppContext, key: str, title: str, payload: dict[str, Any]) -> None:
+def save_draft(*, ctx: AppContext, key: str, title: str, payload: dict[str, Any],
+               parent: QWidget | None = None,
+               on_kept: Callable[[], None] | None = None) -> None:
     """Keep an unsaved form encrypted in the vault; quietly, as it happens in the
-    background (the form itself is still open)."""
-    run(ctx, lambda s: s.drafts.save(key, title, payload), parent=None,
+    background (the form itself is still open). When the studio server cannot be reached
+    it is kept encrypted on this workstation instead (`on_kept` is told)."""
+    run(ctx, lambda s: save_or_keep(s, key, title, payload), parent=parent,
+        on_done=lambda kept: on_kept() if kept and on_kept is not None else None,
         on_failure=lambda exc: None)
 
 
+def save_or_keep(services: Services, key: str, title: str, payload: dict[str, Any]) -> bool:
+    """The form as the user's draft; kept on this workstation if the server is away
+    (True then). A server draft replaces an older copy kept here."""
+    from xinhe.errors import ServerUnreachable
+    from xinhe.records.storage import pending
+
+    on_server = services.vault.db.dialect == "postgres"
+    try:
+        services.drafts.save(key, title, payload)
+    except ServerUnreachable:
+        pending.keep(services.vault, key, title, payload)  # type: ignore[arg-type]
+        return True
+    if on_server:
+        pending.forget(services.vault, key)  # type: ignore[arg-type]
+    return False
+
+
+def keep_on_workstation(*, ctx: AppContext, parent: QWidget, key: str, title: str,
+                        payload: dict[str, Any], on_done: Callable[[object], None],
+                        on_failure: Failure) -> None:
+    """A form the studio server could not take, kept encrypted on this workstation until
+    it answers again (then it becomes the user's draft there)."""
+    from xinhe.records.storage import pending
+
+    run(ctx, lambda s: pending.keep(s.vault, key, title, payload),  # type: ignore[arg-type]
+        parent=parent, on_done=on_done, on_failure=on_failure)
+
+
+def flush_kept(*, ctx: AppContext, parent: QWidget | None) -> None:
+    """Forms kept on this workstation while the server was away become the user's drafts
+    on the server. The server gone again keeps them for the next time, quietly."""
+    from xinhe.errors import ServerUnreachable
+
+    def failed(exc: BaseException) -> None:
+        if not isinstance(exc, ServerUnreachable):
+            show_failure(parent, exc)
+    run(ctx, _flush, parent=parent, on_failure=failed, changed={Change.DRAFT})
+
+
+def _flush(services: Services) -> int:
+    from xinhe.records.storage import pending
+
+    if services.vault.db.dialect != "postgres":
+        return 0
+    return pending.flush(services.vault, services)  # type: ignore[arg-type]
+
+
 def discard_draft(*, ctx: AppContext, key: str) -> None:
-    run(ctx, lambda s: s.drafts.discard(key), parent=None, on_failure=lambda exc: None)
+    run(ctx, lambda s: _discard(s, key), parent=None, on_failure=lambda exc: None)
+
+
+def _discard(services: Services, key: str) -> None:
+    from xinhe.records.storage import pending
+
+    if services.vault.db.dialect == "postgres":  # a copy kept here while the server was away
+        pending.forget(services.vault, key)  # type: ignore[arg-type]
+    services.drafts.discard(key)
 
 
 def save_record(*, ctx: AppContext, parent: QWidget, kind: str, save: SaveWork,
