@@ -4,7 +4,7 @@ follow-ups): opening one, its encrypted draft, saving it, an addendum to a signe
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtWidgets import QWidget
 
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from xinhe.records.notes import Addendum, Assessment, SessionNote
     from xinhe.records.planning import FollowUp
     from xinhe.records.services import Services
+    from xinhe.records.storage.pending import SignedIn
     from xinhe.ui.context import AppContext
 
 Failure = Callable[[BaseException], None]
@@ -73,15 +74,23 @@ def save_or_keep(services: Services, key: str, title: str, payload: dict[str, An
     from xinhe.errors import ServerUnreachable
     from xinhe.records.storage import pending
 
-    on_server = services.vault.db.dialect == "postgres"
     try:
         services.drafts.save(key, title, payload)
     except ServerUnreachable:
-        pending.keep(services.vault, key, title, payload)  # type: ignore[arg-type]
+        pending.keep(_signed_in(services), key, title, payload)
         return True
-    if on_server:
-        pending.forget(services.vault, key)  # type: ignore[arg-type]
+    if _on_server(services):
+        pending.forget(_signed_in(services), key)
     return False
+
+
+def _on_server(services: Services) -> bool:
+    session: object = services.vault
+    return hasattr(session, "data_key")  # only a server session keeps forms here
+
+
+def _signed_in(services: Services) -> SignedIn:
+    return cast("SignedIn", services.vault)
 
 
 def keep_on_workstation(*, ctx: AppContext, parent: QWidget, key: str, title: str,
@@ -91,8 +100,8 @@ def keep_on_workstation(*, ctx: AppContext, parent: QWidget, key: str, title: st
     it answers again (then it becomes the user's draft there)."""
     from xinhe.records.storage import pending
 
-    run(ctx, lambda s: pending.keep(s.vault, key, title, payload),  # type: ignore[arg-type]
-        parent=parent, on_done=on_done, on_failure=on_failure)
+    run(ctx, lambda s: pending.keep(_signed_in(s), key, title, payload), parent=parent,
+        on_done=on_done, on_failure=on_failure)
 
 
 def flush_kept(*, ctx: AppContext, parent: QWidget | None) -> None:
@@ -109,9 +118,9 @@ def flush_kept(*, ctx: AppContext, parent: QWidget | None) -> None:
 def _flush(services: Services) -> int:
     from xinhe.records.storage import pending
 
-    if services.vault.db.dialect != "postgres":
+    if not _on_server(services):
         return 0
-    return pending.flush(services.vault, services)  # type: ignore[arg-type]
+    return pending.flush(_signed_in(services), services)
 
 
 def discard_draft(*, ctx: AppContext, key: str) -> None:
@@ -121,8 +130,8 @@ def discard_draft(*, ctx: AppContext, key: str) -> None:
 def _discard(services: Services, key: str) -> None:
     from xinhe.records.storage import pending
 
-    if services.vault.db.dialect == "postgres":  # a copy kept here while the server was away
-        pending.forget(services.vault, key)  # type: ignore[arg-type]
+    if _on_server(services):  # a copy kept here while the server was away
+        pending.forget(_signed_in(services), key)
     services.drafts.discard(key)
 
 
