@@ -99,6 +99,13 @@ def recovery_key(created: tuple[Vault, str]) -> str:
 
 
 @pytest.fixture(autouse=True)
+def _own_data_home(tmp_path_factory: pytest.TempPathFactory,
+                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The per-user data folder (forms kept while the server is away) is the test's own."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data-home")))
+
+
+@pytest.fixture(autouse=True)
 def _chinese_by_default() -> Iterator[None]:
     """Each test starts in the default language, whatever the previous one chose."""
     from xinhe.i18n import set_language

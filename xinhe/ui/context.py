@@ -53,7 +53,15 @@ class AppContext:
         if self.relay is None and hasattr(self.services.vault, "change_listener"):
             self.relay = ChangeRelay(self.bus)
             self.relay.changed.connect(self.bus.changed)
+            self.relay.reachable.connect(self._server_back)
             self.relay.start(self.services.vault)
+
+    def _server_back(self, reachable: bool) -> None:
+        """Forms kept on this workstation while the server was away become drafts there."""
+        if reachable and not self.locked:
+            from xinhe.ui.operations import notes as notes_ops
+
+            notes_ops.flush_kept(ctx=self, parent=None)
 
     def when_server_back(self, parent: QObject, action: Callable[[], None]) -> bool:
         """Run `action` once, on the UI thread, when the studio server answers again (unless

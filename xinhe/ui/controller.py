@@ -290,8 +290,8 @@ def server_status(window: QMainWindow, reachable: bool) -> None:
     if not reachable:
         window.statusBar().showMessage(QCoreApplication.translate(
             "Controller", "The studio server cannot be reached. Open forms keep what you "
-            "typed, in memory only (never on this computer's disk), and save it when the "
-            "server is back; locking or closing the app before then loses it."))
+            "typed; a form whose save fails is kept encrypted on this computer and saved "
+            "when the server is back, even after a lock or a restart."))
     else:
         window.statusBar().showMessage(QCoreApplication.translate(
             "Controller", "The studio server is reachable again."), 10_000)

@@ -167,7 +167,8 @@ class MainWindow(QMainWindow):
             screen.select(review_id)
 
     def restore_drafts(self) -> None:
-        """Forms left unsaved when the session locked come back, with their content."""
+        """Forms left unsaved when the session locked (or kept on this workstation while
+        the studio server was away) come back, with their content."""
         def reopen(drafts: list[Draft]) -> None:
             if not drafts:
                 return
@@ -181,6 +182,7 @@ class MainWindow(QMainWindow):
                     continue  # its template is gone: the draft stays listed on the dashboard
                 if dialog is not None:
                     dialog.open()
+        notes_ops.flush_kept(ctx=self.ctx, parent=self)  # kept here while the server was away
         notes_ops.load_drafts(ctx=self.ctx, parent=self, on_done=reopen)
 
     def _top_bar(self) -> QWidget:

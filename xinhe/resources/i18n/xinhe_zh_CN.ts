@@ -1482,8 +1482,8 @@
         <translation>正在关闭记录（如已开启自动备份，正在备份）……</translation>
     </message>
     <message>
-        <source>The studio server cannot be reached. Open forms keep what you typed, in memory only (never on this computer&apos;s disk), and save it when the server is back; locking or closing the app before then loses it.</source>
-        <translation>无法连接工作室服务器。已打开的表单保留您输入的内容（只在内存中，不写入本机磁盘），服务器恢复后自动保存；在此之前锁定或关闭程序会丢失这些内容。</translation>
+        <source>The studio server cannot be reached. Open forms keep what you typed; a form whose save fails is kept encrypted on this computer and saved when the server is back, even after a lock or a restart.</source>
+        <translation>无法连接工作室服务器。已打开的表单保留您输入的内容；保存失败的表单会加密保存在本机，服务器恢复后自动保存，锁定或重启程序也不会丢失。</translation>
     </message>
     <message>
         <source>The studio server is reachable again.</source>
@@ -2628,6 +2628,10 @@
     <message>
         <source>Save</source>
         <translation>保存</translation>
+    </message>
+    <message>
+        <source>The studio server cannot be reached: the form is kept encrypted on this computer and will be saved when the connection is back.</source>
+        <translation>无法连接工作室服务器：内容已加密保存在本机，恢复连接后会自动保存。</translation>
     </message>
     <message>
         <source>Draft saved %1</source>

@@ -136,7 +136,8 @@ class RecordDialog(QDialog):
         if not self.dirty or self.finished_ok:
             return
         payload, key, title = self.draft_payload(), self.draft_key, self.windowTitle()
-        notes_ops.save_draft(ctx=self.ctx, key=key, title=title, payload=payload)
+        notes_ops.save_draft(ctx=self.ctx, key=key, title=title, payload=payload, parent=self,
+                             on_kept=self.say_kept)
 
     def _discard_draft(self) -> None:
         notes_ops.discard_draft(ctx=self.ctx, key=self.draft_key)
@@ -169,11 +170,25 @@ class RecordDialog(QDialog):
             if isinstance(exc, tpl.InvalidAnswer):
                 self.form.mark_problems(exc)
             self.error.say(exc)
-            if isinstance(exc, ServerUnreachable):  # kept in memory; saved when it is back
+            if isinstance(exc, ServerUnreachable):  # kept on this workstation; saved when back
+                self.keep_on_workstation()
                 self.ctx.when_server_back(self, lambda: self.submit(final, after))
         notes_ops.save_record(ctx=self.ctx, parent=self, kind=self.kind, save=self.save_work,
                               answers=answers, meta=meta, final=final, on_done=done,
                               on_failure=failed)
+
+    def keep_on_workstation(self) -> None:
+        """The server is away: the form, sealed, on this workstation (a lock, closing the
+        app or a crash loses nothing); it becomes a server draft when the server is back."""
+        notes_ops.keep_on_workstation(ctx=self.ctx, parent=self, key=self.draft_key,
+                                      title=self.windowTitle(), payload=self.draft_payload(),
+                                      on_done=lambda _r: self.say_kept(),
+                                      on_failure=self.error.say)
+
+    def say_kept(self) -> None:
+        self.error.say(self.tr("The studio server cannot be reached: the form is kept "
+                               "encrypted on this computer and will be saved when the "
+                               "connection is back."))
 
     def say_saved(self) -> None:
         """A short-lived line saying the draft is kept (not a dialog: nothing to dismiss)."""
