@@ -109,3 +109,13 @@ def test_what_the_server_does_not_offer_yet_and_failures_are_one_clear_line(
     assert code == 1 and "verify-full" in err
     with pytest.raises(SystemExit):
         cli.build_parser().parse_args(["server", "init", "--org", "X", "--admin", "a"])
+
+
+def test_a_vaults_own_commands_name_their_server_counterpart(binding) -> None:  # noqa: ANN001
+    dsn = "host=studio.lan dbname=xinhe sslmode=verify-full sslrootcert=/etc/xinhe/ca.crt"
+    for argv, other in ((("init", "--org", "馨和", "--admin", "boss"), "server init"),
+                        (("users", "add", "bob", "--role", "counsellor", "--user", "boss"),
+                         "server add-user")):
+        code, out, err = run(binding, *argv, "--server", dsn, stdin="pw\n")
+        assert code == 1 and out == "" and err.count("\n") == 1, argv
+        assert f"xinhe {other}" in err and "信息管理员" in err

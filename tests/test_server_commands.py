@@ -142,3 +142,27 @@ def test_check_on_the_server_finds_a_wrong_key_and_unforced_row_security(
     assert (shown["keys_wrong"], shown["unguarded"]) == (1, ["linked_persons"])
     assert "查找键" in err and "linked_persons" in err and "13800138000" not in err + out
 
+
+
+def test_referral_policy_on_the_server(binding: DeviceBinding, server: ServerStudio,
+                                       tmp_path: Path) -> None:
+    code, out, err = cli(binding, server, "wang", "referral", "policy", "--json")
+    assert code == 0, err
+    shipped = json.loads(out)
+    police = shipped["agencies"]["police"]
+    first = next(k for k, v in police.items() if isinstance(v, list) and v)
+    changed = json.loads(json.dumps(shipped))
+    changed["agencies"]["police"][first] = police[first][:-1]
+    policy_file = tmp_path / "policy.json"
+    policy_file.write_text(json.dumps(changed, ensure_ascii=False), "utf-8")
+    code, _, err = cli(binding, server, "wang", "referral", "policy", "--set",
+                       str(policy_file))
+    assert code == 1 and err.count("\n") == 1  # only the administrator sets it
+    code, out, err = cli(binding, server, "admin", "referral", "policy", "--set",
+                         str(policy_file), "--json")
+    assert code == 0, err
+    # Every desk of the studio now sends the police what the administrator chose.
+    code, out, err = cli(binding, server, "staff", "referral", "policy", "--json")
+    assert json.loads(out)["agencies"]["police"][first] == police[first][:-1]
+    code, out, err = cli(binding, server, "admin", "referral", "policy", "--reset", "--json")
+    assert code == 0 and json.loads(out) == shipped, err

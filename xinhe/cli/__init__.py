@@ -59,6 +59,10 @@ class Io:
         print(text, file=self.stderr)
 
 
+#: A vault's own commands and what does the same for a studio server.
+SERVER_COUNTERPARTS = {"init": "server init", "users add": "server add-user"}
+
+
 @dataclass
 class Context:
     args: argparse.Namespace
@@ -72,6 +76,12 @@ class Context:
         return getattr(self.args, "server", None) or os.environ.get("XINHE_SERVER") or None
 
     def _local_only(self) -> None:
+        if self.server and self.name in SERVER_COUNTERPARTS:
+            other = SERVER_COUNTERPARTS[self.name]
+            raise InvalidInput(f"工作室服务器上请由信息管理员用 xinhe {other} 完成"
+                               f"（见 xinhe {other} --help 和 docs/server.md）。",
+                               f"On the studio server the IT person does this with "
+                               f"xinhe {other} (see xinhe {other} --help and docs/server.md).")
         if self.server:
             raise NotOnServerYet(f"命令 xinhe {self.name}", f"The command xinhe {self.name}")
 

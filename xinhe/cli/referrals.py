@@ -134,7 +134,7 @@ def cmd_referral_policy(ctx: Context) -> int:
         except (OSError, ValueError, RecursionError):  # RecursionError: nested too deep
             raise InvalidInput(f"无法读取 {ctx.args.set}，或它不是 JSON 文件。",
                                f"Cannot read {ctx.args.set}, or it is not JSON.") from None
-    vault = ctx.unlock()
+    vault = ctx.open_session()
     try:
         if doc is not None:
             policy = save_policy(vault, doc)
