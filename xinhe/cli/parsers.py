@@ -267,6 +267,18 @@ def server_backup(group: Parsers) -> None:
     p.add_argument("--check", action="store_true", help="only check the backup completely")
 
 
+def server_upgrade(group: Parsers) -> None:
+    p = group.command("upgrade", "bring the studio database up to this Xinhe's version after "
+                      "updating the workstations: one transaction, audited; run again, it "
+                      "changes nothing (the set-up role)")
+    p.add_argument("--setup-dsn", required=True, metavar="DSN")
+    p.add_argument("--dbname", help="the studio database (default: the one --server names, "
+                   "else xinhe)")
+    group.command("reindex", "a supervisor at a workstation: rebuild every search document's "
+                  "blind tokens, when `server upgrade` asks for it (--server, --user; stdin: "
+                  "your password)")
+
+
 # (module under xinhe.cli whose handlers run the commands, its parsers); in --help order
 def server(parsers: Parsers) -> None:
     group = parsers.group("server", "the studio server (PostgreSQL)")
@@ -280,6 +292,7 @@ def server(parsers: Parsers) -> None:
     p.add_argument("--display-name", help="admin's full name")
     p.add_argument("--dbname", default="xinhe", help="the studio database (default xinhe)")
     server_backup(group.owned_by("server_backup"))
+    server_upgrade(group.owned_by("server_upgrade"))
     p = group.command("add-user", "add a user on the studio server: --server and --user "
                       "for a signed-in admin, --setup-dsn for the IT person's set-up role "
                       "(stdin: the admin's password, then the new user's)")

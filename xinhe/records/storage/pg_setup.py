@@ -27,7 +27,7 @@ from xinhe.records.storage import (
     pg_stats,
 )
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: the schema of 7 Dec 2026 (pg_upgrade.py brings 1 to it)
 LOGIN_PREFIX = "xinhe_u_"
 
 

@@ -36,6 +36,7 @@ from xinhe.errors import (
 from xinhe.records.audit import AuditEvent, AuditLog, utcnow
 from xinhe.records.storage import live, pg_setup
 from xinhe.records.storage.pg_store import PgDatabase, check_dsn, where
+from xinhe.records.storage.pg_upgrade import check_version
 from xinhe.records.storage.sealing import Sealer
 from xinhe.records.vault_session import Actor
 
@@ -271,6 +272,8 @@ class ServerFolder:
         return outcome
 
     def _open(self, db: PgDatabase, username: str, password: str) -> ServerSession:
+        # Before anything is written: an older or newer schema is the IT person's to settle.
+        check_version(db.scalar("SELECT value FROM meta WHERE key = 'schema_version'"))
         user = db.one("SELECT id, username, display_name, xinhe.current_role() AS role"
                       " FROM users WHERE id = current_user_id()")
         if user is None or user["role"] is None:
