@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from conftest import Clock, Studio
+
+pytestmark = pytest.mark.both_backends
 
 VISIT = {"method": "phone", "reached": True, "result": "当事人说这周平安。", "safety_now": 4}
 
@@ -33,6 +37,10 @@ def test_next_due_is_the_earliest_open_item_in_the_whole_list_and_a_page(
     own = {r.case_no: (r.next_due, r.overdue) for r in studio.wang.cases.find()}
     assert whole == page == expected
     assert own == {k: v for k, v in expected.items() if k != nothing_open.case_no}
+    staff = {r.case_no: (r.next_due, r.overdue) for r in studio.staff.cases.find()}
+    assert staff == expected  # the dates, not the follow-ups themselves
+    assert {r.case_no for r in studio.chen.cases.find()} == {nothing_open.case_no}
+    assert [r.next_due for r in studio.chen.cases.find()] == [None]
 
     clock.advance(hours=25)  # the urgent application's 24 hours have passed
     assert [r.case_no for r in studio.sup.cases.find(overdue_only=True)] == [by_clock.case_no]

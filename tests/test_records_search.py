@@ -83,3 +83,26 @@ def test_note_text_is_not_in_the_vault_files(studio: Studio, folder_path_marker:
 @pytest.fixture
 def folder_path_marker() -> str:
     return "MARKER标记93af"
+
+
+def test_a_rare_word_is_found_past_the_newest_five_hundred_documents(studio: Studio) -> None:
+    from xinhe.records.search_index import index_text
+
+    # The server looks at the newest 500 documents one by one, then uses its index for the
+    # rest: words only in old documents, and a common word, both found as in a vault.
+    case = studio.new_case(studio.wang)
+    other = studio.new_case(studio.chen, name="何某", phone="13700137000")
+    for i in range(620):
+        body = f"第{i}次会谈，常见词出现。" + ("她提到鸵鸟蛋。" if i < 3 else "") + \
+            ("每十次的中频词。" if i % 10 == 0 else "")
+        index_text(studio.wang.vault, f"session:{100000 + i}", case.id, "session", "咨询记录",
+                   body, f"2025-01-01T00:{i // 60:02d}:{i % 60:02d}+00:00")
+    index_text(studio.chen.vault, "session:200000", other.id, "session", "咨询记录",
+               "她提到鸵鸟蛋，在陈芳的个案里。", "2025-02-01T00:00:00+00:00")
+    old = sorted(h.doc_key for h in studio.wang.search("鸵鸟蛋"))
+    assert old == ["session:100000", "session:100001", "session:100002"]
+    assert len(studio.wang.search("中频词", limit=100)) == 62
+    assert [h.doc_key for h in studio.wang.search("常见词")][:2] == ["session:100619",
+                                                                    "session:100618"]
+    assert len(studio.sup.search("鸵鸟蛋")) == 4  # the supervisor sees both cases
+    assert [h.doc_key for h in studio.chen.search("鸵鸟蛋")] == ["session:200000"]

@@ -90,8 +90,11 @@ NEXT_DUE_PER_CASE = """,
             SELECT min(k.due_at) FROM clocks k WHERE k.case_id = c.id AND k.status = 'open')
         AS dues)"""
 LIST_SQL = LIST_COLUMNS + NEXT_DUE_PER_CASE + LIST_FROM
-# On the server staff may not read follow-ups or clocks: next_due() gives just the date.
-SERVER_LIST_SQL = LIST_COLUMNS + ",\n       xinhe.next_due(c.id)" + LIST_FROM
+# On the server staff may not read follow-ups or clocks: open_dues() gives just the dates of
+# the cases the caller may list, in one grouped pass (a function call per case, each asking
+# the row-security helpers again, cost ~0.15 ms a case: 1.7 s for 10,000).
+SERVER_LIST_SQL = LIST_COLUMNS + ",\n       dues.due" + LIST_FROM + \
+    "LEFT JOIN xinhe.open_dues() dues ON dues.case_id = c.id\n"
 # The whole list: every case's next due date from one grouped pass over each table
 # (per-case look-ups cost ~4 µs a case, 0.4 s at 100,000 cases).
 OPEN_DUE_SQL = ("SELECT case_id, min(due_at) FROM followups WHERE status = 'due'"
@@ -170,7 +173,7 @@ class CaseService:
         now = iso(self.vault.now())
         rows = []
         # The grouped pass pays off only when (nearly) every case is listed; the server
-        # gives each case's date through next_due() (staff may not read the tables).
+        # gives the dates through open_dues() (staff may not read the tables).
         server = self.vault.db.dialect != "sqlite"
         if server or limit is not None or clause != "1" or len(where) > 1:
             sql = (SERVER_LIST_SQL if server else LIST_SQL) + order + \

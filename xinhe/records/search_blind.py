@@ -18,7 +18,7 @@ from typing import Any
 from xinhe.records import search
 from xinhe.records.storage.sealing import SealBroken, Sealer
 
-BATCH = 200  # candidates fetched per round trip while confirming
+BATCH = 40  # candidates fetched per round trip while confirming (a page is 20 hits)
 
 
 def _sealer(db: Any) -> Sealer:

@@ -287,6 +287,16 @@ SECURITY DEFINER SET search_path = pg_catalog, xinhe AS $$
         SELECT min(k.due_at) FROM xinhe.clocks k
         WHERE k.case_id = p_case_id AND k.status = 'open') AS dues
     WHERE xinhe.can_see_case(p_case_id, 'header') $$;
+CREATE FUNCTION xinhe.open_dues() RETURNS TABLE (case_id bigint, due text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, xinhe AS $$
+    SELECT d.case_id, min(d.due) FROM (
+        SELECT f.case_id, f.due_at AS due FROM xinhe.followups f WHERE f.status = 'due'
+        UNION ALL
+        SELECT k.case_id, k.due_at FROM xinhe.clocks k WHERE k.status = 'open') AS d
+    WHERE (SELECT xinhe.current_role()) IN ('supervisor', 'staff')
+       OR ((SELECT xinhe.current_role()) = 'counsellor'
+           AND d.case_id IN (SELECT xinhe.my_case_ids()))
+    GROUP BY d.case_id $$;
 CREATE FUNCTION xinhe.case_number(p_case_id bigint) RETURNS text LANGUAGE sql STABLE
 SECURITY DEFINER SET search_path = pg_catalog, xinhe AS $$
     SELECT c.case_no FROM xinhe.cases c WHERE c.id = p_case_id $$;
@@ -354,6 +364,7 @@ SET search_path = pg_catalog, xinhe SET enable_seqscan = on SET enable_indexscan
 DECLARE
     who text := xinhe.current_role();
     mine bigint[] := '{}';
+    seen text;
     r record;
     found integer := 0;
     scanned integer := 0;
@@ -365,11 +376,12 @@ BEGIN
     IF who = 'counsellor' THEN
         mine := ARRAY(SELECT xinhe.my_case_ids());
     END IF;
-    FOR r IN SELECT d.id, d.tokens @> p_tokens AS hit FROM xinhe.search_doc d
-             WHERE d.id < p_before AND (who = 'supervisor'
-                OR (who = 'counsellor' AND d.case_id = ANY(mine))
-                OR (who = 'staff' AND d.kind = 'case'))
-             ORDER BY d.id DESC LIMIT 500 LOOP
+    -- Planned per call with the real values: a counsellor's cases by their index.
+    seen := CASE who WHEN 'supervisor' THEN 'true' WHEN 'staff' THEN 'd.kind = ''case'''
+            ELSE 'd.case_id = ANY($3)' END;
+    FOR r IN EXECUTE 'SELECT d.id, d.tokens @> $1 AS hit FROM xinhe.search_doc d'
+                     ' WHERE d.id < $2 AND ' || seen || ' ORDER BY d.id DESC LIMIT 500'
+             USING p_tokens, p_before, mine LOOP
         scanned := scanned + 1;
         oldest := r.id;
         IF r.hit THEN
@@ -386,15 +398,13 @@ BEGIN
     END IF;
     PERFORM set_config('enable_seqscan', 'off', true);
     PERFORM set_config('enable_indexscan', 'off', true);
-    RETURN QUERY SELECT d.id FROM xinhe.search_doc d
-        WHERE d.tokens @> p_tokens AND d.id < oldest AND (who = 'supervisor'
-            OR (who = 'counsellor' AND d.case_id = ANY(mine))
-            OR (who = 'staff' AND d.kind = 'case'))
-        ORDER BY d.id DESC LIMIT p_limit - found;
+    RETURN QUERY EXECUTE 'SELECT d.id FROM xinhe.search_doc d WHERE d.tokens @> $1'
+                         ' AND d.id < $2 AND ' || seen || ' ORDER BY d.id DESC LIMIT $4'
+        USING p_tokens, oldest, mine, p_limit - found;
 END $$;
 """
 CROSS_CASE_FUNCTIONS = ("followup_dates(bigint)", "client_exists(bigint)",
-                        "case_number(bigint)", "next_due(bigint)",
+                        "case_number(bigint)", "next_due(bigint)", "open_dues()",
                         "duplicate_lookup(text, text, text, integer, integer)",
                         "duplicate_summary(bigint)", "search_match(bigint[], bigint, integer)",
                         "abuser_lookup(bigint, text, text, integer)")
