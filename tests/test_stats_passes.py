@@ -1,7 +1,9 @@
-"""The report's single-pass statements (sessions served, risk levels at the month ends) give
-the figures a plain count over the raw rows gives, for the whole studio and each scope, on
-an encrypted vault of random casework: partial months, drafts, reopened risk levels,
-changes before the opening, cases closed before, inside and after the period."""
+"""The report's single-pass statements (sessions served, cases opened a month, follow-ups,
+risk levels at the month ends) give the figures a plain count over the raw rows gives, for
+the whole studio and each scope, on an encrypted vault of random casework: partial months,
+drafts, reopened risk levels, changes before the opening, cases closed before, inside and
+after the period. A scope's statements start from its cases, the whole studio's from the
+date indexes: the counsellors' figures must add up to the studio's."""
 
 from __future__ import annotations
 
@@ -57,6 +59,13 @@ def vault(tmp_path_factory: pytest.TempPathFactory) -> Database:
                        (case, f"XH-{case}", case, rng.choice(CATEGORIES),
                         "closed" if closed else "active", ts(opened),
                         ts(closed) if closed else None, rng.randint(1, 5), now, now))
+            for _ in range(rng.choice((0, 1, 2))):
+                due = opened + timedelta(days=rng.randint(-5, 120), seconds=rng.randrange(86400))
+                status = rng.choice(("done", "done", "due", "cancelled"))
+                done = due + timedelta(hours=rng.choice((-30, -1, 2, 20, 200)))
+                db.execute("INSERT INTO followups (case_id, due_at, status, done_at, created_by,"
+                           " created_at) VALUES (?, ?, ?, ?, 1, ?)",
+                           (case, ts(due), status, ts(done) if status == "done" else None, now))
             previous = None
             moment = opened - timedelta(days=rng.choice((0, 0, 0, 3)))
             for _ in range(rng.choice((0, 1, 2, 4))):
@@ -140,3 +149,24 @@ def test_risk_levels_match_the_changes_before_each_moment(vault: Database,
     got = q.open_by_risk(vault, moments, scope)
     assert got == expected
     assert sum(at["high"] for at in got) > 0 and len(got) == len(moments) > 5
+
+
+def test_scoped_statements_add_up_to_the_whole_studio(vault: Database) -> None:
+    lo, hi = PERIOD.bounds(SHENZHEN)
+    months = [(instant(m.first, SHENZHEN), instant(m.last + timedelta(days=1), SHENZHEN))
+              for m in PERIOD.months()]
+    midnights = [instant(PERIOD.start + timedelta(days=n), SHENZHEN)
+                 for n in range(PERIOD.days + 1)]
+    today = instant(NOW.astimezone(SHENZHEN).date(), SHENZHEN)
+    studio = q.opened(vault, months, lo, hi, q.Scope())
+    opened = [row["opened_at"] for row in vault.all("SELECT opened_at FROM cases")]
+    assert studio.by_month == [sum(a <= at < b for at in opened) for a, b in months]
+    counsellors = [q.Scope(counsellor_id=uid) for uid in range(1, 6)]
+    assert [sum(month) for month in zip(*(q.opened(vault, months, lo, hi, scope).by_month
+                                          for scope in counsellors), strict=True)] \
+        == studio.by_month
+    whole = q.followups(vault, lo, hi, q.Scope(), midnights, today)
+    parts = [q.followups(vault, lo, hi, scope, midnights, today) for scope in counsellors]
+    for figure in ("due", "on_time", "late", "overdue", "not_yet_due", "cancelled"):
+        assert sum(getattr(part, figure) for part in parts) == getattr(whole, figure) > 0, \
+            figure
