@@ -152,7 +152,8 @@ def _served_scoped(db: Any, months: list[tuple[str, str]], lo: str, hi: str, sco
     categories: dict[int, str] = {}
     for case_id, category, index, persons in _tuples(db, (
             f"SELECT c.id, c.category, {month} - 1, s.persons_served FROM cases c" + join +
-            " CROSS JOIN sessions s ON s.case_id = c.id WHERE s.started_at >= :lo AND"
+            " CROSS JOIN sessions s INDEXED BY sessions_case ON s.case_id = c.id WHERE"
+            " s.started_at >= :lo AND"
             " s.started_at < :hi" + where), params):
         out.sessions += 1
         out.month_persons[index] += persons
