@@ -8,7 +8,9 @@ results together; each figure is counted where its docstring says.
 Written for speed on the encrypted vault, where cipher_memory_security makes every memory
 allocation costly: no GROUP BY or DISTINCT over large row sets where a few conditional
 sums will do, covering indexes (migration 4) so no table row is read for the big counts,
-and range tests on the vault's uniform UTC timestamp text.
+and range tests on the vault's uniform UTC timestamp text. At 1,000,000 sessions a Python
+row each costs more than the SQL: long id lists come back as one `group_concat` text, a
+scope's rows are read once with their month, and its statements start from its cases.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
+
+from xinhe.records.stats_risk import count_at_or_before, folded, open_by_risk
 
 Params = dict[str, Any]
 RISK_KEYS = ("high", "medium", "low", "none")
@@ -56,6 +60,16 @@ class Scope:
         join, where, params = self.sql()
         return f" JOIN cases c ON c.id = {alias}.case_id" + join, where, params
 
+    def cases_first(self, table: str, alias: str, index: str) -> tuple[str, str, Params]:
+        """FROM `table` as `alias`; for one counsellor or community from their cases first
+        (a few thousand), then the table's rows by its case `index` (named: without it the
+        planner may scan a date index once per case)."""
+        if not self.filtered:
+            return f" FROM {table} {alias}", "", {}
+        join, where, params = self.sql()
+        return (f" FROM cases c{join} CROSS JOIN {table} {alias} INDEXED BY {index}"
+                f" ON {alias}.case_id = c.id", where, params)
+
 
 def _rows(db: Any, sql: str, params: Params) -> list[Any]:
     return list(db.execute(sql, params).fetchall())
@@ -85,36 +99,71 @@ class Served:
 
 def served(db: Any, months: list[tuple[str, str]], lo: str, hi: str,
            scope: Scope) -> Served:
-    """Sessions starting in [lo, hi) and in each month's [from, to): the cases with one (by
-    category: a case has one category, so they add up), persons served, drafts."""
-    out = Served()
+    """Sessions starting in [lo, hi) and in each month's [from, to) (the months are
+    contiguous and cover [lo, hi)): the cases with one (by category: a case has one category,
+    so they add up), persons served, drafts."""
+    out = Served(month_cases=[0] * len(months), month_persons=[0] * len(months))
+    if scope.filtered:
+        _served_scoped(db, months, lo, hi, scope, out)
+    else:
+        _served_studio(db, months, lo, hi, out)
     join, where, params = scope.cases_join("s")
-    month = " FROM sessions s" + join + " WHERE s.started_at >= :a AND s.started_at < :b" + where
-    for start, end in months:
-        bounds = {**params, "a": start, "b": end}
-        count, persons = _one(db, "SELECT count(*), coalesce(sum(s.persons_served), 0)" + month,
-                              bounds)
-        # Distinct cases counted here rather than by SQL's count(DISTINCT): its temporary
-        # b-tree costs twice as much on the encrypted vault (a locked allocation per page).
-        cases = {row[0] for row in _tuples(db, "SELECT s.case_id" + month, bounds)}
-        out.sessions += int(count)
-        out.person_times += int(persons)
-        out.month_cases.append(len(cases))
-        out.month_persons.append(int(persons))
     # Drafts are few: start from them (partial index sessions_unsigned), then their cases.
     [unsigned] = _one(db, "SELECT count(*) FROM sessions s" + join.replace(" JOIN cases", " CROSS"
                       " JOIN cases", 1) + " WHERE s.started_at >= :lo AND s.started_at < :hi"
                       " AND s.signed_at IS NULL" + where, {**params, "lo": lo, "hi": hi})
     out.unsigned = int(unsigned)
-    scope_join, scope_where, scope_params = scope.sql()
-    # Cases in category order (index cases_mix): the grouping needs no sort.
-    for category, count in _rows(db, (
-            "SELECT c.category, count(*) FROM cases c" + scope_join + " WHERE EXISTS"
-            " (SELECT 1 FROM sessions s WHERE s.case_id = c.id AND s.started_at >= :lo AND"
-            " s.started_at < :hi)" + scope_where + " GROUP BY c.category"),
-            {**scope_params, "lo": lo, "hi": hi}):
-        out.by_category[category] = int(count)
     return out
+
+
+def _served_studio(db: Any, months: list[tuple[str, str]], lo: str, hi: str,
+                   out: Served) -> None:
+    """The whole studio: each month one range of the covering index sessions_started, its
+    case ids sent back as one text and made a set here (SQL's count(DISTINCT), or a Python
+    row per session, costs twice as much); the year's cases are their union, counted by
+    category against the narrow cases_mix rather than by a probe of sessions_case for every
+    case (at 1,000,000 sessions the two session indexes no longer fit the page cache)."""
+    year: set[str] = set()
+    for index, (start, end) in enumerate(months):
+        count, persons, ids = _one(db, (
+            "SELECT count(*), coalesce(sum(s.persons_served), 0), group_concat(s.case_id)"
+            " FROM sessions s WHERE s.started_at >= :a AND s.started_at < :b"),
+            {"a": start, "b": end})
+        cases = set(ids.split(",")) if ids else set()
+        out.sessions += int(count)
+        out.person_times += int(persons)
+        out.month_cases[index] = len(cases)
+        out.month_persons[index] = int(persons)
+        year |= cases
+    for category, ids in _rows(db, "SELECT c.category, group_concat(c.id) FROM cases c"
+                               " INDEXED BY cases_mix GROUP BY c.category", {}):
+        served_here = len(year.intersection(ids.split(",")))
+        if served_here:
+            out.by_category[category] = served_here
+
+
+def _served_scoped(db: Any, months: list[tuple[str, str]], lo: str, hi: str, scope: Scope,
+                   out: Served) -> None:
+    """One counsellor's or community's cases: their year's sessions in one pass (from the
+    scoped cases, then sessions_case), each tagged with its month, instead of a pass a
+    month."""
+    join, where, params = scope.sql()
+    params.update(lo=lo, hi=hi, **{f"m{i}": start for i, (start, _) in enumerate(months)})
+    month = count_at_or_before("s.started_at", len(months), name="m")
+    month_cases: list[set[int]] = [set() for _ in months]
+    categories: dict[int, str] = {}
+    for case_id, category, index, persons in _tuples(db, (
+            f"SELECT c.id, c.category, {month} - 1, s.persons_served FROM cases c" + join +
+            " CROSS JOIN sessions s INDEXED BY sessions_case ON s.case_id = c.id WHERE"
+            " s.started_at >= :lo AND"
+            " s.started_at < :hi" + where), params):
+        out.sessions += 1
+        out.month_persons[index] += persons
+        month_cases[index].add(case_id)
+        categories[case_id] = category
+    out.person_times = sum(out.month_persons)
+    out.month_cases = [len(cases) for cases in month_cases]
+    out.by_category.update(categories.values())
 
 
 @dataclass
@@ -145,10 +194,18 @@ def opened(db: Any, months: list[tuple[str, str]], lo: str, hi: str, scope: Scop
         if source == "platform":
             out.platform_by_category[category] += int(count)
             out.platform_handled += int(handled)
-    for start, end in months:
-        [count] = _one(db, "SELECT count(*) FROM cases c" + join + " WHERE c.opened_at >= :a"
-                       " AND c.opened_at < :b" + where, {**params, "a": start, "b": end})
-        out.by_month.append(int(count))
+    if not scope.filtered:  # a count a month from the date index alone is cheaper
+        for start, end in months:
+            [count] = _one(db, "SELECT count(*) FROM cases c WHERE c.opened_at >= :a AND"
+                           " c.opened_at < :b", {"a": start, "b": end})
+            out.by_month.append(int(count))
+        return out
+    # A scope's cases each need a table read: once, tagged with their month.
+    params.update({f"m{i}": start for i, (start, _) in enumerate(months)})
+    by_month = folded(db, count_at_or_before("c.opened_at", len(months), name="m"),
+                      "FROM cases c" + join + " WHERE c.opened_at >= :lo AND c.opened_at < :hi"
+                      + where, params)
+    out.by_month = [by_month[index + 1] for index in range(len(months))]
     return out
 
 
@@ -213,9 +270,9 @@ def followups(db: Any, lo: str, hi: str, scope: Scope, midnights: list[str],
     """Follow-ups due in [lo, hi). `midnights` are the local midnights from `lo` to `hi`
     (vault timestamp text): a visit is on time when done before the midnight that ends its
     due day. One still open is overdue when its due day ended before `today_start`."""
-    join, where, params = scope.cases_join("f")
+    rows, where, params = scope.cases_first("followups", "f", "followups_case")
     params.update(lo=lo, hi=hi, today=today_start)
-    base = " FROM followups f" + join + " WHERE f.due_at >= :lo AND f.due_at < :hi" + where
+    base = rows + " WHERE f.due_at >= :lo AND f.due_at < :hi" + where
     cancelled, overdue, waiting, done_early = _one(db, (
         "SELECT coalesce(sum(f.status = 'cancelled'), 0),"
         " coalesce(sum(f.status = 'due' AND f.due_at < :today), 0),"
@@ -269,65 +326,6 @@ def legal_clocks(db: Any, lo: str, hi: str, scope: Scope) -> LegalClocks:
             elif status == "met" and granted is False:
                 out.po_refused += 1
     return out
-
-
-def count_at_or_before(expr: str, count: int, first: int = 0) -> str:
-    """SQL for how many of the moments :t{first} … :t{count-1} (ascending) are <= `expr`,
-    as a balanced CASE: a few text comparisons, and no function that makes a new string
-    (on the encrypted vault every such string is a locked, wiped allocation)."""
-    if count - first == 1:
-        return f"(:t{first} <= {expr})"
-    middle = (first + count) // 2
-    return (f"(CASE WHEN {expr} < :t{middle} THEN {count_at_or_before(expr, middle, first)}"
-            f" ELSE {middle - first} + {count_at_or_before(expr, count, middle)} END)")
-
-
-def open_by_risk(db: Any, moments: list[str], scope: Scope) -> list[dict[str, int]]:
-    """For each moment (ascending): the cases open then (opened before it, not closed by
-    it) by their risk level then, the last risk change before the moment ("none" when
-    unassessed or set back to none).
-
-    Each row adds to a difference array over the moments instead of being tested against
-    every moment: a case counts as open at the moments in (opened, closed]; a risk change
-    counts +1 for its level and -1 for the level it replaced (`previous`) at the moments in
-    (max(changed, opened), closed], so the changes of a case add up to its level then."""
-    if not moments:
-        return []
-    n = len(moments)
-    join, where, params = scope.sql()
-    params.update({f"t{i}": moment for i, moment in enumerate(moments)})
-    # "+opened_at": read every case from the narrow cases_mix, not by the date index.
-    alive = (f" WHERE +c.opened_at < :t{n - 1} AND (c.closed_at IS NULL OR"
-             f" c.closed_at >= :t0)" + where)
-    opened = count_at_or_before("c.opened_at", n)
-    until = (f"(CASE WHEN c.closed_at IS NULL THEN {n}"
-             f" ELSE {count_at_or_before('c.closed_at', n)} END)")
-    diffs = {key: [0] * (n + 1) for key in ("open", "high", "medium", "low")}
-    for first, last in _tuples(db, f"SELECT {opened}, {until} FROM cases c" + join + alive,
-                               params):
-        diffs["open"][first] += 1
-        diffs["open"][last] -= 1
-    for level, previous, first, last in _tuples(db, (
-            f"SELECT h.level, h.previous, max({count_at_or_before('h.changed_at', n)},"
-            f" {opened}), {until} FROM risk_history h CROSS JOIN cases c ON"
-            f" c.id = h.case_id" + join + alive + f" AND h.changed_at < :t{n - 1}"), params):
-        if first >= last:
-            continue
-        if level in diffs:
-            diffs[level][first] += 1
-            diffs[level][last] -= 1
-        if previous in diffs:
-            diffs[previous][first] -= 1
-            diffs[previous][last] += 1
-    result = []
-    running = dict.fromkeys(diffs, 0)
-    for index in range(n):
-        for key in running:
-            running[key] += diffs[key][index]
-        at = {key: running[key] for key in ("high", "medium", "low")}
-        at["none"] = running["open"] - sum(at.values())
-        result.append(at)
-    return result
 
 
 @dataclass
