@@ -211,6 +211,14 @@ def server_template(pg_cluster):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
+def server(server_template, clock: Clock) -> Iterator[ServerStudio]:  # noqa: ANN001
+    """The same people on a fresh studio server database, for server-only tests."""
+    made = ServerStudio(server_template, clock)
+    yield made
+    made.close()
+
+
+@pytest.fixture
 def studio(request: pytest.FixtureRequest, backend: str, clock: Clock) -> Iterator[Studio]:
     if backend == "server":
         made: Studio = ServerStudio(request.getfixturevalue("server_template"), clock)

@@ -5,24 +5,15 @@ cluster); the signing-identity commands are tested in test_server_signing.py."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from test_server_cli import run
 
-from conftest import Clock, ServerStudio, Studio
+from conftest import ServerStudio, Studio
 from tests.platform_fixtures import dispatch_doc, write
 from tests.referral_fixtures import install_identity
 from tests.register_samples import ROWS, write_csv
 from xinhe.crypto.binding import DeviceBinding
-
-
-@pytest.fixture
-def server(server_template, clock: Clock) -> Iterator[ServerStudio]:  # noqa: ANN001
-    made = ServerStudio(server_template, clock)
-    yield made
-    made.close()
 
 
 def cli(binding: DeviceBinding, server: ServerStudio, user: str, *argv: str,

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from conftest import Clock, ServerStudio, dv_intake_answers
+from conftest import ServerStudio, dv_intake_answers
 from xinhe import cli
 from xinhe.crypto.binding import DeviceBinding
 from xinhe.errors import AccessDenied
@@ -20,13 +19,6 @@ from xinhe.records.referral_packets import assemble_packet
 
 NOTE = "当事人说丈夫昨晚又动手了。"
 SUMMARY = "当事人遭受配偶殴打，请公安机关出具告诫书。"
-
-
-@pytest.fixture
-def server(server_template, clock: Clock) -> Iterator[ServerStudio]:  # noqa: ANN001
-    made = ServerStudio(server_template, clock)
-    yield made
-    made.close()
 
 
 def run(binding: DeviceBinding, *argv: str, stdin: str = "") -> tuple[int, str, str]:

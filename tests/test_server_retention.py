@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -16,13 +15,6 @@ from conftest import ADMIN_PASSWORD, Clock, ServerStudio
 from test_retention import MARKER, closed_case
 from xinhe import cli
 from xinhe.crypto.binding import DeviceBinding
-
-
-@pytest.fixture
-def server(server_template, clock: Clock) -> Iterator[ServerStudio]:  # noqa: ANN001
-    made = ServerStudio(server_template, clock)
-    yield made
-    made.close()
 
 
 def run(binding: DeviceBinding, *argv: str, stdin: str = "") -> tuple[int, str, str]:

@@ -61,13 +61,6 @@ def fill(studio: Studio, clock: Clock) -> dict[str, int]:
     return {"client": client.id, "case": case.id, "other": other.id}
 
 
-@pytest.fixture
-def server(server_template, clock: Clock):  # noqa: ANN001, ANN201
-    made = ServerStudio(server_template, clock)
-    yield made
-    made.close()
-
-
 def test_a_superusers_dump_shows_no_name_and_no_note(server: ServerStudio,
                                                       clock: Clock) -> None:
     made = fill(server, clock)

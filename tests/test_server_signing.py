@@ -7,7 +7,6 @@ with their own SQL (only through `signing_key()`, and only those who sign)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -18,20 +17,13 @@ from pytestqt.qtbot import QtBot
 from test_server_cli import run
 from test_server_referrals import drafted
 
-from conftest import Clock, ServerStudio, Studio
+from conftest import ServerStudio, Studio
 from tests.referral_fixtures import P12_PASSWORD, p12_bytes, studio_identity
 from xinhe.crypto.binding import DeviceBinding
 from xinhe.errors import AccessDenied
 from xinhe.records import templates as tpl
 from xinhe.records.services import Services
 from xinhe.records.vault import Vault
-
-
-@pytest.fixture
-def server(server_template, clock: Clock) -> Iterator[ServerStudio]:  # noqa: ANN001
-    made = ServerStudio(server_template, clock)
-    yield made
-    made.close()
 
 
 def cli(binding: DeviceBinding, server: ServerStudio, user: str, *argv: str,
