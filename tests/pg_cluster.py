@@ -214,3 +214,16 @@ class StudioTemplate:
 
     def drop(self) -> None:
         self.cluster.superuser_sql(f"DROP DATABASE IF EXISTS {self.dbname} WITH (FORCE)")
+
+
+def counsellor_studio(cluster: Cluster, dbname: str) -> str:
+    """A studio on `cluster` with its admin (admin / admin-pw-1) and one counsellor
+    (wang / wang-password); the workstations' DSN."""
+    from xinhe.records.storage.server_admin import add_server_user, init_studio
+    from xinhe.records.storage.server_session import ServerFolder
+
+    dsn, _ = init_studio(cluster.dsn(), dbname, "工作室", "admin", "甲", "admin-pw-1")
+    admin = ServerFolder(dsn).unlock("admin", "admin-pw-1")
+    add_server_user(cluster.dsn(), admin, "wang", "counsellor", "wang-password", "王丽")
+    admin.close()
+    return dsn

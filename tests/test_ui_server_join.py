@@ -106,7 +106,6 @@ def test_a_form_outlives_a_lost_server_and_saves_when_it_is_back(
     from xinhe.records import templates as tpl
     from xinhe.records.notes import SESSION_TEMPLATE
     from xinhe.records.services import Services
-    from xinhe.records.storage.server_admin import add_server_user, init_studio
     from xinhe.records.storage.server_session import ServerFolder
     from xinhe.ui import i18n
     from xinhe.ui.dialogs.records import SessionDialog
@@ -118,10 +117,7 @@ def test_a_form_outlives_a_lost_server_and_saves_when_it_is_back(
     cluster = pg_cluster.start()  # its own cluster: this test pauses it
     controller: AppController | None = None
     try:
-        dsn, _ = init_studio(cluster.dsn(), "studio_loss", "工作室", "admin", "甲", "admin-pw-1")
-        admin = ServerFolder(dsn).unlock("admin", "admin-pw-1")
-        add_server_user(cluster.dsn(), admin, "wang", "counsellor", "wang-password", "王丽")
-        admin.close()
+        dsn = pg_cluster.counsellor_studio(cluster, "studio_loss")
         wang = ServerFolder(dsn).unlock("wang", "wang-password")
         services = Services(wang, tpl.TemplateRegistry.default())
         client = services.clients.create(name="林某", phone="13800138000")
