@@ -25,7 +25,10 @@ for lib in $(sed -n '/^PACKAGES=(/,/^)/p' "$HERE/../.ci/run" | tr ' ' '\n' \
   grep -qx "$lib" <<<"$depends" || fail "Depends lacks $lib"
 done
 [ "$(field Recommends)" = gnome-keyring ] || fail "Recommends"
-dpkg-deb --info "$DEB" | grep -q "Description: Xinhe" || fail "Description"
+# Read the whole output first: under pipefail, grep -q closing the pipe early would make
+# dpkg-deb die of SIGPIPE and fail the check at random.
+info="$(dpkg-deb --info "$DEB")"
+grep -q "Description: Xinhe" <<<"$info" || fail "Description"
 
 contents="$(dpkg-deb --contents "$DEB" \
   | awk '{line = $6; if ($7 != "") line = line " " $7 " " $8; print line}')"

@@ -75,7 +75,7 @@ if [ -n "$OLD_VAULTS" ]; then
     cp -r "$old" "$WORK/$name"
     echo "${PASSWORD[$name]}" | "$XINHE" --lang en audit verify --vault "$WORK/$name" \
       --user admin >"$WORK/$name.txt" 2>&1 || fail "$(head -2 "$WORK/$name.txt")"
-    ls "$WORK/$name/backups/" | grep -q "^pre-migration-${name}-.*-vault.db$" || fail "no backup"
+    grep -q "^pre-migration-${name}-.*-vault.db$" <<<"$(ls "$WORK/$name/backups/")" || fail "no backup"
     ok
   done
 fi
