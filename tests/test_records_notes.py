@@ -53,7 +53,7 @@ def test_signing_needs_every_required_answer(studio: Studio) -> None:
     note = draft(studio, studio.wang, case.id, {"assessment": "只写了评估"})
     with pytest.raises(InvalidInput) as info:
         studio.wang.notes.sign_session(note.id, note.version)
-    assert "data" in info.value.message("zh_CN")
+    assert info.value.message("zh_CN") == "“资料（D）：本次了解到的情况”：此题必填。"
     assert not studio.wang.notes.session(note.id).signed
 
 
