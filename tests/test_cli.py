@@ -70,6 +70,26 @@ def test_users_add_list_disable_remove(run: Run, initialised: str) -> None:
     assert "wang" not in out
 
 
+def test_users_add_and_list_name_roles_in_the_readers_language(run: Run,
+                                                               initialised: str) -> None:
+    code, out, err = run("users", "add", "wang", "--role", "counsellor", "--display-name", "王丽",
+                         "--user", "admin", stdin="admin-pass-1\nwang-pass-1\n")
+    assert code == 0, err
+    assert out == "已添加用户 wang（咨询师）。\n"
+    code, out, err = run("users", "add", "sup", "--role", "supervisor", "--user", "admin",
+                         stdin="admin-pass-1\nsup-pass-12\n")
+    assert out == "已添加用户 sup（督导）。\n"
+    code, out, _ = run("users", "list", "--user", "admin", stdin="admin-pass-1\n")
+    roles = {line.split("\t")[0]: line.split("\t")[1] for line in out.splitlines()}
+    assert roles == {"admin": "管理员", "wang": "咨询师", "sup": "督导"}
+    code, out, _ = run("--lang", "en", "users", "list", "--user", "admin",
+                       stdin="admin-pass-1\n")
+    roles = {line.split("\t")[0]: line.split("\t")[1] for line in out.splitlines()}
+    assert roles == {"admin": "administrator", "wang": "counsellor", "sup": "supervisor"}
+    code, out, _ = run("users", "list", "--user", "admin", "--json", stdin="admin-pass-1\n")
+    assert {u["role"] for u in json.loads(out)} == {"admin", "counsellor", "supervisor"}
+
+
 def test_counsellor_cannot_add_users(run: Run, initialised: str) -> None:
     run("users", "add", "wang", "--role", "counsellor", "--user", "admin",
         stdin="admin-pass-1\nwang-pass-1\n")

@@ -23,11 +23,17 @@ def test_demo_prints_one_login_per_role(demo: Run) -> None:
     code, out, _ = demo("demo", "--cases", "3", "--replace")
     assert code == 0
     lines = out.splitlines()
-    assert lines[-5:] == ["admin: admin / xinhe-admin",
-                          "supervisor: zhoujing / xinhe-zhoujing",
-                          "counsellor: wangli / xinhe-wangli",
-                          "counsellor: chenfang / xinhe-chenfang",
-                          "staff: huangmin / xinhe-huangmin"]
+    assert lines[-5:] == ["管理员：admin / xinhe-admin",
+                          "督导：zhoujing / xinhe-zhoujing",
+                          "咨询师：wangli / xinhe-wangli",
+                          "咨询师：chenfang / xinhe-chenfang",
+                          "工作人员：huangmin / xinhe-huangmin"]
+    code, out, _ = demo("--lang", "en", "demo", "--cases", "3", "--replace")
+    assert out.splitlines()[-5:] == ["administrator: admin / xinhe-admin",
+                                     "supervisor: zhoujing / xinhe-zhoujing",
+                                     "counsellor: wangli / xinhe-wangli",
+                                     "counsellor: chenfang / xinhe-chenfang",
+                                     "staff: huangmin / xinhe-huangmin"]
 
 
 def test_cases_list_shows_what_the_role_may_see(demo: Run) -> None:

@@ -208,6 +208,28 @@ def test_only_the_admin_or_a_supervisor_imports_and_the_admin_still_sees_no_cont
     assert import_register(studio.sup.vault, second).created_cases == 3
 
 
+def test_a_refused_role_is_told_who_imports_where_it_works(studio, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "登记表.csv", ROWS, "gb18030")
+    if isinstance(studio, ServerStudio):  # the administrator has no case content there
+        refused = {"wang": ("在工作室服务器上，只有督导可以导入登记表。",
+                            "On the studio server only a supervisor can import a register."),
+                   "staff": ("在工作室服务器上，只有督导可以导入登记表。",
+                             "On the studio server only a supervisor can import a register."),
+                   "admin": ("在工作室服务器上，登记表由督导导入（管理员账户不能写入个案内容）。",
+                             "On the studio server a supervisor imports the register (an "
+                             "administrator account cannot write case content).")}
+    else:
+        refused = {name: ("只有管理员或督导可以导入登记表。",
+                          "Only an administrator or a supervisor can import a register.")
+                   for name in ("wang", "staff")}
+    people = {"wang": studio.wang, "staff": studio.staff, "admin": studio.admin}
+    for name, (zh, en) in refused.items():
+        with pytest.raises(AccessDenied) as raised:
+            plan_import(people[name].vault, path)
+        assert (raised.value.zh, raised.value.en) == (zh, en)
+    assert count(importer(studio).vault, "cases") == 0
+
+
 BAD_FILES = {
     "empty.csv": (b"", "empty.csv：文件是空的。"),
     "photo.xlsx": (b"\x89PNG\r\n\x1a\n" + bytes(200), "photo.xlsx：这不是表格文件"),

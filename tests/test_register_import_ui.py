@@ -45,6 +45,7 @@ def test_pick_confirm_dry_run_assign_and_import(qtbot: QtBot, tmp_path: Path,
         panel = main._built["admin"].findChild(RegisterImportPanel)
         panel.window().show()
         main._built["admin"].tabs.setCurrentWidget(panel)
+        assert panel.start.isEnabled() and panel.who.isHidden()  # the vault's admin imports
         click(qtbot, panel.start)
         wizard = panel.wizard
         qtbot.waitUntil(wizard.isVisible)

@@ -48,6 +48,11 @@ def test_init_add_a_user_list_and_verify_on_the_server(pg_cluster: Cluster,
                          "--display-name", "王丽", "--setup-dsn", pg_cluster.dsn(),
                          "--server", server, "--user", boss, stdin="boss-pass-1\nwang-pass-1\n")
     assert code == 0, err
+    assert out == f"已添加用户 {wang}（咨询师）。\n"  # the role as the desktop names it
+    code, out, err = run(binding, "users", "list", "--server", server, "--user", boss,
+                         stdin="boss-pass-1\n")
+    assert {tuple(line.split("\t")[:2]) for line in out.splitlines()} == {
+        (boss, "管理员"), (wang, "咨询师")}
     code, out, err = run(binding, "users", "list", "--server", server, "--user", boss,
                          "--json", stdin="boss-pass-1\n")
     assert code == 0, err

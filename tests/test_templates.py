@@ -582,8 +582,9 @@ def test_malformed_answers_are_rejected_naming_the_field(home: Template, field_i
     error = raised.value
     assert isinstance(error, InvalidInput) and error.code == "invalid_input"
     assert error.field_id == field_id
-    assert fld.label.zh in error.zh and field_id in error.zh
-    assert fld.label.en in error.en and field_id in error.en and en in error.en
+    assert error.zh.startswith(f"“{fld.label.zh}”：") and f"（{field_id}）" not in error.zh
+    assert error.en.startswith(f'"{fld.label.en}": ') and f"({field_id})" not in error.en
+    assert en in error.en
 
 
 def test_error_messages_never_repeat_the_value(home: Template) -> None:

@@ -378,7 +378,8 @@ def test_a_failed_save_keeps_the_text_and_says_why(qtbot: QtBot, seeded: dict) -
         type_into(qtbot, dialog.form.inputs["plan"].edit, "下周再约")
         click(qtbot, dialog.sign_button)  # the required "data" is empty
         qtbot.waitUntil(dialog.error.isVisible)
-        assert "data" in dialog.error.text() and dialog.isVisible()
+        assert dialog.error.text() == "“资料（D）：本次了解到的情况”：此题必填。"
+        assert dialog.isVisible()
         assert dialog.form.inputs["plan"].value() == "下周再约"
         assert in_vault(app, lambda s: len(s.notes.sessions(seeded["wang"]["case"]))) == 1
         dialog.dirty = False

@@ -243,3 +243,21 @@ def test_a_refused_sign_in_names_the_studio_database_to_check(studio: Studio) ->
         assert zh.startswith("用户名或密码不正确。") and "工作室数据库名" in zh
         assert f"“{folder.studio_id}”" in zh and f'"{folder.studio_id}"' in en
         assert password not in zh + en
+
+
+def test_the_admin_on_the_server_is_told_a_supervisor_imports_the_register(
+        qtbot: QtBot, tmp_path: Path, studio: Studio) -> None:
+    """Said on the Import tab before a file is chosen, with the button off: not a refusal
+    after the file was read."""
+    from xinhe.ui.register_wizard import RegisterImportPanel
+
+    with desk(qtbot, tmp_path, studio, "admin", ADMIN_PASSWORD) as (app, main):
+        admin = main.show_section("admin")
+        wait_idle(qtbot, app)
+        panel = admin.findChild(RegisterImportPanel)
+        admin.tabs.setCurrentWidget(panel)
+        assert not panel.start.isEnabled() and panel.who.isVisible()
+        assert panel.who.text() == (
+            "在工作室服务器上，登记表由督导导入（管理员账户不能写入个案内容）。请督导在自己的"
+            "工作站上运行 `xinhe import register 文件 --server …`，详见工作室服务器指南"
+            "（docs/server.md）。")

@@ -11,6 +11,7 @@ from xinhe.crypto.binding import DeviceBinding
 from xinhe.errors import InvalidInput
 from xinhe.i18n import pick
 from xinhe.records.accounts import AccountService
+from xinhe.records.roles import role_name
 from xinhe.records.signing_store import SigningStore
 from xinhe.records.storage.session import Session
 from xinhe.records.vault import Vault
@@ -74,8 +75,8 @@ def cmd_users_add(ctx: Context) -> int:
     finally:
         vault.close("logout")
     ctx.emit(_user_json(user), lambda: ctx.io.out(
-        pick(f"已添加用户 {user.username}（{user.role}）。",
-             f"Added user {user.username} ({user.role}).")))
+        pick(f"已添加用户 {user.username}（{role_name(user.role)}）。",
+             f"Added user {user.username} ({role_name(user.role)}).")))
     return 0
 
 
@@ -94,7 +95,7 @@ def cmd_users_list(ctx: Context) -> int:
             state = pick("在用", "active") if u.active else pick("已停用", "disabled")
             if u.username in locked:
                 state += pick("，已锁定", ", locked")
-            ctx.io.out(f"{u.username}\t{u.role}\t{state}\t{u.display_name}")
+            ctx.io.out(f"{u.username}\t{role_name(u.role)}\t{state}\t{u.display_name}")
     ctx.emit([{**_user_json(u), "locked": u.username in locked} for u in users], text)
     return 0
 

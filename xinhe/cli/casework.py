@@ -10,12 +10,19 @@ from xinhe.i18n import pick
 from xinhe.records import templates as tpl
 from xinhe.records import vocab
 from xinhe.records.demo import DEMO_USERS
+from xinhe.records.roles import role_name
 from xinhe.records.services import Services
 from xinhe.records.storage.session import Session
 
 
 def services(ctx: Context, vault: Session) -> Services:
     return Services(vault, tpl.TemplateRegistry.default(vault.setting("template_folder")))
+
+
+def _logins() -> list[str]:
+    """The demo's logins, one line per account, its role named as the desktop names it."""
+    return [f"{role_name(role)}{pick('：', ': ')}{login} / {password}"
+            for role, login, _, password in DEMO_USERS]
 
 
 @command("demo")
@@ -42,7 +49,7 @@ def cmd_demo(ctx: Context) -> int:
                         f"{summary.sessions} sessions ({summary.person_times} person-times), "
                         f"{summary.crises} crisis interventions."))
         ctx.io.out(pick("恢复密钥：", "Recovery key: ") + summary.recovery_key)
-        for line in summary.logins():
+        for line in _logins():
             ctx.io.out(line)
     ctx.emit(data, text)
     return 0
@@ -75,7 +82,7 @@ def demo_on_server(ctx: Context) -> int:
                         "Workstations connect with (--server or XINHE_SERVER):"))
         ctx.io.out(f"  {made.server}")
         ctx.io.out(pick("恢复密钥：", "Recovery key: ") + made.recovery_key)
-        for line in summary.logins():
+        for line in _logins():
             ctx.io.out(line)
     ctx.emit(data, text)
     return 0

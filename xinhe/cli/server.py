@@ -10,6 +10,7 @@ from xinhe.cli import Context, command
 from xinhe.errors import InvalidInput
 from xinhe.i18n import pick
 from xinhe.records import witnesses
+from xinhe.records.roles import role_name
 from xinhe.records.storage.server_admin import add_server_user, init_studio
 from xinhe.records.storage.server_session import ServerSession
 
@@ -48,8 +49,8 @@ def cmd_server_add_user(ctx: Context) -> int:
     finally:
         session.close("logout")
     ctx.emit({"added": ctx.args.name, "role": ctx.args.role},
-             lambda: ctx.io.out(pick(f"已添加用户 {ctx.args.name}（{ctx.args.role}）。",
-                                     f"User {ctx.args.name} ({ctx.args.role}) added.")))
+             lambda: ctx.io.out(pick(f"已添加用户 {ctx.args.name}（{role_name(ctx.args.role)}）。",
+                                     f"User {ctx.args.name} ({role_name(ctx.args.role)}) added.")))
     return 0
 
 

@@ -1,10 +1,11 @@
 """Importing a studio's register (Excel or CSV) into the vault: `xinhe import register`
 and the administrator's import wizard call the same two functions here.
 
-Who: the administrator or a supervisor. The records are created as the named counsellors'
-cases (or the counsellor the importer chooses); the importer is recorded as their creator
-and the audit names them. The importer sees counts, masked names and problems — never a
-client's details or a summary's text (docs/register-import.md says why).
+Who: the administrator or a supervisor; on the studio server a supervisor. The records are
+created as the named counsellors' cases (or the counsellor the importer chooses); the
+importer is recorded as their creator and the audit names them. The importer sees counts,
+masked names and problems — never a client's details or a summary's text
+(docs/register-import.md says why).
 
 The import is all-or-nothing: one transaction, one audit entry, refused if any row has a
 problem. Each row has a keyed fingerprint of who and which case (`cases.import_key`), so
@@ -91,20 +92,30 @@ class ImportResult:
     case_numbers: tuple[str, ...]
 
 
+def import_refusal(role: str, *, on_server: bool) -> tuple[str, str] | None:
+    """Why this role may not import a register here, in Chinese and English; None if it
+    may. In a vault the administrator or a supervisor imports; on the studio server only a
+    supervisor (an administrator's login writes no case content there)."""
+    if on_server and role == "admin":
+        return ("在工作室服务器上，登记表由督导导入（管理员账户不能写入个案内容）。",
+                "On the studio server a supervisor imports the register (an administrator "
+                "account cannot write case content).")
+    if on_server and role != "supervisor":
+        return ("在工作室服务器上，只有督导可以导入登记表。",
+                "On the studio server only a supervisor can import a register.")
+    if role not in IMPORT_ROLES:
+        return ("只有管理员或督导可以导入登记表。",
+                "Only an administrator or a supervisor can import a register.")
+    return None
+
+
 def _require_importer(vault: Session) -> None:
     from xinhe.errors import AccessDenied
 
-    on_server = vault.db.dialect == "postgres"
-    if on_server and vault.actor.role == "admin":
-        # The studio server gives an administrator no case content, to read or to write.
+    refusal = import_refusal(vault.actor.role, on_server=vault.db.dialect == "postgres")
+    if refusal is not None:
         vault.audit_event("register.import", "register", "", "refused")
-        raise AccessDenied("在工作室服务器上，登记表由督导导入（管理员账户不能写入个案内容）。",
-                           "On the studio server a supervisor imports the register (an "
-                           "administrator account cannot write case content).")
-    if vault.actor.role not in IMPORT_ROLES:
-        vault.audit_event("register.import", "register", "", "refused")
-        raise AccessDenied("只有管理员或督导可以导入登记表。",
-                           "Only an administrator or a supervisor can import a register.")
+        raise AccessDenied(*refusal)
 
 
 def _salt(vault: Session) -> tuple[bytes, bool]:

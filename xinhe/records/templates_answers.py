@@ -49,7 +49,8 @@ class AnswerIssue:
 
 class InvalidAnswer(InvalidInput):
     """Answers that do not fit their template. The message names the first field at fault
-    by label and id; `issues` lists them all, so a form can mark every one."""
+    by its label (the id is for code: `field_id`); `issues` lists them all, so a form can
+    mark every one."""
 
     def __init__(self, issues: Sequence[AnswerIssue]) -> None:
         first, more = issues[0], len(issues) - 1
@@ -99,7 +100,8 @@ class Walk:
 
 
 def _named(fld: Field, zh: str, en: str) -> tuple[str, str]:
-    return f"“{fld.label.zh}”（{fld.id}）：{zh}", f'"{fld.label.en}" ({fld.id}): {en}'
+    # The label only: a counsellor reads this, the field id means nothing to her.
+    return f"“{fld.label.zh}”：{zh}", f'"{fld.label.en}": {en}'
 
 
 def walk(template: Template, answers: Mapping[str, object]) -> Walk:

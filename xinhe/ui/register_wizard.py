@@ -24,7 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from xinhe.i18n import pick
-from xinhe.records.register_import import ImportPlan, ImportResult, RegisterProblems
+from xinhe.records.register_import import (
+    ImportPlan,
+    ImportResult,
+    RegisterProblems,
+    import_refusal,
+)
 from xinhe.records.register_map import FIELDS, Layout, Mapping, mapping_from_layout, save_mapping
 from xinhe.records.register_plan import Counsellor
 from xinhe.records.register_read import Sheet
@@ -268,6 +273,17 @@ class RegisterImportPanel(QWidget):
         row.addWidget(self.start)
         row.addStretch()
         layout.addLayout(row)
+        # Said before a file is chosen, not after: who imports here, and how.
+        refusal = import_refusal(ctx.actor.role, on_server=bool(ctx.server))
+        self.who = label("")
+        if refusal is not None:
+            self.start.setEnabled(False)
+            self.who.setText(pick(*refusal) + (pick("", " ") + self.tr(
+                "The supervisor runs `xinhe import register FILE --server …` on her "
+                "workstation; see the studio server guide (docs/server.md).")
+                if ctx.server else ""))
+        self.who.setVisible(refusal is not None)
+        layout.addWidget(self.who)
         layout.addStretch()
 
     def open_wizard(self) -> RegisterImportWizard:

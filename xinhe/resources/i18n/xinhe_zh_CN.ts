@@ -3145,6 +3145,10 @@
         <source>Import a register…</source>
         <translation>导入登记表…</translation>
     </message>
+    <message>
+        <source>The supervisor runs `xinhe import register FILE --server …` on her workstation; see the studio server guide (docs/server.md).</source>
+        <translation>请督导在自己的工作站上运行 `xinhe import register 文件 --server …`，详见工作室服务器指南（docs/server.md）。</translation>
+    </message>
 </context>
 <context>
     <name>RegisterImportWizard</name>
