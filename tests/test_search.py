@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xinhe.records import search as search_mod
+from xinhe.records import search_scope
 from xinhe.records.db import Database
 from xinhe.records.search import (
     MARK_END,
@@ -277,6 +278,56 @@ def test_access_filter_is_applied(db: Database) -> None:
     assert [h.doc_key for h in hits] == ["session:1"]
 
 
+def test_a_small_scope_is_searched_document_by_document_with_the_same_hits(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A counsellor with 2 cases in a studio of 60: her scope (8 documents) is under the
+    # bound and is searched by document; the studio-wide search is not.
+    db.executemany("INSERT INTO cases (id, counsellor_id) VALUES (?, ?)",
+                   [(c, 10 if c in (7, 31) else 20) for c in range(1, 61)])
+    rng = random.Random(4)
+    docs = [Document(f"session:{i}", i % 60 + 1, rng.choice(["note", "crisis"]), "",
+                     rng.choice(["家暴 报警", "保护令 家暴", "孩子 上学", "Safety plan 家暴"]),
+                     "t") for i in range(240)]
+    index_documents(db, docs)
+    monkeypatch.setattr(search_scope, "SMALL_SCOPE", 10)
+    monkeypatch.setattr(search_scope, "CHUNK", 3)  # pages cross chunk boundaries
+    chosen: list[bool] = []
+    real = search_scope.small_scope
+    monkeypatch.setattr(search_scope, "small_scope",
+                        lambda *a: chosen.append((r := real(*a)) is not None) or r)
+    mine = {d.doc_key for d in docs if d.case_id in (7, 31)}
+    for query in ("家暴", "暴", "保护令", "家暴 safety", "上学"):
+        by_document = keys(db, query, case_filter_sql=ACCESS, params=(10,))
+        assert chosen.pop() is True
+        everything = keys(db, query)
+        assert chosen.pop() is False
+        assert by_document == [k for k in everything if k in mine], query
+        for kinds in (["crisis"], ["note", "crisis"]):
+            assert keys(db, query, case_filter_sql=ACCESS, params=(10,), kinds=kinds) == [
+                k for k in keys(db, query, kinds=kinds) if k in mine]
+        paged: list[str] = []
+        before = None
+        while page := search(db, query, case_filter_sql=ACCESS, params=(10,), limit=2,
+                             before=before):
+            paged += [h.doc_key for h in page]
+            before = page[-1].doc_id
+        assert paged == by_document
+
+
+def test_the_scope_bound_is_counted_exactly(db: Database) -> None:
+    db.executemany("INSERT INTO cases (id, counsellor_id) VALUES (?, ?)",
+                   [(1, 10), (2, 20)])
+    index_documents(db, [Document(f"session:{i}", 1 + (i >= search_scope.SMALL_SCOPE), "note",
+                                  "", "家暴", "t")
+                         for i in range(search_scope.SMALL_SCOPE + 1)])
+    ids = search_scope.small_scope(db, ACCESS, (10,), None, None)
+    assert ids is not None and len(ids) == search_scope.SMALL_SCOPE
+    assert ids == sorted(ids, reverse=True)
+    assert search_scope.small_scope(db, "1", (), None, None) is None
+    assert search_scope.small_scope(db, "1", (), None, ids[0]) is not None  # before the newest
+    assert search_scope.small_scope(db, "1", (), ["crisis"], None) == []
+
+
 def test_kinds_filter(db: Database) -> None:
     add(db, "client:1", "", title="王芳", kind="client")
     add(db, "session:1", "王芳来访", kind="note")
@@ -427,11 +478,26 @@ def check_snippet(snippet: str, terms: list[str], doc: tuple[int, str, str, int,
 @given(docs=documents, edits=st.lists(st.tuples(st.integers(0, 11), st.none() | texts),
                                       max_size=4),
        qs=st.lists(queries, min_size=1, max_size=6), case_id=st.integers(1, 3),
-       together=st.booleans())
+       together=st.booleans(), small_scope=st.sampled_from([0, 3, 1000]),
+       chunk=st.sampled_from([1, 2, 64]))
 def test_search_equals_naive_substring_scan(shared_db: Database, docs: list[Any],
                                             edits: list[Any], qs: list[str],
-                                            case_id: int, together: bool) -> None:
-    db = shared_db
+                                            case_id: int, together: bool, small_scope: int,
+                                            chunk: int) -> None:
+    # Both plans: matches first (scope over small_scope documents) and document by document
+    # in chunks (search_scope.py); 0 forces the first, 1000 the second, 3 mixes them.
+    saved = search_scope.SMALL_SCOPE, search_scope.CHUNK
+    search_scope.SMALL_SCOPE, search_scope.CHUNK = small_scope, chunk
+    try:
+        check_search_equals_naive_substring_scan(shared_db, docs, edits, qs, case_id,
+                                                 together)
+    finally:
+        search_scope.SMALL_SCOPE, search_scope.CHUNK = saved
+
+
+def check_search_equals_naive_substring_scan(db: Database, docs: list[Any], edits: list[Any],
+                                             qs: list[str], case_id: int,
+                                             together: bool) -> None:
     with db.transaction():
         db.execute("DELETE FROM search_doc")
         db.execute("INSERT INTO search_tri(search_tri) VALUES ('delete-all')")

@@ -29,6 +29,7 @@ from typing import Any, Protocol
 import sqlcipher3
 
 from xinhe.errors import XinheError
+from xinhe.records import search_scope
 from xinhe.records.search_text import MARK_END as MARK_END
 from xinhe.records.search_text import MARK_START as MARK_START
 from xinhe.records.search_text import PLACEHOLDERS as _PLACEHOLDERS
@@ -306,7 +307,24 @@ def search(db: _Db, query: str, *, case_filter_sql: str = "1", params: Sequence[
     terms = terms_of(query)
     if not terms or limit <= 0 or (kinds is not None and not kinds):
         return []
-    sql, args = candidates_sql(terms, case_filter_sql, params, kinds, limit, before)
+    scope = search_scope.small_scope(db, case_filter_sql, params, kinds, before)
+    if scope is None:
+        statements: Iterable[tuple[str, list[Any]]] = [
+            candidates_sql(terms, case_filter_sql, params, kinds, limit, before)]
+    else:
+        table, expr, _exact = _plan(terms)
+        statements = search_scope.by_document(table, expr, scope)
+    hits: list[SearchHit] = []
+    for sql, args in statements:
+        _collect(db, sql, args, terms, hits, limit)
+        if len(hits) == limit:
+            break
+    return hits
+
+
+def _collect(db: _Db, sql: str, args: list[Any], terms: Sequence[str], hits: list[SearchHit],
+             limit: int) -> None:
+    """Add to `hits` the candidates of one statement that really match, up to `limit`."""
     try:
         cursor = db.execute(sql, args)
     except sqlcipher3.OperationalError:
@@ -314,7 +332,6 @@ def search(db: _Db, query: str, *, case_filter_sql: str = "1", params: Sequence[
         # in the SQL (e.g. the caller's filter) and its own message is safe to show.
         db.execute(sql, ['"x"', *args[1:]]).close()
         raise SearchError() from None
-    hits: list[SearchHit] = []
     try:
         while len(hits) < limit:
             rows = cursor.fetchmany(limit)
@@ -330,7 +347,6 @@ def search(db: _Db, query: str, *, case_filter_sql: str = "1", params: Sequence[
                         break
     finally:
         cursor.close()  # an unfinished statement would hold a read snapshot open
-    return hits
 
 
 def candidates_sql(terms: Sequence[str], case_filter_sql: str, params: Sequence[Any],
