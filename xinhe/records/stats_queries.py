@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from xinhe.records import stats_months
 from xinhe.records.stats_risk import count_at_or_before, folded, open_by_risk
 
 Params = dict[str, Any]
@@ -118,23 +119,17 @@ def served(db: Any, months: list[tuple[str, str]], lo: str, hi: str,
 
 def _served_studio(db: Any, months: list[tuple[str, str]], lo: str, hi: str,
                    out: Served) -> None:
-    """The whole studio: each month one range of the covering index sessions_started, its
-    case ids sent back as one text and made a set here (SQL's count(DISTINCT), or a Python
-    row per session, costs twice as much); the year's cases are their union, counted by
-    category against the narrow cases_mix rather than by a probe of sessions_case for every
-    case (at 1,000,000 sessions the two session indexes no longer fit the page cache)."""
-    year: set[str] = set()
+    """The whole studio: each month's figures from the per-case, per-month summary
+    (stats_months: a month's cases served are its rows there); the year's cases are those
+    of the summary's months, counted by category against the narrow cases_mix rather than
+    by a probe of the sessions for every case."""
     for index, (start, end) in enumerate(months):
-        count, persons, ids = _one(db, (
-            "SELECT count(*), coalesce(sum(s.persons_served), 0), group_concat(s.case_id)"
-            " FROM sessions s WHERE s.started_at >= :a AND s.started_at < :b"),
-            {"a": start, "b": end})
-        cases = set(ids.split(",")) if ids else set()
-        out.sessions += int(count)
-        out.person_times += int(persons)
-        out.month_cases[index] = len(cases)
-        out.month_persons[index] = int(persons)
-        year |= cases
+        cases, sessions, persons = stats_months.month(db, start, end)
+        out.sessions += sessions
+        out.person_times += persons
+        out.month_cases[index] = cases
+        out.month_persons[index] = persons
+    year = stats_months.cases(db, lo, hi)
     for category, ids in _rows(db, "SELECT c.category, group_concat(c.id) FROM cases c"
                                " INDEXED BY cases_mix GROUP BY c.category", {}):
         served_here = len(year.intersection(ids.split(",")))
