@@ -51,7 +51,7 @@ def span(a: str, b: str) -> Span:
         end = _next(end)
     if end == first:
         return Span(None, add=[(a, b)])
-    keys = (first.strftime("%Y-%m"), (end - SLACK).strftime("%Y-%m"))
+    keys = (first.strftime("%Y-%m"), (end - timedelta(days=1)).strftime("%Y-%m"))
     begins, ends = iso(first), iso(end)
     out = Span(keys)
     out.add += [w for w in ((a, begins), (ends, b)) if w[0] < w[1]]
