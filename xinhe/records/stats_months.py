@@ -108,32 +108,45 @@ def changes(db: Any, plan: Span) -> Changes:
     return out
 
 
-def month(db: Any, a: str, b: str) -> tuple[int, int, int]:
-    """(cases served, sessions, persons served) for sessions starting in [a, b)."""
-    plan = span(a, b)
-    cases = sessions = persons = 0
-    if plan.keys is not None:
-        # A report's month covers one studio month, whose rows are one a case.
-        distinct = "count(*)" if plan.keys[0] == plan.keys[1] else "count(DISTINCT case_id)"
-        cases, sessions, persons = db.execute(
-            f"SELECT {distinct}, coalesce(sum(sessions), 0), coalesce(sum(persons), 0)"
-            " FROM session_months WHERE month >= :k0 AND month <= :k1",
-            {"k0": plan.keys[0], "k1": plan.keys[1]}).fetchone()
-    moved = changes(db, plan)
-    return (int(cases) + len(moved.gained) - len(moved.lost), int(sessions) + moved.sessions,
-            int(persons) + moved.persons)
+def _base(db: Any, keys: tuple[str, str]) -> tuple[int, int, int]:
+    # A report's month covers one studio month, whose rows are one a case.
+    distinct = "count(*)" if keys[0] == keys[1] else "count(DISTINCT case_id)"
+    cases, sessions, persons = db.execute(
+        f"SELECT {distinct}, coalesce(sum(sessions), 0), coalesce(sum(persons), 0)"
+        " FROM session_months WHERE month >= :k0 AND month <= :k1",
+        {"k0": keys[0], "k1": keys[1]}).fetchone()
+    return int(cases), int(sessions), int(persons)
 
 
-def cases(db: Any, a: str, b: str) -> set[str]:
-    """The ids (as text) of the cases with a session starting in [a, b)."""
-    plan = span(a, b)
+def served(db: Any, months: list[Window], lo: str, hi: str
+           ) -> tuple[list[tuple[int, int, int]], set[str]]:
+    """For each of the contiguous `months` covering [lo, hi): (cases served, sessions,
+    persons served); and the ids (as text) of the cases served in [lo, hi). The summary's
+    rows for the period are read once, a studio month at a time."""
+    year = span(lo, hi)
+    totals: dict[str, tuple[int, int, int]] = {}
     ids: set[str] = set()
-    if plan.keys is not None:
-        [text] = db.execute("SELECT group_concat(case_id) FROM session_months WHERE"
-                            " month >= :k0 AND month <= :k1",
-                            {"k0": plan.keys[0], "k1": plan.keys[1]}).fetchone()
-        ids = set((text or "").split(",")) - {""}
-    moved = changes(db, plan)
+    if year.keys is not None:
+        for key, count, sessions, persons, text in db.execute(
+                "SELECT month, count(*), sum(sessions), sum(persons), group_concat(case_id)"
+                " FROM session_months WHERE month >= :k0 AND month <= :k1 GROUP BY month",
+                {"k0": year.keys[0], "k1": year.keys[1]}).fetchall():
+            totals[key] = (int(count), int(sessions), int(persons))
+            ids.update(text.split(","))
+    moved = changes(db, year)
     ids.difference_update(str(case) for case in moved.lost)
     ids.update(str(case) for case in moved.gained)
-    return ids
+    figures = []
+    for a, b in months:
+        plan = span(a, b)
+        cases = sessions = persons = 0
+        if plan.keys is not None:
+            one = plan.keys[0] == plan.keys[1]
+            if one and year.keys is not None and year.keys[0] <= plan.keys[0] <= year.keys[1]:
+                cases, sessions, persons = totals.get(plan.keys[0], (0, 0, 0))
+            else:
+                cases, sessions, persons = _base(db, plan.keys)
+        step = changes(db, plan)
+        figures.append((cases + len(step.gained) - len(step.lost), sessions + step.sessions,
+                        persons + step.persons))
+    return figures, ids

@@ -16,7 +16,6 @@ scope's rows are read once with their month, and its statements start from its c
 from __future__ import annotations
 
 import json
-from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -123,13 +122,12 @@ def _served_studio(db: Any, months: list[tuple[str, str]], lo: str, hi: str,
     (stats_months: a month's cases served are its rows there); the year's cases are those
     of the summary's months, counted by category against the narrow cases_mix rather than
     by a probe of the sessions for every case."""
-    for index, (start, end) in enumerate(months):
-        cases, sessions, persons = stats_months.month(db, start, end)
+    figures, year = stats_months.served(db, months, lo, hi)
+    for index, (cases, sessions, persons) in enumerate(figures):
         out.sessions += sessions
         out.person_times += persons
         out.month_cases[index] = cases
         out.month_persons[index] = persons
-    year = stats_months.cases(db, lo, hi)
     for category, ids in _rows(db, "SELECT c.category, group_concat(c.id) FROM cases c"
                                " INDEXED BY cases_mix GROUP BY c.category", {}):
         served_here = len(year.intersection(ids.split(",")))
@@ -266,23 +264,23 @@ def followups(db: Any, lo: str, hi: str, scope: Scope, midnights: list[str],
     (vault timestamp text): a visit is on time when done before the midnight that ends its
     due day. One still open is overdue when its due day ended before `today_start`."""
     rows, where, params = scope.cases_first("followups", "f", "followups_case")
-    params.update(lo=lo, hi=hi, today=today_start)
+    params.update(lo=lo, hi=hi, today=today_start,
+                  **{f"d{i}": midnight for i, midnight in enumerate(midnights)})
     base = rows + " WHERE f.due_at >= :lo AND f.due_at < :hi" + where
-    cancelled, overdue, waiting, done_early = _one(db, (
+    # Done after it was due: on time when done on the same local day, i.e. the same number
+    # of the period's midnights at or before both (a balanced CASE each, no Python row).
+    due_day = count_at_or_before("f.due_at", len(midnights), name="d")
+    done_day = count_at_or_before("f.done_at", len(midnights), name="d")
+    cancelled, overdue, waiting, done_early, same_day, later = _one(db, (
         "SELECT coalesce(sum(f.status = 'cancelled'), 0),"
         " coalesce(sum(f.status = 'due' AND f.due_at < :today), 0),"
         " coalesce(sum(f.status = 'due' AND f.due_at >= :today), 0),"
-        " coalesce(sum(f.status = 'done' AND (f.done_at < f.due_at OR f.done_at IS NULL)), 0)"
-        + base), params)
+        " coalesce(sum(f.status = 'done' AND (f.done_at < f.due_at OR f.done_at IS NULL)), 0),"
+        " coalesce(sum(CASE WHEN f.status = 'done' AND f.done_at >= f.due_at THEN"
+        f" {due_day} = {done_day} END), 0),"
+        " coalesce(sum(f.status = 'done' AND f.done_at >= f.due_at), 0)" + base), params)
     out = FollowUps(cancelled=int(cancelled), overdue=int(overdue), not_yet_due=int(waiting),
-                    on_time=int(done_early))
-    for due_at, done_at in _tuples(db, "SELECT f.due_at, f.done_at" + base +
-                                 " AND f.status = 'done' AND f.done_at >= f.due_at", params):
-        day_ends = midnights[bisect_right(midnights, due_at)]
-        if done_at < day_ends:
-            out.on_time += 1
-        else:
-            out.late += 1
+                    on_time=int(done_early) + int(same_day), late=int(later) - int(same_day))
     out.due = out.on_time + out.late + out.overdue + out.not_yet_due
     return out
 
