@@ -10,7 +10,9 @@ allocation costly: no GROUP BY or DISTINCT over large row sets where a few condi
 sums will do, covering indexes (migration 4) so no table row is read for the big counts,
 and range tests on the vault's uniform UTC timestamp text. At 1,000,000 sessions a Python
 row each costs more than the SQL: long id lists come back as one `group_concat` text, a
-scope's rows are read once with their month, and its statements start from its cases.
+scope's rows are read once with their month, and its statements start from its cases. The
+whole studio's sessions served are read from the per-case, per-month summary that triggers
+keep (migration 12, stats_months.py), not from the sessions.
 """
 
 from __future__ import annotations
