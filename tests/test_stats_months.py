@@ -156,3 +156,22 @@ def test_without_its_trigger_the_summary_falls_behind(studio: Studio, trigger: s
         answers={})
     studio.wang.notes.delete_draft(third.id)
     assert summary(db) != counted(db)
+
+
+def test_an_exported_copy_has_the_same_summary_and_keeps_it(studio: Studio,
+                                                            tmp_path: Path) -> None:
+    """Backups are sqlcipher_export copies: the summary is copied, not counted again by the
+    triggers as the sessions are copied, and the copy's triggers keep it after."""
+    db = studio.wang.vault.db
+    case = studio.new_case(studio.wang)
+    for day in (1, 2, 40):
+        draft(studio, case.id, datetime(2026, 5, 1, 9, tzinfo=UTC) + timedelta(days=day),
+              persons=2)
+    key = os.urandom(32)
+    db.export_to(tmp_path / "copy.db", key)
+    copy = Database(tmp_path / "copy.db", key)
+    assert summary(copy) == summary(db) == counted(copy) == {("2026-05", case.id): (2, 4),
+                                                              ("2026-06", case.id): (1, 2)}
+    copy.execute("DELETE FROM sessions WHERE case_id = ?", (case.id,))
+    assert summary(copy) == {}
+    copy.close()
