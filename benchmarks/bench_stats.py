@@ -4,6 +4,8 @@
     .venv/bin/python benchmarks/bench_stats.py --sessions 20000 --runs 10
     .venv/bin/python benchmarks/bench_stats.py --sessions 1000000 --runs 5 \
         --out /tmp/xinhe-bench --delete-after       # 1M sessions, target 1 s
+    .venv/bin/python benchmarks/bench_stats.py --sessions 1000000 --runs 5 \
+        --out /tmp/xinhe-bench --migrate-from /work/bench-h41   # copy an older build, migrate
 
 Builds the vault's real schema (every migration) twice with the same build of SQLite:
 encrypted (SQLCipher raw key, cipher_memory_security ON as before issue 15, db.py's
@@ -25,6 +27,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -207,6 +210,31 @@ def build(sessions: int, seed: int, variant: str) -> None:
     Path(f"{path}.json").write_text(json.dumps(meta))
 
 
+def migrate(sessions: int, seed: int, variant: str) -> None:
+    """Bring a vault copied from an older schema's build up to date, timed."""
+    path, meta = load(sessions, seed, variant)
+    db = open_db(path, bytes.fromhex(meta["key"]) if meta["key"] else None)
+    began, cpu = time.perf_counter(), time.process_time()
+    meta["migrated"] = {"from": db.schema_version, "to": MIGRATIONS[-1].version,
+                        "load": os.getloadavg()[0]}
+    db.migrate()
+    meta["migrated"].update(wall_s=time.perf_counter() - began, cpu_s=time.process_time() - cpu)
+    db.close()
+    meta["file_mb"] = path.stat().st_size / 1e6
+    Path(f"{path}.json").write_text(json.dumps(meta))
+
+
+def copy_older(sessions: int, seed: int, variant: str, folder: Path) -> bool:
+    """Copy a vault built with an older schema (any tag) from `folder`; False if none."""
+    for older in sorted(folder.glob(f"stats-{sessions}-{seed}-*-{variant}.db")):
+        if Path(f"{older}.json").exists():
+            path = db_path(sessions, seed, variant)
+            shutil.copyfile(older, path)
+            shutil.copyfile(f"{older}.json", f"{path}.json")
+            return True
+    return False
+
+
 def load(sessions: int, seed: int, variant: str) -> tuple[Path, dict[str, Any]]:
     path = db_path(sessions, seed, variant)
     return path, json.loads(Path(f"{path}.json").read_text())
@@ -317,11 +345,25 @@ def report(sessions: int, seed: int, runs: int, results: dict[str, Any]) -> str:
     lines += ["", f"Target: a year's figures in ≤ {target:.0f} ms (first and median, "
               f"encrypted as the app opens it). Missed: {missed}. "
               f"Building the benchmark vault by bulk SQL took {enc_meta['build_s']:.0f} s "
-              f"encrypted, {plain_meta['build_s']:.0f} s plain. Report fingerprints (sha256 of "
+              f"encrypted, {plain_meta['build_s']:.0f} s plain. " + migrated(enc_meta, plain_meta)
+              + "Report fingerprints (sha256 of "
               "its JSON; equal before and after a change that keeps the figures): " +
               ", ".join(f"{label} {results['plain'][label]['figures']}" for label in SCOPES)
               + "."]
     return "\n".join(lines)
+
+
+def migrated(enc_meta: dict[str, Any], plain_meta: dict[str, Any]) -> str:
+    """The migration of a vault copied from an older build, if it was one."""
+    if "migrated" not in enc_meta:
+        return ""
+    e, p = enc_meta["migrated"], plain_meta.get("migrated", {})
+    text = (f"The vaults were copied from a schema-{e['from']} build and migrated to "
+            f"{e['to']}: {e['wall_s']:.1f} s encrypted ({e['cpu_s']:.1f} s CPU, load "
+            f"{e['load']:.1f})")
+    if p:
+        text += f", {p['wall_s']:.1f} s plain ({p['cpu_s']:.1f} s CPU)"
+    return text + ". "
 
 
 def main(argv: list[str]) -> int:
@@ -333,6 +375,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--out", type=Path, default=OUT, help="folder for the vaults")
     parser.add_argument("--delete-after", action="store_true",
                         help="delete the vaults after measuring")
+    parser.add_argument("--migrate-from", type=Path,
+                        help="copy vaults built with an older schema from this folder and"
+                        " migrate them, instead of building")
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     _out[0] = args.out
@@ -340,6 +385,8 @@ def main(argv: list[str]) -> int:
         kind, name = args.worker
         if kind == "build":
             build(args.sessions, args.seed, name)
+        elif kind == "migrate":
+            migrate(args.sessions, args.seed, name)
         else:
             print(json.dumps(measure(args.sessions, args.seed, name, args.runs)))
         return 0
@@ -348,6 +395,10 @@ def main(argv: list[str]) -> int:
               str(args.runs), "--out", str(args.out)]
     for variant in ("enc", "plain"):
         path = db_path(args.sessions, args.seed, variant)
+        if (not args.rebuild and not Path(f"{path}.json").exists() and args.migrate_from
+                and copy_older(args.sessions, args.seed, variant, args.migrate_from)):
+            print(f"migrating a copy of the {variant} vault…", file=sys.stderr)
+            worker([*common, "--worker", "migrate", variant])
         if args.rebuild or not Path(f"{path}.json").exists():
             print(f"building {variant} vault of {args.sessions:,} sessions…", file=sys.stderr)
             with contextlib.suppress(FileNotFoundError):

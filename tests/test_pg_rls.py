@@ -384,7 +384,7 @@ def test_key_slots_are_each_users_own_and_the_admins(server: StudioServer) -> No
             conn.execute("SELECT * FROM xinhe.recovery_slot")
 
 
-SQLITE_ONLY = {"search_tri", "search_gram", "sqlite_sequence"}
+SQLITE_ONLY = {"search_tri", "search_gram", "sqlite_sequence", "session_months"}
 SERVER_ONLY = {"key_slots", "recovery_slot", "login_verifiers", "imported_audit_event",
                "login_lockouts"}
 TYPES = {"TEXT": {"text"}, "INTEGER": {"integer", "bigint"}, "BLOB": {"bytea"}}

@@ -688,6 +688,57 @@ CREATE INDEX appointments_when ON appointments (status, start_at)
 """
 
 
+# Statistics at 1,000,000 sessions (issue 15): each case's sessions and persons served per
+# month, kept by triggers in the transaction of every session write (notes, cascades,
+# retention purges alike), so a report counts a month's cases served as rows here instead
+# of reading every session. The month is the studio's (Shenzhen, UTC+8, no daylight saving)
+# of the UTC timestamp text; stats_months.py corrects it for reports in another zone.
+V12_SESSION_MONTHS = """
+CREATE TABLE session_months (
+    month    TEXT NOT NULL,
+    case_id  INTEGER NOT NULL,
+    sessions INTEGER NOT NULL,
+    persons  INTEGER NOT NULL,
+    PRIMARY KEY (month, case_id)
+) WITHOUT ROWID
+;;
+INSERT INTO session_months (month, case_id, sessions, persons)
+SELECT strftime('%Y-%m', started_at, '+8 hours'), case_id, count(*), sum(persons_served)
+FROM sessions GROUP BY 1, 2
+;;
+CREATE TRIGGER session_months_insert AFTER INSERT ON sessions
+BEGIN
+    INSERT INTO session_months (month, case_id, sessions, persons)
+    VALUES (strftime('%Y-%m', new.started_at, '+8 hours'), new.case_id, 1, new.persons_served)
+    ON CONFLICT (month, case_id) DO UPDATE SET sessions = sessions + 1,
+        persons = persons + excluded.persons;
+END
+;;
+CREATE TRIGGER session_months_delete AFTER DELETE ON sessions
+BEGIN
+    UPDATE session_months SET sessions = sessions - 1, persons = persons - old.persons_served
+    WHERE month = strftime('%Y-%m', old.started_at, '+8 hours') AND case_id = old.case_id;
+    DELETE FROM session_months
+    WHERE month = strftime('%Y-%m', old.started_at, '+8 hours') AND case_id = old.case_id
+    AND sessions = 0;
+END
+;;
+CREATE TRIGGER session_months_update AFTER UPDATE OF started_at, case_id, persons_served
+ON sessions
+BEGIN
+    UPDATE session_months SET sessions = sessions - 1, persons = persons - old.persons_served
+    WHERE month = strftime('%Y-%m', old.started_at, '+8 hours') AND case_id = old.case_id;
+    DELETE FROM session_months
+    WHERE month = strftime('%Y-%m', old.started_at, '+8 hours') AND case_id = old.case_id
+    AND sessions = 0;
+    INSERT INTO session_months (month, case_id, sessions, persons)
+    VALUES (strftime('%Y-%m', new.started_at, '+8 hours'), new.case_id, 1, new.persons_served)
+    ON CONFLICT (month, case_id) DO UPDATE SET sessions = sessions + 1,
+        persons = persons + excluded.persons;
+END
+"""
+
+
 def fill_name_sound(db: Any) -> None:
     """The sound key of every existing client (the code that writes clients keeps it after)."""
     from xinhe.records.names import sound_key
@@ -714,4 +765,6 @@ MIGRATIONS: list[Migration] = [
               V10_REPAIR_INDEXES),
     Migration(11, "calendar: appointments for sessions, home visits and calls",
               V11_APPOINTMENTS),
+    Migration(12, "statistics: sessions and persons served per case and month",
+              V12_SESSION_MONTHS),
 ]

@@ -237,7 +237,8 @@ def case_tables(vault: Vault) -> list[str]:
     """Every table holding rows of a case, in the order to delete them."""
     names = [str(r[0]) for r in vault.db.all(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
-    found = [t for t in names if t not in ("cases", "search_doc")
+    # session_months is a summary of sessions that their triggers keep (migration 12).
+    found = [t for t in names if t not in ("cases", "search_doc", "session_months")
              and "case_id" in vault.db.column_names(t)]
     order = {t: i for i, t in enumerate(CASE_TABLES)}
     return sorted(found, key=lambda t: (order.get(t, -1), t))

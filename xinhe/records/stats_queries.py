@@ -10,17 +10,19 @@ allocation costly: no GROUP BY or DISTINCT over large row sets where a few condi
 sums will do, covering indexes (migration 4) so no table row is read for the big counts,
 and range tests on the vault's uniform UTC timestamp text. At 1,000,000 sessions a Python
 row each costs more than the SQL: long id lists come back as one `group_concat` text, a
-scope's rows are read once with their month, and its statements start from its cases.
+scope's rows are read once with their month, and its statements start from its cases. The
+whole studio's sessions served are read from the per-case, per-month summary that triggers
+keep (migration 12, stats_months.py), not from the sessions.
 """
 
 from __future__ import annotations
 
 import json
-from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from xinhe.records import stats_months
 from xinhe.records.stats_risk import count_at_or_before, folded, open_by_risk
 
 Params = dict[str, Any]
@@ -118,23 +120,16 @@ def served(db: Any, months: list[tuple[str, str]], lo: str, hi: str,
 
 def _served_studio(db: Any, months: list[tuple[str, str]], lo: str, hi: str,
                    out: Served) -> None:
-    """The whole studio: each month one range of the covering index sessions_started, its
-    case ids sent back as one text and made a set here (SQL's count(DISTINCT), or a Python
-    row per session, costs twice as much); the year's cases are their union, counted by
-    category against the narrow cases_mix rather than by a probe of sessions_case for every
-    case (at 1,000,000 sessions the two session indexes no longer fit the page cache)."""
-    year: set[str] = set()
-    for index, (start, end) in enumerate(months):
-        count, persons, ids = _one(db, (
-            "SELECT count(*), coalesce(sum(s.persons_served), 0), group_concat(s.case_id)"
-            " FROM sessions s WHERE s.started_at >= :a AND s.started_at < :b"),
-            {"a": start, "b": end})
-        cases = set(ids.split(",")) if ids else set()
-        out.sessions += int(count)
-        out.person_times += int(persons)
-        out.month_cases[index] = len(cases)
-        out.month_persons[index] = int(persons)
-        year |= cases
+    """The whole studio: each month's figures from the per-case, per-month summary
+    (stats_months: a month's cases served are its rows there); the year's cases are those
+    of the summary's months, counted by category against the narrow cases_mix rather than
+    by a probe of the sessions for every case."""
+    figures, year = stats_months.served(db, months, lo, hi)
+    for index, (cases, sessions, persons) in enumerate(figures):
+        out.sessions += sessions
+        out.person_times += persons
+        out.month_cases[index] = cases
+        out.month_persons[index] = persons
     for category, ids in _rows(db, "SELECT c.category, group_concat(c.id) FROM cases c"
                                " INDEXED BY cases_mix GROUP BY c.category", {}):
         served_here = len(year.intersection(ids.split(",")))
@@ -271,23 +266,23 @@ def followups(db: Any, lo: str, hi: str, scope: Scope, midnights: list[str],
     (vault timestamp text): a visit is on time when done before the midnight that ends its
     due day. One still open is overdue when its due day ended before `today_start`."""
     rows, where, params = scope.cases_first("followups", "f", "followups_case")
-    params.update(lo=lo, hi=hi, today=today_start)
+    params.update(lo=lo, hi=hi, today=today_start,
+                  **{f"d{i}": midnight for i, midnight in enumerate(midnights)})
     base = rows + " WHERE f.due_at >= :lo AND f.due_at < :hi" + where
-    cancelled, overdue, waiting, done_early = _one(db, (
+    # Done after it was due: on time when done on the same local day, i.e. the same number
+    # of the period's midnights at or before both (a balanced CASE each, no Python row).
+    due_day = count_at_or_before("f.due_at", len(midnights), name="d")
+    done_day = count_at_or_before("f.done_at", len(midnights), name="d")
+    cancelled, overdue, waiting, done_early, same_day, later = _one(db, (
         "SELECT coalesce(sum(f.status = 'cancelled'), 0),"
         " coalesce(sum(f.status = 'due' AND f.due_at < :today), 0),"
         " coalesce(sum(f.status = 'due' AND f.due_at >= :today), 0),"
-        " coalesce(sum(f.status = 'done' AND (f.done_at < f.due_at OR f.done_at IS NULL)), 0)"
-        + base), params)
+        " coalesce(sum(f.status = 'done' AND (f.done_at < f.due_at OR f.done_at IS NULL)), 0),"
+        " coalesce(sum(CASE WHEN f.status = 'done' AND f.done_at >= f.due_at THEN"
+        f" {due_day} = {done_day} END), 0),"
+        " coalesce(sum(f.status = 'done' AND f.done_at >= f.due_at), 0)" + base), params)
     out = FollowUps(cancelled=int(cancelled), overdue=int(overdue), not_yet_due=int(waiting),
-                    on_time=int(done_early))
-    for due_at, done_at in _tuples(db, "SELECT f.due_at, f.done_at" + base +
-                                 " AND f.status = 'done' AND f.done_at >= f.due_at", params):
-        day_ends = midnights[bisect_right(midnights, due_at)]
-        if done_at < day_ends:
-            out.on_time += 1
-        else:
-            out.late += 1
+                    on_time=int(done_early) + int(same_day), late=int(later) - int(same_day))
     out.due = out.on_time + out.late + out.overdue + out.not_yet_due
     return out
 

@@ -40,7 +40,8 @@ RECORD_TABLES = ("clients", "client_confidential", "cases", "case_shares", "risk
 # Brought in by their own rules below.
 SPECIAL = ("users", "audit_event", "search_doc", "signing_identities", "counters", "settings")
 # Left behind: the server has its own (meta, key slots), or they are the vault's engine.
-LEFT_BEHIND = ("meta", "search_meta", "sqlite_sequence")
+LEFT_BEHIND = ("meta", "search_meta", "sqlite_sequence",
+               "session_months")  # the statistics' summary of sessions, kept by triggers
 LOCAL_PREFIXES = ("search_tri", "search_gram")
 # Settings that describe this one workstation's copy of the vault, not the studio.
 LOCAL_SETTINGS = ("backup.",)
