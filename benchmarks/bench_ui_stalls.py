@@ -138,6 +138,7 @@ class StallProbe:
         from PySide6.QtCore import QTimer
 
         self.profile_action, self.profiler = profile, None
+        self.profiles: dict[str, Any] = {}
         self.action = "start"
         self.gaps: list[tuple[str, float, float]] = []
         self.worst: dict[str, float] = {}
@@ -160,17 +161,19 @@ class StallProbe:
 
         if self.profiler is not None:
             self.profiler.disable()
-        if self.profile_action and self.profile_action in action:
-            self.profiler = self.profiler or cProfile.Profile()
+            self.profiler = None
+        if any(p and p in action for p in self.profile_action.split(",")):
+            self.profiler = self.profiles.setdefault(action, cProfile.Profile())
             self.profiler.enable()  # the UI thread only: cProfile follows one thread
         self.action = action
 
     def report_profile(self) -> None:
-        """What the UI thread ran during the profiled actions, most cumulative time first."""
+        """What the UI thread ran during each profiled action, most cumulative time first."""
         import pstats
 
-        if self.profiler is not None:
-            pstats.Stats(self.profiler).sort_stats("cumulative").print_stats(45)
+        for action, profile in self.profiles.items():
+            print(f"\n## profile: {action}")
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
 
 
 def settle(until: Callable[[], bool], app: Any, timeout: float = 60.0,
@@ -377,7 +380,8 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--profile", metavar="ACTION", default="",
-                        help="cProfile the UI thread during the actions naming ACTION")
+                        help="cProfile the UI thread during the actions naming ACTION "
+                        "(several: comma-separated)")
 
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
@@ -387,7 +391,10 @@ def main() -> int:
         print(f"building the {args.cases:,}-case vault in {path} …", flush=True)
         build_vault(path, args.cases)
     cases, big_case, build_s = marker.read_text().split()
-    folder = VaultFolder(path, DeviceBinding.off("benchmark"))
+    work = OUT / f"ui-stalls-{args.cases}-run"  # the session signs and writes: a fresh copy
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(path, work)
+    folder = VaultFolder(work, DeviceBinding.off("benchmark"))
     load_before = os.getloadavg()
     probe, memory = session(folder, int(big_case), args.profile)
     load_after = os.getloadavg()

@@ -107,3 +107,34 @@ def test_the_main_window_shows_before_its_first_screen_is_built(qtbot: QtBot,
         wait_idle(qtbot, app)
         window.hide()
         window.deleteLater()
+
+
+def test_a_screen_out_of_sight_reloads_when_it_shows_again(qtbot: QtBot,
+                                                           busy: VaultFolder) -> None:
+    from xinhe.ui.changes import Change
+
+    with signed_in(qtbot, busy, "wang", PASSWORD) as (app, main):
+        dashboard = main._built["dashboard"]
+        qtbot.waitUntil(lambda: dashboard.due_fill.done and
+                        dashboard.due.topLevelItemCount() == DUE)
+        main.nav.setCurrentRow(main.section_keys().index("followups"))
+        qtbot.waitUntil(lambda: "followups" in main._built)
+        wait_idle(qtbot, app)
+        assert not dashboard.isVisible()
+
+        def schedule(services: Services) -> None:
+            case = services.cases.find()[0]
+            services.planning.schedule_followup(case.id, datetime.now(UTC) - timedelta(
+                minutes=5), "routine", "phone")
+        app.worker.call(lambda: schedule(app.ctx.services))
+        for _ in range(3):  # a save announces its change; nobody looks at the dashboard
+            app.ctx.bus.changed.emit({Change.FOLLOWUP})
+        wait_idle(qtbot, app)
+        followups = main._built["followups"]
+        qtbot.waitUntil(lambda: followups.fill.done and
+                        followups.list.topLevelItemCount() == DUE + 1)  # on screen: at once
+        assert dashboard.reload_when_shown.skipped == 1
+        assert dashboard.due.topLevelItemCount() == DUE  # not reloaded out of sight
+        main.nav.setCurrentRow(main.section_keys().index("dashboard"))
+        qtbot.waitUntil(lambda: dashboard.due_fill.done and
+                        dashboard.due.topLevelItemCount() == DUE + 1)

@@ -27,6 +27,7 @@ from xinhe.ui.models.referrals_model import STATUS_COLUMN, ReferralsModel, Statu
 from xinhe.ui.operations import referrals as ops
 from xinhe.ui.save_dialogs import ask_save_path
 from xinhe.ui.screens.chunked import MAX_COLUMN_WIDTH, SIZE_SAMPLE
+from xinhe.ui.screens.common import WhenShown
 from xinhe.ui.widgets import label
 
 if TYPE_CHECKING:
@@ -102,6 +103,7 @@ class ReferralsScreen(QWidget):
         actions.addStretch()
         layout.addLayout(actions)
         self._enable()
+        self.refresh_when_shown = WhenShown(self, self.refresh)
         ctx.bus.changed.connect(self._changed)
         self.refresh()
 
@@ -133,7 +135,7 @@ class ReferralsScreen(QWidget):
 
     def _changed(self, kinds: Changes) -> None:
         if kinds & {Change.REFERRAL, Change.CONSENT, Change.CASE}:
-            self.refresh()
+            self.refresh_when_shown()
 
     def _apply_filter(self) -> None:
         self.proxy.set_status(self.filter.currentData() or "")
