@@ -99,6 +99,48 @@ def test_unlock_window_shows_without_heavy_modules(tmp_path: Path) -> None:
     assert unlock_only(modules) == []
     # The window's login names come from keyslots.json, read without the cipher.
     assert "xinhe.crypto.keyslots" in modules
+    # Only desktop options were given: no command's parser was built.
+    assert [m for m in modules if m.startswith(("xinhe.cli.parsers",
+                                                "xinhe.records.platform_contract"))] == []
+
+
+DESKTOP_ARGVS = [[], ["--vault", "/tmp/v"], ["--vault=/tmp/v", "--lang", "en"], ["--demo"],
+                 ["--lang=zh_CN", "--demo", "--vault", "users"], ["--server", "dsn", "--json"],
+                 ["--user", "wang", "--lang", "en", "--lang", "zh_CN"]]
+NOT_DESKTOP = [["users", "list"], ["--help"], ["-h"], ["--version"], ["--lan", "en"],
+               ["--lang", "fr"], ["--vault"], ["--demo", "stats"], ["--", "x"], ["-x"],
+               ["--vault", "v", "templates", "check"]]
+
+
+@pytest.mark.parametrize("argv", DESKTOP_ARGVS)
+def test_desktop_options_are_read_as_the_whole_command_line_reads_them(
+        argv: list[str]) -> None:
+    from xinhe import app, cli
+
+    whole = cli.build_parser()
+    app._desktop_options(whole)
+    assert cli.desktop_args(argv, app._desktop_options) == whole.parse_args(argv)
+
+
+@pytest.mark.parametrize("argv", NOT_DESKTOP)
+def test_anything_more_than_desktop_options_goes_to_the_whole_parser(argv: list[str]) -> None:
+    from xinhe import app, cli
+
+    assert cli.desktop_args(argv, app._desktop_options) is None
+
+
+@pytest.mark.parametrize(("argv", "code", "stream", "text"), [
+    (["--help"], 0, "stdout", "COMMAND"), (["--lang", "fr"], 2, "stderr", "invalid choice"),
+    (["--vaul"], 2, "stderr", "expected one argument"), (["nonsense"], 2, "stderr",
+                                                         "invalid choice")])
+def test_the_command_line_still_gives_its_help_and_errors(argv: list[str], code: int,
+                                                          stream: str, text: str) -> None:
+    out = subprocess.run([sys.executable, "main.py", *argv], cwd=ROOT, capture_output=True,
+                         text=True, timeout=60, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.returncode == code
+    assert text in getattr(out, stream)
+    if code == 0:
+        assert "--demo" in out.stdout and "templates" in out.stdout
 
 
 # Runs the real entry point; at the window's first pass, then once its keyring note shows,

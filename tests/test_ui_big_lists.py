@@ -1,6 +1,7 @@
 """Long lists and screens stay off the UI thread's critical path: the dashboard's and the
 follow-up screen's lists fill a chunk per event-loop turn (a new load cancels an unfinished
-fill), and a section's screen is built only when it is first opened, a turn after the click."""
+fill), and a section's screen is built only when it is first opened, a turn after the click;
+the main window's first screen a turn after the window shows."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QCoreApplication
 from pytestqt.qtbot import QtBot
 
 from conftest import ADMIN_PASSWORD
@@ -76,6 +78,8 @@ def test_follow_ups_fill_in_chunks_and_a_screen_is_built_when_first_opened(
         assert list(main._built) == ["dashboard"]  # nothing else is built at sign-in
         main.nav.setCurrentRow(keys.index("followups"))  # as a click does
         assert "followups" not in main._built  # the click is answered first
+        QCoreApplication.sendPostedEvents()  # a posted build would run in the click's pass
+        assert "followups" not in main._built
         qtbot.waitUntil(lambda: "followups" in main._built)
         screen = main._built["followups"]
         qtbot.waitUntil(lambda: screen.fill.done and screen.list.topLevelItemCount() == DUE)
@@ -83,3 +87,54 @@ def test_follow_ups_fill_in_chunks_and_a_screen_is_built_when_first_opened(
         assert screen.isVisible() and main.stack.currentIndex() == keys.index("followups")
         assert sorted(names(screen.list, 2)) == [f"当事人{n:02d}" for n in range(DUE)]
         assert set(main._built) == {"dashboard", "followups"}
+
+
+def test_the_main_window_shows_before_its_first_screen_is_built(qtbot: QtBot,
+                                                                busy: VaultFolder) -> None:
+    from xinhe.ui.main_window import MainWindow
+
+    with signed_in(qtbot, busy, "wang", PASSWORD) as (app, _main):
+        window = MainWindow(app.ctx)
+        window.show()
+        # The window and the dashboard are separate turns of the event loop, with the
+        # paint and any input in between; not even the events already posted build it.
+        QCoreApplication.sendPostedEvents()
+        assert window._built == {}
+        qtbot.waitUntil(lambda: "dashboard" in window._built)
+        dashboard = window._built["dashboard"]
+        qtbot.waitUntil(dashboard.isVisible)
+        qtbot.waitUntil(lambda: dashboard.due.topLevelItemCount() == DUE)
+        wait_idle(qtbot, app)
+        window.hide()
+        window.deleteLater()
+
+
+def test_a_screen_out_of_sight_reloads_when_it_shows_again(qtbot: QtBot,
+                                                           busy: VaultFolder) -> None:
+    from xinhe.ui.changes import Change
+
+    with signed_in(qtbot, busy, "wang", PASSWORD) as (app, main):
+        dashboard = main._built["dashboard"]
+        qtbot.waitUntil(lambda: dashboard.due_fill.done and
+                        dashboard.due.topLevelItemCount() == DUE)
+        main.nav.setCurrentRow(main.section_keys().index("followups"))
+        qtbot.waitUntil(lambda: "followups" in main._built)
+        wait_idle(qtbot, app)
+        assert not dashboard.isVisible()
+
+        def schedule(services: Services) -> None:
+            case = services.cases.find()[0]
+            services.planning.schedule_followup(case.id, datetime.now(UTC) - timedelta(
+                minutes=5), "routine", "phone")
+        app.worker.call(lambda: schedule(app.ctx.services))
+        for _ in range(3):  # a save announces its change; nobody looks at the dashboard
+            app.ctx.bus.changed.emit({Change.FOLLOWUP})
+        wait_idle(qtbot, app)
+        followups = main._built["followups"]
+        qtbot.waitUntil(lambda: followups.fill.done and
+                        followups.list.topLevelItemCount() == DUE + 1)  # on screen: at once
+        assert dashboard.reload_when_shown.skipped == 1
+        assert dashboard.due.topLevelItemCount() == DUE  # not reloaded out of sight
+        main.nav.setCurrentRow(main.section_keys().index("dashboard"))
+        qtbot.waitUntil(lambda: dashboard.due_fill.done and
+                        dashboard.due.topLevelItemCount() == DUE + 1)

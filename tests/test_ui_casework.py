@@ -573,3 +573,25 @@ def test_an_unreadable_birth_date_stops_on_the_first_page(qtbot: QtBot, seeded: 
         assert dialog.error.text().startswith("出生日期")
         assert dialog.pages.currentIndex() == 0
         dialog.close()
+
+
+def test_the_search_popup_leaves_no_app_wide_filter_however_it_closes(
+        qtbot: QtBot, seeded: dict) -> None:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    with signed_in(qtbot, seeded["folder"], "wang", PASSWORDS["wang"]) as (_app, main):
+        box = main.search
+        seen: list[object] = []
+        filter_events = box.eventFilter
+        box.eventFilter = lambda watched, event: (seen.append(watched),  # type: ignore[method-assign]
+                                                  filter_events(watched, event))[1]
+        type_into(qtbot, box, "保护令")
+        qtbot.waitUntil(lambda: box.popup.isVisible(), timeout=3000)
+        probe = QEvent(QEvent.Type.User)
+        QApplication.sendEvent(main.nav, probe)  # any widget's event passes the filter
+        assert main.nav in seen
+        box.popup.hide()  # closed without hide_popup (the window hid it, say)
+        seen.clear()
+        QApplication.sendEvent(main.nav, probe)
+        assert main.nav not in seen

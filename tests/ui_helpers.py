@@ -91,12 +91,19 @@ def signed_in(qtbot: QtBot, folder: VaultFolder, user: str, password: str) -> It
         type_into(qtbot, window.password, password)
         click(qtbot, window.unlock_button)
         qtbot.waitUntil(lambda: isinstance(app.window, MainWindow), timeout=10_000)
+        first_screen_built(qtbot, app.window)
         wait_idle(qtbot, app)
         vault = app.ctx.vault
         yield app, app.window
         if app.ctx is not None:
             wait_idle(qtbot, app)
             assert app.worker.call(lambda: vault.db.threads_seen) == {app.worker.thread_id}
+
+
+def first_screen_built(qtbot: QtBot, main: Any) -> None:
+    """The main window builds its first section's screen on the turn after it shows."""
+    qtbot.waitUntil(lambda: not main.sections or main.sections[0].key in main._built,
+                    timeout=10_000)
 
 
 def wait_idle(qtbot: QtBot, app: Any) -> None:

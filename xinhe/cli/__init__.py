@@ -16,7 +16,7 @@ import socket
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from xinhe.crypto.binding import DeviceBinding
 from xinhe.errors import InvalidInput, NotOnServerYet, XinheError
@@ -186,33 +186,66 @@ class _VersionAction(argparse.Action):
         parser.exit(0)
 
 
+def _options(defaults: bool) -> argparse.ArgumentParser:
+    # Sub-commands accept the same options; their copies must not reset a value given
+    # before the sub-command, hence SUPPRESS there.
+    extra: dict[str, Any] = {} if defaults else {"default": argparse.SUPPRESS}
+    opts = argparse.ArgumentParser(add_help=False)
+    opts.add_argument("--vault", metavar="DIR", help="vault folder (default: "
+                      "$XINHE_VAULT or the per-user data folder)", **extra)
+    opts.add_argument("--server", metavar="DSN", help="the studio server (default: "
+                      "$XINHE_SERVER); user and password come from --user and stdin",
+                      **extra)
+    opts.add_argument("--user", metavar="NAME", help="log in as NAME (password on stdin)",
+                      **extra)
+    opts.add_argument("--json", action="store_true", help="print JSON", **extra)
+    opts.add_argument("--lang", choices=("zh_CN", "en"), help="language of messages",
+                      **extra)
+    return opts
+
+
 def build_parser() -> argparse.ArgumentParser:
-    def options(defaults: bool) -> argparse.ArgumentParser:
-        # Sub-commands accept the same options; their copies must not reset a value given
-        # before the sub-command, hence SUPPRESS there.
-        extra: dict[str, Any] = {} if defaults else {"default": argparse.SUPPRESS}
-        opts = argparse.ArgumentParser(add_help=False)
-        opts.add_argument("--vault", metavar="DIR", help="vault folder (default: "
-                          "$XINHE_VAULT or the per-user data folder)", **extra)
-        opts.add_argument("--server", metavar="DSN", help="the studio server (default: "
-                          "$XINHE_SERVER); user and password come from --user and stdin",
-                          **extra)
-        opts.add_argument("--user", metavar="NAME", help="log in as NAME (password on stdin)",
-                          **extra)
-        opts.add_argument("--json", action="store_true", help="print JSON", **extra)
-        opts.add_argument("--lang", choices=("zh_CN", "en"), help="language of messages",
-                          **extra)
-        return opts
+    from xinhe.cli import parsers
 
     parser = argparse.ArgumentParser(
-        prog="xinhe", parents=[options(defaults=True)],
+        prog="xinhe", parents=[_options(defaults=True)],
         description="Xinhe (馨和) casework records. Without a command, opens the desktop app.")
     parser.add_argument("--version", action=_VersionAction, nargs=0,
                         help="show the version, the vault schema and SQLCipher, then exit")
-    sub, common = parser.add_subparsers(dest="command", metavar="COMMAND"), options(False)
+    sub, common = parser.add_subparsers(dest="command", metavar="COMMAND"), _options(False)
     for module, add in parsers.BUILDERS:
         add(Parsers(sub, common, module))
     return parser
+
+
+class _NotOnlyOptions(Exception):
+    """The command line is more than the desktop app's own options."""
+
+
+class _OptionsOnly(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _NotOnlyOptions(message)
+
+
+def desktop_args(argv: list[str],
+                 add_options: Callable[[argparse.ArgumentParser], object]) -> \
+        argparse.Namespace | None:
+    """`argv` read as `build_parser()` (plus `add_options`) would read it, when it holds
+    only the top-level options written out in full: the desktop app starts without every
+    command's parser being built. None for anything else (a command, help, the version, an
+    abbreviation or an error): then the whole parser reads it, with its help and errors."""
+    if "--" in argv:
+        return None
+    parser = _OptionsOnly(prog="xinhe", parents=[_options(defaults=True)], add_help=False,
+                          allow_abbrev=False)
+    add_options(parser)
+    try:
+        args = parser.parse_args(argv)
+    except _NotOnlyOptions:
+        return None
+    args.version = None
+    args.command = None
+    return args
 
 
 def run(args: argparse.Namespace, io: Io | None = None,
@@ -254,8 +287,3 @@ def unexpected_message(exc: BaseException) -> str:
     return pick(f"发生了意外错误（{kind}），操作未完成，原有数据未受影响。请把此行报告给技术人员。",
                 f"An unexpected error occurred ({kind}); the command did not finish and "
                 "nothing saved before is lost. Please report this line to your IT person.")
-
-
-# Only the parsers are imported here; the command modules register their handlers when
-# _HANDLERS first asks for one of their commands.
-from xinhe.cli import parsers  # noqa: E402

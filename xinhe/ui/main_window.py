@@ -38,6 +38,9 @@ from xinhe.ui.roles import role_label
 from xinhe.ui.widgets import label
 
 ALL_CASE_ROLES = ("counsellor", "supervisor", "staff")
+# A real timer, not singleShot(0): that is a posted event, run in the same pass as the
+# events before it (the paint, the click), so the UI thread would never get a turn between.
+NEXT_TURN_MS = 1
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,9 @@ class MainWindow(QMainWindow):
             self.nav.blockSignals(True)
             self.nav.setCurrentRow(0)
             self.nav.blockSignals(False)
-            self._build(0)  # the first screen is there when the window first shows
+            # The first screen is built on the turn after the window is made (and shown):
+            # the window and the dashboard in one turn held the UI thread ~150 ms.
+            QTimer.singleShot(NEXT_TURN_MS, self, lambda: self._build(0, show_now=False))
 
     def _show_busy(self, busy: bool) -> None:
         if busy:
@@ -266,7 +271,7 @@ class MainWindow(QMainWindow):
             return
         self.stack.setCurrentIndex(row)
         if self.sections[row].key not in self._built:
-            QTimer.singleShot(0, self, lambda: self._build(row, show_now=False))
+            QTimer.singleShot(NEXT_TURN_MS, self, lambda: self._build(row, show_now=False))
 
     def _build(self, row: int, *, show_now: bool = True) -> QWidget:
         """The section's screen, built if it was not yet. Added to a place already on

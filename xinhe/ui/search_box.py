@@ -127,6 +127,13 @@ class SearchBox(QLineEdit):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
         kind = event.type()
+        if kind == QEvent.Type.Hide and watched is self.popup:
+            # However it closed (hide_popup, Esc, the window going): no app-wide filter
+            # left behind to run in Python for every event in the app.
+            app = QApplication.instance()
+            if app is not None:
+                app.removeEventFilter(self)
+            return False
         if kind == QEvent.Type.MouseButtonPress and self.popup.isVisible() and \
                 self._outside(event.globalPosition().toPoint()):  # type: ignore[attr-defined]
             self.hide_popup()

@@ -2,14 +2,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
 
 from xinhe.ui.style import RISK_COLOURS
+
+
+class WhenShown(QObject):
+    """`reload` at once while `screen` is on screen, else when it next shows. A screen
+    nobody looks at does not reload at every change made elsewhere: on a big vault each
+    reload of the dashboard or the follow-ups is thousands of rows made on the database
+    thread (holding the GIL) and then filled on the UI thread while the person works."""
+
+    def __init__(self, screen: QWidget, reload: Callable[[], None]) -> None:
+        super().__init__(screen)
+        self.screen, self.reload, self.stale = screen, reload, False
+        self.skipped = 0  # reloads left for later (tests see them)
+        screen.installEventFilter(self)
+
+    def __call__(self) -> None:
+        if self.screen.isVisible():
+            self.reload()
+        elif not self.stale:
+            self.stale, self.skipped = True, self.skipped + 1
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if self.stale and event.type() == QEvent.Type.Show:
+            self.stale = False
+            self.reload()
+        return False
 
 
 class Time(QObject):

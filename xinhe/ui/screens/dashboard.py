@@ -23,7 +23,7 @@ from xinhe.ui.changes import Change, Changes
 from xinhe.ui.context import AppContext
 from xinhe.ui.dialogs.clock_notice import clock_name
 from xinhe.ui.screens.chunked import ChunkedFill, Shown
-from xinhe.ui.screens.common import add_row, item_list, time_left
+from xinhe.ui.screens.common import WhenShown, add_row, item_list, time_left
 from xinhe.ui.widgets import label
 
 REFRESH_ON = {Change.CASE, Change.FOLLOWUP, Change.CLOCK, Change.REVIEW, Change.RISK,
@@ -107,6 +107,7 @@ class DashboardScreen(QWidget):
         refresh.clicked.connect(self.appointments.reload)
         refresh.clicked.connect(self.risk_signals.reload)
         layout.addWidget(refresh, 0, Qt.AlignmentFlag.AlignRight)
+        self.reload_when_shown = WhenShown(self, self.reload)
         ctx.bus.changed.connect(self._changed)
         self.reload()
 
@@ -117,7 +118,7 @@ class DashboardScreen(QWidget):
 
     def _changed(self, kinds: Changes) -> None:
         if kinds & REFRESH_ON:
-            self.reload()
+            self.reload_when_shown()
 
     def reload(self) -> None:
         operations.run(self.ctx, load, parent=self, on_done=self._loaded)

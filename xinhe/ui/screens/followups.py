@@ -12,7 +12,7 @@ from xinhe.ui.changes import Change, Changes
 from xinhe.ui.context import AppContext
 from xinhe.ui.operations import notes as notes_ops
 from xinhe.ui.screens.chunked import ChunkedFill, Shown
-from xinhe.ui.screens.common import item_list, time_left
+from xinhe.ui.screens.common import WhenShown, item_list, time_left
 from xinhe.ui.widgets import label
 
 translate = QCoreApplication.translate
@@ -57,12 +57,13 @@ class FollowupsScreen(QWidget):
         self.fill = ChunkedFill(self.list, self._row)  # thousands due on a big vault
         layout.addWidget(self.list, 1)
         self.rows: dict[int, FollowUp] = {}
+        self.reload_when_shown = WhenShown(self, self.reload)
         ctx.bus.changed.connect(self._changed)
         self.reload()
 
     def _changed(self, kinds: Changes) -> None:
         if kinds & {Change.FOLLOWUP, Change.CASE, Change.CLOCK}:
-            self.reload()
+            self.reload_when_shown()
 
     def reload(self) -> None:
         status = self.which.currentData()

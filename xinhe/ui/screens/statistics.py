@@ -44,6 +44,7 @@ from xinhe.ui.context import AppContext
 from xinhe.ui.operations import statistics as stats_ops
 from xinhe.ui.operations.statistics import Choices
 from xinhe.ui.save_dialogs import ask_save_path
+from xinhe.ui.screens.common import WhenShown
 from xinhe.ui.screens.statistics_model import FiguresModel
 from xinhe.ui.widgets import error_text, label
 
@@ -119,6 +120,7 @@ class StatisticsScreen(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(150)
         self._timer.timeout.connect(self.compute)
+        self.schedule_when_shown = WhenShown(self, self.schedule)
         ctx.bus.changed.connect(self._changed)
         self._enable_exports(False)
         stats_ops.load_choices(ctx=ctx, parent=self, zone=zone, on_done=self._choices_loaded)
@@ -229,7 +231,7 @@ class StatisticsScreen(QWidget):
 
     def _changed(self, kinds: Changes) -> None:
         if kinds & REFRESH_ON:
-            self.schedule()
+            self.schedule_when_shown()
 
     # -- computing ---------------------------------------------------------------------------
     def schedule(self) -> None:
