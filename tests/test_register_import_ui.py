@@ -104,3 +104,36 @@ def test_a_file_that_is_no_register_is_said_in_the_wizard(qtbot: QtBot, tmp_path
         qtbot.waitUntil(wizard.error.isVisible, timeout=10_000)
         assert wizard.error.text() == "empty.csv：文件是空的。"
         assert wizard.steps.currentIndex() == 0 and wizard.next_button.isEnabled()
+
+
+def test_a_supervisor_imports_from_her_dashboard_and_a_counsellor_is_not_offered_it(
+        qtbot: QtBot, tmp_path: Path, binding: DeviceBinding) -> None:
+    from xinhe.ui.screens.platform_dispatches import PlatformDispatches
+
+    folder = studio(tmp_path, binding)
+    register = write_xlsx(tmp_path / "register.xlsx")
+    with signed_in(qtbot, folder, "wang", "wang-pass") as (_app, main):
+        inbox = main._built["dashboard"].findChild(PlatformDispatches)
+        assert inbox.isHidden() and inbox.import_button.isHidden()
+    with signed_in(qtbot, folder, "zhou", "zhou-pass") as (app, main):
+        inbox = main._built["dashboard"].findChild(PlatformDispatches)
+        assert inbox.isVisible() and inbox.import_button.isVisible()
+        wizard = inbox.import_register()
+        qtbot.waitUntil(wizard.isVisible)
+        type_into(qtbot, wizard.path, str(register))
+        click(qtbot, wizard.next_button)
+        qtbot.waitUntil(lambda: wizard.steps.currentIndex() == 1, timeout=10_000)
+        click(qtbot, wizard.next_button)
+        qtbot.waitUntil(lambda: wizard.steps.currentIndex() == 2, timeout=10_000)
+        click(qtbot, wizard.back_button)  # 陈芳 has no account here: rows go to 王丽
+        wizard.assign.setCurrentIndex(wizard.assign.findData("wang"))
+        click(qtbot, wizard.next_button)
+        qtbot.waitUntil(lambda: wizard.plan is not None and wizard.plan.ok, timeout=10_000)
+        click(qtbot, wizard.next_button)
+        qtbot.waitUntil(lambda: wizard.outcome is not None, timeout=10_000)
+        wait_idle(qtbot, app)
+        vault = app.ctx.vault
+        audit = app.worker.call(lambda: vault.db.all(
+            "SELECT user, outcome FROM audit_event WHERE action = 'register.import'"))
+        assert [tuple(r) for r in audit] == [
+            ("zhou", "3 cases created, 0 already imported, 0 repeated rows")]

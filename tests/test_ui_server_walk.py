@@ -259,5 +259,32 @@ def test_the_admin_on_the_server_is_told_a_supervisor_imports_the_register(
         assert not panel.start.isEnabled() and panel.who.isVisible()
         assert panel.who.text() == (
             "在工作室服务器上，登记表由督导导入（管理员账户不能写入个案内容）。请督导在自己的"
-            "工作站上运行 `xinhe import register 文件 --server …`，详见工作室服务器指南"
-            "（docs/server.md）。")
+            "工作台导入：“平台新分拨的个案”下的“导入登记表…”。")
+
+
+def test_the_supervisor_imports_a_register_from_her_dashboard_on_the_server(
+        qtbot: QtBot, tmp_path: Path, studio: Studio) -> None:
+    """Where the admin's tab sends her: the dashboard's button, the wizard, the import."""
+    from tests.register_samples import write_xlsx
+    from xinhe.ui.screens.platform_dispatches import PlatformDispatches
+
+    register = write_xlsx(tmp_path / "register.xlsx")
+    with desk(qtbot, tmp_path, studio, "sup", studio.PASSWORDS["sup"]) as (app, main):
+        inbox = main._built["dashboard"].findChild(PlatformDispatches)
+        assert inbox.import_button.isVisible() and inbox.import_button.isEnabled()
+        assert inbox.import_button.text() == "导入登记表…"
+        before = app.worker.call(lambda: app.ctx.vault.db.scalar("SELECT count(*) FROM cases"))
+        wizard = inbox.import_register()
+        qtbot.waitUntil(wizard.isVisible)
+        type_into(qtbot, wizard.path, str(register))
+        click(qtbot, wizard.next_button)
+        qtbot.waitUntil(lambda: wizard.steps.currentIndex() == 1, timeout=10_000)
+        click(qtbot, wizard.next_button)  # the dry run
+        qtbot.waitUntil(lambda: wizard.plan is not None, timeout=15_000)
+        assert wizard.plan.ok, wizard.report.toPlainText()
+        assert "将新建 3 个个案" in wizard.summary.text()
+        click(qtbot, wizard.next_button)
+        qtbot.waitUntil(lambda: wizard.outcome is not None, timeout=15_000)
+        wait_idle(qtbot, app)
+        after = app.worker.call(lambda: app.ctx.vault.db.scalar("SELECT count(*) FROM cases"))
+        assert after - before == 3

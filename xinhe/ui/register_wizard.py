@@ -279,8 +279,8 @@ class RegisterImportPanel(QWidget):
         if refusal is not None:
             self.start.setEnabled(False)
             self.who.setText(pick(*refusal) + (pick("", " ") + self.tr(
-                "The supervisor runs `xinhe import register FILE --server …` on her "
-                "workstation; see the studio server guide (docs/server.md).")
+                "A supervisor imports it on her dashboard: \"Import a register…\" under the "
+                "new dispatches from the platform.")
                 if ctx.server else ""))
         self.who.setVisible(refusal is not None)
         layout.addWidget(self.who)

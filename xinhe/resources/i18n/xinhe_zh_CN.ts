@@ -2440,6 +2440,14 @@
         <translation>受理并分配…</translation>
     </message>
     <message>
+        <source>Import a register…</source>
+        <translation>导入登记表…</translation>
+    </message>
+    <message>
+        <source>Bring a register (Excel or CSV) in as cases: a dry run shows counts and problems first, and importing the same rows again creates nothing.</source>
+        <translation>把登记表（Excel 或 CSV）导入为个案：先试导入，显示数量和问题；同样的行再导入一次不会重复创建。</translation>
+    </message>
+    <message>
         <source>No new dispatches.</source>
         <translation>没有新的分拨。</translation>
     </message>
@@ -3146,8 +3154,8 @@
         <translation>导入登记表…</translation>
     </message>
     <message>
-        <source>The supervisor runs `xinhe import register FILE --server …` on her workstation; see the studio server guide (docs/server.md).</source>
-        <translation>请督导在自己的工作站上运行 `xinhe import register 文件 --server …`，详见工作室服务器指南（docs/server.md）。</translation>
+        <source>A supervisor imports it on her dashboard: &quot;Import a register…&quot; under the new dispatches from the platform.</source>
+        <translation>请督导在自己的工作台导入：“平台新分拨的个案”下的“导入登记表…”。</translation>
     </message>
 </context>
 <context>

@@ -8,7 +8,14 @@ first contact, follow-up …) after each change, so they leave without anyone as
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from xinhe.records import vocab
 from xinhe.records.platform_dispatch import GRADES
@@ -44,10 +51,29 @@ class PlatformDispatches(QGroupBox):
         self.accept_button.clicked.connect(self._accept)
         self.accept_button.setVisible(ctx.has_role("supervisor"))
         row.addWidget(self.accept_button)
+        # Registers from the community or the studio's earlier books come in here too: a
+        # supervisor imports them (on the studio server only she may; the admin's tab
+        # says so), so she need not leave her dashboard or use the command line.
+        self.import_button = QPushButton(self.tr("Import a register…"))
+        self.import_button.setToolTip(self.tr(
+            "Bring a register (Excel or CSV) in as cases: a dry run shows counts and "
+            "problems first, and importing the same rows again creates nothing."))
+        self.import_button.clicked.connect(self.import_register)
+        self.import_button.setVisible(ctx.has_role("supervisor"))
+        row.addWidget(self.import_button)
         layout.addLayout(row)
         self.setVisible(ctx.has_role("supervisor", "staff"))
         ctx.bus.changed.connect(self._changed)
         self.reload()
+
+    def import_register(self) -> QDialog:
+        """Open the register import wizard (the same as the admin's Import tab)."""
+        from xinhe.ui.register_wizard import RegisterImportWizard
+
+        wizard = RegisterImportWizard(self.ctx, self)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.open()
+        return wizard
 
     def _changed(self, kinds: Changes) -> None:
         if Change.PLATFORM in kinds:
