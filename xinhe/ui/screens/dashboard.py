@@ -7,7 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGroupBox, QPushButton, QTreeWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGroupBox,
+    QPushButton,
+    QScrollArea,
+    QTreeWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from xinhe.i18n import pick
 from xinhe.records import vocab
@@ -28,6 +36,8 @@ from xinhe.ui.widgets import label
 
 REFRESH_ON = {Change.CASE, Change.FOLLOWUP, Change.CLOCK, Change.REVIEW, Change.RISK,
               Change.SESSION, Change.CRISIS, Change.ASSESSMENT, Change.DRAFT}
+# Rows each list keeps room for however small the window is.
+MIN_ROWS_SHOWN = 4
 
 
 @dataclass(frozen=True)
@@ -54,7 +64,18 @@ class DashboardScreen(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        layout = QVBoxLayout(self)
+        # On a 1366×768 laptop the sections do not all fit: the page scrolls, and every list
+        # keeps room for a few rows instead of being squeezed to its header.
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        page = QWidget()
+        page.setObjectName("dashboardPage")
+        scroll.setWidget(page)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(page)
         title = label(self.tr("Good to see you, %1").replace("%1", ctx.actor.display_name),
                       "pageTitle")
         layout.addWidget(title)
@@ -109,6 +130,12 @@ class DashboardScreen(QWidget):
         layout.addWidget(refresh, 0, Qt.AlignmentFlag.AlignRight)
         self.reload_when_shown = WhenShown(self, self.reload)
         ctx.bus.changed.connect(self._changed)
+        for tree in page.findChildren(QTreeWidget):
+            rows = MIN_ROWS_SHOWN * (tree.fontMetrics().height() + 8)
+            if tree.isHeaderHidden():  # the day's reminders: a few lines, not a table
+                tree.setFixedHeight(rows)
+            else:
+                tree.setMinimumHeight(rows + tree.header().sizeHint().height())
         self.reload()
 
     def _box(self, title: str, tree: QTreeWidget) -> QGroupBox:
