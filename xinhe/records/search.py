@@ -29,6 +29,7 @@ from typing import Any, Protocol
 import sqlcipher3
 
 from xinhe.errors import XinheError
+from xinhe.records import search_build
 from xinhe.records.search_text import MARK_END as MARK_END
 from xinhe.records.search_text import MARK_START as MARK_START
 from xinhe.records.search_text import PLACEHOLDERS as _PLACEHOLDERS
@@ -77,6 +78,7 @@ BULK_DOCUMENTS = 200
 _BULK_SETTINGS = {"automerge": 0, "crisismerge": 1999, "hashsize": 32 << 20}
 _FTS5_DEFAULTS = {"automerge": 4, "crisismerge": 16, "hashsize": 1 << 20}
 _INDEXES = ("search_tri", "search_gram")
+_GRAM_SQL = next(sql for sql in SCHEMA if "VIRTUAL TABLE search_gram " in sql)
 
 
 class _Db(Protocol):
@@ -149,12 +151,12 @@ def _fts5_setting(db: _Db, table: str, key: str) -> int | None:
 
 
 @contextmanager
-def _bulk(db: _Db) -> Iterator[None]:
+def _bulk(db: _Db, indexes: Sequence[str] = _INDEXES) -> Iterator[None]:
     """Inside a transaction: write the indexes with `_BULK_SETTINGS`, then put back the
     settings they had (merging resumes with the next write). On an error the caller's
     rollback undoes the settings with the rest."""
-    saved = {(t, k): _fts5_setting(db, t, k) for t in _INDEXES for k in _BULK_SETTINGS}
-    for table in _INDEXES:
+    saved = {(t, k): _fts5_setting(db, t, k) for t in indexes for k in _BULK_SETTINGS}
+    for table in indexes:
         for key, value in _BULK_SETTINGS.items():
             db.execute(f"INSERT INTO {table}({table}, rank) VALUES (?, ?)", (key, value))
     yield
@@ -241,23 +243,43 @@ def compact(db: _Db) -> None:
         db.execute("INSERT INTO search_gram(search_gram) VALUES ('optimize')")
 
 
-def rebuild(db: _Db, batch: int = 2000) -> int:
+def rebuild(db: _Db, batch: int = 2000, *, threads: bool = True) -> int:
     """Rebuild both indexes from search_doc, in one transaction and in bulk (see `_bulk`),
-    then merge each into one segment. Returns the number of documents."""
+    then merge each into one segment. Returns the number of documents.
+
+    With `threads`, the gram index is built on a second thread in memory and copied in
+    (search_build.py), unless the notes are too large for that."""
     count = 0
     with db.transaction():
-        db.execute("INSERT INTO search_tri(search_tri) VALUES ('delete-all')")
-        db.execute("INSERT INTO search_gram(search_gram) VALUES ('delete-all')")
-        last = 1 << 62
-        with _bulk(db):
-            while True:
-                rows = db.execute("SELECT id, title, body FROM search_doc WHERE id < ? "
-                                  "ORDER BY id DESC LIMIT ?", (last, batch)).fetchall()
-                if not rows:
-                    break
-                _insert_index(db, ((int(r[0]), r[1], r[2]) for r in rows))
-                last = int(rows[-1][0])
-                count += len(rows)
+        side = search_build.gram_builder(db, _GRAM_SQL, _BULK_SETTINGS) if threads else None
+        try:
+            db.execute("INSERT INTO search_tri(search_tri) VALUES ('delete-all')")
+            if side is None:
+                db.execute("INSERT INTO search_gram(search_gram) VALUES ('delete-all')")
+            last = 1 << 62
+            with _bulk(db, _INDEXES if side is None else ("search_tri",)):
+                while True:
+                    rows = db.execute("SELECT id, title, body FROM search_doc WHERE id < ? "
+                                      "ORDER BY id DESC LIMIT ?", (last, batch)).fetchall()
+                    if not rows:
+                        break
+                    if side is None:
+                        _insert_index(db, ((int(r[0]), r[1], r[2]) for r in rows))
+                    else:
+                        tri = [(-int(r[0]), _tri_text(r[1], r[2])) for r in rows]
+                        side.add(tri)
+                        db.executemany("INSERT INTO search_tri(rowid, text) VALUES (?, ?)", tri)
+                    last = int(rows[-1][0])
+                    count += len(rows)
+                if side is not None:  # merged while the other thread finishes its index
+                    db.execute("INSERT INTO search_tri(search_tri) VALUES ('optimize')")
+            if side is not None:
+                side.finish()
+                side.copy_into(db)
+        except BaseException:
+            if side is not None:
+                side.discard()
+            raise
         compact(db)
         db.execute("INSERT OR REPLACE INTO search_meta(key, value) VALUES ('index_version', ?)",
                    (INDEX_VERSION,))
