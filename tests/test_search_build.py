@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_search import BULK_ALPHABET, keys, naive
 
 from xinhe.records.db import Database
@@ -21,6 +24,7 @@ from xinhe.records.search import (
     remove_case,
     remove_document,
 )
+from xinhe.records.search_text import PLACEHOLDERS, gram_text
 
 MARKER = "鳄鱼螺蛳粉zebrafinch"
 
@@ -108,3 +112,22 @@ def test_the_threaded_rebuild_finds_exactly_what_the_serial_one_finds(tmp_path: 
     threaded.close()
     serial.close()
 
+
+
+def _previous_gram_text(folded: str) -> str:
+    """The gram text as made before (a translate of every character): the reference."""
+    text = folded.translate({code: stand_in for code, stand_in in PLACEHOLDERS.items()})
+    pairs = [text[i:i + 2] for i in range(len(text) - 1)]
+    return " ".join([*set(text), *pairs])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=BULK_ALPHABET + "!#$%&'+,./;<=>?@[\\]^_`{|}~\U0001f600é", max_size=40))
+def test_the_gram_text_has_the_tokens_it_had(text: str) -> None:
+    folded = fold(text)
+    assert _tokens(gram_text(folded)) == _tokens(_previous_gram_text(folded))
+
+
+def _tokens(text: str) -> set[str]:
+    """What FTS5's ascii tokenizer indexes: runs of characters other than ASCII non-alnum."""
+    return set(re.findall(r"[^\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+", text))
