@@ -179,14 +179,15 @@ def build(notes: int, seed: int, variant: str) -> None:
     chars = sum(int(r[0]) for r in db.execute(
         "SELECT length(body) FROM search_doc WHERE id <= ?", (UNIQUE_BODIES,)))
     load_before = os.getloadavg()[0]
-    began, cpu = time.perf_counter(), time.process_time()
+    began, cpu, own = time.perf_counter(), time.process_time(), time.thread_time()
     indexed = search_mod.rebuild(db)
     index_s, index_cpu = time.perf_counter() - began, time.process_time() - cpu
+    own = time.thread_time() - own  # the vault's thread; the rest ran on the second one
     assert indexed == notes
     db.close()
     meta = {"key": key.hex() if key else None, "notes": notes,
             "avg_chars": chars / min(notes, UNIQUE_BODIES), "rows_s": rows_s,
-            "index_s": index_s, "index_cpu_s": index_cpu,
+            "index_s": index_s, "index_cpu_s": index_cpu, "index_own_cpu_s": own,
             "index_load": [load_before, os.getloadavg()[0]],
             "file_mb": path.stat().st_size / 1e6, "counts": counts}
     Path(f"{path}.json").write_text(json.dumps(meta, ensure_ascii=False))
@@ -288,8 +289,11 @@ def build_cell(meta: dict[str, Any]) -> str:
     if "copied_s" in meta:
         return f"not built: the plain vault encrypted (sqlcipher_export, {meta['copied_s']:.0f} s)"
     wall, cpu, load = meta["index_s"], meta["index_cpu_s"], meta["index_load"]
+    # The busier thread's CPU time bounds the wall time on an idle machine with 2 CPUs.
+    busiest = max(meta.get("index_own_cpu_s", cpu), cpu - meta.get("index_own_cpu_s", cpu))
     return (f"{wall:.0f} s, **{meta['notes'] / wall:,.0f}/s** ({cpu:.0f} s, "
-            f"{meta['notes'] / cpu:,.0f}/s) [{load[0]:.1f} → {load[1]:.1f}]")
+            f"{meta['notes'] / cpu:,.0f}/s; busier thread {busiest:.0f} s, "
+            f"{meta['notes'] / busiest:,.0f}/s) [{load[0]:.1f} → {load[1]:.1f}]")
 
 
 def add_cell(wr: dict[str, Any]) -> str:
@@ -348,8 +352,9 @@ def report(notes: int, seed: int, runs: int, res: dict[str, Any], wr: dict[str, 
         "",
         "| build and size | enc | plain |",
         "|---|---|---|",
-        f"| index build, `search.rebuild` (both FTS5 indexes in bulk, then `optimize`): "
-        f"wall, notes/s (CPU time, notes/s of CPU) [load at start → end] | "
+        f"| index build, `search.rebuild` (both FTS5 indexes in bulk, the gram index on a "
+        f"second thread, then `optimize`): wall, notes/s (CPU time of both threads, notes/s "
+        f"of CPU; CPU time of the busier thread, notes/s) [load at start → end] | "
         f"{build_cell(enc_meta)} | {build_cell(plain_meta)} |",
         *([] if not wr else [
             f"| {BULK_ADD:,} notes added in one `index_documents` call (the register "

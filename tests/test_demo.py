@@ -13,6 +13,7 @@ from conftest import ADMIN_PASSWORD
 from xinhe.crypto.binding import DeviceBinding
 from xinhe.crypto.kdf import KdfParams
 from xinhe.errors import InvalidInput, VaultExists
+from xinhe.records import search, search_index
 from xinhe.records.demo import DEMO_USERS, DemoSummary, create_demo_vault
 from xinhe.records.vault import VaultFolder
 
@@ -130,3 +131,27 @@ def test_the_full_demo_takes_referrals_all_the_way(tmp_path: Path,
     assert len(manifest) == summary.referrals_delivered
     first = sorted(outbox.glob("*.pdf"))[0]
     assert verify_pdf(first.read_bytes()).ok
+
+
+def test_search_finds_every_signed_record_exactly(demo: tuple[VaultFolder, DemoSummary]) -> None:
+    """The demo indexes its year in one bulk call at the end: every case and signed
+    session is in the index, and a search returns what a scan of the texts returns."""
+    folder, _ = demo
+    vault = folder.unlock("zhoujing", "xinhe-zhoujing")
+    try:
+        db = vault.db
+        keys = {r[0] for r in db.all("SELECT doc_key FROM search_doc")}
+        signed = {f"session:{r[0]}" for r in
+                  db.all("SELECT id FROM sessions WHERE signed_at IS NOT NULL")}
+        cases = {f"case:{r[0]}" for r in db.all("SELECT id FROM cases")}
+        assert signed and signed | cases <= keys
+        docs = db.all("SELECT id, title, body FROM search_doc ORDER BY id DESC")
+        for query in ("暴", "保护令", "风险", "安全计划", "转介 社区"):
+            terms = search.terms_of(query)
+            expected = [r["id"] for r in docs if search.matches(terms, r["title"], r["body"])]
+            assert expected
+            assert [h.doc_id for h in search.search(db, query, limit=10_000)] == expected
+        case_id, case_no = db.one("SELECT id, case_no FROM cases ORDER BY id DESC LIMIT 1")
+        assert f"case:{case_id}" in {h.doc_key for h in search_index.find(vault, case_no)}
+    finally:
+        vault.close()

@@ -26,10 +26,10 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import sqlcipher3
-
-from xinhe.errors import XinheError
-from xinhe.records import search_scope
+from xinhe.records import search_build, search_scope
+from xinhe.records.search_hits import SearchError as SearchError
+from xinhe.records.search_hits import SearchHit as SearchHit
+from xinhe.records.search_hits import collect
 from xinhe.records.search_text import MARK_END as MARK_END
 from xinhe.records.search_text import MARK_START as MARK_START
 from xinhe.records.search_text import PLACEHOLDERS as _PLACEHOLDERS
@@ -78,6 +78,7 @@ BULK_DOCUMENTS = 200
 _BULK_SETTINGS = {"automerge": 0, "crisismerge": 1999, "hashsize": 32 << 20}
 _FTS5_DEFAULTS = {"automerge": 4, "crisismerge": 16, "hashsize": 1 << 20}
 _INDEXES = ("search_tri", "search_gram")
+_GRAM_SQL = next(sql for sql in SCHEMA if "VIRTUAL TABLE search_gram " in sql)
 
 
 class _Db(Protocol):
@@ -92,15 +93,6 @@ class _Db(Protocol):
     def transaction(self) -> AbstractContextManager[Any]: ...
 
 
-class SearchError(XinheError):
-    code = "search_error"
-
-    def __init__(self) -> None:
-        super().__init__("搜索失败，请重试；如果反复出现，请重建搜索索引。",
-                         "The search failed. Try again; if it keeps failing, rebuild the "
-                         "search index.")
-
-
 @dataclass(frozen=True, slots=True)
 class Document:
     doc_key: str
@@ -109,20 +101,6 @@ class Document:
     title: str
     body: str
     ts: str
-
-
-@dataclass(frozen=True, slots=True)
-class SearchHit:
-    doc_id: int  # pass the last hit's doc_id as `before` to get the next page
-    doc_key: str
-    case_id: int | None
-    kind: str
-    title: str
-    snippet: str  # matches are wrapped in MARK_START ... MARK_END
-    ts: str
-
-    def snippet_marked(self, start: str = "«", end: str = "»") -> str:
-        return self.snippet.replace(MARK_START, start).replace(MARK_END, end)
 
 
 def _quote(term: str) -> str:
@@ -150,12 +128,12 @@ def _fts5_setting(db: _Db, table: str, key: str) -> int | None:
 
 
 @contextmanager
-def _bulk(db: _Db) -> Iterator[None]:
+def _bulk(db: _Db, indexes: Sequence[str] = _INDEXES) -> Iterator[None]:
     """Inside a transaction: write the indexes with `_BULK_SETTINGS`, then put back the
     settings they had (merging resumes with the next write). On an error the caller's
     rollback undoes the settings with the rest."""
-    saved = {(t, k): _fts5_setting(db, t, k) for t in _INDEXES for k in _BULK_SETTINGS}
-    for table in _INDEXES:
+    saved = {(t, k): _fts5_setting(db, t, k) for t in indexes for k in _BULK_SETTINGS}
+    for table in indexes:
         for key, value in _BULK_SETTINGS.items():
             db.execute(f"INSERT INTO {table}({table}, rank) VALUES (?, ?)", (key, value))
     yield
@@ -242,23 +220,43 @@ def compact(db: _Db) -> None:
         db.execute("INSERT INTO search_gram(search_gram) VALUES ('optimize')")
 
 
-def rebuild(db: _Db, batch: int = 2000) -> int:
+def rebuild(db: _Db, batch: int = 2000, *, threads: bool = True) -> int:
     """Rebuild both indexes from search_doc, in one transaction and in bulk (see `_bulk`),
-    then merge each into one segment. Returns the number of documents."""
+    then merge each into one segment. Returns the number of documents.
+
+    With `threads`, the gram index is built on a second thread in memory and copied in
+    (search_build.py), unless the notes are too large for that."""
     count = 0
     with db.transaction():
-        db.execute("INSERT INTO search_tri(search_tri) VALUES ('delete-all')")
-        db.execute("INSERT INTO search_gram(search_gram) VALUES ('delete-all')")
-        last = 1 << 62
-        with _bulk(db):
-            while True:
-                rows = db.execute("SELECT id, title, body FROM search_doc WHERE id < ? "
-                                  "ORDER BY id DESC LIMIT ?", (last, batch)).fetchall()
-                if not rows:
-                    break
-                _insert_index(db, ((int(r[0]), r[1], r[2]) for r in rows))
-                last = int(rows[-1][0])
-                count += len(rows)
+        side = search_build.gram_builder(db, _GRAM_SQL, _BULK_SETTINGS) if threads else None
+        try:
+            db.execute("INSERT INTO search_tri(search_tri) VALUES ('delete-all')")
+            if side is None:
+                db.execute("INSERT INTO search_gram(search_gram) VALUES ('delete-all')")
+            last = 1 << 62
+            with _bulk(db, _INDEXES if side is None else ("search_tri",)):
+                while True:
+                    rows = db.execute("SELECT id, title, body FROM search_doc WHERE id < ? "
+                                      "ORDER BY id DESC LIMIT ?", (last, batch)).fetchall()
+                    if not rows:
+                        break
+                    if side is None:
+                        _insert_index(db, ((int(r[0]), r[1], r[2]) for r in rows))
+                    else:
+                        tri = [(-int(r[0]), _tri_text(r[1], r[2])) for r in rows]
+                        side.add(tri)
+                        db.executemany("INSERT INTO search_tri(rowid, text) VALUES (?, ?)", tri)
+                    last = int(rows[-1][0])
+                    count += len(rows)
+                if side is not None:  # merged while the other thread finishes its index
+                    db.execute("INSERT INTO search_tri(search_tri) VALUES ('optimize')")
+            if side is not None:
+                side.finish()
+                side.copy_into(db)
+        except BaseException:
+            if side is not None:
+                side.discard()
+            raise
         compact(db)
         db.execute("INSERT OR REPLACE INTO search_meta(key, value) VALUES ('index_version', ?)",
                    (INDEX_VERSION,))
@@ -316,37 +314,10 @@ def search(db: _Db, query: str, *, case_filter_sql: str = "1", params: Sequence[
         statements = search_scope.by_document(table, expr, scope)
     hits: list[SearchHit] = []
     for sql, args in statements:
-        _collect(db, sql, args, terms, hits, limit)
+        collect(db, sql, args, terms, hits, limit)
         if len(hits) == limit:
             break
     return hits
-
-
-def _collect(db: _Db, sql: str, args: list[Any], terms: Sequence[str], hits: list[SearchHit],
-             limit: int) -> None:
-    """Add to `hits` the candidates of one statement that really match, up to `limit`."""
-    try:
-        cursor = db.execute(sql, args)
-    except sqlcipher3.OperationalError:
-        # FTS5 messages quote the query; if a harmless expression fails too, the fault is
-        # in the SQL (e.g. the caller's filter) and its own message is safe to show.
-        db.execute(sql, ['"x"', *args[1:]]).close()
-        raise SearchError() from None
-    try:
-        while len(hits) < limit:
-            rows = cursor.fetchmany(limit)
-            if not rows:
-                break
-            for doc_id, doc_key, case_id, kind, title, body, ts in rows:
-                folded_title, folded_body = fold(title), fold(body)
-                if all(t in folded_title or t in folded_body for t in terms):
-                    text = (excerpt(terms, body, folded_body)
-                            or excerpt(terms, title, folded_title))
-                    hits.append(SearchHit(doc_id, doc_key, case_id, kind, title, text, ts))
-                    if len(hits) == limit:
-                        break
-    finally:
-        cursor.close()  # an unfinished statement would hold a read snapshot open
 
 
 def candidates_sql(terms: Sequence[str], case_filter_sql: str, params: Sequence[Any],

@@ -7,6 +7,8 @@ server the index is blind tokens (search_blind.py).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,9 +21,33 @@ from xinhe.records.storage.session import Session
 
 HEADER_KINDS = ("case",)
 
+# Documents held back by `deferred`, by the id of the connection they are for.
+_deferred: dict[int, list[search.Document]] = {}
+
+
+@contextmanager
+def deferred(vault: Session) -> Iterator[None]:
+    """Inside this block, documents written to the vault are indexed in one bulk
+    `index_documents` call at its end (the demo writes a year of records at once); nothing
+    written inside is found by a search until then. Call it inside the caller's
+    transaction, so the records and their index are committed together."""
+    if vault.db.dialect != "sqlite" or id(vault.db) in _deferred:
+        yield
+        return
+    pending = _deferred[id(vault.db)] = []
+    try:
+        yield
+    finally:
+        del _deferred[id(vault.db)]
+    search.index_documents(vault.db, pending)
+
 
 def index_text(vault: Session, doc_key: str, case_id: int, kind: str, title: str, body: str,
                ts: str) -> None:
+    pending = _deferred.get(id(vault.db))
+    if pending is not None:
+        pending.append(search.Document(doc_key, case_id, kind, title, body, ts))
+        return
     if vault.db.dialect != "sqlite":
         search_blind.index_document(vault.db, doc_key=doc_key, case_id=case_id, kind=kind,
                                     title=title, body=body, ts=ts)
@@ -33,6 +59,10 @@ def index_text(vault: Session, doc_key: str, case_id: int, kind: str, title: str
 def index_many(vault: Session, documents: list[search.Document]) -> None:
     """Index many documents at once (an import): FTS5 in one pass in the vault, blind
     tokens document by document on the server."""
+    pending = _deferred.get(id(vault.db))
+    if pending is not None:
+        pending.extend(documents)
+        return
     if vault.db.dialect == "sqlite":
         search.index_documents(vault.db, documents)
         return
@@ -65,6 +95,9 @@ def index_record(vault: Session, kind: str, record_id: int, case_id: int,
 
 
 def remove_case(vault: Session, case_id: int) -> None:
+    pending = _deferred.get(id(vault.db))
+    if pending is not None:
+        pending[:] = [doc for doc in pending if doc.case_id != case_id]
     if vault.db.dialect != "sqlite":
         search_blind.remove_case(vault.db, case_id)
         return
