@@ -8,6 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_search import BULK_ALPHABET, keys, naive
@@ -131,3 +132,57 @@ def test_the_gram_text_has_the_tokens_it_had(text: str) -> None:
 def _tokens(text: str) -> set[str]:
     """What FTS5's ascii tokenizer indexes: runs of characters other than ASCII non-alnum."""
     return set(re.findall(r"[^\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+", text))
+
+
+def test_a_failure_on_either_thread_leaves_the_index_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from xinhe.records import search_build
+
+    rng = random.Random(8)
+    db = _vault(tmp_path / "v", os.urandom(32))
+    docs = _docs(rng, 700)
+    index_documents(db, docs)
+    queries = _queries(rng)
+    before = {q: keys(db, q) for q in queries}
+    calls = 0
+
+    def failing_gram_text(text: str) -> str:
+        nonlocal calls
+        calls += 1
+        if calls == 300:
+            raise MemoryError("the second thread ran out")
+        return gram_text(text)
+
+    monkeypatch.setattr(search_build, "gram_text", failing_gram_text)
+    with pytest.raises(MemoryError):
+        rebuild(db, batch=100)
+    monkeypatch.setattr(search_build, "gram_text", gram_text)
+    assert calls == 300  # it failed on the second thread, and the vault's thread said so
+    assert not [t for t in threading.enumerate() if t.name == "xinhe-search-build"]
+    assert {q: keys(db, q) for q in queries} == before
+    # The vault's own thread failing half-way: the second thread is stopped, not left.
+    original = db.executemany
+    seen = 0
+
+    def failing_executemany(sql: str, rows: object) -> object:
+        nonlocal seen
+        if sql.startswith("INSERT INTO search_tri"):
+            seen += 1
+            if seen == 3:
+                raise RuntimeError("the vault's thread failed")
+        return original(sql, rows)
+
+    monkeypatch.setattr(db, "executemany", failing_executemany)
+    with pytest.raises(RuntimeError):
+        rebuild(db, batch=100)
+    monkeypatch.setattr(db, "executemany", original)
+    assert not [t for t in threading.enumerate() if t.name == "xinhe-search-build"]
+    assert {q: keys(db, q) for q in queries} == before
+    assert db.scalar("SELECT count(*) FROM search_doc") == 700
+    db.execute("INSERT INTO search_gram(search_gram, rank) VALUES ('integrity-check', 0)")
+    db.execute("INSERT INTO search_tri(search_tri, rank) VALUES ('integrity-check', 0)")
+    assert rebuild(db) == 700  # and a later build works
+    assert {q: keys(db, q) for q in queries} == before
+    db.close()
