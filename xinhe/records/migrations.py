@@ -738,6 +738,12 @@ BEGIN
 END
 """
 
+# The risk levels at the month ends join each case's risk changes to its opening and
+# closing moments: read in case order from this narrow index, not from the wide cases rows.
+V13_CASE_SPANS = """
+CREATE INDEX cases_span ON cases (id, opened_at, closed_at)
+"""
+
 
 def fill_name_sound(db: Any) -> None:
     """The sound key of every existing client (the code that writes clients keeps it after)."""
@@ -767,4 +773,6 @@ MIGRATIONS: list[Migration] = [
               V11_APPOINTMENTS),
     Migration(12, "statistics: sessions and persons served per case and month",
               V12_SESSION_MONTHS),
+    Migration(13, "statistics: each case's opening and closing moments in case order",
+              V13_CASE_SPANS),
 ]
