@@ -37,6 +37,21 @@ def count_at_or_before(expr: str, count: int, first: int = 0, name: str = "t") -
             f" ELSE {middle - first} + {count_at_or_before(expr, count, middle, name)} END)")
 
 
+def moment_after(expr: str, count: int, first: int = 0, name: str = "t",
+                 total: int | None = None) -> str:
+    """SQL for the first of the moments :t{first} … :t{count-1} (ascending; another letter
+    by `name`) later than `expr`, NULL when none is: one walk down a balanced CASE where
+    comparing two counts (count_at_or_before) takes two."""
+    total = count if total is None else total
+    if count - first == 1:
+        later = f":{name}{count}" if count < total else "NULL"
+        return f"(CASE WHEN {expr} < :{name}{first} THEN :{name}{first} ELSE {later} END)"
+    middle = (first + count) // 2
+    return (f"(CASE WHEN {expr} < :{name}{middle} THEN"
+            f" {moment_after(expr, middle, first, name, total)}"
+            f" ELSE {moment_after(expr, count, middle, name, total)} END)")
+
+
 OPEN = 16  # the key code of a case's own row: risk rows use 0-15 (level * 4 + previous)
 
 
