@@ -2,7 +2,8 @@
 narrow index of migration 13 (cases_span), in case order, and find its risk changes by
 risk_history_case: on a vault of 1,000,000 sessions the wide cases rows cost the first
 report a third of a second. A vault upgraded from schema 12 gets the index and the same
-levels as a count over its raw rows."""
+levels as a count over its raw rows. The period's referrals are counted from an index of
+migration 13 too, not from their rows (which hold the referral PDFs)."""
 
 from __future__ import annotations
 
@@ -143,8 +144,19 @@ def test_a_schema_12_vault_gets_the_index_and_the_same_levels(tmp_path: Path) ->
     assert db.migrate() == [m.version for m in MIGRATIONS if m.version > 12]
     assert [r["name"] for r in db.all("PRAGMA index_info(cases_span)")] == [
         "id", "opened_at", "closed_at"]
+    assert [r["name"] for r in db.all("PRAGMA index_info(referrals_created)")] == [
+        "created_at", "agency", "status", "case_id"]
     assert open_by_risk(db, MOMENTS, q.Scope()) == before
     # A case closed later moves at once: the index is the table's, not a copy.
     db.execute("UPDATE cases SET closed_at = '2025-10-01T00:00:00+00:00' WHERE id = 1")
     assert open_by_risk(db, MOMENTS, q.Scope()) == expected(db) != before
     db.close()
+
+
+def test_the_studio_counts_referrals_from_an_index_not_their_rows(vault: Database) -> None:
+    recorder = Recorder(vault)
+    q.referrals(recorder, MOMENTS[0], MOMENTS[-1], q.Scope())
+    [(sql, params)] = recorder.sent
+    steps = [str(row[-1]) for row in vault.all("EXPLAIN QUERY PLAN " + sql, params)]
+    assert steps[0] == ("SEARCH r USING COVERING INDEX referrals_created"
+                        " (created_at>? AND created_at<?)"), steps

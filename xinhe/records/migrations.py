@@ -742,7 +742,8 @@ END
 # closing moments: read in case order from this narrow index, not from the wide cases rows.
 # Each summary row also names the case's previous month with sessions (`prev`), so a
 # period's distinct cases are its rows whose previous month lies before it, without a union
-# of every month's cases; two triggers keep the links as rows come and go.
+# of every month's cases; two triggers keep the links as rows come and go. The period's
+# referrals by agency and status are counted from an index, not the rows that hold PDFs.
 V13_CASE_SPANS = """
 CREATE INDEX cases_span ON cases (id, opened_at, closed_at)
 ;;
@@ -772,6 +773,8 @@ BEGIN
     WHERE case_id = old.case_id AND month = (SELECT min(month) FROM session_months
         WHERE case_id = old.case_id AND month > old.month);
 END
+;;
+CREATE INDEX referrals_created ON referrals (created_at, agency, status, case_id)
 """
 
 
