@@ -2,8 +2,9 @@
 count of the sessions themselves, by the studio's month (Shenzhen), through everything that
 writes sessions: notes drafted, moved to another day, month or case, persons changed,
 discarded, signed; a case deleted with its sessions; a retention purge; and a vault upgraded
-from schema 11. The studio's figures are read from it, so a trigger that is missing or
-wrong changes what the district is told."""
+from schema 11. Each row's link to the case's previous month with sessions (migration 13)
+follows too. The studio's figures are read from it, so a trigger that is missing or wrong
+changes what the district is told."""
 
 from __future__ import annotations
 
@@ -20,21 +21,27 @@ from xinhe.records.db import Database
 from xinhe.records.migrations import MIGRATIONS
 
 SHENZHEN = timezone(timedelta(hours=8))
-Counts = dict[tuple[str, int], tuple[int, int]]
+Counts = dict[tuple[str, int], tuple[int, int, str | None]]
 
 
 def summary(db: Database) -> Counts:
-    return {(r["month"], r["case_id"]): (r["sessions"], r["persons"])
-            for r in db.all("SELECT month, case_id, sessions, persons FROM session_months")}
+    return {(r["month"], r["case_id"]): (r["sessions"], r["persons"], r["prev"])
+            for r in db.all("SELECT month, case_id, sessions, persons, prev"
+                            " FROM session_months")}
 
 
 def counted(db: Database) -> Counts:
-    """The sessions grouped by case and Shenzhen month, counted here from the raw rows."""
-    out: Counts = {}
+    """The sessions grouped by case and Shenzhen month, counted here from the raw rows, with
+    the case's previous month that has sessions."""
+    sums: dict[tuple[str, int], tuple[int, int]] = {}
     for row in db.all("SELECT case_id, started_at, persons_served FROM sessions"):
         month = datetime.fromisoformat(row["started_at"]).astimezone(SHENZHEN).strftime("%Y-%m")
-        sessions, persons = out.get((month, row["case_id"]), (0, 0))
-        out[(month, row["case_id"])] = (sessions + 1, persons + row["persons_served"])
+        sessions, persons = sums.get((month, row["case_id"]), (0, 0))
+        sums[(month, row["case_id"])] = (sessions + 1, persons + row["persons_served"])
+    out: Counts = {}
+    for month, case in sums:
+        earlier = [m for m, c in sums if c == case and m < month]
+        out[(month, case)] = (*sums[(month, case)], max(earlier, default=None))
     return out
 
 
@@ -52,15 +59,15 @@ def test_the_summary_follows_every_change_to_a_session(studio: Studio) -> None:
     notes = [draft(studio, one.id, edge, 2), draft(studio, one.id, edge + timedelta(days=3)),
              draft(studio, one.id, edge - timedelta(hours=10), 3),
              draft(studio, two.id, edge + timedelta(days=40), 4)]
-    assert summary(db) == counted(db) == {("2026-02", one.id): (2, 3),
-                                          ("2026-01", one.id): (1, 3),
-                                          ("2026-03", two.id): (1, 4)}
+    assert summary(db) == counted(db) == {("2026-02", one.id): (2, 3, "2026-01"),
+                                          ("2026-01", one.id): (1, 3, None),
+                                          ("2026-03", two.id): (1, 4, None)}
     # A draft moved to another month, with other persons served.
     moved = studio.wang.notes.update_session(
         notes[0].id, notes[0].version, started_at=edge + timedelta(days=60), duration_min=50,
         modality="in_person", persons_served=5, answers={})
     assert summary(db) == counted(db)
-    assert summary(db)[("2026-04", one.id)] == (1, 5)
+    assert summary(db)[("2026-04", one.id)] == (1, 5, "2026-02")
     # Moved within its month: one row, the same counts.
     studio.wang.notes.update_session(moved.id, moved.version, started_at=edge + timedelta(
         days=61), duration_min=50, modality="in_person", persons_served=5, answers={})
@@ -80,6 +87,30 @@ def test_the_summary_follows_every_change_to_a_session(studio: Studio) -> None:
     assert len(summary(db)) == 3
 
 
+def test_each_row_links_to_the_cases_previous_month(studio: Studio) -> None:
+    db = studio.wang.vault.db
+    one, other = studio.new_case(studio.wang), studio.new_case(studio.wang)
+
+    def links() -> dict[str, str | None]:
+        return {month: prev for (month, case), (_, _, prev) in summary(db).items()
+                if case == one.id}
+
+    def at(month: int) -> datetime:
+        return datetime(2026, month, 10, 2, 0, tzinfo=UTC)
+
+    january = draft(studio, one.id, at(1))
+    draft(studio, one.id, at(4))
+    draft(studio, other.id, at(2))
+    assert links() == {"2026-01": None, "2026-04": "2026-01"}
+    march = draft(studio, one.id, at(3))  # a month between two: both links move
+    assert links() == {"2026-01": None, "2026-03": "2026-01", "2026-04": "2026-03"}
+    studio.wang.notes.delete_draft(march.id)  # and back when it goes
+    assert links() == {"2026-01": None, "2026-04": "2026-01"}
+    studio.wang.notes.delete_draft(january.id)
+    assert links() == {"2026-04": None}
+    assert summary(db) == counted(db)
+
+
 def test_a_deleted_case_takes_its_months_with_it(studio: Studio) -> None:
     db = studio.wang.vault.db
     kept, gone = studio.new_case(studio.wang), studio.new_case(studio.wang)
@@ -93,7 +124,7 @@ def test_a_deleted_case_takes_its_months_with_it(studio: Studio) -> None:
             db.execute(f"DELETE FROM {table} WHERE case_id = ?", (gone.id,))
         db.execute("DELETE FROM cases WHERE id = ?", (gone.id,))  # sessions by cascade
     assert db.scalar("SELECT count(*) FROM sessions WHERE case_id = ?", (gone.id,)) == 0
-    assert summary(db) == counted(db) == {("2026-03", kept.id): (1, 1)}
+    assert summary(db) == counted(db) == {("2026-03", kept.id): (1, 1, None)}
 
 
 def test_a_purged_case_leaves_nothing_in_the_summary(studio: Studio, clock: Clock) -> None:
@@ -142,7 +173,8 @@ def test_a_schema_11_vault_gets_its_summary_filled(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("trigger", ["session_months_insert", "session_months_update",
-                                     "session_months_delete"])
+                                     "session_months_delete", "session_months_linked",
+                                     "session_months_unlinked"])
 def test_without_its_trigger_the_summary_falls_behind(studio: Studio, trigger: str) -> None:
     """The checks above can tell: with any one trigger gone the summary is wrong."""
     db = studio.wang.vault.db
@@ -155,6 +187,8 @@ def test_without_its_trigger_the_summary_falls_behind(studio: Studio, trigger: s
         2026, 7, 1, tzinfo=UTC), duration_min=50, modality="in_person", persons_served=2,
         answers={})
     studio.wang.notes.delete_draft(third.id)
+    between = draft(studio, case.id, datetime(2026, 6, 10, tzinfo=UTC))
+    studio.wang.notes.delete_draft(between.id)
     assert summary(db) != counted(db)
 
 
@@ -170,8 +204,8 @@ def test_an_exported_copy_has_the_same_summary_and_keeps_it(studio: Studio,
     key = os.urandom(32)
     db.export_to(tmp_path / "copy.db", key)
     copy = Database(tmp_path / "copy.db", key)
-    assert summary(copy) == summary(db) == counted(copy) == {("2026-05", case.id): (2, 4),
-                                                              ("2026-06", case.id): (1, 2)}
+    assert summary(copy) == summary(db) == counted(copy) == {
+        ("2026-05", case.id): (2, 4, None), ("2026-06", case.id): (1, 2, "2026-05")}
     copy.execute("DELETE FROM sessions WHERE case_id = ?", (case.id,))
     assert summary(copy) == {}
     copy.close()

@@ -201,3 +201,32 @@ def test_scoped_statements_add_up_to_the_whole_studio(vault: Database) -> None:
     for figure in ("due", "on_time", "late", "overdue", "not_yet_due", "cancelled"):
         assert sum(getattr(part, figure) for part in parts) == getattr(whole, figure) > 0, \
             figure
+
+
+@pytest.mark.parametrize("zone", [SHENZHEN, ZoneInfo("America/New_York")],
+                         ids=["shenzhen", "new_york"])
+@pytest.mark.parametrize("scope", SCOPES, ids=["studio", "counsellor", "community", "both"])
+def test_followups_on_time_and_late_match_the_local_days(vault: Database, scope: q.Scope,
+                                                         zone: tzinfo) -> None:
+    lo, hi = PERIOD.bounds(zone)
+    midnights = [instant(PERIOD.start + timedelta(days=n), zone)
+                 for n in range(PERIOD.days + 1)]
+    today = instant(NOW.astimezone(zone).date(), zone)
+    cases = in_scope(vault, scope)
+    rows = [row for row in vault.all("SELECT case_id, due_at, status, done_at FROM followups")
+            if row["case_id"] in cases and lo <= row["due_at"] < hi]
+
+    def day(text: str) -> date:
+        return datetime.fromisoformat(text).astimezone(zone).date()
+
+    done = [row for row in rows if row["status"] == "done"]
+    on_time = sum(row["done_at"] < row["due_at"] or day(row["done_at"]) == day(row["due_at"])
+                  for row in done)
+    got = q.followups(vault, lo, hi, scope, midnights, today)
+    assert (got.on_time, got.late) == (on_time, len(done) - on_time)
+    assert got.cancelled == sum(row["status"] == "cancelled" for row in rows)
+    assert got.overdue == sum(row["status"] == "due" and row["due_at"] < today for row in rows)
+    assert got.not_yet_due == sum(row["status"] == "due" and row["due_at"] >= today
+                                  for row in rows)
+    if not scope.filtered:  # done a few hours after, on the due day or the next
+        assert got.on_time > got.late > 0

@@ -738,6 +738,45 @@ BEGIN
 END
 """
 
+# The risk levels at the month ends join each case's risk changes to its opening and
+# closing moments: read in case order from this narrow index, not from the wide cases rows.
+# Each summary row also names the case's previous month with sessions (`prev`), so a
+# period's distinct cases are its rows whose previous month lies before it, without a union
+# of every month's cases; two triggers keep the links as rows come and go. The period's
+# referrals by agency and status are counted from an index, not the rows that hold PDFs.
+V13_CASE_SPANS = """
+CREATE INDEX cases_span ON cases (id, opened_at, closed_at)
+;;
+ALTER TABLE session_months ADD COLUMN prev TEXT
+;;
+CREATE INDEX session_months_case ON session_months (case_id, month)
+;;
+UPDATE session_months SET prev = p.prev
+FROM (SELECT month, case_id, lag(month) OVER (PARTITION BY case_id ORDER BY month) AS prev
+      FROM session_months) AS p
+WHERE session_months.month = p.month AND session_months.case_id = p.case_id
+AND p.prev IS NOT NULL
+;;
+CREATE TRIGGER session_months_linked AFTER INSERT ON session_months
+BEGIN
+    UPDATE session_months SET prev = (SELECT max(month) FROM session_months
+        WHERE case_id = new.case_id AND month < new.month)
+    WHERE month = new.month AND case_id = new.case_id;
+    UPDATE session_months SET prev = new.month
+    WHERE case_id = new.case_id AND month = (SELECT min(month) FROM session_months
+        WHERE case_id = new.case_id AND month > new.month);
+END
+;;
+CREATE TRIGGER session_months_unlinked AFTER DELETE ON session_months
+BEGIN
+    UPDATE session_months SET prev = old.prev
+    WHERE case_id = old.case_id AND month = (SELECT min(month) FROM session_months
+        WHERE case_id = old.case_id AND month > old.month);
+END
+;;
+CREATE INDEX referrals_created ON referrals (created_at, agency, status, case_id)
+"""
+
 
 def fill_name_sound(db: Any) -> None:
     """The sound key of every existing client (the code that writes clients keeps it after)."""
@@ -767,4 +806,6 @@ MIGRATIONS: list[Migration] = [
               V11_APPOINTMENTS),
     Migration(12, "statistics: sessions and persons served per case and month",
               V12_SESSION_MONTHS),
+    Migration(13, "statistics: cases' moments in case order, each case's previous month",
+              V13_CASE_SPANS),
 ]

@@ -1,11 +1,13 @@
 """Sessions served between two instants from the per-case, per-month summary (migration 12).
 
 `session_months` holds, for each case and studio month (Shenzhen, UTC+8), its sessions and
-persons served, kept by triggers on every session write. A span [a, b) of the vault's UTC
-timestamp text is counted from the studio months it covers, give or take a day (a month of
-the report's zone, whatever that zone is), corrected by the sessions between the span's
-ends and those months' ends: none when the report's months are the studio's, a few hours'
-worth in another zone, the partial month's sessions when a period starts mid-month.
+persons served, kept by triggers on every session write, and the case's previous month with
+sessions (`prev`, migration 13, kept by triggers on the summary itself). A span [a, b) of
+the vault's UTC timestamp text is counted from the studio months it covers, give or take a
+day (a month of the report's zone, whatever that zone is), corrected by the sessions between
+the span's ends and those months' ends: none when the report's months are the studio's, a
+few hours' worth in another zone, the partial month's sessions when a period starts
+mid-month.
 """
 
 from __future__ import annotations
@@ -127,12 +129,16 @@ def served(db: Any, months: list[Window], lo: str, hi: str
     totals: dict[str, tuple[int, int, int]] = {}
     ids: set[str] = set()
     if year.keys is not None:
+        # A case's first row in the months read is the one whose previous month lies before
+        # them (migration 13): the distinct cases without a union of every month's.
         for key, count, sessions, persons, text in db.execute(
-                "SELECT month, count(*), sum(sessions), sum(persons), group_concat(case_id)"
-                " FROM session_months WHERE month >= :k0 AND month <= :k1 GROUP BY month",
+                "SELECT month, count(*), sum(sessions), sum(persons), group_concat(CASE WHEN"
+                " prev IS NULL OR prev < :k0 THEN case_id END) FROM session_months"
+                " WHERE month >= :k0 AND month <= :k1 GROUP BY month",
                 {"k0": year.keys[0], "k1": year.keys[1]}).fetchall():
             totals[key] = (int(count), int(sessions), int(persons))
-            ids.update(text.split(","))
+            ids.update((text or "").split(","))
+    ids.discard("")
     moved = changes(db, year)
     ids.difference_update(str(case) for case in moved.lost)
     ids.update(str(case) for case in moved.gained)

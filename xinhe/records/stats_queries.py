@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xinhe.records import stats_months
-from xinhe.records.stats_risk import count_at_or_before, folded, open_by_risk
+from xinhe.records.stats_risk import count_at_or_before, folded, moment_after, open_by_risk
 
 Params = dict[str, Any]
 RISK_KEYS = ("high", "medium", "low", "none")
@@ -269,17 +269,16 @@ def followups(db: Any, lo: str, hi: str, scope: Scope, midnights: list[str],
     params.update(lo=lo, hi=hi, today=today_start,
                   **{f"d{i}": midnight for i, midnight in enumerate(midnights)})
     base = rows + " WHERE f.due_at >= :lo AND f.due_at < :hi" + where
-    # Done after it was due: on time when done on the same local day, i.e. the same number
-    # of the period's midnights at or before both (a balanced CASE each, no Python row).
-    due_day = count_at_or_before("f.due_at", len(midnights), name="d")
-    done_day = count_at_or_before("f.done_at", len(midnights), name="d")
+    # Done after it was due: on time when done on the same local day, i.e. before the first
+    # of the period's midnights after the due time (a balanced CASE, no Python row).
+    next_midnight = moment_after("f.due_at", len(midnights), name="d")
     cancelled, overdue, waiting, done_early, same_day, later = _one(db, (
         "SELECT coalesce(sum(f.status = 'cancelled'), 0),"
         " coalesce(sum(f.status = 'due' AND f.due_at < :today), 0),"
         " coalesce(sum(f.status = 'due' AND f.due_at >= :today), 0),"
         " coalesce(sum(f.status = 'done' AND (f.done_at < f.due_at OR f.done_at IS NULL)), 0),"
         " coalesce(sum(CASE WHEN f.status = 'done' AND f.done_at >= f.due_at THEN"
-        f" {due_day} = {done_day} END), 0),"
+        f" (f.done_at < {next_midnight}) IS NOT 0 END), 0),"
         " coalesce(sum(f.status = 'done' AND f.done_at >= f.due_at), 0)" + base), params)
     out = FollowUps(cancelled=int(cancelled), overdue=int(overdue), not_yet_due=int(waiting),
                     on_time=int(done_early) + int(same_day), late=int(later) - int(same_day))
