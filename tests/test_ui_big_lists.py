@@ -127,13 +127,17 @@ def test_a_screen_out_of_sight_reloads_when_it_shows_again(qtbot: QtBot,
             services.planning.schedule_followup(case.id, datetime.now(UTC) - timedelta(
                 minutes=5), "routine", "phone")
         app.worker.call(lambda: schedule(app.ctx.services))
+        skipped = dashboard.reload_when_shown.skipped
         for _ in range(3):  # a save announces its change; nobody looks at the dashboard
             app.ctx.bus.changed.emit({Change.FOLLOWUP})
         wait_idle(qtbot, app)
         followups = main._built["followups"]
         qtbot.waitUntil(lambda: followups.fill.done and
                         followups.list.topLevelItemCount() == DUE + 1)  # on screen: at once
-        assert dashboard.reload_when_shown.skipped == 1
+        # Left for when it shows, once however many changes came (one may have come
+        # before ours, while signing in).
+        assert dashboard.reload_when_shown.stale
+        assert dashboard.reload_when_shown.skipped - skipped <= 1
         assert dashboard.due.topLevelItemCount() == DUE  # not reloaded out of sight
         main.nav.setCurrentRow(main.section_keys().index("dashboard"))
         qtbot.waitUntil(lambda: dashboard.due_fill.done and
