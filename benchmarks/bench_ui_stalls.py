@@ -173,7 +173,7 @@ class StallProbe:
 
         for action, profile in self.profiles.items():
             print(f"\n## profile: {action}")
-            pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(int(os.environ.get("PROF_LINES", "40")))
 
 
 def settle(until: Callable[[], bool], app: Any, timeout: float = 60.0,
