@@ -290,6 +290,8 @@ class MainWindow(QMainWindow):
                 QTimer.singleShot(NEXT_TURN_MS, page, page.show)
             holder.layout().addWidget(page)  # type: ignore[union-attr]
             self._built[section.key] = page
+            if show_now and holder.isVisible():
+                page.show()
         elif show_now and page.isHidden():
             page.show()
         return page
