@@ -167,13 +167,13 @@ class StallProbe:
             self.profiler.enable()  # the UI thread only: cProfile follows one thread
         self.action = action
 
-    def report_profile(self) -> None:
+    def report_profile(self, lines: int = 40) -> None:
         """What the UI thread ran during each profiled action, most cumulative time first."""
         import pstats
 
         for action, profile in self.profiles.items():
             print(f"\n## profile: {action}")
-            pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(lines)
 
 
 def settle(until: Callable[[], bool], app: Any, timeout: float = 60.0,
@@ -379,6 +379,8 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--profile-lines", type=int, default=40, metavar="N",
+                        help="functions listed for each profiled action")
     parser.add_argument("--profile", metavar="ACTION", default="",
                         help="cProfile the UI thread during the actions naming ACTION "
                         "(several: comma-separated)")
@@ -412,7 +414,7 @@ def main() -> int:
     print(f"\ngaps over 100 ms: {len(over)} (target: none)")
     print("memory (VmRSS): " + ", ".join(f"{k} {v:.0f} MB" for k, v in memory.items())
           + " (target ≤ 250 MB steady)")
-    probe.report_profile()
+    probe.report_profile(args.profile_lines)
     sys.stdout.flush()
     os._exit(0)  # PySide6 can crash while collecting Qt objects at interpreter exit
 

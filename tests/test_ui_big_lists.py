@@ -109,6 +109,39 @@ def test_the_main_window_shows_before_its_first_screen_is_built(qtbot: QtBot,
         window.deleteLater()
 
 
+def test_a_section_is_imported_made_and_shown_on_turns_of_their_own(qtbot: QtBot,
+                                                                    busy: VaultFolder) -> None:
+    """Importing, making and first showing the case list in one turn held the UI thread
+    ~100 ms on a big vault: each is a turn of its own, with paints and input between."""
+    with signed_in(qtbot, busy, "wang", PASSWORD) as (app, main):
+        row = main.section_keys().index("cases")
+        holder = main.stack.widget(row)
+        main.nav.setCurrentRow(row)  # a click in the section list
+        QCoreApplication.sendPostedEvents()
+        assert "cases" not in main._built
+        main._build_in_turns(row)  # the turn after the click: the module's import only
+        QCoreApplication.sendPostedEvents()
+        assert "cases" not in main._built
+        qtbot.waitUntil(lambda: "cases" in main._built)  # made inside its place
+        cases = main._built["cases"]
+        assert cases.parentWidget() is holder
+        qtbot.waitUntil(cases.isVisible)
+        qtbot.waitUntil(lambda: cases.list_panel.model.rowCount() == DUE)
+        wait_idle(qtbot, app)
+
+
+def test_a_screen_asked_for_by_name_is_shown_at_once(qtbot: QtBot, busy: VaultFolder) -> None:
+    with signed_in(qtbot, busy, "wang", PASSWORD) as (app, main):
+        row = main.section_keys().index("followups")
+        main._build(row, show_now=False)  # made on its turn, to show on the next
+        followups = main._built["followups"]
+        QCoreApplication.sendPostedEvents()
+        assert followups.isHidden()
+        assert main.show_section("followups") is followups  # e.g. a follow-up opened
+        assert followups.isVisible()
+        wait_idle(qtbot, app)
+
+
 def test_a_screen_out_of_sight_reloads_when_it_shows_again(qtbot: QtBot,
                                                            busy: VaultFolder) -> None:
     from xinhe.ui.changes import Change

@@ -595,3 +595,43 @@ def test_the_search_popup_leaves_no_app_wide_filter_however_it_closes(
         seen.clear()
         QApplication.sendEvent(main.nav, probe)
         assert main.nav not in seen
+
+
+def test_a_session_note_is_made_then_shown_on_the_next_turn_with_focus_as_before(
+        qtbot: QtBot, seeded: dict) -> None:
+    """Making the form and its first showing are separate turns of the event loop; the
+    dialog opens with the keyboard on its first field, and a second click while it is
+    on its way opens no second note."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
+
+    from xinhe.ui.case_actions import new_session
+    from xinhe.ui.dialogs.records import SessionDialog
+
+    case_id = seeded["wang"]["case"]
+    with signed_in(qtbot, seeded["folder"], "wang", PASSWORDS["wang"]) as (app, main):
+        view = open_case(qtbot, app, main, case_id)
+        new_session(view)
+        [dialog] = view.findChildren(SessionDialog)
+        assert set(dialog.form.inputs) >= {"data", "assessment", "plan"}  # all made
+        QCoreApplication.sendPostedEvents()  # not a posted event: a turn of its own
+        assert not dialog.isVisible()
+        new_session(view)  # clicked again before it shows
+        shown = find_dialog(qtbot, SessionDialog)
+        assert shown is dialog
+        qtbot.waitUntil(lambda: len(view.findChildren(SessionDialog)) == 1, timeout=5000)
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.started, timeout=5000)
+        tab_order, widget = [], dialog.started
+        for _ in range(60):  # Tab goes from the time through the questions to the buttons
+            widget = widget.nextInFocusChain()
+            if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isVisible():
+                tab_order.append(widget)
+        data = tab_order.index(dialog.form.inputs["data"].edit)
+        assert tab_order.index(dialog.persons) < data < tab_order.index(dialog.sign_button)
+        type_into(qtbot, dialog.form.inputs["data"].edit, "当事人说这周对方没有再动手")
+        dialog.submit(final=False)
+        wait_idle(qtbot, app)
+        [note] = in_vault(app, lambda s: [n for n in s.notes.sessions(case_id)
+                                          if not n.signed])
+        assert note.answers["data"] == "当事人说这周对方没有再动手"
+        dialog.close()

@@ -216,6 +216,35 @@ def test_english_is_selectable_and_remembered(qtbot: QtBot, tmp_path: Path,
         i18n.install("zh_CN")
 
 
+def test_a_language_change_shows_the_new_window_on_the_next_turn(
+        qtbot: QtBot, tmp_path: Path, binding: DeviceBinding) -> None:
+    """The window in the new language is made on one turn and shown on the next; a
+    second change before then shows only the last language, and no window is left over."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
+
+    from xinhe.ui import i18n
+
+    i18n.install("zh_CN")
+    folder = new_folder(tmp_path, binding)
+    folder.create("馨和家园", "admin", "管理员", ADMIN_PASSWORD)[0].close()
+    try:
+        with running_app(folder) as app:
+            first = app.window
+            first.language.setCurrentIndex(1)  # English
+            QCoreApplication.sendPostedEvents()  # not a posted event: a turn of its own
+            assert app.window is first and first.isVisible()
+            first.language.setCurrentIndex(0)  # back to Chinese before it showed
+            qtbot.waitUntil(lambda: app.window is not first)
+            assert app.window.unlock_button.text() == "解锁" and app.window.isVisible()
+            qtbot.wait(50)
+            shown = [w for w in QApplication.topLevelWidgets()
+                     if isinstance(w, UnlockWindow) and w.isVisible()]
+            assert shown == [app.window]
+    finally:
+        i18n.install("zh_CN")
+
+
 def test_garbage_left_by_closed_windows_is_collected_on_the_ui_thread_only(
         qtbot: QtBot) -> None:
     """A dialog caught in a reference cycle must never be destroyed by the database

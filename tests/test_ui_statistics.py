@@ -51,7 +51,8 @@ def open_screen(scenario: Scenario, qtbot: QtBot) -> Iterator[object]:
         qtbot.addWidget(screen)
         screen.resize(1300, 700)
         screen.show()
-        qtbot.waitUntil(lambda: screen.report is not None, timeout=10_000)
+        qtbot.waitUntil(lambda: screen.report is not None and not screen.charts.pending(),
+                        timeout=10_000)
         return screen
     yield make
     for vault in opened_vaults:
@@ -62,7 +63,8 @@ def open_screen(scenario: Scenario, qtbot: QtBot) -> Iterator[object]:
 def pick(screen: StatisticsScreen, qtbot: QtBot, preset: str) -> None:
     before = screen.report
     screen.preset.setCurrentIndex(screen.preset.findData(preset))
-    qtbot.waitUntil(lambda: screen.report is not before, timeout=10_000)
+    qtbot.waitUntil(lambda: screen.report is not before and not screen.charts.pending(),
+                    timeout=10_000)
 
 
 def test_pick_last_quarter_and_read_the_figures_and_charts(open_screen: object,
@@ -100,6 +102,31 @@ def test_pick_last_quarter_and_read_the_figures_and_charts(open_screen: object,
     assert screen.months.rowCount() == 3
     assert screen.months.item(1, 2).text() == "5"
     assert screen.csv_button.isEnabled() and screen.pdf_button.isEnabled()
+
+
+def test_the_chart_on_show_comes_with_the_figures_and_the_others_on_later_turns(
+        open_screen: object, qtbot: QtBot) -> None:
+    """Drawing the three charts in one turn held the UI thread too long on a big vault."""
+    from PySide6.QtCore import QCoreApplication
+
+    screen = open_screen("sup")  # type: ignore[operator]
+    pick(screen, qtbot, "last_quarter")
+    views = [screen.trend_view, screen.category_view, screen.risk_view]
+    for view in views:
+        view.chart().setObjectName("before")
+    screen.show_report(screen.report)
+    assert views[0].chart().objectName() != "before"  # the tab on show: at once
+    QCoreApplication.sendPostedEvents()  # not a posted event: a turn of its own
+    assert [v.chart().objectName() for v in views[1:]] == ["before", "before"]
+    assert screen.charts.pending()
+    screen.tabs.setCurrentIndex(2)  # a tab chosen before its turn shows its chart at once
+    assert views[2].chart().objectName() != "before"
+    assert views[1].chart().objectName() == "before"
+    qtbot.waitUntil(lambda: not screen.charts.pending(), timeout=5000)
+    [pie] = views[1].chart().series()
+    assert views[1].chart().objectName() != "before" and pie.sum() == 4
+    [risk] = views[2].chart().series()
+    assert [s.label() for s in risk.barSets()] == ["高风险", "中风险", "低风险", "未评估"]
 
 
 def test_from_after_to_shows_a_clear_error(open_screen: object, qtbot: QtBot) -> None:

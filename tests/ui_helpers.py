@@ -101,9 +101,10 @@ def signed_in(qtbot: QtBot, folder: VaultFolder, user: str, password: str) -> It
 
 
 def first_screen_built(qtbot: QtBot, main: Any) -> None:
-    """The main window builds its first section's screen on the turn after it shows."""
-    qtbot.waitUntil(lambda: not main.sections or main.sections[0].key in main._built,
-                    timeout=10_000)
+    """The main window builds its first section's screen over the turns after it shows."""
+    qtbot.waitUntil(lambda: not main.sections or (main.sections[0].key in main._built and
+                                                  not main._built[main.sections[0].key]
+                                                  .isHidden()), timeout=10_000)
 
 
 def wait_idle(qtbot: QtBot, app: Any) -> None:

@@ -153,7 +153,7 @@ def new_session(view: CaseView) -> None:
     template = view.ctx.services.templates.get(SESSION_TEMPLATE)
     dialog = SessionDialog(view.ctx, view.case_id, template, parent=view)
     dialog.saved.connect(view.show_saved_session)  # the preview follows the note written
-    dialog.open()
+    dialog.open_soon()
 
 
 def edit_session(view: CaseView, note_id: int) -> None:
@@ -169,7 +169,7 @@ def edit_session(view: CaseView, note_id: int) -> None:
                                version=note.version, answers=note.answers, meta=meta,
                                parent=view)
         dialog.saved.connect(view.show_saved_session)
-        dialog.open()
+        dialog.open_soon()
 
     notes_ops.load_session(ctx=view.ctx, parent=view, note_id=note_id, on_done=opened)
 
@@ -191,7 +191,7 @@ def new_assessment(view: CaseView) -> None:
     def chosen() -> None:
         form.accept()
         template = templates.get(box.currentData())
-        AssessmentDialog(view.ctx, view.case_id, template, parent=view).open()
+        AssessmentDialog(view.ctx, view.case_id, template, parent=view).open_soon()
 
     form.buttons.accepted.connect(chosen)
     form.open()
@@ -207,7 +207,7 @@ def complete_assessment(view: CaseView, assessment_id: int) -> None:
                                   parent=view)
         dialog.setWindowTitle(translate("CaseActions", "Complete: %1").replace(
             "%1", template.label.get()))
-        dialog.open()
+        dialog.open_soon()
 
     notes_ops.load_assessment(ctx=view.ctx, parent=view, assessment_id=assessment_id,
                               on_done=opened)
@@ -215,7 +215,7 @@ def complete_assessment(view: CaseView, assessment_id: int) -> None:
 
 def new_crisis(view: CaseView) -> None:
     template = view.ctx.services.templates.get(CRISIS_TEMPLATE)
-    CrisisDialog(view.ctx, view.case_id, template, parent=view).open()
+    CrisisDialog(view.ctx, view.case_id, template, parent=view).open_soon()
 
 
 def safety_plan(view: CaseView) -> None:
@@ -223,7 +223,7 @@ def safety_plan(view: CaseView) -> None:
     current = view.data.latest_safety_plan if view.data else None
     SafetyPlanDialog(
         view.ctx, view.case_id, template, answers=dict(current or {}), parent=view
-    ).open()
+    ).open_soon()
 
 
 def complete_followup(view: CaseView, entry: TimelineEntry) -> None:
@@ -236,7 +236,7 @@ def complete_followup(view: CaseView, entry: TimelineEntry) -> None:
             followup_id=followup.id,
             version=followup.version,
             parent=view,
-        ).open()
+        ).open_soon()
 
     notes_ops.load_followup(ctx=view.ctx, parent=view, followup_id=entry.record_id,
                             on_done=opened)

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 # The keyring search (0.1–0.4 s of imports and D-Bus on the database thread, holding the
 # GIL in turns) starts after the window's first paint, as a rule, not during it.
 BINDING_AFTER_MS = 100
+NEXT_TURN_MS = 1  # a real timer: a posted event would run in the same pass as the one before
 
 
 class AppController(QObject):
@@ -47,6 +48,7 @@ class AppController(QObject):
         self.server = server or os.environ.get("XINHE_SERVER") or prefs.server
         self.worker = worker or DbWorker(self)
         self.window: QWidget | None = None
+        self._coming: UnlockWindow | None = None  # to replace the window next turn
         self.binding_known = True  # False while find_binding looks for the keyring
         self.ctx: AppContext | None = None
         self.idle = IdleMonitor(self)
@@ -135,7 +137,8 @@ class AppController(QObject):
         self.server = self.prefs.server = dsn
         self.prefs.save(self.folder.path)
 
-    def show_unlock(self, message: str = "") -> None:
+    def show_unlock(self, message: str = "", *, later: bool = False) -> None:
+        """The unlock window; `later`: shown on the next turn (see _replace_later)."""
         if self.server:
             self._show_server_unlock(message)
             return
@@ -149,7 +152,28 @@ class AppController(QObject):
         window.language_changed.connect(self.set_language)
         if message:
             window.show_error(message)
-        self._replace_window(window)
+        if later:
+            self._replace_later(window)
+        else:
+            self._replace_window(window)
+
+    def _replace_later(self, window: UnlockWindow) -> None:
+        """Show `window` instead of the unlock window on the next turn: making it and its
+        first showing (polish, layout, paint) in one turn held the UI thread ~50-60 ms at
+        each change of language. A newer one asked for before then replaces it."""
+        if self._coming is not None:
+            self._coming.deleteLater()
+        self._coming = window
+
+        def show() -> None:
+            if self._coming is not window:
+                return
+            self._coming = None
+            if isinstance(self.window, UnlockWindow):
+                self._replace_window(window)
+            else:  # signed in meanwhile: the main window stays
+                window.deleteLater()
+        QTimer.singleShot(NEXT_TURN_MS, window, show)
 
     def _show_server_unlock(self, message: str) -> None:
         from xinhe.records.storage.pg_store import check_dsn, where
@@ -202,7 +226,7 @@ class AppController(QObject):
         i18n.install(language)
         # Rebuild the window that is showing, in the new language.
         if isinstance(self.window, UnlockWindow):
-            self.show_unlock()
+            self.show_unlock(later=True)
             return
         from xinhe.ui.setup_wizard import SetupWizard
 

@@ -7,7 +7,6 @@ sections; what a role may do is enforced again by the services.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
@@ -48,7 +47,7 @@ class Section:
     key: str
     title: str
     roles: tuple[str, ...]
-    build: Callable[[AppContext], QWidget]
+    path: str  # "module:Class" of the screen, a QWidget taking (ctx, parent)
 
 
 class MainWindow(QMainWindow):
@@ -126,7 +125,7 @@ class MainWindow(QMainWindow):
             self.nav.blockSignals(False)
             # The first screen is built on the turn after the window is made (and shown):
             # the window and the dashboard in one turn held the UI thread ~150 ms.
-            QTimer.singleShot(NEXT_TURN_MS, self, lambda: self._build(0, show_now=False))
+            QTimer.singleShot(NEXT_TURN_MS, self, lambda: self._build_in_turns(0))
 
     def _show_busy(self, busy: bool) -> None:
         if busy:
@@ -234,58 +233,67 @@ class MainWindow(QMainWindow):
     def _sections(self) -> list[Section]:
         """Every section; each screen module is imported when first shown.
         Screens are classes taking (ctx, parent) in xinhe/ui/screens/."""
-        def screen(path: str) -> Callable[[AppContext], QWidget]:
-            def build(ctx: AppContext) -> QWidget:
-                module, name = path.split(":")
-                cls = getattr(importlib.import_module(module), name)
-                widget: QWidget = cls(ctx)
-                return widget
-            return build
-
         return [
             Section("dashboard", self.tr("Dashboard"), ALL_CASE_ROLES,
-                    screen("xinhe.ui.screens.dashboard:DashboardScreen")),
+                    "xinhe.ui.screens.dashboard:DashboardScreen"),
             Section("cases", self.tr("Cases"), ALL_CASE_ROLES,
-                    screen("xinhe.ui.screens.cases:CasesScreen")),
+                    "xinhe.ui.screens.cases:CasesScreen"),
             Section("followups", self.tr("Follow-ups"), ("counsellor", "supervisor"),
-                    screen("xinhe.ui.screens.followups:FollowupsScreen")),
+                    "xinhe.ui.screens.followups:FollowupsScreen"),
             Section("calendar", self.tr("Calendar"), ("counsellor", "supervisor"),
-                    screen("xinhe.ui.screens.calendar:CalendarScreen")),
+                    "xinhe.ui.screens.calendar:CalendarScreen"),
             Section("review", self.tr("Review"), ("supervisor",),
-                    screen("xinhe.ui.screens.review:ReviewScreen")),
+                    "xinhe.ui.screens.review:ReviewScreen"),
             Section("referrals", self.tr("Referrals"), ALL_CASE_ROLES,
-                    screen("xinhe.ui.screens.referrals:ReferralsScreen")),
+                    "xinhe.ui.screens.referrals:ReferralsScreen"),
             Section("statistics", self.tr("Statistics"), ALL_CASE_ROLES,
-                    screen("xinhe.ui.screens.statistics:StatisticsScreen")),
+                    "xinhe.ui.screens.statistics:StatisticsScreen"),
             Section("retention", self.tr("Retention"), ("supervisor",),
-                    screen("xinhe.ui.screens.retention:RetentionScreen")),
+                    "xinhe.ui.screens.retention:RetentionScreen"),
             Section("admin", self.tr("Admin"), ("admin",),
-                    screen("xinhe.ui.screens.admin:AdminScreen")),
+                    "xinhe.ui.screens.admin:AdminScreen"),
         ]
 
     def show_section_at(self, row: int) -> None:
         """A section chosen in the list: its place shows at once; a screen not yet built
-        is built on the next turn of the event loop, so the click is answered first and
-        the building and the first showing (style polish, layout) are separate turns."""
+        is built over the next turns of the event loop, so the click is answered first."""
         if row < 0:
             return
         self.stack.setCurrentIndex(row)
         if self.sections[row].key not in self._built:
-            QTimer.singleShot(NEXT_TURN_MS, self, lambda: self._build(row, show_now=False))
+            QTimer.singleShot(NEXT_TURN_MS, self, lambda: self._build_in_turns(row))
+
+    def _build_in_turns(self, row: int) -> None:
+        """Its module is imported on one turn, the screen made on the next and shown (style
+        polish, first layout and paint) on a third: in one turn they held the UI thread
+        ~100 ms for the case list or the statistics."""
+        section = self.sections[row]
+        if section.key in self._built:
+            return
+        importlib.import_module(section.path.split(":")[0])
+        QTimer.singleShot(NEXT_TURN_MS, self, lambda: self._build(row, show_now=False))
 
     def _build(self, row: int, *, show_now: bool = True) -> QWidget:
-        """The section's screen, built if it was not yet. Added to a place already on
-        screen it shows on a later turn, unless `show_now`."""
+        """The section's screen, built if it was not yet, inside its place (made top-down, so
+        the style sheet is resolved once for each widget). Unless `show_now`, it shows on a
+        later turn."""
         section = self.sections[row]
         page = self._built.get(section.key)
         if page is None:
-            page = section.build(self.ctx)
             holder = self.stack.widget(row)
             assert holder is not None and holder.layout() is not None
+            module, name = section.path.split(":")
+            page = getattr(importlib.import_module(module), name)(self.ctx, holder)
+            assert isinstance(page, QWidget)
+            if not show_now:
+                page.hide()  # explicitly: the layout would show it in this same pass
+                QTimer.singleShot(NEXT_TURN_MS, page, page.show)
             holder.layout().addWidget(page)  # type: ignore[union-attr]
             self._built[section.key] = page
             if show_now and holder.isVisible():
                 page.show()
+        elif show_now and page.isHidden():
+            page.show()
         return page
 
     def show_section(self, key: str) -> QWidget | None:

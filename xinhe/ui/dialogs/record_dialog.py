@@ -37,6 +37,7 @@ from xinhe.ui.operations import notes as notes_ops
 from xinhe.ui.widgets import ErrorLine
 
 AUTOSAVE_MS = 20_000
+NEXT_TURN_MS = 1  # a real timer: a posted event would run in the same pass as the one before
 SAVED_LINE_MS = 6_000
 
 
@@ -57,6 +58,7 @@ class RecordDialog(QDialog):
         self.draft_key = draft_key
         self.dirty = False
         self.finished_ok = False
+        self.opening = False  # made, to be shown on the next turn (open_soon)
         self.setWindowTitle(title)
         self.autosave = QTimer(self)
         self.autosave.setSingleShot(True)
@@ -66,7 +68,7 @@ class RecordDialog(QDialog):
         self.meta_form = QFormLayout()
         self.meta_fields(self.meta_form)
         layout.addLayout(self.meta_form)
-        self.form = TemplateForm(template, answers)
+        self.form = TemplateForm(template, answers, parent=self)  # in place: styled once
         layout.addWidget(self.form, 1)
         self.error = ErrorLine()
         layout.addWidget(self.error)
@@ -89,6 +91,22 @@ class RecordDialog(QDialog):
         ctx.bus.locking.connect(self.save_draft)
         QShortcut(QKeySequence("Ctrl+S"), self).activated.connect(self.primary_action)
         self.resize(860, 720)
+
+    def open_soon(self) -> None:
+        """Open on the next turn of the event loop: making the form and showing it for
+        the first time (style polish, layout, paint) in one turn held the UI thread ~60 ms.
+        A second one asked for on the same window before this shows is not opened."""
+        parent = self.parentWidget()
+        if parent is not None and any(d.opening for d in parent.findChildren(RecordDialog)):
+            self.deleteLater()
+            return
+        self.opening = True
+
+        def show() -> None:
+            self.opening = False
+            if parent is None or parent.isVisible():  # not if the window went meanwhile
+                self.open()
+        QTimer.singleShot(NEXT_TURN_MS, self, show)
 
     # -- for subclasses ---------------------------------------------------------------------
     def meta_fields(self, form: QFormLayout) -> None:

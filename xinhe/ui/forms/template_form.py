@@ -59,18 +59,20 @@ class TemplateForm(QWidget):
         self.page_scroll.setWidgetResizable(True)
         self.page_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.page_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Made top-down (each widget in its place before its children): a subtree moved
+        # into a new parent has the style sheet resolved again for every widget in it.
+        outer.addWidget(self.page_scroll, 1)
         body = QWidget()
         column = QVBoxLayout(body)
+        self.page_scroll.setWidget(body)
         if template.description:
             note = QLabel(template.description.get(lang))
             note.setObjectName("hint")
             note.setWordWrap(True)
             column.addWidget(note)
         for section in template.sections:
-            column.addWidget(self._section(section, lang))
+            self._section(section, lang, body, column)
         column.addStretch()
-        self.page_scroll.setWidget(body)
-        outer.addWidget(self.page_scroll, 1)
         self.show_score = show_score and bool(template.scoring.totals or template.scoring.rules)
         self.score_panel = QFrame()
         self.score_panel.setObjectName("scorePanel")
@@ -95,8 +97,10 @@ class TemplateForm(QWidget):
         for widget in self.inputs.values():
             widget.set_read_only(read_only)
 
-    def _section(self, section: tpl.Section, lang: str) -> QGroupBox:
-        box = QGroupBox(section.label.get(lang))
+    def _section(self, section: tpl.Section, lang: str, body: QWidget,
+                 column: QVBoxLayout) -> None:
+        box = QGroupBox(section.label.get(lang), body)
+        column.addWidget(box)
         form = QFormLayout(box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
@@ -126,7 +130,6 @@ class TemplateForm(QWidget):
             self.rows[field.id] = (form, widget)  # type: ignore[assignment]
             ids.append(field.id)
         self.sections.append((box, ids))
-        return box
 
     # -- answers ---------------------------------------------------------------------------
     def raw_answers(self) -> dict[str, Any]:

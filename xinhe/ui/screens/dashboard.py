@@ -139,7 +139,7 @@ class DashboardScreen(QWidget):
         self.reload()
 
     def _box(self, title: str, tree: QTreeWidget) -> QGroupBox:
-        box = QGroupBox(title)
+        box = QGroupBox(title, self)  # in place first: the style sheet is resolved once
         QVBoxLayout(box).addWidget(tree)
         return box
 

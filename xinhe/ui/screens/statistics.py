@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -46,6 +47,7 @@ from xinhe.ui.operations.statistics import Choices
 from xinhe.ui.save_dialogs import ask_save_path
 from xinhe.ui.screens.common import WhenShown
 from xinhe.ui.screens.statistics_model import FiguresModel
+from xinhe.ui.screens.statistics_tabs import ChartTabs
 from xinhe.ui.widgets import error_text, label
 
 if TYPE_CHECKING:
@@ -92,23 +94,14 @@ class StatisticsScreen(QWidget):
             header.setSectionResizeMode(column, mode)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.tabs = QTabWidget()
-        # QtCharts loads and the chart views are made on the next turn (or with the first
-        # figures): opening the screen does not wait for them.
-        self.chart_places = [QWidget(), QWidget(), QWidget()]
-        for place in self.chart_places:
-            QVBoxLayout(place).setContentsMargins(0, 0, 0, 0)
-        self.trend_view: QChartView | None = None
-        self.category_view: QChartView | None = None
-        self.risk_view: QChartView | None = None
+        # QtCharts loads after the screen shows, each chart on a turn of its own.
+        self.charts = ChartTabs(self.tabs, (self.tr("Monthly trend"), self.tr("Category mix"),
+                                            self.tr("Risk levels")))
         self.months = QTableWidget()
         self.months.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.months.verticalHeader().hide()
         self.months.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.months.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        for place, title in zip(self.chart_places, (self.tr("Monthly trend"),
-                                                     self.tr("Category mix"),
-                                                     self.tr("Risk levels")), strict=True):
-            self.tabs.addTab(place, title)
         self.tabs.addTab(self.months, self.tr("By month"))
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
@@ -124,18 +117,25 @@ class StatisticsScreen(QWidget):
         ctx.bus.changed.connect(self._changed)
         self._enable_exports(False)
         stats_ops.load_choices(ctx=ctx, parent=self, zone=zone, on_done=self._choices_loaded)
-        QTimer.singleShot(0, self, self._chart_views)
+        self._shown_once = False
 
-    def _chart_views(self) -> tuple[QChartView, QChartView, QChartView]:
-        """The three chart views, made (and QtCharts loaded) the first time they are needed."""
-        if self.trend_view is None or self.category_view is None or self.risk_view is None:
-            from xinhe.ui.screens import statistics_charts as charts
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            self.charts.prepare()
 
-            views = charts.chart_view(), charts.chart_view(), charts.chart_view()
-            for place, view in zip(self.chart_places, views, strict=True):
-                place.layout().addWidget(view)  # type: ignore[union-attr]
-            self.trend_view, self.category_view, self.risk_view = views
-        return self.trend_view, self.category_view, self.risk_view
+    @property
+    def trend_view(self) -> QChartView | None:
+        return self.charts.views[0]
+
+    @property
+    def category_view(self) -> QChartView | None:
+        return self.charts.views[1]
+
+    @property
+    def risk_view(self) -> QChartView | None:
+        return self.charts.views[2]
 
     # -- controls ---------------------------------------------------------------------------
     def _period_row(self) -> QHBoxLayout:
@@ -265,8 +265,7 @@ class StatisticsScreen(QWidget):
         self.model.set_report(None)
         from xinhe.ui.screens import statistics_charts as charts
 
-        for view in self._chart_views():
-            view.setChart(charts.empty_chart())
+        self.charts.clear(charts.empty_chart)
         self.months.clear()
         self.months.setRowCount(0)
         self._set_message(error_text(exc), "error")
@@ -279,14 +278,12 @@ class StatisticsScreen(QWidget):
         self.message.style().polish(self.message)
 
     def show_report(self, report: StatsReport) -> None:
+        """The figures and the chart on show at once, the other charts on the next turns."""
         self.report = report
         self.model.set_report(report)
         from xinhe.ui.screens import statistics_charts as charts
 
-        trend, category, risk = self._chart_views()
-        trend.setChart(charts.trend_chart(report))
-        category.setChart(charts.category_chart(report))
-        risk.setChart(charts.risk_chart(report))
+        self.charts.show(report, (charts.trend_chart, charts.category_chart, charts.risk_chart))
         self._fill_months(report)
         text = self.tr("%1 to %2 · %3 days · calendar days in %4").replace(
             "%1", report.period.start.isoformat()).replace(
