@@ -16,8 +16,10 @@ BADGE_PADDING = 16  # around the label inside the badge
 
 def badge_width(metrics: QFontMetrics) -> int:
     """The cell width the widest risk badge needs."""
+    # + 4: the cell a view hands the delegate is a pixel or so narrower than its section
+    # (the grid line); sized to the bare label, every badge read "低…".
     return max(metrics.horizontalAdvance(vocab.label(vocab.RISK_LEVELS, level))
-               for level in vocab.RISK_LEVELS) + BADGE_PADDING + 2 * BADGE_MARGIN
+               for level in vocab.RISK_LEVELS) + BADGE_PADDING + 2 * BADGE_MARGIN + 4
 
 
 class RiskBadgeDelegate(QStyledItemDelegate):
