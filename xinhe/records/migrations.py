@@ -787,6 +787,47 @@ def fill_name_sound(db: Any) -> None:
                    (sound_key(row["name"]), row["id"]))
 
 
+# A row's columns are stored in order, and a big value's bytes run on through a chain of
+# overflow pages: reading a column that comes after a file means reading (and decrypting)
+# every page of the file. Listing 600 referrals read 60 MB of their PDFs (222 ms, +65 MB
+# of page cache). The files move to the end of their rows; no code changes (the same
+# names), and the studio server's tables are not concerned (PostgreSQL keeps large values
+# apart).
+V14_FILES_LAST = """
+ALTER TABLE referrals RENAME COLUMN pdf TO pdf_moving
+;;
+ALTER TABLE referrals ADD COLUMN pdf BLOB
+;;
+UPDATE referrals SET pdf = pdf_moving WHERE pdf_moving IS NOT NULL
+;;
+ALTER TABLE referrals DROP COLUMN pdf_moving
+;;
+ALTER TABLE referrals RENAME COLUMN recall_pdf TO recall_pdf_moving
+;;
+ALTER TABLE referrals ADD COLUMN recall_pdf BLOB
+;;
+UPDATE referrals SET recall_pdf = recall_pdf_moving WHERE recall_pdf_moving IS NOT NULL
+;;
+ALTER TABLE referrals DROP COLUMN recall_pdf_moving
+;;
+ALTER TABLE platform_reports RENAME COLUMN pdf TO pdf_moving
+;;
+ALTER TABLE platform_reports ADD COLUMN pdf BLOB
+;;
+UPDATE platform_reports SET pdf = pdf_moving WHERE pdf_moving IS NOT NULL
+;;
+ALTER TABLE platform_reports DROP COLUMN pdf_moving
+;;
+ALTER TABLE attachments RENAME COLUMN data TO data_moving
+;;
+ALTER TABLE attachments ADD COLUMN data BLOB NOT NULL DEFAULT x''
+;;
+UPDATE attachments SET data = data_moving
+;;
+ALTER TABLE attachments DROP COLUMN data_moving
+"""
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "foundation: meta, users, audit chain, settings", V1_FOUNDATION),
     Migration(2, "casework: clients, cases, notes, assessments, clocks, referrals, search",
@@ -808,4 +849,5 @@ MIGRATIONS: list[Migration] = [
               V12_SESSION_MONTHS),
     Migration(13, "statistics: cases' moments in case order, each case's previous month",
               V13_CASE_SPANS),
+    Migration(14, "files at the end of their rows: lists read no PDF pages", V14_FILES_LAST),
 ]
