@@ -242,6 +242,9 @@ def session(folder: VaultFolder, big_case: int,
     from xinhe.ui.search_box import SearchBox
     from xinhe.ui.unlock_window import UnlockWindow
 
+    from xinhe.crypto.process import limit_malloc_arenas
+
+    limit_malloc_arenas()  # as xinhe.app.main does before any thread starts
     app = QApplication.instance() or QApplication([])
     i18n.install("zh_CN")
     style.apply(app)

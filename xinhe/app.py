@@ -10,7 +10,7 @@ import os
 import sys
 
 from xinhe import cli
-from xinhe.crypto.process import harden_process
+from xinhe.crypto.process import harden_process, limit_malloc_arenas
 
 
 def _broken_installation() -> str | None:
@@ -52,6 +52,7 @@ def _desktop_options(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     harden_process()  # before any key or record is in memory
+    limit_malloc_arenas()  # before any other thread starts
     argv = sys.argv[1:] if argv is None else argv
     # Only the desktop app's options: every command's parser is not needed (~60 ms).
     args = cli.desktop_args(argv, _desktop_options)

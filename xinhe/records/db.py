@@ -21,6 +21,8 @@ from xinhe.records.migrations import MIGRATIONS
 # SQLite's page cache, a ceiling (it grows only with the pages read): the default 2 MB made
 # the encrypted 100,000-case list decrypt its pages again on every pass (BENCHMARKS.md).
 PAGE_CACHE_KIB = 128 * 1024
+# While a backup or the integrity check reads the whole file (see _small_page_cache).
+WHOLE_FILE_CACHE_KIB = 2 * 1024
 
 Row = sqlcipher3.Row
 Params = Sequence[Any] | dict[str, Any]
@@ -237,40 +239,59 @@ class Database:
         self._conn.execute("ATTACH DATABASE ? AS export_target KEY ?",
                            (str(path), f"x'{key.hex()}'"))
         try:
-            self._conn.execute("BEGIN")
-            self._depth += 1
-            try:
-                self._conn.execute("SELECT sqlcipher_export('export_target')")
-                version = self.schema_version
-                self._conn.execute(f"PRAGMA export_target.user_version = {version}")
-                result = in_snapshot() if in_snapshot is not None else None
-                self._conn.execute("COMMIT")
-            except BaseException:
-                with contextlib.suppress(sqlcipher3.Error):
-                    self._conn.execute("ROLLBACK")
-                raise
-            finally:
-                self._depth -= 1
+            with self._small_page_cache():
+                return self._export_snapshot(in_snapshot)
         except sqlcipher3.DatabaseError as exc:
             with self.translated_errors():
                 raise exc
         finally:
             self._conn.execute("DETACH DATABASE export_target")
+
+    def _export_snapshot(self, in_snapshot: Callable[[], T] | None) -> T | None:
+        self._conn.execute("BEGIN")
+        self._depth += 1
+        try:
+            self._conn.execute("SELECT sqlcipher_export('export_target')")
+            version = self.schema_version
+            self._conn.execute(f"PRAGMA export_target.user_version = {version}")
+            result = in_snapshot() if in_snapshot is not None else None
+            self._conn.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlcipher3.Error):
+                self._conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._depth -= 1
         return result
+
+    @contextlib.contextmanager
+    def _small_page_cache(self) -> Iterator[None]:
+        """For a read of the whole file (a backup, the integrity check): with the usual
+        page cache it would end up holding all of the file, up to PAGE_CACHE_KIB, and the
+        memory stays with the process after it is freed — on the 10,000-case benchmark
+        ~90 MB of the app's 265 MB (BENCHMARKS.md). The screens' pages are read back as
+        they are needed."""
+        self._conn.execute(f"PRAGMA cache_size = -{WHOLE_FILE_CACHE_KIB}")
+        try:
+            yield
+        finally:
+            with contextlib.suppress(sqlcipher3.Error):
+                self._conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
 
     def check_integrity(self) -> IntegrityResult:
         """Read every page: SQLCipher's HMAC check, then SQLite's integrity check.
 
         Slow on a large vault (it reads the whole file); run it on the database thread."""
         self._check()
-        with self.translated_errors():
-            pages = len(self._conn.execute("PRAGMA cipher_integrity_check").fetchall())
-        try:
+        with self._small_page_cache():
             with self.translated_errors():
-                rows = self._conn.execute("PRAGMA integrity_check").fetchall()
-            problems = sum(1 for r in rows if str(r[0]) != "ok")
-        except DamageFound:
-            problems = 1  # the check itself could not read the file
+                pages = len(self._conn.execute("PRAGMA cipher_integrity_check").fetchall())
+            try:
+                with self.translated_errors():
+                    rows = self._conn.execute("PRAGMA integrity_check").fetchall()
+                problems = sum(1 for r in rows if str(r[0]) != "ok")
+            except DamageFound:
+                problems = 1  # the check itself could not read the file
         result = IntegrityResult(pages, problems)
         self.damage_seen = self.damage_seen or not result.ok
         return result
