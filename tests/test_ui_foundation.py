@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
@@ -276,3 +277,30 @@ def test_garbage_left_by_closed_windows_is_collected_on_the_ui_thread_only(
     assert died_on == [threading.get_ident()]
     assert len(garbage) > gc.get_threshold()[0]
     worker.shutdown()
+
+
+def test_full_collections_come_at_most_every_thirty_seconds(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """gc.collect(2) lacks CPython's rule that the oldest generation waits until a
+    quarter of it is new: called whenever its count passed 10, a full pass (50-100 ms of
+    the UI thread on a big vault) came every tenth gen-1 pass."""
+    import gc
+    from types import SimpleNamespace
+
+    from xinhe.ui import worker as worker_mod
+
+    clock = [1000.0]
+    passes: list[int] = []
+    collector = SimpleNamespace(_last_full=clock[0])  # as made when the app started
+    monkeypatch.setattr(worker_mod.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(gc, "get_count", lambda: (10_000, 100, 100))  # all three due
+    monkeypatch.setattr(gc, "collect", lambda generation=2: passes.append(generation))
+    collect_due = worker_mod._UiThreadCollector.collect_due
+    collect_due(collector)
+    clock[0] += worker_mod.FULL_EVERY / 2
+    collect_due(collector)
+    clock[0] += worker_mod.FULL_EVERY / 2 + 1
+    collect_due(collector)
+    collect_due(collector)
+    monkeypatch.undo()
+    assert passes == [1, 1, 2, 1]  # the first full pass waits FULL_EVERY from the start
