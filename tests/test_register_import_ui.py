@@ -117,7 +117,8 @@ def test_a_supervisor_imports_from_her_dashboard_and_a_counsellor_is_not_offered
         assert inbox.isHidden() and inbox.import_button.isHidden()
     with signed_in(qtbot, folder, "zhou", "zhou-pass") as (app, main):
         inbox = main._built["dashboard"].findChild(PlatformDispatches)
-        assert inbox.isVisible() and inbox.import_button.isVisible()
+        qtbot.waitUntil(inbox.isVisible)
+        assert inbox.import_button.isVisible()
         wizard = inbox.import_register()
         qtbot.waitUntil(wizard.isVisible)
         type_into(qtbot, wizard.path, str(register))

@@ -270,7 +270,9 @@ def test_the_supervisor_imports_a_register_from_her_dashboard_on_the_server(
 
     register = write_xlsx(tmp_path / "register.xlsx")
     with desk(qtbot, tmp_path, studio, "sup", studio.PASSWORDS["sup"]) as (app, main):
+        qtbot.waitUntil(lambda: "dashboard" in main._built)  # made on a turn after sign-in
         inbox = main._built["dashboard"].findChild(PlatformDispatches)
+        qtbot.waitUntil(inbox.isVisible)
         assert inbox.import_button.isVisible() and inbox.import_button.isEnabled()
         assert inbox.import_button.text() == "导入登记表…"
         before = app.worker.call(lambda: app.ctx.vault.db.scalar("SELECT count(*) FROM cases"))
