@@ -39,7 +39,6 @@ def is_dumpable() -> bool:
     return bool(libc.prctl(PR_GET_DUMPABLE, 0, 0, 0, 0))
 
 
-
 def limit_malloc_arenas() -> bool:
     """Linux (glibc): at most MALLOC_ARENAS malloc arenas for the whole process. By default
     every thread that allocates (the database thread, the keyring look-up, Qt's own) may
